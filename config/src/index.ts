@@ -1,0 +1,167 @@
+// Loads config/default.json, then config/<env>.json, then an optional file named by
+// SIGHTLINE_CONFIG (outside the repo, for secrets), then environment variables; validates once.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { configSchema, type SightlineConfig } from './schema.ts';
+
+export * from './schema.ts';
+
+const configDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Thrown with every problem listed: key, offending value and what was expected. */
+export class ConfigError extends Error {
+  readonly issues: string[];
+  constructor(issues: string[]) {
+    super(`Invalid configuration:\n  - ${issues.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+type Json = { [k: string]: unknown };
+
+/** Environment variables the configuration reads: name -> dotted key and value type. */
+export const ENV_VARS: Record<string, { key: string; type: 'string' | 'number' | 'boolean' | 'list' }> = {
+  SIGHTLINE_ENV: { key: 'env', type: 'string' },
+  SIGHTLINE_LOG_LEVEL: { key: 'log.level', type: 'string' },
+  SIGHTLINE_RELAY_HOST: { key: 'relay.host', type: 'string' },
+  SIGHTLINE_RELAY_PORT: { key: 'relay.port', type: 'number' },
+  SIGHTLINE_RELAY_PUBLIC_URL: { key: 'relay.publicUrl', type: 'string' },
+  SIGHTLINE_RELAY_DATA_DIR: { key: 'relay.dataDir', type: 'string' },
+  SIGHTLINE_TOKEN_ENCRYPTION_KEY: { key: 'relay.tokenEncryptionKey', type: 'string' },
+  SIGHTLINE_ALLOWED_ORIGINS: { key: 'relay.allowedOrigins', type: 'list' },
+  SIGHTLINE_SALESFORCE_LOGIN_URL: { key: 'salesforce.loginUrl', type: 'string' },
+  SIGHTLINE_SALESFORCE_CLIENT_ID: { key: 'salesforce.clientId', type: 'string' },
+  SIGHTLINE_SALESFORCE_CLIENT_SECRET: { key: 'salesforce.clientSecret', type: 'string' },
+  SIGHTLINE_SERVICENOW_INSTANCE_URL: { key: 'servicenow.instanceUrl', type: 'string' },
+  SIGHTLINE_SERVICENOW_CLIENT_ID: { key: 'servicenow.clientId', type: 'string' },
+  SIGHTLINE_SERVICENOW_CLIENT_SECRET: { key: 'servicenow.clientSecret', type: 'string' },
+  SIGHTLINE_SANDBOX_ENABLED: { key: 'sandbox.enabled', type: 'boolean' },
+  SIGHTLINE_SANDBOX_SALESFORCE_PORT: { key: 'sandbox.salesforcePort', type: 'number' },
+  SIGHTLINE_SANDBOX_SERVICENOW_PORT: { key: 'sandbox.servicenowPort', type: 'number' },
+  SIGHTLINE_SANDBOX_DATA_DIR: { key: 'sandbox.dataDir', type: 'string' },
+  SIGHTLINE_REDIS_URL: { key: 'redis.url', type: 'string' },
+};
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function merge(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? merge(out[k], v) : v;
+  return out;
+}
+
+function setPath(target: Json, dotted: string, value: unknown): void {
+  const parts = dotted.split('.');
+  let node = target;
+  for (const p of parts.slice(0, -1)) {
+    if (!isObject(node[p])) node[p] = {};
+    node = node[p] as Json;
+  }
+  node[parts[parts.length - 1]!] = value;
+}
+
+function readJson(path: string, problems: string[]): Json {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (isObject(parsed)) {
+      delete parsed.$comment; // documentation inside the JSON files, not configuration
+      return parsed;
+    }
+    problems.push(`${path}: expected a JSON object at the top level`);
+  } catch (err) {
+    problems.push(`${path}: ${(err as Error).message}`);
+  }
+  return {};
+}
+
+function fromEnv(env: NodeJS.ProcessEnv, problems: string[]): Json {
+  const out: Json = {};
+  for (const [name, { key, type }] of Object.entries(ENV_VARS)) {
+    // NAME_FILE reads a secret from a file outside the repo (Docker/Kubernetes secrets style).
+    const fileVar = env[`${name}_FILE`];
+    const raw = fileVar ? readFileSync(fileVar, 'utf8').trim() : env[name];
+    if (raw === undefined || raw === '') continue;
+    if (type === 'number') {
+      const n = Number(raw);
+      if (!Number.isFinite(n)) problems.push(`${name}=${JSON.stringify(raw)}: expected a number`);
+      else setPath(out, key, n);
+    } else if (type === 'boolean') {
+      if (raw !== 'true' && raw !== 'false') problems.push(`${name}=${JSON.stringify(raw)}: expected true or false`);
+      else setPath(out, key, raw === 'true');
+    } else if (type === 'list') {
+      setPath(
+        out,
+        key,
+        raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
+    } else setPath(out, key, raw);
+  }
+  return out;
+}
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let node = input;
+  for (const p of path) node = isObject(node) || Array.isArray(node) ? (node as Json)[p as string] : undefined;
+  return node;
+}
+
+const SECRET_KEYS = /secret|key|password|token/i;
+
+/** Validates a raw config object; errors name the key, the value and what was expected. */
+export function parseConfig(raw: unknown): SightlineConfig {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const key = issue.path.map(String).join('.') || '(root)';
+      const value = valueAt(raw, issue.path);
+      if (issue.code === 'unrecognized_keys') return `${key}: ${issue.message}`;
+      const json = JSON.stringify(value) ?? String(value);
+      const shown = SECRET_KEYS.test(key) ? '<redacted>' : json.length > 80 ? `${json.slice(0, 77)}...` : json;
+      return `${key}: ${issue.message} (got ${value === undefined ? 'nothing' : shown})`;
+    }),
+  );
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Overrides applied last, for tests and embedding. */
+  overrides?: Json;
+  dir?: string;
+}
+
+export function loadConfig(options: LoadOptions = {}): SightlineConfig {
+  const env = options.env ?? process.env;
+  const dir = options.dir ?? configDir;
+  const problems: string[] = [];
+  const envName =
+    env.SIGHTLINE_ENV ??
+    (env.NODE_ENV === 'test' ? 'test' : env.NODE_ENV === 'production' ? 'production' : 'development');
+  let raw = readJson(join(dir, 'default.json'), problems);
+  const envFile = join(dir, `${envName}.json`);
+  if (existsSync(envFile)) raw = merge(raw, readJson(envFile, problems));
+  if (env.SIGHTLINE_CONFIG) raw = merge(raw, readJson(env.SIGHTLINE_CONFIG, problems));
+  raw = merge(raw, { env: envName });
+  raw = merge(raw, fromEnv(env, problems));
+  if (options.overrides) raw = merge(raw, options.overrides);
+  if (problems.length) throw new ConfigError(problems);
+  const config = parseConfig(raw);
+  if (config.env === 'production') {
+    const missing: string[] = [];
+    if (!config.relay.tokenEncryptionKey) missing.push('relay.tokenEncryptionKey (SIGHTLINE_TOKEN_ENCRYPTION_KEY)');
+    if (!config.relay.publicUrl?.startsWith('https://')) missing.push('relay.publicUrl must be https:// in production');
+    if (config.sandbox.enabled) missing.push('sandbox.enabled must be false in production');
+    if (missing.length) throw new ConfigError(missing);
+  }
+  return config;
+}
+
+export { z };

@@ -1,0 +1,160 @@
+// The one schema every Sightline process validates its configuration against.
+// Defaults here are the embedded defaults: relay + local CRM sandbox on loopback.
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const host = z.string().min(1);
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+export const contactFieldMode = z.enum(['off', 'optional', 'required']);
+export type ContactFieldMode = z.infer<typeof contactFieldMode>;
+
+/** What an administrator allows the hosts of one group to do (from the vendors' "group policy"). */
+export const policySchema = z
+  .object({
+    /** random: fresh digits per session; fixed: the host's own key; none: join by link only. */
+    keyMode: z.enum(['random', 'fixed', 'none']).default('random'),
+    keyLength: z.number().int().min(4).max(12).default(6),
+    fixedKey: z
+      .string()
+      .regex(/^\d{4,12}$/)
+      .optional(),
+    guestsMayShowScreens: z.boolean().default(true),
+    presentersMayShareControl: z.boolean().default(true),
+    allowViewGuestScreen: z.boolean().default(true),
+    contactFields: z
+      .object({
+        name: contactFieldMode.default('required'),
+        email: contactFieldMode.default('required'),
+        phone: contactFieldMode.default('optional'),
+      })
+      .prefault({}),
+    recording: z.enum(['never', 'host', 'always']).default('host'),
+    leads: z.enum(['never', 'new_email', 'new_email_and_name']).default('new_email'),
+    /** A session no guest joins within this many minutes expires. */
+    waitingTimeoutMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(10),
+  })
+  .strict()
+  .refine((p) => p.keyMode !== 'fixed' || p.fixedKey !== undefined, {
+    message: 'keyMode "fixed" needs policy.fixedKey (4-12 digits)',
+    path: ['fixedKey'],
+  });
+export type Policy = z.infer<typeof policySchema>;
+
+const salesforceSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Where agents sign in (login.salesforce.com, a My Domain, or the sandbox). */
+    loginUrl: httpUrl.default('http://127.0.0.1:8081'),
+    apiVersion: z
+      .string()
+      .regex(/^\d{2}\.0$/)
+      .default('62.0'),
+    clientId: z.string().min(1).default('sightline-relay-demo'),
+    /** A secret: from SIGHTLINE_SALESFORCE_CLIENT_SECRET in any real deployment. */
+    clientSecret: z.string().min(1).optional(),
+    scope: z.string().default('api refresh_token id'),
+  })
+  .strict();
+
+const servicenowSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    instanceUrl: httpUrl.default('http://127.0.0.1:8082'),
+    clientId: z.string().min(1).default('sightline-relay-demo'),
+    clientSecret: z.string().min(1).optional(),
+    scope: z.string().default('useraccount'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    env: z.enum(['development', 'test', 'production']).default('development'),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+    relay: z
+      .object({
+        host: host.default('127.0.0.1'),
+        port: port.default(8080),
+        /** The URL customers and agents reach the relay at (the join link is built from it). */
+        publicUrl: httpUrl.optional(),
+        dataDir: z.string().min(1).default('.data/relay'),
+        /** 32-byte key (hex or base64) that encrypts agents' refresh tokens at rest. */
+        tokenEncryptionKey: z.string().min(32).optional(),
+        /** Extra origins (besides the CRM ones) allowed to call the relay from a browser. */
+        allowedOrigins: z.array(httpUrl).default([]),
+        trustProxy: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({
+        maxFrameBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(1024 * 1024),
+        maxMessagesPerSecond: z.number().int().positive().default(200),
+        maxBytesPerSecondPerParticipant: z
+          .number()
+          .int()
+          .positive()
+          .default(8 * 1024 * 1024),
+        viewerQueueFrames: z.number().int().min(2).max(1000).default(30),
+        keyframeRequestIntervalMs: z.number().int().min(0).default(1000),
+        wrongKeysPerSourcePerMinute: z.number().int().positive().default(5),
+        wrongKeysGlobalPerMinute: z.number().int().positive().default(200),
+        recordingMemoryBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(64 * 1024 * 1024),
+      })
+      .strict()
+      .prefault({}),
+    salesforce: salesforceSchema.prefault({}),
+    servicenow: servicenowSchema.prefault({}),
+    policy: z
+      .object({
+        groups: z.record(z.string().min(1), policySchema).default({ default: policySchema.parse({}) }),
+        /** CRM username -> group name; everyone else is in "default". */
+        members: z.record(z.string().min(1), z.string().min(1)).default({}),
+      })
+      .strict()
+      .prefault({})
+      .refine((p) => 'default' in p.groups, { message: 'policy.groups must define a "default" group' })
+      .refine((p) => Object.values(p.members).every((g) => g in p.groups), {
+        message: 'policy.members names a group that policy.groups does not define',
+      }),
+    sandbox: z
+      .object({
+        /** Run the local CRM sandbox in-process (the embedded default). */
+        enabled: z.boolean().default(true),
+        host: host.default('127.0.0.1'),
+        salesforcePort: port.default(8081),
+        servicenowPort: port.default(8082),
+        dataDir: z.string().min(1).default('.data/crm-sandbox'),
+        accessTokenTtlSeconds: z.number().int().positive().default(7200),
+      })
+      .strict()
+      .prefault({}),
+    redis: z
+      .object({
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//)
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type SightlineConfig = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,64 @@
+// Binary media frames: a fixed 16-byte header followed by one encoded chunk (opaque to the relay).
+//
+//  0      1      2         4            8                         16
+//  +------+------+---------+------------+-------------------------+------------
+//  | ver  | flags| stream  | sequence   | capture time (f64, ms)  | payload...
+//  +------+------+---------+------------+-------------------------+------------
+// ver = FRAME_VERSION; flags bit 0 = keyframe; stream = uint16; sequence = uint32;
+// capture time = epoch milliseconds (performance.timeOrigin + now()), big-endian throughout.
+// Works with Uint8Array so the same code runs in Node, browsers and the desktop client.
+
+export const FRAME_VERSION = 1;
+export const FRAME_HEADER_BYTES = 16;
+export const FLAG_KEYFRAME = 0x01;
+
+export interface FrameHeader {
+  stream: number;
+  sequence: number;
+  captureTimeMs: number;
+  keyframe: boolean;
+}
+
+export class FrameFormatError extends Error {
+  override name = 'FrameFormatError';
+}
+
+export function encodeFrame(header: FrameHeader, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(FRAME_HEADER_BYTES + payload.byteLength);
+  writeFrameHeader(out, header);
+  out.set(payload, FRAME_HEADER_BYTES);
+  return out;
+}
+
+export function writeFrameHeader(target: Uint8Array, header: FrameHeader): void {
+  const view = new DataView(target.buffer, target.byteOffset, FRAME_HEADER_BYTES);
+  view.setUint8(0, FRAME_VERSION);
+  view.setUint8(1, header.keyframe ? FLAG_KEYFRAME : 0);
+  view.setUint16(2, header.stream);
+  view.setUint32(4, header.sequence >>> 0);
+  view.setFloat64(8, header.captureTimeMs);
+}
+
+/** Reads and checks the header; throws FrameFormatError with a precise reason. */
+export function decodeFrameHeader(frame: Uint8Array): FrameHeader {
+  if (frame.byteLength < FRAME_HEADER_BYTES) {
+    throw new FrameFormatError(
+      `frame is ${frame.byteLength} bytes, shorter than the ${FRAME_HEADER_BYTES}-byte header`,
+    );
+  }
+  const view = new DataView(frame.buffer, frame.byteOffset, FRAME_HEADER_BYTES);
+  const version = view.getUint8(0);
+  if (version !== FRAME_VERSION) throw new FrameFormatError(`frame version ${version} is not ${FRAME_VERSION}`);
+  const captureTimeMs = view.getFloat64(8);
+  if (!Number.isFinite(captureTimeMs)) throw new FrameFormatError('frame capture time is not a finite number');
+  return {
+    keyframe: (view.getUint8(1) & FLAG_KEYFRAME) !== 0,
+    stream: view.getUint16(2),
+    sequence: view.getUint32(4),
+    captureTimeMs,
+  };
+}
+
+export function framePayload(frame: Uint8Array): Uint8Array {
+  return frame.subarray(FRAME_HEADER_BYTES);
+}

@@ -1,0 +1,4 @@
+// The wire protocol: the one source of truth for relay, web pages and desktop client.
+export * from './frame.ts';
+export * from './messages.ts';
+export * from './http.ts';

@@ -1,0 +1,206 @@
+// Control messages (JSON text frames on the participant's WebSocket). One schema per message
+// type; the relay, the browser pages and the desktop client all validate against these.
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+
+export const roleSchema = z.enum(['host', 'agent', 'guest']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const sessionStatusSchema = z.enum(['waiting', 'in_progress', 'customer_absent', 'ended']);
+export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const unit = z.number().min(0).max(1); // coordinates are fractions of the shared surface
+
+/** WebCodecs decoder configuration the presenter announces before its first frame. */
+export const streamConfigSchema = z
+  .object({
+    stream: z.number().int().min(0).max(65535),
+    codec: z.string().regex(/^(vp8|vp09\.[\d.]+|avc1\.[0-9a-fA-F]{6}|av01\.[\w.]+)$/),
+    codedWidth: z.number().int().min(1).max(16384),
+    codedHeight: z.number().int().min(1).max(16384),
+    /** base64 codec description (avcC for H.264), when the codec needs one. */
+    description: z.string().max(4096).optional(),
+    /** What is shared: the browser's displaySurface or the desktop client's monitor. */
+    surface: z.enum(['monitor', 'window', 'browser', 'unknown']).default('unknown'),
+  })
+  .strict();
+export type StreamConfig = z.infer<typeof streamConfigSchema>;
+
+export const pointerInputSchema = z
+  .object({
+    kind: z.literal('pointer'),
+    action: z.enum(['move', 'down', 'up', 'wheel']),
+    x: unit,
+    y: unit,
+    button: z.number().int().min(0).max(4).optional(),
+    deltaY: z.number().min(-10000).max(10000).optional(),
+  })
+  .strict();
+export const keyInputSchema = z
+  .object({
+    kind: z.literal('key'),
+    action: z.enum(['down', 'up']),
+    key: z.string().min(1).max(32),
+    code: z.string().min(1).max(32),
+    modifiers: z
+      .array(z.enum(['Alt', 'Control', 'Meta', 'Shift']))
+      .max(4)
+      .default([]),
+  })
+  .strict();
+export const inputEventSchema = z.discriminatedUnion('kind', [pointerInputSchema, keyInputSchema]);
+export type InputEvent = z.infer<typeof inputEventSchema>;
+
+const msg = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), ...shape }).strict();
+
+/** Messages a participant sends to the relay. */
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  /** The guest's answer to "may the agent see your screen" (and the recording prompt). */
+  msg('consent', { view: z.boolean(), recording: z.boolean().optional() }),
+  msg('stream-start', { config: streamConfigSchema }),
+  msg('stream-stop', { stream: z.number().int().min(0).max(65535) }),
+  msg('pause', { paused: z.boolean() }),
+  msg('chat', { text: text(2000) }),
+  /** Private to agents; never shown to guests. */
+  msg('note', { text: text(4000) }),
+  msg('control-request', {}),
+  msg('control-grant', { participantId: z.string().min(1).max(64) }),
+  msg('control-revoke', {}),
+  msg('input', { event: inputEventSchema }),
+  msg('pointer', { x: unit, y: unit, visible: z.boolean() }),
+  msg('annotation', {
+    shape: z.enum(['line', 'arrow', 'circle', 'clear']),
+    points: z.array(z.tuple([unit, unit])).max(256),
+  }),
+  msg('recording', { action: z.enum(['start', 'stop']) }),
+  msg('invite-agent', { email: z.email().max(254) }),
+  msg('keyframe-request', { stream: z.number().int().min(0).max(65535) }),
+  msg('leave', {}),
+  msg('end', {}),
+  msg('ping', { t: z.number() }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+export type ClientMessageType = ClientMessage['type'];
+
+export const contactSchema = z
+  .object({
+    name: z.string().trim().max(120).optional(),
+    email: z.email().max(254).optional(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[\d\s().-]{5,32}$/, 'a phone number of digits, spaces, dashes, dots or brackets')
+      .optional(),
+  })
+  .strict();
+export type Contact = z.infer<typeof contactSchema>;
+
+export const participantSchema = z.object({
+  id: z.string(),
+  role: roleSchema,
+  displayName: z.string(),
+  contact: contactSchema,
+  connected: z.boolean(),
+  joinedAt: z.string(),
+});
+export type Participant = z.infer<typeof participantSchema>;
+
+export const sessionSnapshotSchema = z.object({
+  id: z.string(),
+  key: z.string().nullable(),
+  status: sessionStatusSchema,
+  record: z.object({ crm: z.enum(['salesforce', 'servicenow']), id: z.string(), label: z.string() }),
+  participants: z.array(participantSchema),
+  presenterId: z.string().nullable(),
+  controllerId: z.string().nullable(),
+  paused: z.boolean(),
+  recording: z.enum(['off', 'on', 'refused', 'not_allowed']),
+  streams: z.array(streamConfigSchema),
+});
+export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
+
+export const logEntrySchema = z.object({
+  at: z.string(),
+  actor: z.string(),
+  kind: z.string(),
+  text: z.string(),
+});
+export type LogEntry = z.infer<typeof logEntrySchema>;
+
+export const errorCodeSchema = z.enum([
+  'bad_message',
+  'unknown_type',
+  'frame_too_large',
+  'bad_frame',
+  'rate_limited',
+  'not_allowed',
+  'not_presenter',
+  'no_consent',
+  'session_ended',
+]);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+/** Messages the relay sends to a participant. */
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  msg('welcome', {
+    protocol: z.literal(PROTOCOL_VERSION),
+    participantId: z.string(),
+    role: roleSchema,
+    session: sessionSnapshotSchema,
+  }),
+  msg('state', { session: sessionSnapshotSchema }),
+  msg('log', { entry: logEntrySchema }),
+  msg('chat', { from: z.string(), fromName: z.string(), text: z.string(), at: z.string() }),
+  msg('note', { from: z.string(), text: z.string(), at: z.string() }),
+  msg('stream-start', { config: streamConfigSchema }),
+  msg('stream-stop', { stream: z.number() }),
+  msg('keyframe-request', { stream: z.number() }),
+  msg('control-request', { from: z.string(), fromName: z.string() }),
+  msg('input', { from: z.string(), event: inputEventSchema }),
+  msg('pointer', { from: z.string(), x: unit, y: unit, visible: z.boolean() }),
+  msg('annotation', {
+    from: z.string(),
+    shape: z.enum(['line', 'arrow', 'circle', 'clear']),
+    points: z.array(z.tuple([unit, unit])),
+  }),
+  msg('error', { code: errorCodeSchema, message: z.string(), ref: z.string().optional() }),
+  msg('ended', { reason: z.enum(['host_ended', 'last_guest_left', 'expired', 'consent_refused', 'share_refused']) }),
+  msg('pong', { t: z.number() }),
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+
+/** Parses one text frame from a client; never throws. */
+export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: 'bad_message', message: 'message is not valid JSON' };
+  }
+  const known = clientMessageSchema.options.map((o) => o.shape.type.value) as string[];
+  const type = (data as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string' || !known.includes(type)) {
+    return { ok: false, code: 'unknown_type', message: `unknown message type ${JSON.stringify(type)}` };
+  }
+  const result = clientMessageSchema.safeParse(data);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0]!;
+  return { ok: false, code: 'bad_message', message: `${type}: ${issue.path.join('.') || 'message'}: ${issue.message}` };
+}
+
+export function parseServerMessage(raw: string): ParseResult<ServerMessage> {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: 'bad_message', message: 'message is not valid JSON' };
+  }
+  const result = serverMessageSchema.safeParse(data);
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, code: 'bad_message', message: result.error.issues[0]!.message };
+}
