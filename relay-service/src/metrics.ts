@@ -1,0 +1,88 @@
+// One Prometheus registry per relay process, shared by the media plane and the control plane.
+// Created per relay (not a module singleton) so several relays can live in one test process.
+// The control plane adds its own metrics to `metrics.registry` (e.g. the write-back backlog).
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface SessionCounts {
+  sessions: Record<string, number>;
+  participants: number;
+}
+
+export class RelayMetrics {
+  readonly registry = new Registry();
+  readonly framesForwarded = new Counter({
+    name: 'sightline_frames_forwarded_total',
+    help: 'Media frames sent to viewers (one per viewer per frame)',
+    registers: [this.registry],
+  });
+  readonly bytesForwarded = new Counter({
+    name: 'sightline_bytes_forwarded_total',
+    help: 'Media bytes sent to viewers',
+    registers: [this.registry],
+  });
+  readonly framesReceived = new Counter({
+    name: 'sightline_frames_received_total',
+    help: 'Media frames received from presenters',
+    registers: [this.registry],
+  });
+  readonly framesDropped = new Counter({
+    name: 'sightline_frames_dropped_total',
+    help: 'Frames not sent to a viewer, by reason (slow_viewer: the viewer fell behind and skips to the next keyframe)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly keyframeRequests = new Counter({
+    name: 'sightline_keyframe_requests_total',
+    help: 'Keyframe requests sent to presenters, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly messagesRejected = new Counter({
+    name: 'sightline_messages_rejected_total',
+    help: 'Client messages or frames rejected, by error code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly presenterPauses = new Counter({
+    name: 'sightline_presenter_read_pauses_total',
+    help: 'Times the relay paused reading a presenter because every viewer was behind',
+    registers: [this.registry],
+  });
+  private counts: () => SessionCounts = () => ({ sessions: {}, participants: 0 });
+  readonly sessions: Gauge<'status'>;
+  readonly participants: Gauge;
+
+  constructor({ defaultMetrics = true }: { defaultMetrics?: boolean } = {}) {
+    // Gauges are read from the session registry at scrape time, so they can never drift.
+    const self = this;
+    this.sessions = new Gauge({
+      name: 'sightline_sessions',
+      help: 'Live sessions by status',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+      collect() {
+        const { sessions } = self.counts();
+        this.reset();
+        for (const status of ['waiting', 'in_progress', 'customer_absent']) this.set({ status }, sessions[status] ?? 0);
+      },
+    });
+    this.participants = new Gauge({
+      name: 'sightline_participants_connected',
+      help: 'Participants with an open WebSocket',
+      registers: [this.registry],
+      collect() {
+        this.set(self.counts().participants);
+      },
+    });
+    if (defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'sightline_' });
+  }
+
+  /** Called by the session registry so the gauges read its live counts. */
+  observeSessions(counts: () => SessionCounts): void {
+    this.counts = counts;
+  }
+}
+
+export function createMetrics(options?: { defaultMetrics?: boolean }): RelayMetrics {
+  return new RelayMetrics(options);
+}

@@ -1,0 +1,524 @@
+// One session's state and rules (roles, consent, presenting, control, recording). Mutated only through
+// these methods, called by the registry (lifecycle) and the routing handlers (participants' actions).
+// A forbidden action throws SessionRuleError, which the caller turns into an `error` message.
+import type { Policy } from '@sightline/config';
+import type {
+  Contact,
+  LogEntry,
+  Participant,
+  Role,
+  SessionSnapshot,
+  SessionStatus,
+  StreamConfig,
+} from '../protocol/index.ts';
+import { Recorder, recordingFormat, type Recording, type RecorderStopReason } from '../recording/Recorder.ts';
+import { SessionRuleError } from './errors.ts';
+import { SessionLog } from './SessionLog.ts';
+import type { AgentIdentity, Attendee, Clock, EndReason, RecordRef, SessionReport } from './types.ts';
+
+export interface ParticipantState {
+  id: string;
+  role: Role;
+  displayName: string;
+  contact: Contact;
+  agent?: AgentIdentity;
+  joinedAt: number;
+  leftAt: number | null;
+  connected: boolean;
+  /** Ever had an open socket. */
+  seen: boolean;
+  disconnectedAt: number | null;
+  /** Guest's answers to the consent prompt; null until asked. */
+  consentView: boolean | null;
+  consentRecording: boolean | null;
+}
+
+export interface SessionHooks {
+  changed(session: Session): void;
+  logged(session: Session, entry: LogEntry): void;
+  /** The session's rules ended it (consent refused, last guest left). */
+  end(session: Session, reason: EndReason): void;
+}
+
+export interface SessionInit {
+  id: string;
+  key: string | null;
+  token: string;
+  host: AgentIdentity;
+  record: RecordRef;
+  policy: Policy;
+  recordRequested: boolean;
+  clock: Clock;
+  recordingMemoryBytes: number;
+  hooks: SessionHooks;
+}
+
+const STOP_TEXT: Record<RecorderStopReason, string> = {
+  size_limit: 'recording stopped: the recording reached the size limit',
+  format_changed: 'recording stopped: the shared screen changed video format',
+  muxer_error: 'recording stopped: the recording could not be written',
+};
+
+export class Session {
+  readonly id: string;
+  readonly key: string | null;
+  readonly token: string;
+  readonly host: AgentIdentity;
+  readonly record: RecordRef;
+  readonly policy: Policy;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  recordRequested: boolean;
+  status: SessionStatus = 'waiting';
+  endReason: EndReason | null = null;
+  endedAt: number | null = null;
+  /** When the last connected guest went away (customer_absent). */
+  absentSince: number | null = null;
+  presenterId: string | null = null;
+  controllerId: string | null = null;
+  paused = false;
+  readonly streams = new Map<number, StreamConfig>();
+  participants = new Map<string, ParticipantState>();
+  private recorder: Recorder | null = null;
+  private guestCount = 0;
+  private readonly clock: Clock;
+  private readonly hooks: SessionHooks;
+  private readonly recordingMemoryBytes: number;
+  private log: SessionLog;
+
+  constructor(init: SessionInit) {
+    this.id = init.id;
+    this.key = init.key;
+    this.token = init.token;
+    this.host = init.host;
+    this.record = init.record;
+    this.policy = init.policy;
+    this.recordRequested = init.recordRequested;
+    this.clock = init.clock;
+    this.hooks = init.hooks;
+    this.recordingMemoryBytes = init.recordingMemoryBytes;
+    this.createdAt = init.clock.now();
+    this.expiresAt = this.createdAt + init.policy.waitingTimeoutMinutes * 60_000;
+    this.log = new SessionLog(init.clock, (entry) => this.hooks.logged(this, entry));
+    this.log.add(init.host.displayName, 'session', `started the session for ${init.record.label}`);
+  }
+
+  // ---- participants -------------------------------------------------------------------------
+
+  addGuest(id: string, contact: Contact): ParticipantState {
+    this.guestCount++;
+    const p = this.add(id, 'guest', contact.name || `Guest ${this.guestCount}`, contact);
+    const details = [contact.email, contact.phone].filter(Boolean).join(', ');
+    this.log.add(p.displayName, 'join', `joined as a guest${details ? ` (${details})` : ''}`);
+    return p;
+  }
+
+  /** The host, or another agent invited to the session. Returns the existing one on a console reload. */
+  addAgent(id: string, agent: AgentIdentity): ParticipantState {
+    const existing = this.agentParticipant(agent);
+    if (existing && existing.leftAt === null) return existing;
+    const role: Role = sameAgent(agent, this.host) ? 'host' : 'agent';
+    const contact: Contact = agent.email
+      ? { name: agent.displayName, email: agent.email }
+      : { name: agent.displayName };
+    const p = this.add(id, role, agent.displayName, contact, agent);
+    this.log.add(p.displayName, 'join', `joined as ${role === 'host' ? 'the host' : 'an agent'}`);
+    return p;
+  }
+
+  agentParticipant(agent: AgentIdentity): ParticipantState | undefined {
+    for (const p of this.participants.values()) if (p.agent && sameAgent(p.agent, agent)) return p;
+    return undefined;
+  }
+
+  participant(id: string): ParticipantState {
+    const p = this.participants.get(id);
+    if (!p || p.leftAt !== null) throw new SessionRuleError('not_allowed', 'you are not in this session');
+    return p;
+  }
+
+  connect(id: string, reconnect: boolean): void {
+    const p = this.participant(id);
+    p.connected = true;
+    p.seen = true;
+    p.disconnectedAt = null;
+    if (reconnect) this.log.add(p.displayName, 'connection', 'reconnected');
+    this.refreshStatus();
+  }
+
+  disconnect(id: string): void {
+    const p = this.participants.get(id);
+    if (!p || !p.connected) return;
+    p.connected = false;
+    p.disconnectedAt = this.clock.now();
+    this.log.add(p.displayName, 'connection', 'lost the connection');
+    // A presenter who drops must restart sharing; control never survives a lost presenter.
+    if (this.presenterId === id) this.clearPresenter(p);
+    this.refreshStatus();
+  }
+
+  /** Leaves for good (explicit leave, or gone past the reconnect grace period). */
+  leave(id: string, text = 'left the session'): void {
+    const p = this.participants.get(id);
+    if (!p || p.leftAt !== null) return;
+    p.leftAt = p.connected ? this.clock.now() : (p.disconnectedAt ?? this.clock.now());
+    p.connected = false;
+    if (this.presenterId === id) this.clearPresenter(p);
+    if (this.controllerId === id) this.controllerId = null;
+    this.log.add(p.displayName, 'leave', text);
+    if (p.role === 'guest' && this.seenGuests().length > 0 && this.activeGuests().length === 0) {
+      this.hooks.end(this, 'last_guest_left');
+      return;
+    }
+    this.refreshStatus();
+  }
+
+  activeGuests(): ParticipantState[] {
+    return [...this.participants.values()].filter((p) => p.role === 'guest' && p.leftAt === null);
+  }
+
+  private seenGuests(): ParticipantState[] {
+    return [...this.participants.values()].filter((p) => p.role === 'guest' && p.seen);
+  }
+
+  private refreshStatus(): void {
+    if (this.status === 'ended') return;
+    const guests = this.activeGuests();
+    const before = this.status;
+    if (guests.some((g) => g.connected)) {
+      this.status = 'in_progress';
+      this.absentSince = null;
+    } else if (this.seenGuests().length > 0) {
+      this.status = 'customer_absent';
+      this.absentSince ??= this.clock.now();
+    }
+    if (before !== this.status && this.status !== 'waiting')
+      this.log.add('Sightline', 'session', this.status === 'in_progress' ? 'session in progress' : 'customer absent');
+    this.hooks.changed(this);
+  }
+
+  // ---- consent, presenting, control ---------------------------------------------------------
+
+  consent(id: string, view: boolean, recording: boolean | undefined): void {
+    const p = this.participant(id);
+    if (p.role !== 'guest') throw new SessionRuleError('not_allowed', 'only a guest answers the consent prompt');
+    p.consentView = view;
+    this.log.add(
+      p.displayName,
+      'consent',
+      view ? 'allowed the agent to see the shared screen' : 'refused screen sharing',
+    );
+    if (recording !== undefined) {
+      p.consentRecording = recording;
+      this.log.add(p.displayName, 'consent', recording ? 'allowed recording' : 'refused recording');
+    }
+    if (!view) {
+      this.hooks.end(this, 'consent_refused');
+      return;
+    }
+    this.updateRecording();
+    this.hooks.changed(this);
+  }
+
+  startStream(id: string, config: StreamConfig): void {
+    const p = this.participant(id);
+    if (p.role === 'guest') {
+      if (!this.policy.allowViewGuestScreen)
+        throw new SessionRuleError('not_allowed', "this session's policy does not allow viewing a guest's screen");
+      if (p.consentView !== true) throw new SessionRuleError('no_consent', 'answer the consent prompt before sharing');
+    }
+    if (this.presenterId !== null && this.presenterId !== id)
+      throw new SessionRuleError(
+        'not_allowed',
+        `${this.participants.get(this.presenterId)?.displayName} is presenting`,
+      );
+    const first = this.presenterId === null;
+    this.presenterId = id;
+    this.streams.set(config.stream, config);
+    if (first) this.log.add(p.displayName, 'share', `started sharing (${config.surface})`);
+    if (this.recorder && config.stream === this.recorder.stream && !this.recorder.accepts(config))
+      this.recorder.stop('format_changed');
+    this.updateRecording();
+    this.hooks.changed(this);
+  }
+
+  stopStream(id: string, stream: number): void {
+    const p = this.participant(id);
+    if (this.presenterId !== id) throw new SessionRuleError('not_presenter', 'you are not presenting');
+    this.streams.delete(stream);
+    if (this.streams.size === 0) this.clearPresenter(p);
+    this.hooks.changed(this);
+  }
+
+  private clearPresenter(p: ParticipantState): void {
+    this.streams.clear();
+    this.presenterId = null;
+    this.paused = false;
+    this.log.add(p.displayName, 'share', 'stopped sharing');
+    if (this.controllerId !== null) {
+      const c = this.participants.get(this.controllerId);
+      this.controllerId = null;
+      this.log.add(p.displayName, 'control', `control ended for ${c?.displayName}`);
+    }
+    this.updateRecording();
+  }
+
+  /** The presenter's frames may be routed (guests only after they allowed viewing). */
+  mayForward(id: string): boolean {
+    if (this.presenterId !== id || this.status === 'ended') return false;
+    const p = this.participants.get(id);
+    return p !== undefined && (p.role !== 'guest' || p.consentView === true);
+  }
+
+  /** Whether `viewerId` receives the current presenter's screen. */
+  mayView(viewerId: string): boolean {
+    if (viewerId === this.presenterId) return false;
+    const viewer = this.participants.get(viewerId);
+    const presenter = this.presenterId ? this.participants.get(this.presenterId) : undefined;
+    if (!viewer || !presenter || viewer.leftAt !== null) return false;
+    // Without "guests may show screens", a guest's screen is shown to the agents only.
+    return !(presenter.role === 'guest' && viewer.role === 'guest' && !this.policy.guestsMayShowScreens);
+  }
+
+  setPaused(id: string, paused: boolean): void {
+    const p = this.participant(id);
+    if (this.presenterId !== id) throw new SessionRuleError('not_presenter', 'only the presenter pauses the screen');
+    if (this.paused === paused) return;
+    this.paused = paused;
+    this.log.add(p.displayName, 'pause', paused ? 'hid the screen' : 'showed the screen again');
+    this.hooks.changed(this);
+  }
+
+  /** Returns the presenter's id, to whom the request is forwarded. */
+  requestControl(id: string): string {
+    const p = this.participant(id);
+    if (this.presenterId === null) throw new SessionRuleError('not_allowed', 'nobody is presenting');
+    if (this.presenterId === id) throw new SessionRuleError('not_allowed', 'you are the presenter');
+    if (!this.policy.presentersMayShareControl)
+      throw new SessionRuleError('not_allowed', "this session's policy does not allow sharing control");
+    this.log.add(p.displayName, 'control', 'asked for control');
+    return this.presenterId;
+  }
+
+  grantControl(id: string, to: string): void {
+    const p = this.participant(id);
+    if (this.presenterId !== id) throw new SessionRuleError('not_presenter', 'only the presenter grants control');
+    if (!this.policy.presentersMayShareControl)
+      throw new SessionRuleError('not_allowed', "this session's policy does not allow sharing control");
+    const target = this.participants.get(to);
+    if (!target || target.leftAt !== null || to === id)
+      throw new SessionRuleError('not_allowed', 'control can only be granted to another participant in the session');
+    this.controllerId = to;
+    this.log.add(p.displayName, 'control', `granted control to ${target.displayName}`);
+    this.hooks.changed(this);
+  }
+
+  /** The presenter takes control back at any moment; the controller may hand it back. */
+  revokeControl(id: string): void {
+    const p = this.participant(id);
+    if (this.presenterId !== id && this.controllerId !== id)
+      throw new SessionRuleError('not_allowed', 'only the presenter or the controller ends control');
+    if (this.controllerId === null) return;
+    const c = this.participants.get(this.controllerId);
+    this.controllerId = null;
+    this.log.add(
+      p.displayName,
+      'control',
+      id === this.presenterId ? `revoked control from ${c?.displayName}` : 'gave control back',
+    );
+    this.hooks.changed(this);
+  }
+
+  mayInput(id: string): boolean {
+    return this.presenterId !== null && this.controllerId === id;
+  }
+
+  // ---- chat, notes, invitations -------------------------------------------------------------
+
+  chat(id: string, text: string): LogEntry {
+    return this.log.add(this.participant(id).displayName, 'chat', text);
+  }
+
+  note(id: string, text: string): LogEntry {
+    const p = this.participant(id);
+    if (p.role === 'guest') throw new SessionRuleError('not_allowed', 'notes are for agents');
+    return this.log.add(p.displayName, 'note', text);
+  }
+
+  inviteAgent(id: string, email: string): void {
+    const p = this.participant(id);
+    if (p.role === 'guest') throw new SessionRuleError('not_allowed', 'only agents invite other agents');
+    this.log.add(p.displayName, 'invite', `invited agent ${email}`);
+  }
+
+  // ---- recording ----------------------------------------------------------------------------
+
+  /** What the guest's prompt asks and the snapshot shows. */
+  get recordingWanted(): boolean {
+    return this.policy.recording === 'always' || (this.policy.recording === 'host' && this.recordRequested);
+  }
+
+  setRecording(id: string, on: boolean): void {
+    const p = this.participant(id);
+    if (p.role !== 'host') throw new SessionRuleError('not_allowed', 'only the host starts or stops recording');
+    if (this.policy.recording === 'never')
+      throw new SessionRuleError('not_allowed', 'the policy does not allow recording');
+    if (this.policy.recording === 'always' && !on)
+      throw new SessionRuleError('not_allowed', 'the policy records every session');
+    if (on && this.recordingRefused()) throw new SessionRuleError('no_consent', 'the customer refused recording');
+    this.recordRequested = on;
+    this.updateRecording(p.displayName);
+    this.hooks.changed(this);
+  }
+
+  /** Tee of the routed frames; called by the router for every frame it accepts from the presenter. */
+  recordFrame(stream: number, keyframe: boolean, captureTimeMs: number, payload: Uint8Array): void {
+    this.recorder?.add(stream, keyframe, captureTimeMs, payload);
+  }
+
+  /** True while the recorder waits for a keyframe (the router asks the presenter for one). */
+  get recorderNeedsKeyframe(): boolean {
+    return this.recorder?.needsKeyframe ?? false;
+  }
+
+  private recordingRefused(): boolean {
+    return [...this.participants.values()].some((p) => p.role === 'guest' && p.consentRecording === false);
+  }
+
+  private recordingState(): SessionSnapshot['recording'] {
+    if (this.policy.recording === 'never') return 'not_allowed';
+    if (this.recordingRefused()) return 'refused';
+    return this.recorder?.isRecording ? 'on' : 'off';
+  }
+
+  private updateRecording(actor = 'Sightline'): void {
+    const consented =
+      [...this.participants.values()].some((p) => p.role === 'guest' && p.consentRecording === true) &&
+      !this.recordingRefused();
+    const stream = this.presenterId ? [...this.streams.values()].sort((a, b) => a.stream - b.stream)[0] : undefined;
+    const on = this.recordingWanted && consented && stream !== undefined && this.status !== 'ended';
+    const wasOn = this.recorder?.isRecording ?? false;
+    if (on && stream) {
+      if (!this.recorder && recordingFormat(stream.codec)) {
+        this.recorder = new Recorder({
+          config: stream,
+          maxBytes: this.recordingMemoryBytes,
+          baseName: `sightline-${this.key ?? this.id}-${new Date(this.createdAt).toISOString().slice(0, 10)}`,
+          onStopped: (reason) => {
+            this.log.add('Sightline', 'recording', STOP_TEXT[reason]);
+            this.hooks.changed(this);
+          },
+        });
+      } else this.recorder?.resume();
+    } else this.recorder?.pause();
+    const isOn = this.recorder?.isRecording ?? false;
+    if (isOn !== wasOn) this.log.add(actor, 'recording', isOn ? 'recording started' : 'recording stopped');
+  }
+
+  // ---- snapshot, end, report ----------------------------------------------------------------
+
+  snapshot(): SessionSnapshot {
+    return {
+      id: this.id,
+      key: this.key,
+      status: this.status,
+      record: { ...this.record },
+      participants: [...this.participants.values()].filter((p) => p.leftAt === null).map(publicParticipant),
+      presenterId: this.presenterId,
+      controllerId: this.controllerId,
+      paused: this.paused,
+      recording: this.recordingState(),
+      streams: [...this.streams.values()],
+    };
+  }
+
+  /** Marks the session ended (synchronously: nothing more is routed or recorded). */
+  markEnded(reason: EndReason, by: string): void {
+    if (this.status === 'ended') return;
+    const now = this.clock.now();
+    if (this.recorder?.isRecording) this.log.add('Sightline', 'recording', 'recording stopped');
+    this.recorder?.pause();
+    this.status = 'ended';
+    this.endReason = reason;
+    this.endedAt = now;
+    this.presenterId = null;
+    this.controllerId = null;
+    this.streams.clear();
+    for (const p of this.participants.values()) {
+      if (p.leftAt === null) p.leftAt = p.connected ? now : (p.disconnectedAt ?? now);
+      p.connected = false;
+    }
+    this.log.add(by, 'session', `session ended (${reason.replaceAll('_', ' ')})`);
+  }
+
+  /** Finalizes the recording and hands everything over; the session keeps nothing afterwards. */
+  async takeReport(): Promise<SessionReport> {
+    const recorder = this.recorder;
+    this.recorder = null;
+    const recording: Recording | null = recorder ? await recorder.finish() : null;
+    const endedAt = this.endedAt ?? this.clock.now();
+    const attendees: Attendee[] = [...this.participants.values()].map((p) => ({
+      participantId: p.id,
+      role: p.role,
+      displayName: p.displayName,
+      contact: { ...p.contact },
+      ...(p.agent ? { agent: p.agent } : {}),
+      joinedAt: iso(p.joinedAt),
+      leftAt: p.leftAt === null ? null : iso(p.leftAt),
+    }));
+    this.participants = new Map();
+    return {
+      sessionId: this.id,
+      key: this.key,
+      record: this.record,
+      host: this.host,
+      policy: this.policy,
+      startedAt: iso(this.createdAt),
+      endedAt: iso(endedAt),
+      endReason: this.endReason ?? 'host_ended',
+      durationSeconds: Math.round((endedAt - this.createdAt) / 1000),
+      attendees,
+      log: this.log.drain(),
+      recording,
+    };
+  }
+
+  private add(id: string, role: Role, displayName: string, contact: Contact, agent?: AgentIdentity): ParticipantState {
+    const p: ParticipantState = {
+      id,
+      role,
+      displayName,
+      contact,
+      ...(agent ? { agent } : {}),
+      joinedAt: this.clock.now(),
+      leftAt: null,
+      connected: false,
+      seen: false,
+      disconnectedAt: null,
+      consentView: null,
+      consentRecording: null,
+    };
+    this.participants.set(id, p);
+    this.hooks.changed(this);
+    return p;
+  }
+}
+
+function sameAgent(a: AgentIdentity, b: AgentIdentity): boolean {
+  return a.crm === b.crm && a.userId === b.userId;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function publicParticipant(p: ParticipantState): Participant {
+  return {
+    id: p.id,
+    role: p.role,
+    displayName: p.displayName,
+    contact: { ...p.contact },
+    connected: p.connected,
+    joinedAt: iso(p.joinedAt),
+  };
+}

@@ -1,0 +1,352 @@
+// The one owner of session state on this relay: creates sessions, resolves keys, link tokens and
+// WebSocket tickets, runs the expiry sweeper and ends sessions. On end it emits one `ended`
+// SessionReport and drops every reference to the session (keys, tickets, participants, recording).
+import { EventEmitter } from 'node:events';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { SightlineConfig } from '@sightline/config';
+import type { Contact, LogEntry, SessionSnapshot } from '../protocol/index.ts';
+import { applyContactPolicy } from './contact.ts';
+import { KeyInUseError, SessionNotFoundError } from './errors.ts';
+import { KeyGuard } from './KeyGuard.ts';
+import { digest, matchesDigest, randomDigits, randomToken, SecretIndex } from './secrets.ts';
+import { Session } from './Session.ts';
+import type {
+  AgentIdentity,
+  Clock,
+  CreatedSession,
+  CreateSessionInput,
+  Crm,
+  EndReason,
+  JoinInfo,
+  ParticipantTicket,
+  SessionInfo,
+  SessionReport,
+} from './types.ts';
+
+export interface SessionRegistryEvents {
+  /** Once per session, after it ended and its recording was finalized. */
+  ended: [SessionReport];
+  /** Any change visible in the snapshot (participants, status, presenter, control, recording). */
+  changed: [SessionSnapshot];
+  /** Synchronously when a session ends, before the report (routing closes the sockets). */
+  ending: [{ sessionId: string; reason: EndReason }];
+  /** Every log entry as it is written (routing shows it to the session's agents). */
+  logged: [{ sessionId: string; entry: LogEntry }];
+  /** An agent invited another agent by email; the control plane sends the invitation. */
+  'invite-agent': [{ sessionId: string; email: string; invitedBy: AgentIdentity | null }];
+}
+
+export interface SessionRegistryOptions {
+  config: SightlineConfig;
+  logger: Logger;
+  clock?: Clock;
+  /** How long a disconnected participant may reconnect, and how long a session stays customer_absent. */
+  graceMs?: number;
+  /** node-cron expression of the sweeper (expiry, grace periods). */
+  sweepSchedule?: string;
+}
+
+export interface TicketHolder {
+  session: Session;
+  participantId: string;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
+export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
+  readonly clock: Clock;
+  readonly graceMs: number;
+  private readonly config: SightlineConfig;
+  private readonly logger: Logger;
+  private readonly sweepSchedule: string;
+  private readonly sessions = new Map<string, Session>();
+  private readonly index = new SecretIndex();
+  /** index(key) -> session id, with the key's digest to confirm in constant time. */
+  private readonly keys = new Map<string, { sessionId: string; digest: Buffer }>();
+  private readonly tokens = new Map<string, { sessionId: string; digest: Buffer }>();
+  private readonly tickets = new Map<string, { sessionId: string; participantId: string; digest: Buffer }>();
+  /** Per session: ticket index keys, to revoke them all on end. */
+  private readonly ticketsOf = new Map<string, Map<string, string>>();
+  private readonly keyGuard: KeyGuard;
+  private task: ScheduledTask | null = null;
+
+  constructor({ config, logger, clock, graceMs = 60_000, sweepSchedule = '*/5 * * * * *' }: SessionRegistryOptions) {
+    super();
+    this.config = config;
+    this.logger = logger.child({ component: 'sessions' });
+    this.clock = clock ?? systemClock;
+    this.graceMs = graceMs;
+    this.sweepSchedule = sweepSchedule;
+    this.keyGuard = new KeyGuard({
+      perSourcePerMinute: config.limits.wrongKeysPerSourcePerMinute,
+      globalPerMinute: config.limits.wrongKeysGlobalPerMinute,
+    });
+  }
+
+  /** Starts the sweeper (expiry after policy.waitingTimeoutMinutes, grace periods). */
+  start(): void {
+    if (this.task) return;
+    this.task = cron.schedule(this.sweepSchedule, () => this.sweep(), { noOverlap: true });
+  }
+
+  /** Stops the sweeper; live sessions are left as they are (call endAll to end them). */
+  stop(): void {
+    void this.task?.destroy();
+    this.task = null;
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** Live counts for the metrics gauges and health checks. */
+  counts(): { sessions: Record<string, number>; participants: number } {
+    const sessions: Record<string, number> = {};
+    let participants = 0;
+    for (const s of this.sessions.values()) {
+      sessions[s.status] = (sessions[s.status] ?? 0) + 1;
+      for (const p of s.participants.values()) if (p.connected) participants++;
+    }
+    return { sessions, participants };
+  }
+
+  create({ host, record, policy, recordRequested = false }: CreateSessionInput): CreatedSession {
+    const key = this.newKey(policy);
+    const token = randomToken(24);
+    const id = `s_${randomToken(16)}`;
+    const session = new Session({
+      id,
+      key,
+      token,
+      host,
+      record,
+      policy,
+      recordRequested: policy.recording === 'host' && recordRequested,
+      clock: this.clock,
+      recordingMemoryBytes: this.config.limits.recordingMemoryBytes,
+      hooks: {
+        changed: (s) => this.emitSafe('changed', s.snapshot()),
+        logged: (s, entry) => this.emitSafe('logged', { sessionId: s.id, entry }),
+        end: (s, reason) => void this.end(s.id, reason),
+      },
+    });
+    this.sessions.set(id, session);
+    if (key !== null) this.keys.set(this.index.key(key), { sessionId: id, digest: digest(key) });
+    this.tokens.set(this.index.key(token), { sessionId: id, digest: digest(token) });
+    this.ticketsOf.set(id, new Map());
+    this.logger.info(
+      { sessionId: id, crm: record.crm, recordId: record.id, keyMode: policy.keyMode },
+      'session created',
+    );
+    return { sessionId: id, key, token, status: 'waiting', expiresAt: new Date(session.expiresAt).toISOString() };
+  }
+
+  /**
+   * Resolves a spoken key. A wrong key counts against the source address and the relay; past the
+   * limit every lookup from that source (or from anyone) throws KeyRateLimitedError for a while.
+   */
+  async lookupByKey(key: string, sourceIp: string): Promise<JoinInfo | null> {
+    await this.keyGuard.check(sourceIp);
+    const entry = this.keys.get(this.index.key(key));
+    const session = entry && matchesDigest(key, entry.digest) ? this.sessions.get(entry.sessionId) : undefined;
+    if (!session || session.status === 'ended') {
+      await this.keyGuard.wrongKey(sourceIp);
+      this.logger.info({ source: sourceIp }, 'wrong session key');
+      return null;
+    }
+    return this.joinInfo(session);
+  }
+
+  /** Resolves a join-link token (unguessable, so not rate-limited beyond the HTTP layer's limits). */
+  lookupByToken(token: string): JoinInfo | null {
+    const entry = this.tokens.get(this.index.key(token));
+    if (!entry || !matchesDigest(token, entry.digest)) return null;
+    const session = this.sessions.get(entry.sessionId);
+    return session ? this.joinInfo(session) : null;
+  }
+
+  /** A guest joins with contact details (checked against the policy); returns their WebSocket ticket. */
+  join(sessionId: string, contact: Contact): ParticipantTicket {
+    const session = this.live(sessionId);
+    const allowed = applyContactPolicy(contact, session.policy.contactFields);
+    const p = session.addGuest(`p_${randomToken(12)}`, allowed);
+    return { participant: this.publicOf(session, p.id), ticket: this.issueTicket(session, p.id) };
+  }
+
+  /**
+   * Ticket for an agent's console. The host gets the host role; any other agent joins as "agent" (the
+   * control plane decides who may). A console reload gets the same participant with a fresh ticket.
+   */
+  agentTicket(sessionId: string, agent: AgentIdentity): ParticipantTicket {
+    const session = this.live(sessionId);
+    const p = session.addAgent(`p_${randomToken(12)}`, agent);
+    return { participant: this.publicOf(session, p.id), ticket: this.issueTicket(session, p.id) };
+  }
+
+  /** The WebSocket layer's lookup: the live session and participant a ticket belongs to. */
+  resolveTicket(ticket: string): TicketHolder | null {
+    const entry = this.tickets.get(this.index.key(ticket));
+    if (!entry || !matchesDigest(ticket, entry.digest)) return null;
+    const session = this.sessions.get(entry.sessionId);
+    const p = session?.participants.get(entry.participantId);
+    if (!session || !p || p.leftAt !== null) return null;
+    return { session, participantId: p.id };
+  }
+
+  get(id: string): SessionInfo | undefined {
+    const s = this.sessions.get(id);
+    return s ? this.info(s) : undefined;
+  }
+
+  /** The live session object, for the routing layer (which calls its rule-checked methods). */
+  session(id: string): Session | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** Whether this agent is the host or an invited agent of the session. */
+  isAgentOf(id: string, agent: AgentIdentity): boolean {
+    const s = this.sessions.get(id);
+    if (!s) return false;
+    return (s.host.crm === agent.crm && s.host.userId === agent.userId) || s.agentParticipant(agent) !== undefined;
+  }
+
+  activeFor(crm: Crm, recordId: string): SessionInfo[] {
+    return [...this.sessions.values()]
+      .filter((s) => s.record.crm === crm && s.record.id === recordId)
+      .map((s) => this.info(s));
+  }
+
+  /** A participant's action noted by the control plane (e.g. an invitation); used by routing. */
+  notifyInvite(sessionId: string, email: string, invitedBy: AgentIdentity | null): void {
+    this.emitSafe('invite-agent', { sessionId, email, invitedBy });
+  }
+
+  /**
+   * Ends a session: keys, link and tickets stop working at once, the recording is finalized, one
+   * `ended` report is emitted, and nothing of the session is kept. Null if it was not live.
+   */
+  async end(id: string, reason: EndReason, by = 'Sightline'): Promise<SessionReport | null> {
+    const session = this.sessions.get(id);
+    if (!session || session.status === 'ended') return null;
+    session.markEnded(reason, by);
+    this.forget(session);
+    this.logger.info({ sessionId: id, reason }, 'session ended');
+    this.emitSafe('ending', { sessionId: id, reason });
+    this.emitSafe('changed', session.snapshot());
+    const report = await session.takeReport();
+    this.emitSafe('ended', report);
+    return report;
+  }
+
+  /** Ends every live session (relay shutdown) and waits for their reports to be emitted. */
+  async endAll(reason: EndReason = 'host_ended'): Promise<void> {
+    await Promise.all([...this.sessions.keys()].map((id) => this.end(id, reason)));
+  }
+
+  /** One sweep: expiry of sessions nobody joined, reconnect grace, customer-absent grace. */
+  sweep(): void {
+    const now = this.clock.now();
+    for (const s of [...this.sessions.values()]) {
+      if (s.status === 'waiting' && now >= s.expiresAt) {
+        void this.end(s.id, 'expired');
+        continue;
+      }
+      if (s.status === 'customer_absent' && s.absentSince !== null && now - s.absentSince >= this.graceMs) {
+        void this.end(s.id, 'last_guest_left');
+        continue;
+      }
+      for (const p of [...s.participants.values()]) {
+        if (!p.connected && p.leftAt === null && p.disconnectedAt !== null && now - p.disconnectedAt >= this.graceMs) {
+          this.revokeTickets(s.id, p.id);
+          s.leave(p.id, 'left (did not reconnect)');
+          if (s.status === 'ended' || !this.sessions.has(s.id)) break;
+        }
+      }
+    }
+  }
+
+  /** Revokes a participant's tickets (explicit leave). */
+  revokeTickets(sessionId: string, participantId: string): void {
+    const mine = this.ticketsOf.get(sessionId);
+    if (!mine) return;
+    for (const [indexKey, pid] of mine) {
+      if (pid !== participantId) continue;
+      this.tickets.delete(indexKey);
+      mine.delete(indexKey);
+    }
+  }
+
+  private live(sessionId: string): Session {
+    const s = this.sessions.get(sessionId);
+    if (!s || s.status === 'ended') throw new SessionNotFoundError(sessionId);
+    return s;
+  }
+
+  private newKey(policy: SessionInfo['policy']): string | null {
+    if (policy.keyMode === 'none') return null;
+    if (policy.keyMode === 'fixed') {
+      const key = policy.fixedKey!;
+      if (this.keys.has(this.index.key(key))) throw new KeyInUseError();
+      return key;
+    }
+    for (;;) {
+      const key = randomDigits(policy.keyLength);
+      if (!this.keys.has(this.index.key(key))) return key; // unique among live sessions
+    }
+  }
+
+  private issueTicket(session: Session, participantId: string): string {
+    this.revokeTickets(session.id, participantId); // one valid ticket per participant
+    const ticket = randomToken(32);
+    const indexKey = this.index.key(ticket);
+    this.tickets.set(indexKey, { sessionId: session.id, participantId, digest: digest(ticket) });
+    this.ticketsOf.get(session.id)?.set(indexKey, participantId);
+    return ticket;
+  }
+
+  private forget(session: Session): void {
+    this.sessions.delete(session.id);
+    if (session.key !== null) this.keys.delete(this.index.key(session.key));
+    this.tokens.delete(this.index.key(session.token));
+    for (const indexKey of this.ticketsOf.get(session.id)?.keys() ?? []) this.tickets.delete(indexKey);
+    this.ticketsOf.delete(session.id);
+  }
+
+  private joinInfo(s: Session): JoinInfo {
+    return {
+      sessionId: s.id,
+      recordLabel: s.record.label,
+      hostName: s.host.displayName,
+      contactFields: s.policy.contactFields,
+      recordingPrompt: s.recordingWanted,
+    };
+  }
+
+  private info(s: Session): SessionInfo {
+    const agents = [...s.participants.values()].filter((p) => p.agent && p.leftAt === null).map((p) => p.agent!);
+    return {
+      snapshot: s.snapshot(),
+      host: s.host,
+      agents,
+      policy: s.policy,
+      token: s.token,
+      createdAt: new Date(s.createdAt).toISOString(),
+      expiresAt: new Date(s.expiresAt).toISOString(),
+      recordRequested: s.recordRequested,
+    };
+  }
+
+  private publicOf(s: Session, participantId: string) {
+    return s.snapshot().participants.find((p) => p.id === participantId)!;
+  }
+
+  /** A throwing listener must not break the session's lifecycle. */
+  private emitSafe<K extends keyof SessionRegistryEvents>(event: K, ...args: SessionRegistryEvents[K]): void {
+    try {
+      (this.emit as (e: K, ...a: SessionRegistryEvents[K]) => boolean)(event, ...args);
+    } catch (err) {
+      this.logger.error({ err, event }, 'session event listener failed');
+    }
+  }
+}

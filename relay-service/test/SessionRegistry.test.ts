@@ -1,0 +1,260 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { SessionRegistry } from '../src/sessions/SessionRegistry.ts';
+import {
+  ContactPolicyError,
+  KeyInUseError,
+  KeyRateLimitedError,
+  SessionNotFoundError,
+} from '../src/sessions/errors.ts';
+import type { SessionReport } from '../src/sessions/types.ts';
+import { FakeClock, GUEST, HOST, OTHER_AGENT, RECORD, logger, policy, testConfig } from './helpers/core.ts';
+
+function registry(limits = {}) {
+  const clock = new FakeClock();
+  const reg = new SessionRegistry({ config: testConfig(limits), logger, clock, graceMs: 60_000 });
+  const reports: SessionReport[] = [];
+  reg.on('ended', (r) => reports.push(r));
+  return { reg, clock, reports };
+}
+
+test('create: random digit key of the policy length, 192-bit link token, 10-minute expiry', () => {
+  const { reg, clock } = registry();
+  const a = reg.create({ host: HOST, record: RECORD, policy: policy({ keyLength: 8 }) });
+  const b = reg.create({ host: HOST, record: RECORD, policy: policy({ keyLength: 8 }) });
+  assert.match(a.key!, /^\d{8}$/);
+  assert.notEqual(a.key, b.key);
+  assert.match(a.token, /^[A-Za-z0-9_-]{32}$/);
+  assert.equal(Buffer.from(a.token, 'base64url').length * 8, 192);
+  assert.equal(a.status, 'waiting');
+  assert.equal(a.expiresAt, new Date(clock.now() + 10 * 60_000).toISOString());
+  assert.equal(reg.get(a.sessionId)?.snapshot.status, 'waiting');
+  assert.deepEqual(
+    reg.activeFor('salesforce', RECORD.id).map((s) => s.snapshot.id),
+    [a.sessionId, b.sessionId],
+  );
+});
+
+test('keyless and fixed-key policies; a fixed key cannot serve two live sessions', async () => {
+  const { reg } = registry();
+  const none = reg.create({ host: HOST, record: RECORD, policy: policy({ keyMode: 'none' }) });
+  assert.equal(none.key, null);
+  const fixed = reg.create({ host: HOST, record: RECORD, policy: policy({ keyMode: 'fixed', fixedKey: '4242' }) });
+  assert.equal(fixed.key, '4242');
+  assert.equal((await reg.lookupByKey('4242', '10.0.0.1'))?.sessionId, fixed.sessionId);
+  assert.throws(
+    () => reg.create({ host: HOST, record: RECORD, policy: policy({ keyMode: 'fixed', fixedKey: '4242' }) }),
+    KeyInUseError,
+  );
+  await reg.end(fixed.sessionId, 'host_ended');
+  assert.equal(
+    reg.create({ host: HOST, record: RECORD, policy: policy({ keyMode: 'fixed', fixedKey: '4242' }) }).key,
+    '4242',
+  );
+});
+
+test('lookup by key and by token; wrong keys are rate-limited per source, then globally', async () => {
+  const { reg } = registry({ wrongKeysPerSourcePerMinute: 3, wrongKeysGlobalPerMinute: 5 });
+  const s = reg.create({ host: HOST, record: RECORD, policy: policy() });
+  const info = await reg.lookupByKey(s.key!, '10.0.0.1');
+  assert.deepEqual(info, {
+    sessionId: s.sessionId,
+    recordLabel: RECORD.label,
+    hostName: HOST.displayName,
+    contactFields: { name: 'required', email: 'required', phone: 'optional' },
+    recordingPrompt: false,
+  });
+  assert.equal(reg.lookupByToken(s.token)?.sessionId, s.sessionId);
+  assert.equal(reg.lookupByToken(s.token.slice(0, -1) + (s.token.endsWith('A') ? 'B' : 'A')), null);
+
+  const wrong = s.key === '000000' ? '000001' : '000000';
+  for (let i = 0; i < 3; i++) assert.equal(await reg.lookupByKey(wrong, '10.0.0.1'), null);
+  // The 4th try from that source is refused even with the right key.
+  const limited = await reg.lookupByKey(s.key!, '10.0.0.1').catch((e: unknown) => e);
+  assert.ok(limited instanceof KeyRateLimitedError);
+  assert.equal(limited.scope, 'source');
+  assert.ok(limited.retryAfterMs > 0 && limited.retryAfterMs <= 60_000);
+  // Another source still gets in, until the relay-wide budget (5) is spent.
+  assert.equal((await reg.lookupByKey(s.key!, '10.0.0.2'))?.sessionId, s.sessionId);
+  assert.equal(await reg.lookupByKey(wrong, '10.0.0.2'), null);
+  assert.equal(await reg.lookupByKey(wrong, '10.0.0.3'), null);
+  const global = await reg.lookupByKey(s.key!, '10.0.0.4').catch((e: unknown) => e);
+  assert.ok(global instanceof KeyRateLimitedError);
+  assert.equal(global.scope, 'global');
+});
+
+test('join validates contact details against the policy and never stores "off" fields', () => {
+  const { reg } = registry();
+  const s = reg.create({
+    host: HOST,
+    record: RECORD,
+    policy: policy({ contactFields: { name: 'required', email: 'required', phone: 'off' } }),
+  });
+  assert.throws(
+    () => reg.join(s.sessionId, { name: 'Casey' }),
+    (e: unknown) => e instanceof ContactPolicyError && e.issues[0]?.path === 'contact.email',
+  );
+  const { participant, ticket } = reg.join(s.sessionId, GUEST);
+  assert.deepEqual(participant.contact, { name: GUEST.name, email: GUEST.email });
+  assert.equal(participant.role, 'guest');
+  assert.equal(participant.displayName, GUEST.name);
+  assert.ok(Buffer.from(ticket, 'base64url').length >= 16);
+  assert.equal(reg.resolveTicket(ticket)?.participantId, participant.id);
+  assert.equal(reg.resolveTicket(ticket + 'x'), null);
+  assert.throws(() => reg.join('s_nope', GUEST), SessionNotFoundError);
+});
+
+test('agent tickets: the host gets the host role, a console reload the same participant with a new ticket', () => {
+  const { reg } = registry();
+  const s = reg.create({ host: HOST, record: RECORD, policy: policy() });
+  const first = reg.agentTicket(s.sessionId, HOST);
+  const again = reg.agentTicket(s.sessionId, HOST);
+  assert.equal(first.participant.role, 'host');
+  assert.equal(again.participant.id, first.participant.id);
+  assert.equal(reg.resolveTicket(first.ticket), null, 'the older ticket is revoked');
+  assert.equal(reg.resolveTicket(again.ticket)?.participantId, first.participant.id);
+  const other = reg.agentTicket(s.sessionId, OTHER_AGENT);
+  assert.equal(other.participant.role, 'agent');
+  assert.ok(reg.isAgentOf(s.sessionId, OTHER_AGENT));
+  assert.deepEqual(
+    reg.get(s.sessionId)?.agents.map((a) => a.userId),
+    [HOST.userId, OTHER_AGENT.userId],
+  );
+});
+
+test('a session nobody joins expires after policy.waitingTimeoutMinutes (fake clock), its key dies', async () => {
+  const { reg, clock, reports } = registry();
+  const s = reg.create({ host: HOST, record: RECORD, policy: policy({ waitingTimeoutMinutes: 10 }) });
+  clock.advance(9 * 60_000);
+  reg.sweep();
+  assert.equal(reg.size, 1);
+  clock.advance(60_000);
+  reg.sweep();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(reg.size, 0);
+  assert.equal(reports.length, 1);
+  assert.equal(reports[0]!.endReason, 'expired');
+  assert.equal(reports[0]!.durationSeconds, 600);
+  assert.equal(await reg.lookupByKey(s.key!, '10.0.0.9'), null, 'one-time key is dead');
+  assert.equal(reg.lookupByToken(s.token), null);
+});
+
+test('the sweeper runs on node-cron with the injected clock', async () => {
+  const clock = new FakeClock();
+  const reg = new SessionRegistry({ config: testConfig(), logger, clock, sweepSchedule: '* * * * * *' });
+  reg.create({ host: HOST, record: RECORD, policy: policy({ waitingTimeoutMinutes: 1 }) });
+  clock.advance(61_000);
+  const ended = new Promise((r) => reg.once('ended', r));
+  reg.start();
+  try {
+    await ended;
+    assert.equal(reg.size, 0);
+  } finally {
+    reg.stop();
+  }
+});
+
+test('customer absent: all guests gone, then the session ends as last_guest_left after the grace period', async () => {
+  const { reg, clock, reports } = registry();
+  const s = reg.create({ host: HOST, record: RECORD, policy: policy() });
+  const session = reg.session(s.sessionId)!;
+  const { participant } = reg.join(s.sessionId, GUEST);
+  session.connect(participant.id, false);
+  assert.equal(session.status, 'in_progress');
+  session.disconnect(participant.id);
+  assert.equal(session.status, 'customer_absent');
+  clock.advance(30_000);
+  reg.sweep();
+  session.connect(participant.id, true); // back within the grace period
+  assert.equal(session.status, 'in_progress');
+  session.disconnect(participant.id);
+  clock.advance(61_000);
+  reg.sweep();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(reports[0]?.endReason, 'last_guest_left');
+  assert.equal(reg.size, 0);
+});
+
+test('the last guest leaving ends the session; refusing consent ends it too', async () => {
+  const { reg, reports } = registry();
+  const a = reg.create({ host: HOST, record: RECORD, policy: policy() });
+  const g1 = reg.join(a.sessionId, GUEST).participant;
+  const g2 = reg.join(a.sessionId, { name: 'Second', email: 'second@example.com' }).participant;
+  const sa = reg.session(a.sessionId)!;
+  sa.connect(g1.id, false);
+  sa.connect(g2.id, false);
+  sa.leave(g1.id);
+  assert.equal(sa.status, 'in_progress');
+  sa.leave(g2.id);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(reports.at(-1)?.endReason, 'last_guest_left');
+
+  const b = reg.create({ host: HOST, record: RECORD, policy: policy() });
+  const g = reg.join(b.sessionId, GUEST).participant;
+  reg.session(b.sessionId)!.connect(g.id, false);
+  reg.session(b.sessionId)!.consent(g.id, false, undefined);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(reports.at(-1)?.endReason, 'consent_refused');
+  assert.equal(reg.size, 0);
+});
+
+test('host end: one report with attendees and the log, then nothing of the session stays in memory', async () => {
+  const { reg, clock, reports } = registry();
+  const s = reg.create({ host: HOST, record: RECORD, policy: policy() });
+  const host = reg.agentTicket(s.sessionId, HOST);
+  const guest = reg.join(s.sessionId, GUEST);
+  let session = reg.session(s.sessionId);
+  session!.connect(host.participant.id, false);
+  session!.connect(guest.participant.id, false);
+  session!.consent(guest.participant.id, true, false);
+  session!.chat(guest.participant.id, 'hello');
+  session!.note(host.participant.id, 'printer driver is outdated');
+  clock.advance(125_000);
+  const weak = new WeakRef(session!);
+  session = undefined;
+
+  const report = await reg.end(s.sessionId, 'host_ended', HOST.displayName);
+  assert.equal(await reg.end(s.sessionId, 'host_ended'), null, 'ending twice is a no-op');
+  assert.equal(reports.length, 1);
+  assert.equal(report, reports[0]);
+  assert.equal(report!.endReason, 'host_ended');
+  assert.equal(report!.durationSeconds, 125);
+  assert.equal(report!.key, s.key);
+  assert.deepEqual(report!.record, RECORD);
+  assert.deepEqual(
+    report!.attendees.map((a) => [a.role, a.displayName, a.contact.email, a.leftAt !== null]),
+    [
+      ['host', HOST.displayName, HOST.email, true],
+      ['guest', GUEST.name, GUEST.email, true],
+    ],
+  );
+  const kinds = report!.log.map((e) => `${e.kind}:${e.actor}:${e.text}`);
+  for (const expected of [
+    `join:${GUEST.name}:joined as a guest (casey@example.com, +1 555 0100)`,
+    `consent:${GUEST.name}:allowed the agent to see the shared screen`,
+    `consent:${GUEST.name}:refused recording`,
+    `chat:${GUEST.name}:hello`,
+    `note:${HOST.displayName}:printer driver is outdated`,
+    `session:${HOST.displayName}:session ended (host ended)`,
+  ])
+    assert.ok(kinds.includes(expected), `log has ${expected}\n${kinds.join('\n')}`);
+  assert.equal(report!.recording, null);
+
+  assert.equal(reg.size, 0);
+  assert.equal(reg.get(s.sessionId), undefined);
+  assert.equal(reg.resolveTicket(host.ticket), null);
+  assert.equal(reg.resolveTicket(guest.ticket), null);
+  assert.equal(reg.lookupByToken(s.token), null);
+  assert.deepEqual(reg.counts(), { sessions: {}, participants: 0 });
+  // The session object itself is garbage: nothing in the registry references it any more.
+  reports.length = 0;
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  for (let i = 0; i < 5 && weak.deref(); i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    gc();
+  }
+  assert.equal(weak.deref(), undefined, 'the ended session was garbage-collected');
+});
