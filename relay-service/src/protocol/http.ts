@@ -58,3 +58,61 @@ export const apiErrorSchema = z.object({
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
+
+// --- Added by the relay control plane (additive) ---
+
+/** `POST /api/join/lookup`: a spoken key or a link token, exactly one. */
+export const joinLookupRequestSchema = z
+  .object({
+    key: z
+      .string()
+      .regex(/^\d{4,12}$/)
+      .optional(),
+    token: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{20,64}$/)
+      .optional(),
+  })
+  .strict()
+  .refine((j) => (j.key === undefined) !== (j.token === undefined), { message: 'give exactly one of key or token' });
+export type JoinLookupRequest = z.infer<typeof joinLookupRequestSchema>;
+
+export const joinLookupResponseSchema = z.object({
+  sessionId: z.string(),
+  recordLabel: z.string(),
+  hostName: z.string(),
+  contactFields: z.object({
+    name: z.enum(['off', 'optional', 'required']),
+    email: z.enum(['off', 'optional', 'required']),
+    phone: z.enum(['off', 'optional', 'required']),
+  }),
+  recordingPrompt: z.boolean(),
+  terms: z.string(),
+});
+export type JoinLookupResponse = z.infer<typeof joinLookupResponseSchema>;
+
+/** `POST /api/sessions/:id/ticket`: the agent console's WebSocket ticket (wsUrl without the ticket). */
+export const ticketResponseSchema = z.object({ participantId: z.string(), ticket: z.string(), wsUrl: z.string() });
+export type TicketResponse = z.infer<typeof ticketResponseSchema>;
+
+/** `POST /api/sessions/:id/invite`: email the join link; without `to`, to the record's contact. */
+export const inviteRequestSchema = z.object({ to: z.array(z.email().max(254)).min(1).max(5).optional() }).strict();
+export type InviteRequest = z.infer<typeof inviteRequestSchema>;
+
+/** `GET /api/sessions?crm=&recordId=`. */
+export const activeSessionsQuerySchema = z.object({
+  crm: z.enum(['salesforce', 'servicenow']),
+  recordId: z.string().regex(/^([a-zA-Z0-9]{15}|[a-zA-Z0-9]{18}|[0-9a-f]{32})$/),
+});
+
+/** One CRM write of a finished session, as the agent sees it (`GET /api/writebacks?sessionId=`). */
+export const writeBackStatusSchema = z.object({
+  sessionId: z.string(),
+  step: z.string(),
+  status: z.enum(['pending', 'done', 'failed']),
+  attempts: z.number(),
+  error: z.string().nullable(),
+  resultId: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type WriteBackStatus = z.infer<typeof writeBackStatusSchema>;

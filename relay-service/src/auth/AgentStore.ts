@@ -1,0 +1,84 @@
+// Agents who signed in, with their CRM tokens encrypted at rest (AES-256-GCM, bound to the agent).
+import type { DatabaseSync } from 'node:sqlite';
+import { agentIdentitySchema, type AgentIdentity, type AgentTokens, type Crm } from './identity.ts';
+import type { TokenCipher } from './TokenCipher.ts';
+
+interface AgentRow {
+  identity: string;
+  instance_url: string;
+  access_token: Uint8Array | null;
+  refresh_token: Uint8Array;
+}
+
+export class AgentStore {
+  readonly #db: DatabaseSync;
+  readonly #cipher: TokenCipher;
+
+  constructor(db: DatabaseSync, cipher: TokenCipher) {
+    this.#db = db;
+    this.#cipher = cipher;
+    db.exec(`CREATE TABLE IF NOT EXISTS agents (
+      crm TEXT NOT NULL, user_id TEXT NOT NULL, identity TEXT NOT NULL, instance_url TEXT NOT NULL,
+      access_token BLOB, refresh_token BLOB NOT NULL, updated_at INTEGER NOT NULL,
+      PRIMARY KEY (crm, user_id))`);
+  }
+
+  #aad(crm: Crm, userId: string, kind: string): string {
+    return `${crm}:${userId}:${kind}`;
+  }
+
+  save(identity: AgentIdentity, tokens: AgentTokens): void {
+    const { crm, userId } = identity;
+    this.#db
+      .prepare(
+        `INSERT INTO agents (crm, user_id, identity, instance_url, access_token, refresh_token, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (crm, user_id) DO UPDATE SET identity = excluded.identity, instance_url = excluded.instance_url,
+           access_token = excluded.access_token, refresh_token = excluded.refresh_token, updated_at = excluded.updated_at`,
+      )
+      .run(
+        crm,
+        userId,
+        JSON.stringify(identity),
+        tokens.instanceUrl,
+        tokens.accessToken === null ? null : this.#cipher.encrypt(tokens.accessToken, this.#aad(crm, userId, 'access')),
+        this.#cipher.encrypt(tokens.refreshToken, this.#aad(crm, userId, 'refresh')),
+        Date.now(),
+      );
+  }
+
+  /** Persists a refreshed access token, and the refresh token when the CRM rotated it. */
+  updateTokens(crm: Crm, userId: string, accessToken: string, refreshToken?: string): void {
+    this.#db
+      .prepare('UPDATE agents SET access_token = ?, updated_at = ? WHERE crm = ? AND user_id = ?')
+      .run(this.#cipher.encrypt(accessToken, this.#aad(crm, userId, 'access')), Date.now(), crm, userId);
+    if (refreshToken) {
+      this.#db
+        .prepare('UPDATE agents SET refresh_token = ? WHERE crm = ? AND user_id = ?')
+        .run(this.#cipher.encrypt(refreshToken, this.#aad(crm, userId, 'refresh')), crm, userId);
+    }
+  }
+
+  identity(crm: Crm, userId: string): AgentIdentity | null {
+    const row = this.#row(crm, userId);
+    return row ? agentIdentitySchema.parse(JSON.parse(row.identity)) : null;
+  }
+
+  tokens(crm: Crm, userId: string): AgentTokens | null {
+    const row = this.#row(crm, userId);
+    if (!row) return null;
+    return {
+      instanceUrl: row.instance_url,
+      accessToken: row.access_token
+        ? this.#cipher.decryptText(row.access_token, this.#aad(crm, userId, 'access'))
+        : null,
+      refreshToken: this.#cipher.decryptText(row.refresh_token, this.#aad(crm, userId, 'refresh')),
+    };
+  }
+
+  #row(crm: Crm, userId: string): AgentRow | undefined {
+    return this.#db
+      .prepare('SELECT identity, instance_url, access_token, refresh_token FROM agents WHERE crm = ? AND user_id = ?')
+      .get(crm, userId) as AgentRow | undefined;
+  }
+}

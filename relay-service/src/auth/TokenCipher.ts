@@ -1,0 +1,60 @@
+// AES-256-GCM for everything the relay keeps at rest that must stay secret: agents' refresh and
+// access tokens, and recordings waiting in the write-back outbox.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SightlineConfig } from '@sightline/config';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+function parseKey(text: string): Buffer {
+  const trimmed = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  if (key.length !== 32) throw new Error('relay.tokenEncryptionKey must be 32 bytes, as 64 hex digits or base64');
+  return key;
+}
+
+export class TokenCipher {
+  readonly #key: Buffer;
+
+  constructor(key: Buffer) {
+    if (key.length !== 32) throw new Error('TokenCipher needs a 32-byte key');
+    this.#key = key;
+  }
+
+  /**
+   * The configured key; outside production with none configured, a key generated once into
+   * `<dataDir>/token.key` (0600), so a developer's relay keeps its agents signed in across restarts.
+   */
+  static fromConfig(config: Pick<SightlineConfig, 'env' | 'relay'>): TokenCipher {
+    if (config.relay.tokenEncryptionKey) return new TokenCipher(parseKey(config.relay.tokenEncryptionKey));
+    if (config.env === 'production') throw new Error('relay.tokenEncryptionKey is required in production');
+    mkdirSync(config.relay.dataDir, { recursive: true, mode: 0o700 });
+    const file = join(config.relay.dataDir, 'token.key');
+    if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600);
+    return new TokenCipher(parseKey(readFileSync(file, 'utf8')));
+  }
+
+  /** `aad` binds the ciphertext to its row (e.g. the agent's id) so rows cannot be swapped. */
+  encrypt(plain: Uint8Array | string, aad: string): Buffer {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    cipher.setAAD(Buffer.from(aad));
+    const body = Buffer.concat([cipher.update(typeof plain === 'string' ? Buffer.from(plain) : plain), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  decrypt(sealed: Uint8Array, aad: string): Buffer {
+    const buf = Buffer.from(sealed);
+    const decipher = createDecipheriv('aes-256-gcm', this.#key, buf.subarray(0, IV_BYTES));
+    decipher.setAAD(Buffer.from(aad));
+    decipher.setAuthTag(buf.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    return Buffer.concat([decipher.update(buf.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+  }
+
+  decryptText(sealed: Uint8Array, aad: string): string {
+    return this.decrypt(sealed, aad).toString('utf8');
+  }
+}

@@ -1,0 +1,101 @@
+// Agent sign-in routes: /auth/<crm> starts the OAuth dance, /auth/<crm>/callback finishes it and
+// opens a relay login session, POST /auth/logout closes it.
+import { randomBytes } from 'node:crypto';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Passport } from 'passport';
+import { z } from 'zod';
+import type { SightlineConfig } from '@sightline/config';
+import type { Logger } from '../logger.ts';
+import type { AgentStore } from './AgentStore.ts';
+import { clearCookie, LOGIN_COOKIE, readCookie, SESSION_COOKIE, setCookie, type CookiePolicy } from './cookies.ts';
+import { crmSchema, type Crm } from './identity.ts';
+import type { LoginSessions } from './LoginSessions.ts';
+import { OAuthStateStore, type BoundRequest } from './OAuthStateStore.ts';
+import { salesforceStrategy, servicenowStrategy, type SignedIn } from './strategies.ts';
+
+/** Only same-site paths: an open redirect after sign-in would hand the agent to anyone. */
+export const returnToSchema = z
+  .string()
+  .max(2048)
+  .regex(/^\/(?![/\\])[^\s]*$/, 'returnTo must be a path on the relay, like /console/abc')
+  .default('/');
+
+const LOGIN_TTL_MS = 10 * 60_000;
+
+export interface AuthDeps {
+  config: SightlineConfig;
+  logger: Logger;
+  agents: AgentStore;
+  sessions: LoginSessions;
+  cookies: CookiePolicy;
+  publicUrl: () => string;
+  /** Tells the error handler what to send (http/HttpError.ts). */
+  fail: (status: number, error: string, message: string) => Error;
+  /** After a successful sign-in (the outbox retries writes that failed on revoked access). */
+  onSignedIn?: (identity: SignedIn['identity']) => void;
+}
+
+export function createAuthRouter(deps: AuthDeps): Router {
+  const { config, logger, agents, sessions, cookies, publicUrl, fail, onSignedIn } = deps;
+  const store = new OAuthStateStore();
+  const passport = new Passport();
+  const callbackUrl = (crm: Crm) => `${publicUrl()}/auth/${crm}/callback`;
+  if (config.salesforce.enabled)
+    passport.use('salesforce', salesforceStrategy(config, store, callbackUrl('salesforce')));
+  if (config.servicenow.enabled)
+    passport.use('servicenow', servicenowStrategy(config, store, callbackUrl('servicenow')));
+
+  const crmParam = (req: Request): Crm => {
+    const crm = crmSchema.safeParse(req.params.crm);
+    if (!crm.success || !config[crm.data].enabled) throw fail(404, 'not_found', 'unknown or disabled CRM');
+    return crm.data;
+  };
+
+  const router = Router();
+  router.use(passport.initialize());
+
+  router.get('/auth/:crm', (req: BoundRequest, res: Response, next: NextFunction) => {
+    const crm = crmParam(req);
+    const returnTo = returnToSchema.safeParse(req.query.returnTo ?? undefined);
+    if (!returnTo.success) throw fail(400, 'bad_request', returnTo.error.issues[0]!.message);
+    const binding = readCookie(req, LOGIN_COOKIE) ?? randomBytes(24).toString('base64url');
+    req.loginBinding = binding;
+    setCookie(res, cookies, LOGIN_COOKIE, binding, { maxAgeMs: LOGIN_TTL_MS, path: '/auth' });
+    passport.authenticate(crm, {
+      session: false,
+      callbackURL: callbackUrl(crm),
+      state: { returnTo: returnTo.data },
+    } as never)(req, res, next);
+  });
+
+  router.get('/auth/:crm/callback', (req: Request, res: Response, next: NextFunction) => {
+    const crm = crmParam(req);
+    const done = (err: Error | null, user: SignedIn | false, info?: { message?: string; state?: unknown }) => {
+      if (err) {
+        logger.warn({ crm, err: { message: err.message } }, 'sign-in failed at the CRM');
+        return next(fail(502, 'crm_error', `sign-in with ${crm} failed: ${err.message}`));
+      }
+      if (!user) {
+        logger.warn({ crm, reason: info?.message }, 'sign-in refused');
+        return next(fail(403, 'sign_in_refused', info?.message ?? 'sign-in was refused'));
+      }
+      agents.save(user.identity, user.tokens);
+      const sid = sessions.create(user.identity.crm, user.identity.userId);
+      setCookie(res, cookies, SESSION_COOKIE, sid, { maxAgeMs: sessions.ttlMs });
+      clearCookie(res, cookies, LOGIN_COOKIE, '/auth');
+      logger.info({ crm, userId: user.identity.userId }, 'agent signed in');
+      onSignedIn?.(user.identity);
+      const returnTo = returnToSchema.safeParse((info?.state as { returnTo?: unknown } | undefined)?.returnTo);
+      res.redirect(303, returnTo.success ? returnTo.data : '/');
+    };
+    passport.authenticate(crm, { session: false, callbackURL: callbackUrl(crm) } as never, done)(req, res, next);
+  });
+
+  router.post('/auth/logout', (req, res) => {
+    sessions.destroy(readCookie(req, SESSION_COOKIE));
+    clearCookie(res, cookies, SESSION_COOKIE);
+    res.status(204).end();
+  });
+
+  return router;
+}

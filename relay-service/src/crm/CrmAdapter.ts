@@ -1,0 +1,68 @@
+// What the relay does in a CRM, always as one agent with that agent's own token.
+import type { Crm } from '../auth/identity.ts';
+
+export interface CrmRecord {
+  id: string;
+  /** Case number + subject, or incident number + short description. */
+  label: string;
+  contact: { id: string; name: string; email: string | null } | null;
+}
+
+export interface PersonMatch {
+  kind: 'contact' | 'lead';
+  id: string;
+}
+
+export interface NewLead {
+  firstName?: string;
+  lastName: string;
+  email: string;
+  phone?: string;
+  company: string;
+}
+
+export interface Activity {
+  /** The session id (at most 64 chars); with the parent record it is the write's idempotency key. */
+  marker: string;
+  subject: string;
+  description: string;
+  /** Case / incident the activity belongs to; absent for a Task on a Lead. */
+  recordId?: string;
+  whoId?: string;
+  date: Date;
+  durationSeconds: number;
+}
+
+export interface Recording {
+  /** The session id; with the record it identifies the file (idempotency). */
+  marker: string;
+  recordId: string;
+  durationSeconds: number;
+  fileName: string;
+  mimeType: string;
+  bytes: Uint8Array;
+  title: string;
+}
+
+export interface Email {
+  to: string[];
+  subject: string;
+  body: string;
+  /** Record the email is about (ServiceNow links the email to it). */
+  recordId?: string;
+}
+
+export interface CrmAdapter {
+  readonly crm: Crm;
+  /** Reads the record as the agent; CrmError not_found/forbidden when they cannot. */
+  readRecord(id: string): Promise<CrmRecord>;
+  /** Salesforce: a Contact, else an open Lead with this email. ServiceNow: none (no leads). */
+  findContactOrLead(email: string): Promise<PersonMatch | null>;
+  /** Creates the Lead unless an open Lead with the email exists; returns its id either way. */
+  createLead(lead: NewLead): Promise<string>;
+  /** Idempotent by `marker`: returns the existing activity's id when it was already written. */
+  writeActivity(activity: Activity): Promise<string>;
+  /** Idempotent by marker + record (Salesforce) or record + file name (ServiceNow). */
+  uploadRecording(recording: Recording): Promise<string>;
+  sendEmail(email: Email): Promise<void>;
+}

@@ -1,0 +1,252 @@
+// Salesforce as one agent, through jsforce: the agent's access token, refreshed with their refresh
+// token on a 401 (INVALID_SESSION_ID); every refreshed token is handed back to be stored.
+import { Connection, OAuth2 } from 'jsforce';
+import { ZodError, type z } from 'zod';
+import type { AgentTokens } from '../auth/identity.ts';
+import type { Activity, CrmAdapter, CrmRecord, Email, NewLead, PersonMatch, Recording } from './CrmAdapter.ts';
+import { CrmError, kindForCode } from './CrmError.ts';
+import {
+  sfCaseSchema,
+  sfContactSchema,
+  sfEmailSimpleSchema,
+  sfIdRecordsSchema,
+  sfIdSchema,
+  sfSaveResultSchema,
+} from './salesforceSchemas.ts';
+
+/** Custom field (force-app: Activity and ContentVersion) holding the session id: the write-back's idempotency marker. */
+export const MARKER_FIELD = 'Sightline_Session_Id__c';
+const DURATION_FIELD = 'Sightline_Duration_Seconds__c';
+const DESCRIPTION_MAX = 32000;
+
+export interface SalesforceOptions {
+  loginUrl: string;
+  clientId: string;
+  clientSecret: string;
+  apiVersion: string;
+  tokens: AgentTokens;
+  onAccessToken: (accessToken: string) => void;
+}
+
+export class SalesforceAdapter implements CrmAdapter {
+  readonly crm = 'salesforce' as const;
+  readonly #conn: Connection;
+  readonly #apiVersion: string;
+  #refreshError: unknown = null;
+
+  constructor(options: SalesforceOptions) {
+    this.#apiVersion = options.apiVersion;
+    const oauth2 = new OAuth2({
+      loginUrl: options.loginUrl,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+    });
+    const refreshToken = options.tokens.refreshToken;
+    this.#conn = new Connection({
+      oauth2,
+      version: options.apiVersion,
+      instanceUrl: options.tokens.instanceUrl,
+      ...(options.tokens.accessToken ? { accessToken: options.tokens.accessToken } : {}),
+      refreshToken,
+      // Our own refresh function keeps the reason: jsforce rewraps it into a generic Error.
+      refreshFn: (_conn, callback) => {
+        oauth2.refreshToken(refreshToken).then(
+          (res) => {
+            this.#refreshError = null;
+            callback(null, res.access_token, res);
+          },
+          (err: Error) => {
+            this.#refreshError = err;
+            callback(err);
+          },
+        );
+      },
+    });
+    this.#conn.on('refresh', (accessToken: string) => options.onAccessToken(accessToken));
+  }
+
+  async readRecord(id: string): Promise<CrmRecord> {
+    const caseId = this.#id(id);
+    const kase = await this.#call(sfCaseSchema, () =>
+      this.#conn.sobject('Case').retrieve(caseId, { fields: ['Id', 'CaseNumber', 'Subject', 'ContactId'] }),
+    );
+    let contact: CrmRecord['contact'] = null;
+    if (kase.ContactId) {
+      const c = await this.#call(sfContactSchema, () =>
+        this.#conn.sobject('Contact').retrieve(kase.ContactId!, { fields: ['Id', 'Name', 'Email'] }),
+      ).catch((err: unknown) => {
+        // A case whose contact the agent cannot see is still the agent's case.
+        if (err instanceof CrmError && err.permanent && err.kind !== 'revoked') return null;
+        throw err;
+      });
+      if (c) contact = { id: c.Id, name: c.Name ?? '', email: c.Email ?? null };
+    }
+    const label = [kase.CaseNumber ? `Case ${kase.CaseNumber}` : `Case ${kase.Id}`, kase.Subject]
+      .filter(Boolean)
+      .join(': ');
+    return { id: kase.Id, label, contact };
+  }
+
+  async findContactOrLead(email: string): Promise<PersonMatch | null> {
+    const contacts = await this.#call(sfIdRecordsSchema, () =>
+      this.#conn.sobject('Contact').find({ Email: email }, ['Id']).limit(1).execute(),
+    );
+    if (contacts[0]) return { kind: 'contact', id: contacts[0].Id };
+    const lead = await this.#openLead(email);
+    return lead ? { kind: 'lead', id: lead } : null;
+  }
+
+  async createLead(lead: NewLead): Promise<string> {
+    const existing = await this.#openLead(lead.email);
+    if (existing) return existing;
+    const saved = await this.#call(sfSaveResultSchema, () =>
+      this.#conn.sobject('Lead').create({
+        LastName: lead.lastName,
+        ...(lead.firstName ? { FirstName: lead.firstName } : {}),
+        Email: lead.email,
+        ...(lead.phone ? { Phone: lead.phone } : {}),
+        Company: lead.company,
+        LeadSource: 'Screen Share',
+      }),
+    );
+    return saved.id;
+  }
+
+  async writeActivity(activity: Activity): Promise<string> {
+    // One Task per session on the Case and one per Lead: the marker plus the parent identifies it.
+    const parent = activity.recordId
+      ? { WhatId: this.#id(activity.recordId) }
+      : { WhoId: this.#id(activity.whoId ?? '') };
+    const found = await this.#call(sfIdRecordsSchema, () =>
+      this.#conn
+        .sobject('Task')
+        .find({ [MARKER_FIELD]: activity.marker, ...parent }, ['Id'])
+        .limit(1)
+        .execute(),
+    );
+    if (found[0]) return found[0].Id;
+    const saved = await this.#call(sfSaveResultSchema, () =>
+      this.#conn.sobject('Task').create({
+        Subject: activity.subject.slice(0, 255),
+        Status: 'Completed',
+        Priority: 'Normal',
+        TaskSubtype: 'Call',
+        ActivityDate: activity.date.toISOString().slice(0, 10),
+        CallDurationInSeconds: Math.round(activity.durationSeconds),
+        Description: activity.description.slice(0, DESCRIPTION_MAX),
+        ...(activity.recordId ? { WhatId: this.#id(activity.recordId) } : {}),
+        ...(activity.whoId ? { WhoId: this.#id(activity.whoId) } : {}),
+        [MARKER_FIELD]: activity.marker,
+      }),
+    );
+    return saved.id;
+  }
+
+  async uploadRecording(recording: Recording): Promise<string> {
+    const recordId = this.#id(recording.recordId);
+    const found = await this.#call(sfIdRecordsSchema, () =>
+      this.#conn
+        .sobject('ContentVersion')
+        .find({ [MARKER_FIELD]: recording.marker, FirstPublishLocationId: recordId }, ['Id'])
+        .limit(1)
+        .execute(),
+    );
+    if (found[0]) return found[0].Id;
+    const saved = await this.#call(sfSaveResultSchema, () =>
+      this.#conn.sobject('ContentVersion').create(
+        {
+          Title: recording.title,
+          PathOnClient: recording.fileName,
+          FirstPublishLocationId: recordId,
+          [MARKER_FIELD]: recording.marker,
+          [DURATION_FIELD]: Math.round(recording.durationSeconds),
+          // jsforce decodes this base64 back into the binary part of a multipart request.
+          VersionData: Buffer.from(recording.bytes).toString('base64'),
+        },
+        { multipartFileFields: { VersionData: { filename: recording.fileName, contentType: recording.mimeType } } },
+      ),
+    );
+    return saved.id;
+  }
+
+  async sendEmail(email: Email): Promise<void> {
+    const result = await this.#call(sfEmailSimpleSchema, () =>
+      this.#conn.requestPost(`/services/data/v${this.#apiVersion}/actions/standard/emailSimple`, {
+        inputs: [
+          {
+            emailAddresses: email.to.slice(0, 5).join(','),
+            emailSubject: email.subject,
+            emailBody: email.body,
+            senderType: 'CurrentUser',
+          },
+        ],
+      }),
+    );
+    const first = Array.isArray(result) ? result[0]! : result;
+    if (!first.isSuccess) {
+      const why = first.errors?.map((e) => e.message).join('; ') || 'no reason given';
+      throw new CrmError(
+        'invalid',
+        first.errors?.[0]?.statusCode ?? 'EMAIL_FAILED',
+        `Salesforce did not send the email: ${why}`,
+      );
+    }
+  }
+
+  async #openLead(email: string): Promise<string | null> {
+    const leads = await this.#call(sfIdRecordsSchema, () =>
+      this.#conn.sobject('Lead').find({ Email: email, IsConverted: false }, ['Id']).limit(1).execute(),
+    );
+    return leads[0]?.Id ?? null;
+  }
+
+  #id(id: string): string {
+    const parsed = sfIdSchema.safeParse(id);
+    if (!parsed.success)
+      throw new CrmError('invalid', 'MALFORMED_ID', `not a Salesforce record id: ${JSON.stringify(id)}`);
+    return parsed.data;
+  }
+
+  /** Runs one jsforce call, validates its answer and turns every failure into a CrmError. */
+  async #call<T>(schema: z.ZodType<T>, run: () => PromiseLike<unknown>): Promise<T> {
+    let raw: unknown;
+    this.#refreshError = null;
+    try {
+      raw = await run();
+    } catch (err) {
+      throw this.#classify(err);
+    }
+    try {
+      return schema.parse(raw);
+    } catch (err) {
+      const issue = (err as ZodError).issues?.[0];
+      throw new CrmError(
+        'invalid',
+        'UNEXPECTED_RESPONSE',
+        `Salesforce answered an unexpected shape: ${issue?.path.join('.')} ${issue?.message}`,
+      );
+    }
+  }
+
+  #classify(err: unknown): CrmError {
+    if (err instanceof CrmError) return err;
+    const e = err as { errorCode?: string; name?: string; message?: string; code?: string };
+    const refresh = this.#refreshError as { name?: string; message?: string } | null;
+    if (refresh) {
+      const revoked = /invalid_grant/.test(`${refresh.name} ${refresh.message}`);
+      return new CrmError(
+        revoked ? 'revoked' : 'transient',
+        revoked ? 'invalid_grant' : 'REFRESH_FAILED',
+        revoked ? "the agent's Salesforce access was revoked; they must sign in again" : 'token refresh failed',
+      );
+    }
+    const code = e.errorCode ?? e.name ?? e.code;
+    const http = /^ERROR_HTTP_(\d{3})$/.exec(code ?? '');
+    const kind = kindForCode(code, http ? Number(http[1]) : undefined);
+    return new CrmError(
+      kind,
+      code ?? 'UNKNOWN',
+      `Salesforce: ${code ?? 'error'}: ${(e.message ?? String(err)).slice(0, 300)}`,
+    );
+  }
+}

@@ -1,0 +1,215 @@
+// ServiceNow as one agent, over fetch: Table API, journal work notes, Attachment API, Email API.
+// The access token is refreshed with the agent's refresh token on a 401, once per call.
+import { z } from 'zod';
+import type { AgentTokens } from '../auth/identity.ts';
+import type { Activity, CrmAdapter, CrmRecord, Email, NewLead, PersonMatch, Recording } from './CrmAdapter.ts';
+import { CrmError, kindForStatus } from './CrmError.ts';
+import {
+  snErrorSchema,
+  snIdListSchema,
+  snIncidentSchema,
+  snOAuthErrorSchema,
+  snOneSchema,
+  snSysIdSchema,
+  snTokenSchema,
+  snUserSchema,
+} from './servicenowSchemas.ts';
+
+export interface ServiceNowOptions {
+  instanceUrl: string;
+  clientId: string;
+  clientSecret: string;
+  tokens: AgentTokens;
+  onTokens: (accessToken: string, refreshToken?: string) => void;
+  /** The table the agent's records live in. */
+  table?: string;
+}
+
+/** The marker line that makes a work note findable again (idempotency of retries). */
+export const markerLine = (marker: string) => `[sightline:${marker}]`;
+
+export class ServiceNowAdapter implements CrmAdapter {
+  readonly crm = 'servicenow' as const;
+  readonly #base: string;
+  readonly #options: ServiceNowOptions;
+  readonly #table: string;
+  #accessToken: string | null;
+  #refreshToken: string;
+
+  constructor(options: ServiceNowOptions) {
+    this.#options = options;
+    this.#base = options.instanceUrl.replace(/\/$/, '');
+    this.#table = options.table ?? 'incident';
+    this.#accessToken = options.tokens.accessToken;
+    this.#refreshToken = options.tokens.refreshToken;
+  }
+
+  async readRecord(id: string): Promise<CrmRecord> {
+    const sysId = this.#sysId(id);
+    const { result } = await this.#json(
+      snIncidentSchema,
+      `/api/now/table/${this.#table}/${sysId}?sysparm_fields=sys_id,number,short_description,caller_id&sysparm_exclude_reference_link=true`,
+    );
+    let contact: CrmRecord['contact'] = null;
+    if (result.caller_id && snSysIdSchema.safeParse(result.caller_id).success) {
+      const caller = await this.#json(
+        snUserSchema,
+        `/api/now/table/sys_user/${result.caller_id}?sysparm_fields=sys_id,name,email`,
+      ).catch((err: unknown) => {
+        if (err instanceof CrmError && (err.kind === 'not_found' || err.kind === 'forbidden')) return null;
+        throw err;
+      });
+      if (caller)
+        contact = { id: caller.result.sys_id, name: caller.result.name ?? '', email: caller.result.email || null };
+    }
+    const label = [result.number ?? result.sys_id, result.short_description].filter(Boolean).join(': ');
+    return { id: result.sys_id, label, contact };
+  }
+
+  // ServiceNow has no leads; attendees are recorded in the work notes only.
+  async findContactOrLead(_email: string): Promise<PersonMatch | null> {
+    return null;
+  }
+
+  async createLead(_lead: NewLead): Promise<string> {
+    throw new CrmError('invalid', 'NOT_SUPPORTED', 'ServiceNow has no leads');
+  }
+
+  async writeActivity(activity: Activity): Promise<string> {
+    if (!activity.recordId) throw new CrmError('invalid', 'NO_RECORD', 'a ServiceNow work note needs an incident');
+    const sysId = this.#sysId(activity.recordId);
+    const line = markerLine(activity.marker);
+    const query = `element_id=${sysId}^element=work_notes^valueLIKE${line}`;
+    const found = await this.#json(
+      snIdListSchema,
+      `/api/now/table/sys_journal_field?sysparm_query=${encodeURIComponent(query)}&sysparm_fields=sys_id&sysparm_limit=1`,
+    );
+    if (found.result[0]) return found.result[0].sys_id;
+    const note = `${activity.subject}\n\n${activity.description}\n\n${line}`;
+    await this.#json(snOneSchema, `/api/now/table/${this.#table}/${sysId}?sysparm_fields=sys_id`, {
+      method: 'PATCH',
+      body: JSON.stringify({ work_notes: note }),
+      headers: { 'content-type': 'application/json' },
+    });
+    return sysId;
+  }
+
+  async uploadRecording(recording: Recording): Promise<string> {
+    const sysId = this.#sysId(recording.recordId);
+    const query = `table_name=${this.#table}^table_sys_id=${sysId}^file_name=${recording.fileName}`;
+    const found = await this.#json(
+      snIdListSchema,
+      `/api/now/attachment?sysparm_query=${encodeURIComponent(query)}&sysparm_limit=1`,
+    );
+    if (found.result[0]) return found.result[0].sys_id;
+    const params = new URLSearchParams({ table_name: this.#table, table_sys_id: sysId, file_name: recording.fileName });
+    const saved = await this.#json(snOneSchema, `/api/now/attachment/file?${params}`, {
+      method: 'POST',
+      body: Buffer.from(recording.bytes),
+      headers: { 'content-type': recording.mimeType },
+    });
+    return saved.result.sys_id;
+  }
+
+  async sendEmail(email: Email): Promise<void> {
+    await this.#json(z.unknown(), '/api/now/v1/email', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        to: email.to,
+        subject: email.subject,
+        text: email.body,
+        ...(email.recordId ? { table_name: this.#table, table_record_id: this.#sysId(email.recordId) } : {}),
+      }),
+    });
+  }
+
+  #sysId(id: string): string {
+    const parsed = snSysIdSchema.safeParse(id);
+    if (!parsed.success)
+      throw new CrmError('invalid', 'MALFORMED_ID', `not a ServiceNow sys_id: ${JSON.stringify(id)}`);
+    return parsed.data;
+  }
+
+  async #json<T>(schema: z.ZodType<T>, path: string, init: RequestInit = {}): Promise<T> {
+    let res = await this.#send(path, init);
+    if (res.status === 401) {
+      await this.#refresh();
+      res = await this.#send(path, init);
+    }
+    if (!res.ok) {
+      const body = snErrorSchema.safeParse(await res.json().catch(() => ({})));
+      const why = body.success ? body.data.error?.message : undefined;
+      throw new CrmError(
+        kindForStatus(res.status),
+        `HTTP_${res.status}`,
+        `ServiceNow: HTTP ${res.status}${why ? `: ${why}` : ''}`,
+      );
+    }
+    const parsed = schema.safeParse(res.status === 204 ? {} : await res.json().catch(() => undefined));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new CrmError(
+        'invalid',
+        'UNEXPECTED_RESPONSE',
+        `ServiceNow answered an unexpected shape: ${issue?.path.join('.')} ${issue?.message}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  async #send(path: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(`${this.#base}${path}`, {
+        ...init,
+        headers: {
+          accept: 'application/json',
+          ...(init.headers as object),
+          authorization: `Bearer ${this.#accessToken ?? ''}`,
+        },
+      });
+    } catch (err) {
+      throw new CrmError('transient', 'NETWORK', `ServiceNow unreachable: ${(err as Error).message}`);
+    }
+  }
+
+  async #refresh(): Promise<void> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.#base}/oauth_token.do`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: this.#refreshToken,
+          client_id: this.#options.clientId,
+          client_secret: this.#options.clientSecret,
+        }),
+      });
+    } catch (err) {
+      throw new CrmError('transient', 'NETWORK', `ServiceNow unreachable: ${(err as Error).message}`);
+    }
+    const body: unknown = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      const oauth = snOAuthErrorSchema.safeParse(body);
+      if ((oauth.success && oauth.data.error === 'invalid_grant') || res.status === 401) {
+        throw new CrmError(
+          'revoked',
+          'invalid_grant',
+          "the agent's ServiceNow access was revoked; they must sign in again",
+        );
+      }
+      throw new CrmError(
+        kindForStatus(res.status) === 'transient' ? 'transient' : 'revoked',
+        `HTTP_${res.status}`,
+        'ServiceNow token refresh failed',
+      );
+    }
+    const token = snTokenSchema.safeParse(body);
+    if (!token.success)
+      throw new CrmError('invalid', 'UNEXPECTED_RESPONSE', 'ServiceNow token refresh answered an unexpected shape');
+    this.#accessToken = token.data.access_token;
+    if (token.data.refresh_token) this.#refreshToken = token.data.refresh_token;
+    this.#options.onTokens(token.data.access_token, token.data.refresh_token);
+  }
+}

@@ -1,0 +1,32 @@
+// Everything the HTTP routes need, built once by startRelay.
+import type { Policy, SightlineConfig } from '@sightline/config';
+import type { AgentStore } from '../auth/AgentStore.ts';
+import type { CookiePolicy } from '../auth/cookies.ts';
+import type { LoginSessions } from '../auth/LoginSessions.ts';
+import type { AdapterFactory } from '../crm/adapterFor.ts';
+import type { Logger } from '../logger.ts';
+import type { RelayMetrics } from '../metrics.ts';
+import type { SessionRegistry } from '../sessions/SessionRegistry.ts';
+import type { Outbox } from '../writeback/Outbox.ts';
+
+export interface AppContext {
+  config: SightlineConfig;
+  logger: Logger;
+  registry: SessionRegistry;
+  metrics: RelayMetrics;
+  agents: AgentStore;
+  loginSessions: LoginSessions;
+  outbox: Outbox;
+  adapterFor: AdapterFactory;
+  cookies: CookiePolicy;
+  /** The relay's public base URL (known once the server listens). */
+  publicUrl: () => string;
+}
+
+/** The policy group of a CRM username (policy.members), else "default". */
+export function policyFor(config: SightlineConfig, username: string): Policy {
+  const group = config.policy.members[username] ?? 'default';
+  return config.policy.groups[group] ?? config.policy.groups.default!;
+}
+
+export const wsUrlOf = (publicUrl: string) => `${publicUrl.replace(/^http/, 'ws')}/ws`;

@@ -1,0 +1,62 @@
+// The relay's express app: hardening and CSRF first, then operability, sign-in, the guest API,
+// the agent API behind the login cookie, the pages, and one JSON error handler.
+import express, { type Express, type Router } from 'express';
+import { createAuthRouter } from '../auth/authRouter.ts';
+import { requireAgent } from '../auth/requireAgent.ts';
+import { agentRoutes } from './agentRoutes.ts';
+import type { AppContext } from './AppContext.ts';
+import { errorHandler } from './errorHandler.ts';
+import { fail, HttpError } from './HttpError.ts';
+import { joinRoutes } from './joinRoutes.ts';
+import { opsRoutes } from './opsRoutes.ts';
+import { cors, csrf, securityHeaders } from './security.ts';
+import { sessionRoutes } from './sessionRoutes.ts';
+
+/** Paths as logged: join-link tokens are secrets and never reach the log. */
+export const loggablePath = (path: string) => path.replace(/^\/j\/[^/]+/, '/j/[redacted]');
+
+export function createApp(ctx: AppContext, { webRouter }: { webRouter?: Router | null } = {}): Express {
+  const { config, logger, loginSessions, agents } = ctx;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.relay.trustProxy);
+
+  app.use((req, res, next) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      const ms = Math.round(performance.now() - started);
+      logger.debug({ method: req.method, path: loggablePath(req.path), status: res.statusCode, ms }, 'http');
+    });
+    next();
+  });
+  app.use(securityHeaders(config, ctx.publicUrl));
+  app.use(cors(config));
+  app.use(express.json({ limit: '64kb' }));
+  app.use(csrf(config));
+
+  app.use(opsRoutes(ctx));
+  app.use(
+    createAuthRouter({
+      config,
+      logger,
+      agents,
+      sessions: loginSessions,
+      cookies: ctx.cookies,
+      publicUrl: ctx.publicUrl,
+      fail,
+      onSignedIn: (identity) => {
+        const requeued = ctx.outbox.retryRevoked(identity.crm, identity.userId);
+        if (requeued) logger.info({ userId: identity.userId, requeued }, 'write-backs retried after sign-in');
+      },
+    }),
+  );
+  app.use(joinRoutes(ctx));
+  app.use('/api', requireAgent(loginSessions, agents, fail));
+  app.use(agentRoutes(ctx));
+  app.use(sessionRoutes(ctx));
+  app.use('/api', (_req, _res, next) => next(new HttpError(404, 'not_found', 'no such API endpoint')));
+  if (webRouter) app.use(webRouter);
+  app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'not found')));
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,139 @@
+// Agent API for sessions: create (after reading the record as the agent), list on a record,
+// details, console ticket, end, and the invite email sent through the CRM as the agent.
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AgentIdentity } from '../auth/identity.ts';
+import {
+  activeSessionsQuerySchema,
+  createSessionRequestSchema,
+  inviteRequestSchema,
+  type CreateSessionResponse,
+  type TicketResponse,
+} from '../protocol/index.ts';
+import type { SessionInfo } from '../sessions/types.ts';
+import { policyFor, wsUrlOf, type AppContext } from './AppContext.ts';
+import { HttpError } from './HttpError.ts';
+import { validate } from './validate.ts';
+
+const sessionIdSchema = z.string().regex(/^s_[A-Za-z0-9_-]{8,64}$/, 'not a session id');
+
+const agentOf = (res: Response) => res.locals.agent as AgentIdentity;
+const sameAgent = (a: AgentIdentity, b: AgentIdentity) => a.crm === b.crm && a.userId === b.userId;
+
+export function sessionRoutes(ctx: AppContext): Router {
+  const { registry, adapterFor, logger, config, publicUrl } = ctx;
+  const router = Router();
+
+  const describe = (
+    id: string,
+    info: Pick<SessionInfo, 'token' | 'expiresAt' | 'snapshot'>,
+  ): CreateSessionResponse => ({
+    sessionId: id,
+    key: info.snapshot.key,
+    joinUrl: `${publicUrl()}/j/${info.token}`,
+    consoleUrl: `${publicUrl()}/console/${id}`,
+    status: info.snapshot.status,
+    expiresAt: info.expiresAt,
+  });
+
+  /** The session, if this agent is its host or one of its agents; 404 otherwise (no probing). */
+  const sessionFor = (req: Request, res: Response, { hostOnly = false } = {}) => {
+    const id = validate(sessionIdSchema, req.params.id, 'session id');
+    const info = registry.get(id);
+    const agent = agentOf(res);
+    if (!info || !registry.isAgentOf(id, agent)) throw new HttpError(404, 'not_found', 'no such live session of yours');
+    if (hostOnly && !sameAgent(info.host, agent)) throw new HttpError(403, 'not_host', 'only the host can do this');
+    return { id, info, agent };
+  };
+
+  router.post('/api/sessions', async (req, res) => {
+    const body = validate(createSessionRequestSchema, req.body, 'body');
+    const agent = agentOf(res);
+    if (body.crm !== agent.crm) {
+      throw new HttpError(403, 'wrong_crm', `you are signed in with ${agent.crm}, not ${body.crm}`);
+    }
+    // The agent's own token decides: no session for a record they cannot read.
+    const record = await adapterFor(agent).readRecord(body.recordId);
+    const created = registry.create({
+      host: agent,
+      record: { crm: body.crm, id: record.id, label: record.label },
+      policy: policyFor(config, agent.username),
+      recordRequested: body.record ?? false,
+    });
+    logger.info({ sessionId: created.sessionId, crm: agent.crm, userId: agent.userId }, 'session created by agent');
+    const info = registry.get(created.sessionId)!;
+    res.status(201).json(describe(created.sessionId, info));
+  });
+
+  router.get('/api/sessions', (req, res) => {
+    const q = validate(activeSessionsQuerySchema, req.query, 'query');
+    const agent = agentOf(res);
+    const sessions = registry
+      .activeFor(q.crm, q.recordId)
+      .filter((s) => registry.isAgentOf(s.snapshot.id, agent))
+      .map((s) => describe(s.snapshot.id, s));
+    res.json({ sessions });
+  });
+
+  router.get('/api/sessions/:id', (req, res) => {
+    const { id, info } = sessionFor(req, res);
+    res.json({ ...describe(id, info), session: info.snapshot });
+  });
+
+  router.post('/api/sessions/:id/ticket', async (req, res) => {
+    const id = validate(sessionIdSchema, req.params.id, 'session id');
+    const agent = agentOf(res);
+    const info = registry.get(id);
+    if (!info) throw new HttpError(404, 'not_found', 'this session has ended or does not exist');
+    if (!registry.isAgentOf(id, agent)) {
+      // An invited agent: same CRM, and able to read the record with their own token.
+      if (agent.crm !== info.snapshot.record.crm)
+        throw new HttpError(404, 'not_found', 'no such live session of yours');
+      await adapterFor(agent).readRecord(info.snapshot.record.id);
+    }
+    const { participant, ticket } = registry.agentTicket(id, agent);
+    const answer: TicketResponse = { participantId: participant.id, ticket, wsUrl: wsUrlOf(publicUrl()) };
+    res.json(answer);
+  });
+
+  router.post('/api/sessions/:id/end', async (req, res) => {
+    const { id, agent } = sessionFor(req, res, { hostOnly: true });
+    await registry.end(id, 'host_ended', agent.displayName);
+    res.json({ sessionId: id, status: 'ended' });
+  });
+
+  router.post('/api/sessions/:id/invite', async (req, res) => {
+    const body = validate(inviteRequestSchema, req.body ?? {}, 'body');
+    const { id, info, agent } = sessionFor(req, res);
+    const crm = adapterFor(agent);
+    let to = body.to;
+    if (!to) {
+      const record = await crm.readRecord(info.snapshot.record.id);
+      if (!record.contact?.email) {
+        throw new HttpError(422, 'no_contact_email', 'the record has no contact email; give the address in "to"');
+      }
+      to = [record.contact.email];
+    }
+    const link = `${publicUrl()}/j/${info.token}`;
+    const key = info.snapshot.key;
+    await crm.sendEmail({
+      to,
+      recordId: info.snapshot.record.id,
+      subject: `Screen share with ${agent.displayName}: ${info.snapshot.record.label}`,
+      body: [
+        `Hello,`,
+        '',
+        `${agent.displayName} invites you to a screen share session about ${info.snapshot.record.label}.`,
+        `Join here: ${link}`,
+        ...(key ? [`Or open ${publicUrl()}/join and enter the session key ${key}.`] : []),
+        '',
+        'Nothing needs to be installed. You decide what is shared and can stop at any moment.',
+        `This link works for this session only.`,
+      ].join('\n'),
+    });
+    logger.info({ sessionId: id, recipients: to.length }, 'invitation emailed through the CRM');
+    res.json({ sent: true, to });
+  });
+
+  return router;
+}

@@ -1,0 +1,71 @@
+// Human-readable text for the CRM activity: the session summary, the attendees with their contact
+// details and the log, as the agent and a manager will read it on the record.
+import type { Attendee as ReportAttendee, SessionReport } from '../sessions/types.ts';
+
+const time = (t: string | Date | null) => (t ? new Date(t).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '-');
+
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return [h ? `${h}h` : '', h || m ? `${m}m` : '', `${s % 60}s`].filter(Boolean).join(' ');
+}
+
+export function attendeeLine(a: ReportAttendee): string {
+  const details = [a.contact.email, a.contact.phone].filter(Boolean).join(', ');
+  const name = a.contact.name || a.displayName;
+  return `- ${name} (${a.role})${details ? `: ${details}` : ''}; joined ${time(a.joinedAt)}, left ${time(a.leftAt)}`;
+}
+
+export function subject(report: SessionReport): string {
+  return `Screen share ${report.key ?? 'link'} ${new Date(report.startedAt).toISOString().slice(0, 10)}`;
+}
+
+export function describe(report: SessionReport): string {
+  const lines = [
+    `Sightline screen share on ${report.record.label}`,
+    `Host: ${report.host.displayName} (${report.host.username})`,
+    `Session key: ${report.key ?? 'none (join link only)'}`,
+    `Started: ${time(report.startedAt)}`,
+    `Ended: ${time(report.endedAt)} (${report.endReason.replace(/_/g, ' ')})`,
+    `Duration: ${duration(report.durationSeconds)}`,
+    `Recording: ${report.recording ? `${report.recording.fileName}, attached to the record` : 'none'}`,
+    '',
+    `Attendees (${report.attendees.length}):`,
+    ...report.attendees.map(attendeeLine),
+    '',
+    'Log:',
+    ...report.log.map((e) => `${time(e.at)} ${e.actor}: ${e.text}`),
+  ];
+  return lines.join('\n');
+}
+
+const FREE_MAIL = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'hotmail.com',
+  'yahoo.com',
+  'icloud.com',
+  'live.com',
+  'aol.com',
+  'proton.me',
+  'protonmail.com',
+  'gmx.com',
+  'gmx.de',
+  'web.de',
+]);
+
+/** Lead fields from an attendee: name split into first/last, company from the email's domain. */
+export function leadFromContact(contact: { name?: string; email: string; phone?: string }) {
+  const parts = (contact.name ?? '').trim().split(/\s+/).filter(Boolean);
+  const local = contact.email.split('@')[0]!;
+  const domain = contact.email.split('@')[1]!.toLowerCase();
+  return {
+    ...(parts.length > 1 ? { firstName: parts.slice(0, -1).join(' ') } : {}),
+    lastName: parts.at(-1) ?? local,
+    email: contact.email,
+    ...(contact.phone ? { phone: contact.phone } : {}),
+    company: FREE_MAIL.has(domain) ? 'Unknown' : domain,
+  };
+}

@@ -1,0 +1,65 @@
+// Turns a finished session into the list of CRM writes the outbox will carry out.
+import type { NewItem } from './Outbox.ts';
+import { describe, leadFromContact, subject } from './format.ts';
+import type { SessionReport } from '../sessions/types.ts';
+
+export interface ActivityPayload {
+  recordId: string;
+  subject: string;
+  description: string;
+  durationSeconds: number;
+  date: string;
+}
+export interface LeadPayload extends Omit<ActivityPayload, 'recordId'> {
+  lead: ReturnType<typeof leadFromContact>;
+  /** Set once the step has found the email unknown, so a retry creates the Lead instead of matching it. */
+  decision: 'create' | null;
+}
+export interface RecordingPayload {
+  recordId: string;
+  fileName: string;
+  mimeType: string;
+  title: string;
+  durationSeconds: number;
+}
+
+/** Guests with an email the policy turns into Leads, one per distinct email. */
+function leadCandidates(report: SessionReport) {
+  if (report.record.crm !== 'salesforce' || report.policy.leads === 'never') return [];
+  const seen = new Set<string>();
+  return report.attendees.flatMap((a) => {
+    const email = a.contact.email?.trim().toLowerCase();
+    if (a.role !== 'guest' || !email || seen.has(email)) return [];
+    if (report.policy.leads === 'new_email_and_name' && !a.contact.name?.trim()) return [];
+    seen.add(email);
+    return [{ ...a.contact, email }];
+  });
+}
+
+export function planWriteBack(report: SessionReport): NewItem[] {
+  const base = { sessionId: report.sessionId, crm: report.host.crm, userId: report.host.userId };
+  const activity: ActivityPayload = {
+    recordId: report.record.id,
+    subject: subject(report),
+    description: describe(report),
+    durationSeconds: report.durationSeconds,
+    date: new Date(report.startedAt).toISOString(),
+  };
+  const items: NewItem[] = [{ ...base, step: 'activity', payload: activity }];
+  for (const contact of leadCandidates(report)) {
+    const { recordId: _r, ...rest } = activity;
+    const payload: LeadPayload = { ...rest, lead: leadFromContact(contact), decision: null };
+    items.push({ ...base, step: `lead:${contact.email}`, payload });
+  }
+  if (report.recording && report.recording.bytes.byteLength > 0) {
+    const payload: RecordingPayload = {
+      recordId: report.record.id,
+      fileName: report.recording.fileName,
+      mimeType: report.recording.mimeType,
+      title: `${subject(report)} recording`,
+      durationSeconds: report.recording.durationMs / 1000,
+    };
+    items.push({ ...base, step: 'recording', payload, blob: report.recording.bytes });
+  }
+  return items;
+}
