@@ -1,0 +1,81 @@
+import { createElement } from 'lwc';
+import SightlineRecordings from 'c/sightlineRecordings';
+import { graphql } from 'lightning/graphql';
+
+jest.mock('@salesforce/customPermission/Sightline_View_Recordings', () => ({ default: true }), { virtual: true });
+
+const RECORDINGS = require('./data/recordings.json');
+const EMPTY = {
+  uiapi: { query: { ContentVersion: { edges: [] }, Task: { edges: [] }, Sightline_Attendee__c: { edges: [] } } },
+};
+const CASE_ID = '500000000000001AAA';
+
+// Lets wire emissions, promise chains and re-renders settle (a few microtask turns).
+const flush = () => Array.from({ length: 3 }).reduce((p) => p.then(() => undefined), Promise.resolve());
+
+function mount() {
+  const el = createElement('c-sightline-recordings', { is: SightlineRecordings });
+  el.recordId = CASE_ID;
+  document.body.appendChild(el);
+  return el;
+}
+const $$ = (el, sel) => [...el.shadowRoot.querySelectorAll(sel)];
+
+describe('c-sightline-recordings', () => {
+  afterEach(() => {
+    while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+    jest.clearAllMocks();
+  });
+
+  it('queries this case and shows a spinner while loading', async () => {
+    const el = mount();
+    await flush();
+    expect(el.shadowRoot.querySelector('lightning-spinner')).not.toBeNull();
+    const config = graphql.getLastConfig();
+    expect(config.variables).toEqual({ recordId: CASE_ID });
+    expect(config.query).toContain('FirstPublishLocationId: { eq: $recordId }');
+    expect(config.query).toContain('Sightline_Session_Id__c: { ne: null }');
+  });
+
+  it('lists recordings newest first, playable in place, with agent, attendees, duration and log', async () => {
+    const el = mount();
+    graphql.emit(RECORDINGS);
+    await flush();
+    expect(el.shadowRoot.querySelector('lightning-spinner')).toBeNull();
+    const items = $$(el, 'li.recording');
+    expect(items).toHaveLength(2);
+    const text = (li, sel) => li.querySelector(sel).textContent;
+    expect(text(items[0], '.rec-title')).toBe('Screen share 00001001 2026-11-21');
+    expect(text(items[0], '.rec-duration')).toBe('1:02:03');
+    expect(text(items[0], '.rec-agent')).toBe('Sam Support');
+    expect(text(items[0], '.rec-attendees')).toBe('c.Sightline_None');
+    expect(text(items[0], '.rec-log')).toBe('c.Sightline_No_Log');
+    expect(text(items[1], '.rec-duration')).toBe('12:34');
+    expect(text(items[1], '.rec-agent')).toBe('Alex Agent');
+    expect(text(items[1], '.rec-attendees')).toBe('Ada Byron, Grace Hopper');
+    expect(text(items[1], '.rec-log')).toContain('Ada Byron joined');
+    const videos = $$(el, 'video.rec-video');
+    expect(videos.map((v) => v.getAttribute('src'))).toEqual([
+      '/sfc/servlet.shepherd/version/download/068000000000002AAA',
+      '/sfc/servlet.shepherd/version/download/068000000000001AAA',
+    ]);
+    expect(videos[0].hasAttribute('controls')).toBe(true);
+    expect(text(items[0], '.rec-date')).not.toBe('');
+  });
+
+  it('says so when no recording is attached', async () => {
+    const el = mount();
+    graphql.emit(EMPTY);
+    await flush();
+    expect(el.shadowRoot.querySelector('.empty').textContent).toBe('c.Sightline_Recordings_Empty');
+    expect($$(el, 'li.recording')).toHaveLength(0);
+  });
+
+  it('shows GraphQL errors', async () => {
+    const el = mount();
+    graphql.emitErrors([{ message: 'No such column Sightline_Session_Id__c' }]);
+    await flush();
+    expect(el.shadowRoot.querySelector('.error').textContent).toContain('No such column Sightline_Session_Id__c');
+    expect(el.shadowRoot.querySelector('lightning-spinner')).toBeNull();
+  });
+});

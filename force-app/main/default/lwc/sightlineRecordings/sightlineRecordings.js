@@ -1,0 +1,171 @@
+import { LightningElement, api, wire } from 'lwc';
+import { gql, graphql } from 'lightning/graphql';
+import canViewRecordings from '@salesforce/customPermission/Sightline_View_Recordings';
+import { versionDownloadUrl } from 'c/sightlineFileUrl';
+import { formatDateTime, formatDuration, reduceErrors } from 'c/sightlineFormat';
+
+import TITLE from '@salesforce/label/c.Sightline_Recordings_Title';
+import LOADING from '@salesforce/label/c.Sightline_Loading';
+import EMPTY from '@salesforce/label/c.Sightline_Recordings_Empty';
+import NO_PERMISSION from '@salesforce/label/c.Sightline_No_Manager_Permission';
+import AGENT from '@salesforce/label/c.Sightline_Agent';
+import ATTENDEES from '@salesforce/label/c.Sightline_Attendees_Label';
+import DURATION from '@salesforce/label/c.Sightline_Duration';
+import SESSION_LOG from '@salesforce/label/c.Sightline_Session_Log';
+import NO_LOG from '@salesforce/label/c.Sightline_No_Log';
+import NONE from '@salesforce/label/c.Sightline_None';
+import ERROR_TITLE from '@salesforce/label/c.Sightline_Error';
+
+// Recordings are ContentVersions the relay published to this Case (FirstPublishLocationId) carrying
+// Sightline_Session_Id__c; the session's Task and attendee rows share that id. One round trip.
+const QUERY = gql`
+  query sightlineRecordings($recordId: ID) {
+    uiapi {
+      query {
+        ContentVersion(
+          where: {
+            and: [
+              { FirstPublishLocationId: { eq: $recordId } }
+              { Sightline_Session_Id__c: { ne: null } }
+              { IsLatest: { eq: true } }
+            ]
+          }
+          orderBy: { CreatedDate: { order: DESC } }
+          first: 50
+        ) {
+          edges {
+            node {
+              Id
+              Title {
+                value
+              }
+              CreatedDate {
+                value
+              }
+              FileExtension {
+                value
+              }
+              Sightline_Session_Id__c {
+                value
+              }
+              Sightline_Duration_Seconds__c {
+                value
+              }
+              CreatedBy {
+                Name {
+                  value
+                }
+              }
+            }
+          }
+        }
+        Task(where: { and: [{ WhatId: { eq: $recordId } }, { Sightline_Session_Id__c: { ne: null } }] }, first: 200) {
+          edges {
+            node {
+              Id
+              Sightline_Session_Id__c {
+                value
+              }
+              Description {
+                value
+              }
+            }
+          }
+        }
+        Sightline_Attendee__c(where: { Case__c: { eq: $recordId } }, first: 500) {
+          edges {
+            node {
+              Id
+              Name {
+                value
+              }
+              Session_Id__c {
+                value
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+const edges = (data, name) => (data && data.uiapi.query[name] ? data.uiapi.query[name].edges : []).map((e) => e.node);
+const val = (field) => (field ? field.value : null);
+
+export default class SightlineRecordings extends LightningElement {
+  @api recordId;
+
+  labels = { TITLE, LOADING, EMPTY, NO_PERMISSION, AGENT, ATTENDEES, DURATION, SESSION_LOG, ERROR_TITLE };
+  recordings;
+  error;
+
+  get allowed() {
+    return canViewRecordings === true;
+  }
+  get notAllowed() {
+    return !this.allowed;
+  }
+  // No permission, no query: the wire does not run while its query is undefined.
+  get query() {
+    return this.allowed ? QUERY : undefined;
+  }
+  get variables() {
+    return { recordId: this.recordId };
+  }
+
+  @wire(graphql, { query: '$query', variables: '$variables' })
+  wired({ data, errors }) {
+    if (errors) {
+      this.error = reduceErrors(errors);
+      this.recordings = undefined;
+    } else if (data) {
+      this.error = undefined;
+      this.recordings = this.shape(data);
+    }
+  }
+
+  shape(data) {
+    const logs = new Map();
+    for (const t of edges(data, 'Task')) {
+      const id = val(t.Sightline_Session_Id__c);
+      const text = val(t.Description);
+      if (id && text && !logs.has(id)) logs.set(id, text);
+    }
+    const people = new Map();
+    for (const a of edges(data, 'Sightline_Attendee__c')) {
+      const id = val(a.Session_Id__c);
+      if (!id) continue;
+      if (!people.has(id)) people.set(id, []);
+      people.get(id).push(val(a.Name));
+    }
+    return edges(data, 'ContentVersion')
+      .map((v) => {
+        const sessionId = val(v.Sightline_Session_Id__c);
+        const created = val(v.CreatedDate);
+        const names = people.get(sessionId) || [];
+        return {
+          id: v.Id,
+          title: val(v.Title),
+          created,
+          date: formatDateTime(created),
+          duration: formatDuration(val(v.Sightline_Duration_Seconds__c)) || '-',
+          agent: (v.CreatedBy && val(v.CreatedBy.Name)) || '-',
+          attendees: names.length ? names.filter(Boolean).join(', ') : NONE,
+          url: versionDownloadUrl(v.Id),
+          log: logs.get(sessionId) || NO_LOG,
+        };
+      })
+      .sort((a, b) => String(b.created).localeCompare(String(a.created)));
+  }
+
+  get loading() {
+    return this.allowed && !this.recordings && !this.error;
+  }
+  get isEmpty() {
+    return Array.isArray(this.recordings) && this.recordings.length === 0;
+  }
+  get hasRecordings() {
+    return Array.isArray(this.recordings) && this.recordings.length > 0;
+  }
+}
