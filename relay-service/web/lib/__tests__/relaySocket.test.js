@@ -1,0 +1,125 @@
+import { RelaySocket, socketUrl } from '../relaySocket.js';
+
+class FakeWebSocket {
+  static instances = [];
+  constructor(url) {
+    this.url = url;
+    this.readyState = 0;
+    this.sent = [];
+    this.bufferedAmount = 0;
+    FakeWebSocket.instances.push(this);
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  receive(data) {
+    this.onmessage?.({ data });
+  }
+  send(data) {
+    this.sent.push(data);
+  }
+  close(code = 1006) {
+    this.readyState = 3;
+    this.onclose?.({ code });
+  }
+}
+
+const welcome = JSON.stringify({
+  type: 'welcome',
+  protocol: 1,
+  participantId: 'p1',
+  role: 'guest',
+  session: {
+    id: 's1',
+    key: '1234',
+    status: 'waiting',
+    record: { crm: 'salesforce', id: '500000000000001AAA', label: 'Case' },
+    participants: [],
+    presenterId: null,
+    controllerId: null,
+    paused: false,
+    recording: 'off',
+    streams: [],
+  },
+});
+
+describe('relay socket', () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+    FakeWebSocket.instances = [];
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('builds the socket URL with the ticket', () => {
+    expect(socketUrl('http://relay.test/ws', 'abc')).toBe('ws://relay.test/ws?ticket=abc');
+    expect(socketUrl('wss://relay.test/ws?ticket=x', 'abc')).toBe('wss://relay.test/ws?ticket=x');
+  });
+
+  it('validates server messages and passes binary frames through', () => {
+    const socket = new RelaySocket({ wsUrl: 'ws://relay.test/ws', ticket: 't', WebSocketImpl: FakeWebSocket });
+    const messages = [];
+    const errors = [];
+    const frames = [];
+    socket.addEventListener('message', (e) => messages.push(e.detail.type));
+    socket.addEventListener('protocol-error', (e) => errors.push(e.detail));
+    socket.addEventListener('frame', (e) => frames.push(e.detail));
+    socket.connect();
+    const ws = FakeWebSocket.instances[0];
+    ws.open();
+    ws.receive(welcome);
+    ws.receive('{"type":"nonsense"}');
+    ws.receive(new Uint8Array([1, 2, 3]).buffer);
+    expect(messages).toEqual(['welcome']);
+    expect(errors).toHaveLength(1);
+    expect([...frames[0]]).toEqual([1, 2, 3]);
+    expect(socket.send({ type: 'chat', text: 'hi' })).toBe(true);
+    expect(ws.sent).toEqual(['{"type":"chat","text":"hi"}']);
+  });
+
+  it('reconnects with the same ticket after a drop, with growing delays', () => {
+    const socket = new RelaySocket({ wsUrl: 'ws://relay.test/ws', ticket: 't', WebSocketImpl: FakeWebSocket });
+    const states = [];
+    socket.addEventListener('state', (e) => states.push(e.detail));
+    socket.connect();
+    FakeWebSocket.instances[0].open();
+    FakeWebSocket.instances[0].close(1006);
+    expect(socket.send({ type: 'ping', t: 1 })).toBe(false);
+    jest.advanceTimersByTime(400);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    expect(FakeWebSocket.instances[1].url).toBe('ws://relay.test/ws?ticket=t');
+    FakeWebSocket.instances[1].close(1006);
+    jest.advanceTimersByTime(300);
+    expect(FakeWebSocket.instances).toHaveLength(2); // second delay is longer
+    jest.advanceTimersByTime(400);
+    expect(FakeWebSocket.instances).toHaveLength(3);
+    FakeWebSocket.instances[2].open();
+    expect(states).toEqual(['open', 'reconnecting', 'open']);
+  });
+
+  it('does not reconnect after the session ended or a fatal close', () => {
+    const ended = new RelaySocket({ wsUrl: 'ws://r/ws', ticket: 't', WebSocketImpl: FakeWebSocket });
+    ended.connect();
+    FakeWebSocket.instances[0].open();
+    FakeWebSocket.instances[0].receive(JSON.stringify({ type: 'ended', reason: 'host_ended' }));
+    FakeWebSocket.instances[0].close(1000);
+    expect(ended.state).toBe('closed');
+    const refused = new RelaySocket({ wsUrl: 'ws://r/ws', ticket: 't', WebSocketImpl: FakeWebSocket });
+    refused.connect();
+    FakeWebSocket.instances[1].close(1008);
+    jest.advanceTimersByTime(10_000);
+    expect(refused.state).toBe('failed');
+    expect(FakeWebSocket.instances).toHaveLength(2);
+  });
+
+  it('pings, and treats a silent connection as dropped', () => {
+    const socket = new RelaySocket({ wsUrl: 'ws://r/ws', ticket: 't', WebSocketImpl: FakeWebSocket });
+    socket.connect();
+    const ws = FakeWebSocket.instances[0];
+    ws.open();
+    jest.advanceTimersByTime(10_000);
+    expect(JSON.parse(ws.sent[0]).type).toBe('ping');
+    jest.advanceTimersByTime(20_000);
+    expect(socket.state).toBe('reconnecting');
+  });
+});

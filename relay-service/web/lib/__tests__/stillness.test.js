@@ -1,0 +1,71 @@
+import { StillnessGate, changedPixels, toLuma } from '../stillness.js';
+import { encoderCandidates, pickEncoderConfig, screenBitrate, codecName } from '../codecs.js';
+import { checkShareCapability } from '../capabilities.js';
+
+const thumb = (value, n = 16) => new Uint8Array(n).fill(value);
+
+describe('stillness gate', () => {
+  it('converts RGBA to luma', () => {
+    expect([...toLuma(new Uint8ClampedArray([255, 255, 255, 255, 0, 0, 0, 255]))]).toEqual([255, 0]);
+  });
+
+  it('counts changed pixels above the noise threshold', () => {
+    const a = thumb(100);
+    const b = thumb(100);
+    b[3] = 102; // below threshold
+    b[5] = 140;
+    expect(changedPixels(a, b)).toBe(1);
+    expect(changedPixels(null, b)).toBe(Infinity);
+  });
+
+  it('sends while the screen changes, settles, then stays silent until a heartbeat', () => {
+    const gate = new StillnessGate({ settleFrames: 2, heartbeatMs: 10_000 });
+    const verdicts = [];
+    verdicts.push(gate.decide(thumb(10), 0));
+    verdicts.push(gate.decide(thumb(50), 33));
+    for (let t = 66; t < 400; t += 33) verdicts.push(gate.decide(thumb(50), t));
+    expect(verdicts.slice(0, 4)).toEqual(['change', 'change', 'settle', 'settle']);
+    expect(verdicts.slice(4).every((v) => v === 'skip')).toBe(true);
+    expect(gate.decide(thumb(50), 10_100)).toBe('heartbeat');
+    expect(gate.decide(thumb(50), 10_133)).toBe('skip');
+    gate.reset();
+    expect(gate.decide(thumb(50), 10_166)).toBe('change');
+  });
+});
+
+describe('codec choice', () => {
+  it('prefers VP9, then VP8, then H.264, for realtime screen text', () => {
+    const list = encoderCandidates(1280, 720);
+    expect(list.map((c) => codecName(c.codec))).toEqual(['VP9', 'VP8', 'H.264']);
+    expect(list[0]).toMatchObject({ latencyMode: 'realtime', contentHint: 'text', bitrate: 200_000 });
+    expect(list[0].scalabilityMode).toBeUndefined();
+    expect(list[2].avc).toEqual({ format: 'annexb' });
+  });
+
+  it('keeps the bitrate target in the screen-content range', () => {
+    expect(screenBitrate(640, 360)).toBe(100_000);
+    expect(screenBitrate(3840, 2160)).toBe(400_000);
+  });
+
+  it('picks the first configuration the browser supports', async () => {
+    const Encoder = {
+      isConfigSupported: jest.fn(async (c) => {
+        if (c.codec.startsWith('vp09')) throw new TypeError('unknown codec');
+        return { supported: c.codec.startsWith('avc1') };
+      }),
+    };
+    const config = await pickEncoderConfig(1920, 1080, Encoder);
+    expect(config.codec).toBe('avc1.42E02A');
+    expect(Encoder.isConfigSupported).toHaveBeenCalledTimes(3);
+    expect(await pickEncoderConfig(1280, 720, { isConfigSupported: async () => ({ supported: false }) })).toBeNull();
+  });
+});
+
+describe('capability check', () => {
+  it('explains a missing screen share or encoder in plain words', () => {
+    expect(checkShareCapability({ navigator: {} }).reason).toMatch(/cannot share a screen.*desktop client/);
+    const noCodecs = { navigator: { mediaDevices: { getDisplayMedia() {} } }, WebSocket() {} };
+    expect(checkShareCapability(noCodecs).reason).toMatch(/WebCodecs is missing/);
+    expect(checkShareCapability({ ...noCodecs, VideoEncoder() {} }).ok).toBe(true);
+  });
+});

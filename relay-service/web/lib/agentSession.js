@@ -1,0 +1,119 @@
+// The agent's side: the relay socket, decoding the presenter's stream onto a canvas, and the
+// console's control messages.
+import { RelaySocket } from './relaySocket.js';
+import { ScreenDecoder } from './screenDecoder.js';
+
+const POINTER_INTERVAL_MS = 33;
+
+/**
+ * Events: `message` (server message), `state` (socket state), `live` (detail: boolean).
+ */
+export class AgentSession extends EventTarget {
+  /**
+   * @param {{wsUrl: string, ticket: string}} ticket the `POST /api/sessions/:id/ticket` answer
+   * @param {{socket?: RelaySocket}} [deps]
+   */
+  constructor(ticket, deps = {}) {
+    super();
+    this.socket = deps.socket ?? new RelaySocket({ wsUrl: ticket.wsUrl, ticket: ticket.ticket });
+    /** @type {ScreenDecoder | null} */
+    this.decoder = null;
+    /** @type {object | null} */
+    this.pendingConfig = null;
+    this.lastKeyRequest = 0;
+    this.lastPointer = 0;
+    this.socket.addEventListener('message', (e) => this.onMessage(/** @type {CustomEvent} */ (e).detail));
+    this.socket.addEventListener('frame', (e) => this.onFrame(/** @type {CustomEvent} */ (e).detail));
+    this.socket.addEventListener('state', (e) => {
+      const state = /** @type {CustomEvent} */ (e).detail;
+      if (state === 'open' && this.decoder?.config) this.requestKeyframe(this.decoder.config.stream);
+      this.dispatchEvent(new CustomEvent('state', { detail: state }));
+    });
+  }
+
+  connect() {
+    this.socket.connect();
+  }
+
+  /** @param {HTMLCanvasElement} canvas where the decoded screen is painted */
+  attachCanvas(canvas) {
+    if (this.decoder && this.decoder.options.canvas === canvas) return;
+    this.decoder?.close();
+    this.decoder = new ScreenDecoder({ canvas, onKeyframeNeeded: (stream) => this.requestKeyframe(stream) });
+    if (this.pendingConfig) this.startStream(this.pendingConfig);
+  }
+
+  /** @param {any} config */
+  startStream(config) {
+    this.pendingConfig = config;
+    if (!this.decoder) return;
+    this.decoder.configure(config);
+    this.requestKeyframe(config.stream);
+    this.dispatchEvent(new CustomEvent('live', { detail: true }));
+  }
+
+  /** @param {number} stream at most one request per second: the relay rate-limits them too */
+  requestKeyframe(stream) {
+    const now = Date.now();
+    if (now - this.lastKeyRequest < 1000) return;
+    this.lastKeyRequest = now;
+    this.socket.send({ type: 'keyframe-request', stream });
+  }
+
+  /** @param {Uint8Array} frame */
+  onFrame(frame) {
+    try {
+      this.decoder?.decode(frame);
+    } catch {
+      // A malformed frame is dropped; the decoder asks for a keyframe on the next gap.
+    }
+  }
+
+  /** @param {any} message */
+  onMessage(message) {
+    if (message.type === 'welcome' || message.type === 'state') {
+      const [config] = message.session.streams;
+      const current = this.pendingConfig;
+      if (config && (!current || JSON.stringify(config) !== JSON.stringify(current))) this.startStream(config);
+      if (!config && current) this.stopStream();
+    }
+    if (message.type === 'stream-start') this.startStream(message.config);
+    if (message.type === 'stream-stop') this.stopStream();
+    if (message.type === 'ended') this.socket.close();
+    this.dispatchEvent(new CustomEvent('message', { detail: message }));
+  }
+
+  stopStream() {
+    this.pendingConfig = null;
+    this.decoder?.close();
+    if (this.decoder) this.decoder.config = null;
+    this.dispatchEvent(new CustomEvent('live', { detail: false }));
+  }
+
+  /**
+   * @param {number} x fraction of the width
+   * @param {number} y fraction of the height
+   * @param {boolean} visible
+   */
+  pointer(x, y, visible) {
+    const now = Date.now();
+    if (visible && now - this.lastPointer < POINTER_INTERVAL_MS) return;
+    this.lastPointer = now;
+    this.socket.send({ type: 'pointer', x: clamp(x), y: clamp(y), visible });
+  }
+
+  /** @param {object} message any client message */
+  send(message) {
+    return this.socket.send(message);
+  }
+
+  close() {
+    this.decoder?.close();
+    this.socket.close();
+  }
+}
+
+/** @param {number} v */
+function clamp(v) {
+  return Math.min(1, Math.max(0, v));
+}

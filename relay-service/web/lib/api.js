@@ -1,0 +1,114 @@
+// The relay's HTTP API as the pages use it. Every response body is validated with the shared
+// schemas before the page trusts it; errors carry the relay's own plain message.
+import { z } from 'zod';
+import { apiErrorSchema, joinResponseSchema } from '../../src/protocol/http.ts';
+
+const fieldMode = z.enum(['off', 'optional', 'required']);
+
+/** `POST /api/join/lookup` answer: what the join page must ask before joining. */
+export const joinLookupSchema = z.object({
+  sessionId: z.string(),
+  recordLabel: z.string().optional().default(''),
+  hostName: z.string().optional().default('your agent'),
+  contactFields: z
+    .object({ name: fieldMode.default('off'), email: fieldMode.default('off'), phone: fieldMode.default('off') })
+    .default({ name: 'off', email: 'off', phone: 'off' }),
+  recordingPrompt: z.boolean().default(false),
+  terms: z.string().optional().default(''),
+});
+
+export const ticketSchema = z.object({ participantId: z.string(), ticket: z.string(), wsUrl: z.string() });
+export const meSchema = z.object({
+  crm: z.string(),
+  userId: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+});
+
+/** An HTTP error from the relay, with its status and plain-words message. */
+export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} code
+   * @param {string} message
+   * @param {number} [retryAfterSeconds]
+   */
+  constructor(status, code, message, retryAfterSeconds) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * @template T
+ * @param {string} path
+ * @param {{method?: string, body?: unknown}} request
+ * @param {z.ZodType<T>} schema
+ * @returns {Promise<T>}
+ */
+export async function call(path, { method = 'GET', body } = {}, schema) {
+  /** @type {Response} */
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'The connection to the server failed. Check your network and try again.');
+  }
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = apiErrorSchema.safeParse(data);
+    const retry = Number(response.headers.get('retry-after')) || undefined;
+    throw new ApiError(
+      response.status,
+      error.success ? error.data.error : 'http_' + response.status,
+      error.success ? error.data.message : `The server answered ${response.status}.`,
+      retry,
+    );
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    throw new ApiError(response.status, 'bad_response', 'The server sent an answer this page does not understand.');
+  }
+  return parsed.data;
+}
+
+/** @param {{key?: string, token?: string}} keyOrToken */
+export function lookupJoin(keyOrToken) {
+  return call('/api/join/lookup', { method: 'POST', body: keyOrToken }, joinLookupSchema);
+}
+
+/** @param {object} joinRequest body per the shared joinRequestSchema */
+export function join(joinRequest) {
+  return call('/api/join', { method: 'POST', body: joinRequest }, joinResponseSchema);
+}
+
+export function me() {
+  return call('/api/me', {}, meSchema);
+}
+
+/** @param {string} sessionId */
+export function sessionTicket(sessionId) {
+  return call(`/api/sessions/${encodeURIComponent(sessionId)}/ticket`, { method: 'POST', body: {} }, ticketSchema);
+}
+
+/** @param {string} sessionId */
+export function sessionDetails(sessionId) {
+  return call(
+    `/api/sessions/${encodeURIComponent(sessionId)}`,
+    {},
+    z.object({ joinUrl: z.string().optional(), key: z.string().nullable().optional() }).passthrough(),
+  );
+}
+
+/** @param {string} sessionId */
+export function endSession(sessionId) {
+  return call(`/api/sessions/${encodeURIComponent(sessionId)}/end`, { method: 'POST', body: {} }, z.unknown());
+}

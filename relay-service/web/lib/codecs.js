@@ -1,0 +1,69 @@
+// Codec choice for screen content: the first of VP9, VP8, H.264 that this browser can encode.
+
+/**
+ * @param {number} width
+ * @param {number} height
+ * @returns {number} bits per second: legible text at a low average (frames are only sent on change)
+ */
+export function screenBitrate(width, height) {
+  const ratio = (width * height) / (1280 * 720);
+  return Math.round(Math.min(400_000, Math.max(100_000, 200_000 * ratio)));
+}
+
+/** H.264 constrained baseline; the level grows with the picture so large screens still encode. */
+function avcCodec(width, height) {
+  const area = width * height;
+  const level = area <= 921_600 ? '1F' : area <= 2_228_224 ? '2A' : '33';
+  return `avc1.42E0${level}`;
+}
+
+/**
+ * @param {number} width even pixel width
+ * @param {number} height even pixel height
+ * @returns {VideoEncoderConfig[]} candidates in order of preference
+ */
+export function encoderCandidates(width, height) {
+  const base = {
+    width,
+    height,
+    bitrate: screenBitrate(width, height),
+    framerate: 30,
+    latencyMode: /** @type {LatencyMode} */ ('realtime'),
+    bitrateMode: /** @type {VideoEncoderBitrateMode} */ ('variable'),
+    // Screen text: prefer sharpness over motion smoothness (ignored where unknown).
+    contentHint: 'text',
+  };
+  return [
+    { ...base, codec: 'vp09.00.10.08' },
+    { ...base, codec: 'vp8' },
+    { ...base, codec: avcCodec(width, height), avc: { format: 'annexb' } },
+  ];
+}
+
+/**
+ * @param {number} width
+ * @param {number} height
+ * @param {{isConfigSupported(config: VideoEncoderConfig): Promise<{supported?: boolean}>}} [Encoder]
+ * @returns {Promise<VideoEncoderConfig | null>} the first supported configuration
+ */
+export async function pickEncoderConfig(width, height, Encoder = globalThis.VideoEncoder) {
+  for (const config of encoderCandidates(width, height)) {
+    try {
+      // One at a time, in order of preference: the first supported one wins.
+      // eslint-disable-next-line no-await-in-loop
+      const { supported } = await Encoder.isConfigSupported(config);
+      if (supported) return config;
+    } catch {
+      // An unknown codec string can throw instead of answering false; try the next one.
+    }
+  }
+  return null;
+}
+
+/** @param {string} codec */
+export function codecName(codec) {
+  if (codec.startsWith('vp09')) return 'VP9';
+  if (codec === 'vp8') return 'VP8';
+  if (codec.startsWith('avc1')) return 'H.264';
+  return codec;
+}

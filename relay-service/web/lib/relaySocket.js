@@ -1,0 +1,174 @@
+// One participant's WebSocket to the relay. Reconnects by itself with backoff using the same
+// ticket (the relay resumes the participant), validates every control message against the
+// shared protocol, and keeps the connection honest with pings.
+import { parseServerMessage } from '../../src/protocol/messages.ts';
+
+/** Close codes after which reconnecting cannot help (bad ticket, session gone, policy). */
+const FATAL_CLOSE_CODES = new Set([1008, 4000, 4001, 4003, 4004, 4401, 4403, 4404, 4410]);
+const PING_EVERY_MS = 10_000;
+const SILENCE_LIMIT_MS = 25_000;
+/** Bytes waiting in the socket beyond which the presenter skips frames. */
+export const CONGESTED_BYTES = 1_000_000;
+
+/**
+ * @typedef {'connecting' | 'open' | 'reconnecting' | 'closed' | 'failed'} SocketState
+ */
+
+/**
+ * Events: `message` (detail: a validated server message), `frame` (detail: Uint8Array),
+ * `state` (detail: SocketState), `protocol-error` (detail: string).
+ */
+export class RelaySocket extends EventTarget {
+  /**
+   * @param {object} options
+   * @param {string} options.wsUrl from the join / ticket response
+   * @param {string} options.ticket
+   * @param {typeof WebSocket} [options.WebSocketImpl]
+   * @param {number} [options.maxDelayMs] backoff ceiling
+   * @param {number} [options.giveUpAfterMs] stop trying after this long without a connection
+   */
+  constructor({ wsUrl, ticket, WebSocketImpl = globalThis.WebSocket, maxDelayMs = 5000, giveUpAfterMs = 120_000 }) {
+    super();
+    this.url = socketUrl(wsUrl, ticket);
+    this.WebSocketImpl = WebSocketImpl;
+    this.maxDelayMs = maxDelayMs;
+    this.giveUpAfterMs = giveUpAfterMs;
+    /** @type {SocketState} */
+    this.state = 'connecting';
+    /** @type {WebSocket | null} */
+    this.ws = null;
+    this.attempt = 0;
+    this.lastHeard = 0;
+    this.disconnectedSince = 0;
+    this.timer = 0;
+    this.pinger = 0;
+  }
+
+  connect() {
+    const ws = new this.WebSocketImpl(this.url);
+    ws.binaryType = 'arraybuffer';
+    this.ws = ws;
+    ws.onopen = () => {
+      this.attempt = 0;
+      this.disconnectedSince = 0;
+      this.lastHeard = Date.now();
+      this.setState('open');
+      this.startPinging();
+    };
+    ws.onmessage = (event) => {
+      this.lastHeard = Date.now();
+      if (typeof event.data === 'string') {
+        const parsed = parseServerMessage(event.data);
+        if (!parsed.ok) {
+          this.dispatchEvent(new CustomEvent('protocol-error', { detail: parsed.message }));
+          return;
+        }
+        if (parsed.value.type === 'ended') this.closing = true;
+        this.dispatchEvent(new CustomEvent('message', { detail: parsed.value }));
+      } else {
+        this.dispatchEvent(new CustomEvent('frame', { detail: new Uint8Array(event.data) }));
+      }
+    };
+    ws.onclose = (event) => this.onClose(event.code);
+    ws.onerror = () => {
+      // A close event always follows; reconnecting is decided there.
+    };
+  }
+
+  /** @param {number} code */
+  onClose(code) {
+    this.stopPinging();
+    this.ws = null;
+    if (this.closing || this.state === 'closed') {
+      this.setState('closed');
+      return;
+    }
+    if (FATAL_CLOSE_CODES.has(code)) {
+      this.setState('failed');
+      return;
+    }
+    if (!this.disconnectedSince) this.disconnectedSince = Date.now();
+    if (Date.now() - this.disconnectedSince > this.giveUpAfterMs) {
+      this.setState('failed');
+      return;
+    }
+    this.setState('reconnecting');
+    const delay = Math.min(this.maxDelayMs, 250 * 2 ** this.attempt++) * (0.75 + Math.random() * 0.5);
+    // eslint-disable-next-line @lwc/lwc/no-async-operation -- reconnect backoff (not a component)
+    this.timer = setTimeout(() => this.connect(), delay);
+  }
+
+  /**
+   * Sends one control message (validated by the relay).
+   * @param {object} message
+   * @returns {boolean} false when not connected (the message is dropped)
+   */
+  send(message) {
+    if (!this.ws || this.ws.readyState !== 1) return false;
+    this.ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  /**
+   * @param {Uint8Array} frame
+   * @returns {boolean}
+   */
+  sendFrame(frame) {
+    if (!this.ws || this.ws.readyState !== 1) return false;
+    this.ws.send(frame);
+    return true;
+  }
+
+  /** @returns {boolean} true when frames can be sent without piling up */
+  canSend() {
+    return !!this.ws && this.ws.readyState === 1 && this.ws.bufferedAmount < CONGESTED_BYTES;
+  }
+
+  /** Drops the connection as a network failure would (the socket reconnects by itself). */
+  drop() {
+    this.ws?.close(4999, 'dropped');
+  }
+
+  close() {
+    this.closing = true;
+    clearTimeout(this.timer);
+    this.stopPinging();
+    this.setState('closed');
+    this.ws?.close(1000, 'bye');
+  }
+
+  startPinging() {
+    this.stopPinging();
+    // eslint-disable-next-line @lwc/lwc/no-async-operation -- keep-alive ping (not a component)
+    this.pinger = setInterval(() => {
+      if (Date.now() - this.lastHeard > SILENCE_LIMIT_MS) {
+        this.ws?.close(4998, 'silent');
+        return;
+      }
+      this.send({ type: 'ping', t: Date.now() });
+    }, PING_EVERY_MS);
+  }
+
+  stopPinging() {
+    clearInterval(this.pinger);
+  }
+
+  /** @param {SocketState} state */
+  setState(state) {
+    if (this.state === state) return;
+    this.state = state;
+    this.dispatchEvent(new CustomEvent('state', { detail: state }));
+  }
+}
+
+/**
+ * @param {string} wsUrl absolute or relative (http(s) URLs become ws(s))
+ * @param {string} ticket
+ */
+export function socketUrl(wsUrl, ticket) {
+  const url = new URL(wsUrl, globalThis.location ? globalThis.location.href : 'http://localhost/');
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  if (url.protocol === 'https:') url.protocol = 'wss:';
+  if (!url.searchParams.has('ticket')) url.searchParams.set('ticket', ticket);
+  return url.toString();
+}

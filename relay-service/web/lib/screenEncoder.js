@@ -1,0 +1,184 @@
+// The presenter's pipeline: screen track -> stillness gate -> WebCodecs VideoEncoder -> framed
+// chunks (shared protocol header) handed to the sender. Nothing is encoded while the screen is
+// still; a keyframe goes out on request, after a congestion skip and as a ~10 s heartbeat.
+import { encodeFrame } from '../../src/protocol/frame.ts';
+import { pickEncoderConfig } from './codecs.js';
+import { readFrames } from './frameSource.js';
+import { StillnessGate, THUMB_HEIGHT, THUMB_WIDTH, toLuma } from './stillness.js';
+import { epochNow, stats } from './stats.js';
+
+/** Encoded frames allowed to wait inside the encoder before new captures are dropped. */
+const MAX_ENCODE_QUEUE = 2;
+
+/**
+ * @typedef {object} StreamConfig
+ * @property {number} stream
+ * @property {string} codec
+ * @property {number} codedWidth
+ * @property {number} codedHeight
+ * @property {string} [description]
+ * @property {'monitor' | 'window' | 'browser' | 'unknown'} surface
+ */
+
+/**
+ * @typedef {object} ScreenEncoderOptions
+ * @property {number} [stream] stream id in the frame header
+ * @property {(config: StreamConfig) => void} onConfig called before the first chunk of each configuration
+ * @property {(frame: Uint8Array, keyframe: boolean) => void} onChunk one framed chunk to send
+ * @property {() => boolean} [canSend] false while the connection is congested (frames are skipped)
+ * @property {(error: Error) => void} [onError]
+ * @property {number} [heartbeatMs]
+ */
+
+export class ScreenEncoder {
+  /** @param {ScreenEncoderOptions} options */
+  constructor(options) {
+    this.options = options;
+    this.stream = options.stream ?? 0;
+    this.gate = new StillnessGate({ heartbeatMs: options.heartbeatMs ?? 10_000 });
+    /** @type {VideoEncoder | null} */
+    this.encoder = null;
+    this.sequence = 0;
+    this.width = 0;
+    this.height = 0;
+    this.surface = 'unknown';
+    this.forceKeyframe = true;
+    this.configAnnounced = false;
+    this.stopped = false;
+    /** @type {Map<number, number>} frame timestamp (us) -> capture time (epoch ms) */
+    this.captureTimes = new Map();
+    /** @type {{stop(): void} | null} */
+    this.reader = null;
+    this.thumbCanvas = new OffscreenCanvas(THUMB_WIDTH, THUMB_HEIGHT);
+    this.thumbContext = this.thumbCanvas.getContext('2d', { willReadFrequently: true });
+    this.codec = '';
+  }
+
+  /**
+   * Starts reading and encoding the track.
+   * @param {MediaStreamTrack} track
+   */
+  start(track) {
+    const settings = track.getSettings ? track.getSettings() : {};
+    const surface = /** @type {any} */ (settings).displaySurface;
+    this.surface = ['monitor', 'window', 'browser'].includes(surface) ? surface : 'unknown';
+    this.reader = readFrames(track, (frame) => this.onFrame(frame));
+  }
+
+  /** The relay asks for a keyframe (a viewer joined or skipped frames). */
+  requestKeyframe() {
+    this.forceKeyframe = true;
+  }
+
+  stop() {
+    this.stopped = true;
+    this.reader?.stop();
+    if (this.encoder && this.encoder.state !== 'closed') this.encoder.close();
+    this.encoder = null;
+    this.captureTimes.clear();
+  }
+
+  /** @param {VideoFrame} frame */
+  async onFrame(frame) {
+    try {
+      if (this.stopped) return;
+      const captureTime = epochNow();
+      const width = frame.displayWidth & ~1;
+      const height = frame.displayHeight & ~1;
+      if (width !== this.width || height !== this.height || !this.encoder) {
+        await this.configure(width, height);
+        if (this.stopped) return;
+      }
+      const verdict = this.gate.decide(this.thumbnail(frame), captureTime);
+      const wantKey = this.forceKeyframe || verdict === 'heartbeat';
+      if (verdict === 'skip' && !wantKey) return;
+      if (this.options.canSend && !this.options.canSend()) {
+        this.forceKeyframe = true; // viewers will miss what we skip: restart from a keyframe
+        return;
+      }
+      if (this.encoder.encodeQueueSize > MAX_ENCODE_QUEUE) {
+        if (wantKey) this.forceKeyframe = true;
+        return;
+      }
+      this.captureTimes.set(frame.timestamp, captureTime);
+      this.encoder.encode(frame, { keyFrame: wantKey });
+      this.forceKeyframe = false;
+      stats().framesEncoded++;
+    } catch (error) {
+      this.options.onError?.(/** @type {Error} */ (error));
+    } finally {
+      frame.close();
+    }
+  }
+
+  /** @param {VideoFrame} frame */
+  thumbnail(frame) {
+    this.thumbContext.drawImage(frame, 0, 0, THUMB_WIDTH, THUMB_HEIGHT);
+    return toLuma(this.thumbContext.getImageData(0, 0, THUMB_WIDTH, THUMB_HEIGHT).data);
+  }
+
+  /**
+   * @param {number} width
+   * @param {number} height
+   */
+  async configure(width, height) {
+    const config = await pickEncoderConfig(width, height);
+    if (!config) throw new Error('This browser has no VP9, VP8 or H.264 encoder for screen sharing.');
+    if (this.encoder && this.encoder.state !== 'closed') this.encoder.close();
+    this.encoder = new VideoEncoder({
+      output: (chunk, metadata) => this.onChunk(chunk, metadata),
+      error: (error) => this.options.onError?.(error),
+    });
+    this.encoder.configure(config);
+    this.codec = config.codec;
+    this.width = width;
+    this.height = height;
+    this.configAnnounced = false;
+    this.forceKeyframe = true;
+    this.gate.reset();
+  }
+
+  /**
+   * @param {EncodedVideoChunk} chunk
+   * @param {EncodedVideoChunkMetadata} [metadata]
+   */
+  onChunk(chunk, metadata) {
+    if (this.stopped) return;
+    if (!this.configAnnounced || metadata?.decoderConfig) {
+      const decoderConfig = metadata?.decoderConfig;
+      /** @type {StreamConfig} */
+      const config = {
+        stream: this.stream,
+        codec: decoderConfig?.codec ?? this.codec,
+        codedWidth: decoderConfig?.codedWidth ?? this.width,
+        codedHeight: decoderConfig?.codedHeight ?? this.height,
+        surface: /** @type {any} */ (this.surface),
+      };
+      if (decoderConfig?.description) config.description = toBase64(decoderConfig.description);
+      this.options.onConfig(config);
+      this.configAnnounced = true;
+    }
+    const payload = new Uint8Array(chunk.byteLength);
+    chunk.copyTo(payload);
+    const captureTimeMs = this.captureTimes.get(chunk.timestamp) ?? epochNow();
+    this.captureTimes.delete(chunk.timestamp);
+    const keyframe = chunk.type === 'key';
+    const frame = encodeFrame({ stream: this.stream, sequence: this.sequence++, captureTimeMs, keyframe }, payload);
+    const s = stats();
+    if (!s.startedAt) s.startedAt = epochNow();
+    s.framesSent++;
+    s.bytesSent += frame.byteLength;
+    this.options.onChunk(frame, keyframe);
+  }
+}
+
+/** @param {AllowSharedBufferSource} source */
+function toBase64(source) {
+  const bytes =
+    source instanceof ArrayBuffer
+      ? new Uint8Array(source)
+      : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}

@@ -1,0 +1,46 @@
+// Figures the browser tests read (window.__sightlineStats): counts and latency samples only,
+// never stream content.
+
+const MAX_SAMPLES = 2000;
+
+/**
+ * @typedef {object} SightlineStats
+ * @property {number} framesEncoded
+ * @property {number} framesSent
+ * @property {number} bytesSent
+ * @property {number} framesDecoded
+ * @property {number} bytesReceived
+ * @property {number} keyframesReceived
+ * @property {number[]} latencyMs glass-to-glass samples: capture time to the paint after decode
+ * @property {number} startedAt epoch ms of the first counted frame
+ */
+
+/** @returns {SightlineStats} the page's shared stats object (created on first use) */
+export function stats() {
+  const g = /** @type {any} */ (globalThis);
+  if (!g.__sightlineStats) {
+    g.__sightlineStats = {
+      framesEncoded: 0,
+      framesSent: 0,
+      bytesSent: 0,
+      framesDecoded: 0,
+      bytesReceived: 0,
+      keyframesReceived: 0,
+      latencyMs: [],
+      startedAt: 0,
+    };
+  }
+  return g.__sightlineStats;
+}
+
+/** @param {number} ms one glass-to-glass sample */
+export function recordLatency(ms) {
+  const s = stats();
+  s.latencyMs.push(ms);
+  if (s.latencyMs.length > MAX_SAMPLES) s.latencyMs.splice(0, s.latencyMs.length - MAX_SAMPLES);
+}
+
+/** Epoch milliseconds on the high-resolution clock (the frame header's capture time base). */
+export function epochNow() {
+  return performance.timeOrigin + performance.now();
+}

@@ -1,0 +1,81 @@
+// Content-following frame rate: a small grey thumbnail of each captured frame is compared with
+// the previous one, so nothing is encoded while the screen is still.
+
+export const THUMB_WIDTH = 160;
+export const THUMB_HEIGHT = 90;
+/** Per-pixel luma difference that counts as a change (noise-free screen content needs little). */
+const PIXEL_THRESHOLD = 6;
+
+/**
+ * Converts RGBA pixels to one luma byte per pixel.
+ * @param {Uint8ClampedArray} rgba
+ * @returns {Uint8Array}
+ */
+export function toLuma(rgba) {
+  const out = new Uint8Array(rgba.length / 4);
+  for (let i = 0, j = 0; j < out.length; i += 4, j++) {
+    out[j] = (rgba[i] * 77 + rgba[i + 1] * 150 + rgba[i + 2] * 29) >> 8;
+  }
+  return out;
+}
+
+/**
+ * How many pixels differ noticeably between two thumbnails.
+ * @param {Uint8Array | null} previous
+ * @param {Uint8Array} current
+ * @returns {number} changed pixels (Infinity when there is nothing to compare with)
+ */
+export function changedPixels(previous, current) {
+  if (!previous || previous.length !== current.length) return Infinity;
+  let changed = 0;
+  for (let i = 0; i < current.length; i++) {
+    if (Math.abs(current[i] - previous[i]) >= PIXEL_THRESHOLD) changed++;
+  }
+  return changed;
+}
+
+/**
+ * Decides per captured frame whether to encode it: every frame while the picture changes, a
+ * few more after it settles (so the encoder refines the last picture), then nothing until the
+ * next change or the keyframe heartbeat.
+ */
+export class StillnessGate {
+  /**
+   * @param {{settleFrames?: number, heartbeatMs?: number}} [options]
+   */
+  constructor({ settleFrames = 3, heartbeatMs = 10_000 } = {}) {
+    this.settleFrames = settleFrames;
+    this.heartbeatMs = heartbeatMs;
+    /** @type {Uint8Array | null} */
+    this.previous = null;
+    this.settleLeft = 0;
+    this.lastSentAt = -Infinity;
+  }
+
+  /**
+   * @param {Uint8Array} thumb luma thumbnail of the current frame
+   * @param {number} now milliseconds
+   * @returns {'change' | 'settle' | 'heartbeat' | 'skip'}
+   */
+  decide(thumb, now) {
+    const changed = changedPixels(this.previous, thumb) > 0;
+    this.previous = thumb;
+    let verdict = 'skip';
+    if (changed) {
+      this.settleLeft = this.settleFrames;
+      verdict = 'change';
+    } else if (this.settleLeft > 0) {
+      this.settleLeft--;
+      verdict = 'settle';
+    } else if (now - this.lastSentAt >= this.heartbeatMs) {
+      verdict = 'heartbeat';
+    }
+    if (verdict !== 'skip') this.lastSentAt = now;
+    return /** @type {any} */ (verdict);
+  }
+
+  /** Forget the last picture so the next frame is sent (after a keyframe request or a resume). */
+  reset() {
+    this.previous = null;
+  }
+}

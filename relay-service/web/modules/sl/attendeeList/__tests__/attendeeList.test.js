@@ -1,0 +1,35 @@
+import { createElement } from 'lwc';
+import AttendeeList from 'sl/attendeeList';
+
+describe('sl-attendee-list', () => {
+  afterEach(() => {
+    while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+  });
+
+  it('lists roles, connection and contact details', () => {
+    const el = createElement('sl-attendee-list', { is: AttendeeList });
+    el.presenterId = 'p2';
+    el.participants = [
+      { id: 'p1', role: 'host', displayName: 'Alex Agent', contact: {}, connected: true, joinedAt: '' },
+      {
+        id: 'p2',
+        role: 'guest',
+        displayName: 'Ada',
+        contact: { email: 'ada@example.com', phone: '+44 1234' },
+        connected: false,
+        joinedAt: '',
+      },
+    ];
+    document.body.appendChild(el);
+    const rows = [...el.shadowRoot.querySelectorAll('li')];
+    expect(rows).toHaveLength(2);
+    expect(rows[0].querySelector('.role').textContent).toBe('Host');
+    expect(rows[0].querySelector('.online').textContent).toBe('connected');
+    expect(rows[1].querySelector('.role').textContent).toBe('Customer, presenting');
+    expect(rows[1].querySelector('.away').textContent).toBe('reconnecting…');
+    expect([...rows[1].querySelectorAll('.contact')].map((c) => c.textContent)).toEqual([
+      'ada@example.com',
+      '+44 1234',
+    ]);
+  });
+});

@@ -1,0 +1,60 @@
+import { LightningElement, api } from 'lwc';
+
+/**
+ * Terms, the recording prompt (allow / refuse) and the decision to share.
+ * Fires `accept` with `{recording}` (boolean, or undefined when not asked) and `decline` with
+ * `{acceptedTerms}`.
+ */
+export default class ConsentForm extends LightningElement {
+  @api hostName = 'your agent';
+  @api terms = '';
+  /** True when the customer must allow or refuse the recording. */
+  @api recordingPrompt = false;
+  @api busy = false;
+
+  accepted = false;
+  /** @type {'allow' | 'refuse' | ''} */
+  recording = '';
+  acceptError = '';
+  recordingError = '';
+
+  get acceptInvalid() {
+    return this.acceptError ? 'true' : 'false';
+  }
+  get recordingAllowed() {
+    return this.recording === 'allow';
+  }
+  get recordingRefused() {
+    return this.recording === 'refuse';
+  }
+
+  handleAccept(event) {
+    this.accepted = event.target.checked;
+    if (this.accepted) this.acceptError = '';
+  }
+
+  handleRecording(event) {
+    this.recording = event.target.value;
+    this.recordingError = '';
+  }
+
+  handleShare(event) {
+    event.preventDefault();
+    this.acceptError = this.accepted ? '' : 'Please accept the terms to share your screen.';
+    this.recordingError =
+      this.recordingPrompt && !this.recording ? 'Please choose whether the session may be recorded.' : '';
+    if (this.acceptError || this.recordingError) {
+      const target = this.template.querySelector(
+        this.acceptError ? 'input[type="checkbox"]' : 'input[name="recording"]',
+      );
+      if (target) target.focus();
+      return;
+    }
+    const recording = this.recordingPrompt ? this.recording === 'allow' : undefined;
+    this.dispatchEvent(new CustomEvent('accept', { detail: { recording } }));
+  }
+
+  handleDecline() {
+    this.dispatchEvent(new CustomEvent('decline', { detail: { acceptedTerms: this.accepted } }));
+  }
+}

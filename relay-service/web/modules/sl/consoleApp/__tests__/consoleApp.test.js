@@ -1,0 +1,204 @@
+import { createElement } from 'lwc';
+import ConsoleApp from 'sl/consoleApp';
+import { me, sessionDetails, sessionTicket } from '../../../../lib/api.js';
+import { AgentSession } from '../../../../lib/agentSession.js';
+import { checkViewCapability } from '../../../../lib/capabilities.js';
+
+jest.mock('../../../../lib/api.js', () => {
+  class ApiError extends Error {
+    constructor(status, code, message) {
+      super(message);
+      this.status = status;
+    }
+  }
+  return { ApiError, me: jest.fn(), sessionDetails: jest.fn(), sessionTicket: jest.fn(), endSession: jest.fn() };
+});
+jest.mock('../../../../lib/capabilities.js', () => ({ checkViewCapability: jest.fn() }));
+jest.mock('../../../../lib/agentSession.js', () => {
+  class FakeAgentSession extends EventTarget {
+    constructor(ticket) {
+      super();
+      this.ticket = ticket;
+      this.sent = [];
+      this.pointers = [];
+      this.canvas = null;
+      FakeAgentSession.last = this;
+    }
+    connect() {}
+    attachCanvas(canvas) {
+      this.canvas = canvas;
+    }
+    send(message) {
+      this.sent.push(message);
+      return true;
+    }
+    pointer(x, y, visible) {
+      this.pointers.push({ x, y, visible });
+    }
+    close() {
+      this.closed = true;
+    }
+    emit(type, detail) {
+      this.dispatchEvent(new CustomEvent(type, { detail }));
+    }
+  }
+  return { AgentSession: FakeAgentSession };
+});
+
+// Lets the component's awaited promises and re-renders settle.
+const flush = async () => {
+  // eslint-disable-next-line no-await-in-loop, @lwc/lwc/no-async-operation
+  for (let i = 0; i < 6; i++) await new Promise((r) => setTimeout(r, 0));
+};
+const q = (root, s) => root.shadowRoot.querySelector(s);
+const button = (el, text) => [...el.shadowRoot.querySelectorAll('button')].find((b) => b.textContent === text);
+
+const SNAPSHOT = {
+  id: 's1',
+  key: '123456',
+  status: 'in_progress',
+  record: { crm: 'salesforce', id: '500000000000001AAA', label: 'Case 00001001' },
+  participants: [
+    { id: 'h1', role: 'host', displayName: 'Alex Agent', contact: {}, connected: true, joinedAt: '' },
+    {
+      id: 'g1',
+      role: 'guest',
+      displayName: 'Ada',
+      contact: { email: 'ada@example.com' },
+      connected: true,
+      joinedAt: '',
+    },
+  ],
+  presenterId: 'g1',
+  controllerId: null,
+  paused: false,
+  recording: 'off',
+  streams: [{ stream: 0, codec: 'vp8', codedWidth: 1280, codedHeight: 720, surface: 'monitor' }],
+};
+
+async function mountSignedIn() {
+  const el = createElement('sl-console-app', { is: ConsoleApp });
+  el.sessionId = 's1';
+  document.body.appendChild(el);
+  await flush();
+  const agent = AgentSession.last;
+  agent.emit('state', 'open');
+  agent.emit('message', { type: 'welcome', protocol: 1, participantId: 'h1', role: 'host', session: SNAPSHOT });
+  agent.emit('live', true);
+  await flush();
+  return { el, agent };
+}
+
+describe('sl-console-app', () => {
+  beforeEach(() => {
+    checkViewCapability.mockReturnValue({ ok: true });
+    me.mockResolvedValue({ crm: 'salesforce', userId: 'u', username: 'agent', displayName: 'Alex Agent' });
+    sessionTicket.mockResolvedValue({ participantId: 'h1', ticket: 't', wsUrl: '/ws' });
+    sessionDetails.mockResolvedValue({ joinUrl: 'http://relay/j/tok' });
+  });
+  afterEach(() => {
+    while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+    jest.clearAllMocks();
+  });
+
+  it('shows key, link, status, attendees and the live screen on the canvas', async () => {
+    const { el, agent } = await mountSignedIn();
+    const info = q(el, 'sl-session-info');
+    expect(info.sessionKey).toBe('123456');
+    expect(info.joinUrl).toBe('http://relay/j/tok');
+    expect(info.status).toBe('in_progress');
+    expect(q(el, 'h1').textContent).toBe('Screen share · Case 00001001');
+    expect(q(el, 'sl-attendee-list').participants).toHaveLength(2);
+    const view = q(el, 'sl-screen-view');
+    expect(view.live).toBe(true);
+    expect(view.width).toBe(1280);
+    expect(agent.canvas).toBe(view.getCanvas());
+  });
+
+  it('shows reconnecting, not an error, while its socket recovers', async () => {
+    const { el, agent } = await mountSignedIn();
+    agent.emit('state', 'reconnecting');
+    await flush();
+    expect(q(el, 'sl-session-info').status).toBe('reconnecting');
+    expect(q(el, '.error').textContent).toBe('');
+  });
+
+  it('chats, keeps private notes and sends the pointer', async () => {
+    const { el, agent } = await mountSignedIn();
+    const [chat, notes] = el.shadowRoot.querySelectorAll('sl-chat-panel');
+    chat.dispatchEvent(new CustomEvent('send', { detail: { text: 'Can you open settings?' } }));
+    notes.dispatchEvent(new CustomEvent('send', { detail: { text: 'printer driver old' } }));
+    agent.emit('message', { type: 'chat', from: 'g1', fromName: 'Ada', text: 'Done', at: '' });
+    q(el, 'sl-screen-view').dispatchEvent(new CustomEvent('pointer', { detail: { x: 0.5, y: 0.25, visible: true } }));
+    await flush();
+    expect(agent.sent).toEqual([
+      { type: 'chat', text: 'Can you open settings?' },
+      { type: 'note', text: 'printer driver old' },
+    ]);
+    expect(chat.messages.map((m) => m.text)).toEqual(['Can you open settings?', 'Done']);
+    expect(notes.messages.map((m) => m.text)).toEqual(['printer driver old']);
+    expect(agent.pointers).toEqual([{ x: 0.5, y: 0.25, visible: true }]);
+  });
+
+  it('starts and stops recording as the policy allows', async () => {
+    const { el, agent } = await mountSignedIn();
+    button(el, 'Start recording').click();
+    agent.emit('message', { type: 'state', session: { ...SNAPSHOT, recording: 'on' } });
+    await flush();
+    button(el, 'Stop recording').click();
+    agent.emit('message', { type: 'state', session: { ...SNAPSHOT, recording: 'refused' } });
+    await flush();
+    expect(agent.sent).toEqual([
+      { type: 'recording', action: 'start' },
+      { type: 'recording', action: 'stop' },
+    ]);
+    expect(button(el, 'Recording refused by the customer').disabled).toBe(true);
+  });
+
+  it('requests control and invites another agent with a valid email', async () => {
+    const { el, agent } = await mountSignedIn();
+    button(el, 'Request control').click();
+    await flush();
+    expect(button(el, 'Control requested…').disabled).toBe(true);
+    const email = q(el, 'input[type="email"]');
+    email.value = 'nope';
+    email.dispatchEvent(new CustomEvent('input'));
+    q(el, 'form.invite').dispatchEvent(new CustomEvent('submit', { cancelable: true }));
+    await flush();
+    expect(email.getAttribute('aria-invalid')).toBe('true');
+    email.value = 'sam@example.com';
+    email.dispatchEvent(new CustomEvent('input'));
+    q(el, 'form.invite').dispatchEvent(new CustomEvent('submit', { cancelable: true }));
+    await flush();
+    expect(agent.sent).toEqual([{ type: 'control-request' }, { type: 'invite-agent', email: 'sam@example.com' }]);
+    expect(q(el, '#invite-status, [role="status"].hint').textContent).toBe('Invitation sent to sam@example.com.');
+  });
+
+  it('ends the session after a confirmation and shows the ended screen', async () => {
+    const { el, agent } = await mountSignedIn();
+    button(el, 'End session').click();
+    await flush();
+    button(el, 'Yes, end for everyone').click();
+    await flush();
+    expect(agent.sent).toEqual([{ type: 'end' }]);
+    agent.emit('message', { type: 'ended', reason: 'host_ended' });
+    await flush();
+    expect(q(el, 'sl-ended-panel').audience).toBe('agent');
+    expect(agent.closed).toBe(true);
+  });
+
+  it('sends the agent to sign in when there is no agent cookie', async () => {
+    me.mockRejectedValue(Object.assign(new (jest.requireMock('../../../../lib/api.js').ApiError)(401, 'x', 'no'), {}));
+    const assign = jest.fn();
+    const original = window.location;
+    delete window.location;
+    window.location = { ...original, pathname: '/console/s1', search: '', assign };
+    const el = createElement('sl-console-app', { is: ConsoleApp });
+    el.sessionId = 's1';
+    document.body.appendChild(el);
+    await flush();
+    window.location = original;
+    expect(assign).toHaveBeenCalledWith('/auth/salesforce?returnTo=%2Fconsole%2Fs1');
+    expect(sessionTicket).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,264 @@
+import { LightningElement, api } from 'lwc';
+import { ApiError, endSession, me, sessionDetails, sessionTicket } from '../../../lib/api.js';
+import { AgentSession } from '../../../lib/agentSession.js';
+import { checkViewCapability } from '../../../lib/capabilities.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The agent console: the customer's screen, session key and link, status, attendees, chat,
+ * private notes, recording, control request, pointer, invitations and ending the session.
+ */
+export default class ConsoleApp extends LightningElement {
+  @api sessionId = '';
+  /** The CRM to sign in with when there is no agent cookie. */
+  @api crm = 'salesforce';
+
+  /** @type {AgentSession | null} */
+  agent = null;
+  participantId = '';
+  snapshot = null;
+  socketState = 'connecting';
+  live = false;
+  joinUrl = '';
+  error = '';
+  chat = [];
+  notes = [];
+  seq = 0;
+  inviteEmail = '';
+  inviteStatus = '';
+  inviteInvalid = 'false';
+  confirmingEnd = false;
+  ended = false;
+  endReason = 'host_ended';
+  endDetail = '';
+  controlRequested = false;
+
+  connectedCallback() {
+    const capability = checkViewCapability();
+    if (!capability.ok) {
+      this.error = capability.reason;
+      return;
+    }
+    this.start();
+  }
+
+  disconnectedCallback() {
+    this.agent?.close();
+  }
+
+  renderedCallback() {
+    const view = this.template.querySelector('sl-screen-view');
+    if (view && this.agent) this.agent.attachCanvas(view.getCanvas());
+  }
+
+  async start() {
+    try {
+      await me();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        const returnTo = window.location.pathname + window.location.search;
+        window.location.assign(`/auth/${encodeURIComponent(this.crm)}?returnTo=${encodeURIComponent(returnTo)}`);
+        return;
+      }
+      this.error = error.message;
+      return;
+    }
+    try {
+      const [ticket, details] = await Promise.all([
+        sessionTicket(this.sessionId),
+        sessionDetails(this.sessionId).catch(() => ({})),
+      ]);
+      if (details.joinUrl) this.joinUrl = details.joinUrl;
+      const agent = new AgentSession(ticket);
+      this.agent = agent;
+      this.participantId = ticket.participantId;
+      agent.addEventListener('message', (e) => this.onMessage(e.detail));
+      agent.addEventListener('state', (e) => this.onState(e.detail));
+      agent.addEventListener('live', (e) => {
+        this.live = e.detail;
+      });
+      agent.connect();
+      const view = this.template.querySelector('sl-screen-view');
+      if (view) agent.attachCanvas(view.getCanvas());
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 404 || error.status === 410))
+        this.finish('ended', error.message);
+      else this.error = error.message;
+    }
+  }
+
+  get isEnded() {
+    return this.ended;
+  }
+  get recordLabel() {
+    return this.snapshot?.record?.label || 'connecting…';
+  }
+  get sessionKey() {
+    return this.snapshot?.key || '';
+  }
+  get status() {
+    if (this.socketState === 'reconnecting') return 'reconnecting';
+    if (!this.snapshot) return 'connecting';
+    return this.snapshot.status;
+  }
+  get participants() {
+    return this.snapshot?.participants || [];
+  }
+  get presenterId() {
+    return this.snapshot?.presenterId || '';
+  }
+  get screenWidth() {
+    return this.snapshot?.streams?.[0]?.codedWidth || 0;
+  }
+  get screenHeight() {
+    return this.snapshot?.streams?.[0]?.codedHeight || 0;
+  }
+  get recordingLabel() {
+    switch (this.snapshot?.recording) {
+      case 'on':
+        return 'Stop recording';
+      case 'refused':
+        return 'Recording refused by the customer';
+      case 'not_allowed':
+        return 'Recording not allowed by policy';
+      default:
+        return 'Start recording';
+    }
+  }
+  get recordingDisabled() {
+    const r = this.snapshot?.recording;
+    return !r || r === 'refused' || r === 'not_allowed';
+  }
+  get controlDisabled() {
+    return !this.snapshot?.presenterId || this.controlled || this.controlRequested;
+  }
+  get controlled() {
+    return !!this.snapshot?.controllerId && this.snapshot.controllerId === this.participantId;
+  }
+  get controlLabel() {
+    if (this.controlled) return 'You have control';
+    return this.controlRequested ? 'Control requested…' : 'Request control';
+  }
+
+  onMessage(message) {
+    switch (message.type) {
+      case 'welcome':
+        this.participantId = message.participantId;
+        this.snapshot = message.session;
+        break;
+      case 'state':
+        this.snapshot = message.session;
+        if (message.session.controllerId) this.controlRequested = false;
+        if (message.session.status === 'ended') this.finish('host_ended');
+        break;
+      case 'chat':
+        if (message.from !== this.participantId) this.chat = [...this.chat, this.item(message.fromName, message.text)];
+        break;
+      case 'note':
+        if (message.from !== this.participantId)
+          this.notes = [...this.notes, this.item(this.nameOf(message.from), message.text)];
+        break;
+      case 'error':
+        this.error = message.message;
+        break;
+      case 'ended':
+        this.finish(message.reason);
+        break;
+      default:
+        break;
+    }
+  }
+
+  onState(state) {
+    this.socketState = state;
+    if (state === 'open') this.error = '';
+    if (state === 'failed')
+      this.error = 'The connection to the relay was lost and could not be restored. Reload the page.';
+  }
+
+  nameOf(participantId) {
+    return this.participants.find((p) => p.id === participantId)?.displayName || 'Agent';
+  }
+
+  item(fromName, text, mine = false) {
+    return { id: `i${this.seq++}`, fromName, text, mine };
+  }
+
+  send(message) {
+    if (this.agent?.send(message)) return true;
+    this.error = 'Not connected to the relay right now; try again in a moment.';
+    return false;
+  }
+
+  handleChat(event) {
+    if (this.send({ type: 'chat', text: event.detail.text }))
+      this.chat = [...this.chat, this.item('You', event.detail.text, true)];
+  }
+
+  handleNote(event) {
+    if (this.send({ type: 'note', text: event.detail.text }))
+      this.notes = [...this.notes, this.item('You', event.detail.text, true)];
+  }
+
+  handlePointer(event) {
+    const { x, y, visible } = event.detail;
+    if (this.live) this.agent?.pointer(x, y, visible);
+  }
+
+  handleRecording() {
+    this.send({ type: 'recording', action: this.snapshot?.recording === 'on' ? 'stop' : 'start' });
+  }
+
+  handleRequestControl() {
+    if (this.send({ type: 'control-request' })) this.controlRequested = true;
+  }
+
+  handleInviteInput(event) {
+    this.inviteEmail = event.target.value;
+    this.inviteInvalid = 'false';
+    this.inviteStatus = '';
+  }
+
+  handleInvite(event) {
+    event.preventDefault();
+    const email = this.inviteEmail.trim();
+    if (!EMAIL.test(email)) {
+      this.inviteInvalid = 'true';
+      this.inviteStatus = 'Enter the colleague’s email address, like name@example.com.';
+      return;
+    }
+    if (this.send({ type: 'invite-agent', email })) {
+      this.inviteStatus = `Invitation sent to ${email}.`;
+      this.inviteEmail = '';
+    }
+  }
+
+  handleEnd() {
+    this.confirmingEnd = true;
+  }
+
+  handleCancelEnd() {
+    this.confirmingEnd = false;
+  }
+
+  async handleConfirmEnd() {
+    this.confirmingEnd = false;
+    if (!this.send({ type: 'end' })) {
+      try {
+        await endSession(this.sessionId);
+        this.finish('host_ended');
+      } catch (error) {
+        this.error = error.message;
+      }
+    }
+  }
+
+  finish(reason, detail = '') {
+    this.ended = true;
+    this.endReason = reason;
+    this.endDetail = detail;
+    this.live = false;
+    this.agent?.close();
+  }
+}

@@ -1,0 +1,58 @@
+import { LightningElement, api } from 'lwc';
+
+const TEXT = {
+  host_ended: ['The session has ended', 'The agent ended the session.'],
+  last_guest_left: ['You left the session', 'You have left the session.'],
+  left: ['You left the session', 'You have left the session.'],
+  expired: ['The session has expired', 'Nobody joined in time, so the session closed. Ask your agent for a new key.'],
+  consent_refused: ['You chose not to share', 'The agent did not see your screen and the session has ended.'],
+  share_refused: ['You chose not to share', 'The agent did not see your screen and the session has ended.'],
+  declined: ['You chose not to share', 'Nothing was shown to anyone. You can close this page.'],
+  unsupported: ['This browser cannot share a screen', ''],
+  failed: [
+    'The connection was lost',
+    'We could not reconnect to the session. Ask your agent for a new link if needed.',
+  ],
+};
+
+const AGENT_TEXT = {
+  host_ended: ['The session has ended', 'The session log and attendees go to the CRM record.'],
+  last_guest_left: ['The customer left', 'The last customer left, so the session ended.'],
+  consent_refused: ['The customer declined', 'The customer chose not to share their screen; the session ended.'],
+  share_refused: ['The customer declined', 'The customer chose not to share their screen; the session ended.'],
+};
+
+/** The clear end of a session for the customer or the agent. */
+export default class EndedPanel extends LightningElement {
+  /** Why it ended: a relay `ended` reason or a local one (left, declined, unsupported, failed). */
+  @api reason = 'host_ended';
+  /** Extra sentence, e.g. a capability message. */
+  @api detail = '';
+  /** Who reads it: 'guest' or 'agent'. */
+  @api audience = 'guest';
+
+  get text() {
+    return (this.audience === 'agent' && AGENT_TEXT[this.reason]) || TEXT[this.reason] || ['The session has ended', ''];
+  }
+
+  get title() {
+    return this.text[0];
+  }
+
+  get explanation() {
+    return this.detail || this.text[1];
+  }
+
+  get closing() {
+    return this.audience === 'guest'
+      ? 'Your screen is no longer shared. Nothing stays on this computer; you can close this page.'
+      : 'The session log and attendees are written to the CRM record.';
+  }
+
+  renderedCallback() {
+    if (!this.focused) {
+      this.focused = true;
+      this.refs.title.focus();
+    }
+  }
+}

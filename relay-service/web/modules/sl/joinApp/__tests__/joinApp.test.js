@@ -1,0 +1,240 @@
+import { createElement } from 'lwc';
+import JoinApp from 'sl/joinApp';
+import { lookupJoin, join } from '../../../../lib/api.js';
+import { checkShareCapability } from '../../../../lib/capabilities.js';
+import { GuestSession, requestScreen, ShareRefusedError } from '../../../../lib/guestSession.js';
+
+jest.mock('../../../../lib/api.js', () => ({ lookupJoin: jest.fn(), join: jest.fn() }));
+jest.mock('../../../../lib/capabilities.js', () => ({ checkShareCapability: jest.fn() }));
+jest.mock('../../../../lib/guestSession.js', () => {
+  class FakeShareRefusedError extends Error {}
+  class FakeGuestSession extends EventTarget {
+    constructor(joined) {
+      super();
+      this.joined = joined;
+      this.sent = [];
+      this.stream = null;
+      FakeGuestSession.last = this;
+    }
+    connect() {
+      return Promise.resolve();
+    }
+    get sharing() {
+      return !!this.stream;
+    }
+    consent(view, recording) {
+      this.sent.push({ type: 'consent', view, recording });
+      if (!view) queueMicrotask(() => this.emit('message', { type: 'ended', reason: 'consent_refused' }));
+    }
+    startSharing(stream) {
+      this.stream = stream;
+      this.emit('sharing', true);
+    }
+    stopSharing() {
+      this.stream = null;
+      this.emit('sharing', false);
+    }
+    chat(text) {
+      this.sent.push({ type: 'chat', text });
+      return true;
+    }
+    grantControl(participantId) {
+      this.sent.push({ type: 'control-grant', participantId });
+    }
+    revokeControl() {
+      this.sent.push({ type: 'control-revoke' });
+    }
+    leave() {
+      this.sent.push({ type: 'leave' });
+    }
+    dispose() {}
+    emit(type, detail) {
+      this.dispatchEvent(new CustomEvent(type, { detail }));
+    }
+  }
+  return { GuestSession: FakeGuestSession, ShareRefusedError: FakeShareRefusedError, requestScreen: jest.fn() };
+});
+
+// Lets the component's awaited promises and re-renders settle.
+const flush = async () => {
+  // eslint-disable-next-line no-await-in-loop, @lwc/lwc/no-async-operation
+  for (let i = 0; i < 6; i++) await new Promise((r) => setTimeout(r, 0));
+};
+const q = (root, s) => root.shadowRoot.querySelector(s);
+
+const LOOKUP = {
+  sessionId: 's1',
+  recordLabel: 'Case 00001001',
+  hostName: 'Alex Agent',
+  contactFields: { name: 'required', email: 'optional', phone: 'off' },
+  recordingPrompt: true,
+  terms: 'Terms text',
+};
+const fakeStream = () => ({ getTracks: () => [{ stop: jest.fn() }] });
+
+function mount(props = {}) {
+  const el = createElement('sl-join-app', { is: JoinApp });
+  Object.assign(el, props);
+  document.body.appendChild(el);
+  return el;
+}
+
+async function throughConsent(el, { refuseShare = false } = {}) {
+  const contact = q(el, 'sl-contact-form');
+  contact.dispatchEvent(new CustomEvent('submitcontact', { detail: { contact: { name: 'Ada' } } }));
+  await flush();
+  if (refuseShare) requestScreen.mockRejectedValue(new ShareRefusedError('no'));
+  else requestScreen.mockResolvedValue(fakeStream());
+  q(el, 'sl-consent-form').dispatchEvent(new CustomEvent('accept', { detail: { recording: true } }));
+  await flush();
+}
+
+describe('sl-join-app', () => {
+  beforeAll(() => {
+    // jsdom has no media playback; the preview only needs play() to resolve.
+    window.HTMLMediaElement.prototype.play = () => Promise.resolve();
+  });
+  beforeEach(() => {
+    checkShareCapability.mockReturnValue({ ok: true });
+    lookupJoin.mockResolvedValue(LOOKUP);
+    join.mockResolvedValue({ sessionId: 's1', participantId: 'g1', ticket: 't', wsUrl: '/ws', recordingPrompt: true });
+  });
+  afterEach(() => {
+    while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+    jest.clearAllMocks();
+  });
+
+  it('says in plain words when the browser cannot share', async () => {
+    checkShareCapability.mockReturnValue({ ok: false, reason: 'Use the desktop client.' });
+    const el = mount();
+    await flush();
+    const ended = q(el, 'sl-ended-panel');
+    expect(ended.reason).toBe('unsupported');
+    expect(ended.detail).toBe('Use the desktop client.');
+  });
+
+  it('asks for the key, and shows a clear message for a wrong key', async () => {
+    lookupJoin.mockRejectedValue(Object.assign(new Error('not found'), { status: 404 }));
+    const el = mount();
+    q(el, 'sl-key-form').dispatchEvent(new CustomEvent('submitkey', { detail: { key: '0000' } }));
+    await flush();
+    expect(lookupJoin).toHaveBeenCalledWith({ key: '0000' });
+    expect(q(el, 'sl-key-form').error).toBe(
+      'That key does not match an active session. Check the digits with your agent and try again.',
+    );
+  });
+
+  it('tells the customer to wait after too many wrong keys', async () => {
+    lookupJoin.mockRejectedValue(Object.assign(new Error('limited'), { status: 429, retryAfterSeconds: 30 }));
+    const el = mount();
+    q(el, 'sl-key-form').dispatchEvent(new CustomEvent('submitkey', { detail: { key: '0000' } }));
+    await flush();
+    expect(q(el, 'sl-key-form').error).toBe('Too many attempts with wrong keys. Please wait 30 seconds and try again.');
+  });
+
+  it('goes from the link to contact details, consent, the share prompt and sharing', async () => {
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    expect(lookupJoin).toHaveBeenCalledWith({ token: 'tok_abcdefghijklmnopqrstu' });
+    expect(q(el, 'sl-contact-form').fields).toEqual(LOOKUP.contactFields);
+    await throughConsent(el);
+    expect(join).toHaveBeenCalledWith({
+      token: 'tok_abcdefghijklmnopqrstu',
+      contact: { name: 'Ada' },
+      acceptedTerms: true,
+    });
+    const session = GuestSession.last;
+    expect(session.sent[0]).toEqual({ type: 'consent', view: true, recording: true });
+    const bar = q(el, 'sl-share-bar');
+    expect(bar.sharing).toBe(true);
+    expect(bar.controlled).toBe(false);
+    expect(q(el, 'h1').textContent).toBe('You are sharing your screen');
+  });
+
+  it('skips the contact step when the policy asks for nothing', async () => {
+    lookupJoin.mockResolvedValue({ ...LOOKUP, contactFields: { name: 'off', email: 'off', phone: 'off' } });
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    expect(q(el, 'sl-contact-form')).toBeNull();
+    expect(q(el, 'sl-consent-form').recordingPrompt).toBe(true);
+  });
+
+  it('stops, resumes, chats and shows control in red', async () => {
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    await throughConsent(el);
+    const session = GuestSession.last;
+    session.emit('message', {
+      type: 'welcome',
+      participantId: 'g1',
+      session: { status: 'in_progress', controllerId: null, participants: [] },
+    });
+    q(el, 'sl-share-bar').dispatchEvent(new CustomEvent('stopshare'));
+    await flush();
+    expect(q(el, 'sl-share-bar').sharing).toBe(false);
+    requestScreen.mockResolvedValue(fakeStream());
+    q(el, 'sl-share-bar').dispatchEvent(new CustomEvent('resumeshare'));
+    await flush();
+    expect(q(el, 'sl-share-bar').sharing).toBe(true);
+
+    session.emit('message', { type: 'chat', from: 'h1', fromName: 'Alex Agent', text: 'Hi Ada', at: '' });
+    q(el, 'sl-chat-panel').dispatchEvent(new CustomEvent('send', { detail: { text: 'Hello' } }));
+    await flush();
+    expect(q(el, 'sl-chat-panel').messages.map((m) => `${m.fromName}: ${m.text}`)).toEqual([
+      'Alex Agent: Hi Ada',
+      'You: Hello',
+    ]);
+
+    session.emit('message', { type: 'control-request', from: 'h1', fromName: 'Alex Agent' });
+    await flush();
+    const allow = [...el.shadowRoot.querySelectorAll('button')].find((b) => b.textContent === 'Allow control');
+    allow.click();
+    session.emit('message', { type: 'state', session: { status: 'in_progress', controllerId: 'h1' } });
+    await flush();
+    expect(session.sent).toContainEqual({ type: 'control-grant', participantId: 'h1' });
+    expect(q(el, 'sl-share-bar').controlled).toBe(true);
+
+    session.emit('state', 'reconnecting');
+    await flush();
+    expect(q(el, 'sl-share-bar').reconnecting).toBe(true);
+    expect(q(el, 'h1').textContent).toBe('Reconnecting…');
+  });
+
+  it('leaves with one click and shows the ended screen', async () => {
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    await throughConsent(el);
+    q(el, 'sl-share-bar').dispatchEvent(new CustomEvent('leave'));
+    await flush();
+    expect(GuestSession.last.sent).toContainEqual({ type: 'leave' });
+    expect(q(el, 'sl-ended-panel').reason).toBe('left');
+    expect(q(el, 'sl-share-bar')).toBeNull();
+  });
+
+  it('ends politely when the customer refuses the share prompt', async () => {
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    await throughConsent(el, { refuseShare: true });
+    expect(GuestSession.last.sent).toEqual([{ type: 'consent', view: false, recording: undefined }]);
+    expect(q(el, 'sl-ended-panel').reason).toBe('consent_refused');
+  });
+
+  it('ends without joining when the customer declines before accepting the terms', async () => {
+    lookupJoin.mockResolvedValue({ ...LOOKUP, contactFields: { name: 'off', email: 'off', phone: 'off' } });
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    q(el, 'sl-consent-form').dispatchEvent(new CustomEvent('decline', { detail: { acceptedTerms: false } }));
+    await flush();
+    expect(join).not.toHaveBeenCalled();
+    expect(q(el, 'sl-ended-panel').reason).toBe('declined');
+  });
+
+  it('shows the end the relay announces', async () => {
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    await throughConsent(el);
+    GuestSession.last.emit('message', { type: 'ended', reason: 'host_ended' });
+    await flush();
+    expect(q(el, 'sl-ended-panel').reason).toBe('host_ended');
+  });
+});

@@ -1,0 +1,338 @@
+import { LightningElement, api } from 'lwc';
+import { lookupJoin, join } from '../../../lib/api.js';
+import { checkShareCapability } from '../../../lib/capabilities.js';
+import { GuestSession, ShareRefusedError, requestScreen } from '../../../lib/guestSession.js';
+
+/** How long to wait for the relay to confirm the end after a refusal. */
+const REFUSAL_WAIT_MS = 3000;
+
+/**
+ * The customer's join page: key (or link token) -> contact details -> terms and recording
+ * prompt -> the browser's share prompt -> sharing, with chat, until the session ends.
+ */
+export default class JoinApp extends LightningElement {
+  /** Join link token (from /j/:token); without it the page asks for the key. */
+  @api token = '';
+
+  /** @type {'key'|'loading'|'contact'|'consent'|'joined'|'ended'} */
+  step = 'key';
+  busy = false;
+  keyError = '';
+  error = '';
+  loadingText = 'Looking up your session…';
+  lookup = null;
+  contact = {};
+  recording = undefined;
+  /** @type {GuestSession | null} */
+  session = null;
+  participantId = '';
+  sharing = false;
+  controlled = false;
+  reconnecting = false;
+  controlRequest = null;
+  pointer = null;
+  chat = [];
+  endReason = 'host_ended';
+  endDetail = '';
+  liveStatus = '';
+  chatSeq = 0;
+
+  connectedCallback() {
+    const capability = checkShareCapability();
+    if (!capability.ok) {
+      this.end('unsupported', capability.reason);
+      return;
+    }
+    if (this.token) this.runLookup({ token: this.token });
+  }
+
+  disconnectedCallback() {
+    this.session?.dispose();
+  }
+
+  renderedCallback() {
+    const video = this.refs?.preview;
+    const stream = this.session?.stream;
+    if (video && stream && video.srcObject !== stream) {
+      video.srcObject = stream;
+      Promise.resolve(video.play()).catch(() => {});
+    }
+    // Positioned through the CSSOM: the page's CSP forbids inline style attributes.
+    const dot = this.refs?.pointer;
+    if (dot && this.pointer) {
+      dot.style.left = `${(this.pointer.x * 100).toFixed(2)}%`;
+      dot.style.top = `${(this.pointer.y * 100).toFixed(2)}%`;
+    }
+  }
+
+  get isKey() {
+    return this.step === 'key';
+  }
+  get isLoading() {
+    return this.step === 'loading';
+  }
+  get isContact() {
+    return this.step === 'contact';
+  }
+  get isConsent() {
+    return this.step === 'consent';
+  }
+  get isJoined() {
+    return this.step === 'joined';
+  }
+  get isEnded() {
+    return this.step === 'ended';
+  }
+  get hostName() {
+    return this.lookup?.hostName || 'your agent';
+  }
+  get terms() {
+    return this.lookup?.terms || '';
+  }
+  get recordingPrompt() {
+    return !!this.lookup?.recordingPrompt;
+  }
+  get contactFields() {
+    return this.lookup?.contactFields;
+  }
+  get chatHeading() {
+    return `Chat with ${this.hostName}`;
+  }
+  get statusTitle() {
+    if (this.reconnecting) return 'Reconnecting…';
+    return this.sharing ? 'You are sharing your screen' : 'You are not sharing your screen';
+  }
+  get statusText() {
+    if (this.reconnecting) return 'The connection dropped. We are reconnecting you to the session.';
+    return this.sharing
+      ? `${this.hostName} can see what you chose to share. Use Stop sharing at the top at any time.`
+      : `${this.hostName} cannot see your screen. Use Resume sharing to show it again, or keep chatting.`;
+  }
+  get pointerVisible() {
+    return !!this.pointer && this.pointer.visible;
+  }
+  get pointerCaption() {
+    return this.pointerVisible ? ' (the circle is where the agent is pointing)' : '';
+  }
+
+  handleKey(event) {
+    this.runLookup({ key: event.detail.key });
+  }
+
+  async runLookup(keyOrToken) {
+    this.busy = true;
+    this.keyError = '';
+    if (keyOrToken.token) this.step = 'loading';
+    try {
+      this.lookup = await lookupJoin(keyOrToken);
+      this.keyOrToken = keyOrToken;
+      const fields = this.lookup.contactFields;
+      this.step = Object.values(fields).some((mode) => mode !== 'off') ? 'contact' : 'consent';
+    } catch (error) {
+      const message = lookupMessage(error, !!keyOrToken.token);
+      if (keyOrToken.token) this.end('failed', message);
+      else {
+        this.keyError = message;
+        this.step = 'key';
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  handleContact(event) {
+    this.contact = event.detail.contact;
+    this.step = 'consent';
+  }
+
+  async handleAccept(event) {
+    this.recording = event.detail.recording;
+    this.busy = true;
+    this.error = '';
+    /** @type {MediaStream | null} */
+    let stream = null;
+    try {
+      // Ask first, straight from the click: browsers only show the prompt on a user gesture.
+      stream = await requestScreen();
+    } catch (error) {
+      if (error instanceof ShareRefusedError) {
+        await this.joinAndRefuse();
+        return;
+      }
+      this.busy = false;
+      this.error = 'Your browser could not start screen sharing. Please try again or use a current browser.';
+      return;
+    }
+    try {
+      await this.joinSession();
+      this.session.consent(true, this.recording);
+      this.session.startSharing(stream);
+      this.step = 'joined';
+      this.liveStatus = 'Your screen is visible to the agent.';
+    } catch (error) {
+      for (const track of stream.getTracks()) track.stop();
+      this.error = error.message || 'Joining the session failed.';
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async handleDecline(event) {
+    if (event.detail.acceptedTerms) await this.joinAndRefuse();
+    else this.end('declined');
+  }
+
+  /** Joins only to tell the agent the customer refused; the relay ends the session. */
+  async joinAndRefuse() {
+    this.busy = true;
+    try {
+      await this.joinSession();
+      const ended = new Promise((resolve) => {
+        this.session.addEventListener('message', (e) => e.detail.type === 'ended' && resolve());
+        // eslint-disable-next-line @lwc/lwc/no-async-operation -- bounded wait for the relay's confirmation
+        setTimeout(resolve, REFUSAL_WAIT_MS);
+      });
+      this.session.consent(false);
+      await ended;
+      this.session.dispose();
+      this.end('consent_refused');
+    } catch {
+      this.end('declined');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async joinSession() {
+    const request = { ...this.keyOrToken, contact: this.contact, acceptedTerms: true };
+    const joined = await join(request);
+    this.participantId = joined.participantId;
+    const session = new GuestSession(joined);
+    this.session = session;
+    session.addEventListener('message', (e) => this.onMessage(e.detail));
+    session.addEventListener('state', (e) => this.onState(e.detail));
+    session.addEventListener('sharing', (e) => {
+      this.sharing = e.detail;
+      this.liveStatus = e.detail ? 'Your screen is visible to the agent.' : 'You stopped sharing your screen.';
+    });
+    session.addEventListener('error', (e) => {
+      this.error = e.detail;
+    });
+    await session.connect();
+    this.sharing = session.sharing;
+  }
+
+  onMessage(message) {
+    switch (message.type) {
+      case 'welcome':
+        this.participantId = message.participantId;
+        this.applySnapshot(message.session);
+        break;
+      case 'state':
+        this.applySnapshot(message.session);
+        break;
+      case 'chat':
+        if (message.from !== this.participantId) {
+          this.addChat(message.fromName, message.text, false);
+          this.liveStatus = `New message from ${message.fromName}`;
+        }
+        break;
+      case 'control-request':
+        this.controlRequest = { from: message.from, fromName: message.fromName };
+        break;
+      case 'pointer':
+        this.pointer = { x: message.x, y: message.y, visible: message.visible };
+        break;
+      case 'error':
+        this.error = message.message;
+        break;
+      case 'ended':
+        this.session?.dispose();
+        this.end(message.reason);
+        break;
+      default:
+        break;
+    }
+  }
+
+  onState(state) {
+    this.reconnecting = state === 'reconnecting';
+    if (state === 'reconnecting') this.liveStatus = 'Connection lost, reconnecting…';
+    if (state === 'open' && this.step === 'joined') this.liveStatus = 'Reconnected.';
+    if (state === 'failed' && this.step === 'joined') {
+      this.session?.dispose();
+      this.end('failed');
+    }
+  }
+
+  applySnapshot(snapshot) {
+    this.controlled = !!snapshot.controllerId && snapshot.controllerId !== this.participantId;
+    if (snapshot.status === 'ended' && this.step === 'joined') this.end('host_ended');
+  }
+
+  addChat(fromName, text, mine) {
+    this.chat = [...this.chat, { id: `m${this.chatSeq++}`, fromName, text, mine }];
+  }
+
+  handleChat(event) {
+    if (this.session?.chat(event.detail.text)) this.addChat('You', event.detail.text, true);
+    else this.error = 'Not connected: your message was not sent.';
+  }
+
+  handleStop() {
+    this.session?.stopSharing();
+  }
+
+  async handleResume() {
+    this.error = '';
+    try {
+      const stream = await requestScreen();
+      this.session.startSharing(stream);
+    } catch {
+      this.error = 'Sharing was not resumed. Press Resume sharing to try again.';
+    }
+  }
+
+  handleLeave() {
+    this.session?.leave();
+    this.end('left');
+  }
+
+  handleGrantControl() {
+    this.session?.grantControl(this.controlRequest.from);
+    this.controlRequest = null;
+  }
+
+  handleDenyControl() {
+    this.controlRequest = null;
+  }
+
+  handleRevokeControl() {
+    this.session?.revokeControl();
+  }
+
+  end(reason, detail = '') {
+    this.endReason = reason;
+    this.endDetail = detail;
+    this.sharing = false;
+    this.controlled = false;
+    this.step = 'ended';
+  }
+}
+
+/**
+ * @param {any} error an ApiError from the lookup
+ * @param {boolean} byLink
+ */
+function lookupMessage(error, byLink) {
+  if (error?.status === 429) {
+    const wait = error.retryAfterSeconds ? ` Please wait ${error.retryAfterSeconds} seconds and try again.` : '';
+    return 'Too many attempts with wrong keys.' + (wait || ' Please wait a minute and try again.');
+  }
+  if (error?.status === 404 || error?.status === 400) {
+    return byLink
+      ? 'This link does not open an active session. It may have ended or expired; ask your agent for a new one.'
+      : 'That key does not match an active session. Check the digits with your agent and try again.';
+  }
+  return error?.message || 'Something went wrong. Please try again.';
+}
