@@ -54,14 +54,14 @@ export class RelayMetrics {
 
   constructor({ defaultMetrics = true }: { defaultMetrics?: boolean } = {}) {
     // Gauges are read from the session registry at scrape time, so they can never drift.
-    const self = this;
+    const read = () => this.counts();
     this.sessions = new Gauge({
       name: 'sightline_sessions',
       help: 'Live sessions by status',
       labelNames: ['status'] as const,
       registers: [this.registry],
       collect() {
-        const { sessions } = self.counts();
+        const { sessions } = read();
         this.reset();
         for (const status of ['waiting', 'in_progress', 'customer_absent']) this.set({ status }, sessions[status] ?? 0);
       },
@@ -71,7 +71,7 @@ export class RelayMetrics {
       help: 'Participants with an open WebSocket',
       registers: [this.registry],
       collect() {
-        this.set(self.counts().participants);
+        this.set(read().participants);
       },
     });
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'sightline_' });

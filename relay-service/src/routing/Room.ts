@@ -1,0 +1,342 @@
+// The live connections of one session and the media path between them. Routing (who may send, who
+// receives) asks the Session; forwarding (queues, keyframes, backpressure) happens here.
+import type { Logger } from 'pino';
+import type { SightlineConfig } from '@sightline/config';
+import type { RelayMetrics } from '../metrics.ts';
+import {
+  FRAME_HEADER_BYTES,
+  FrameFormatError,
+  PROTOCOL_VERSION,
+  decodeFrameHeader,
+  parseClientMessage,
+  type ServerMessage,
+  type SessionSnapshot,
+  type StreamConfig,
+} from '../protocol/index.ts';
+import type { Session } from '../sessions/Session.ts';
+import type { SessionRegistry } from '../sessions/SessionRegistry.ts';
+import { SessionRuleError } from '../sessions/errors.ts';
+import type { EndReason } from '../sessions/types.ts';
+import { Connection } from './Connection.ts';
+import { handlers, type HandlerContext } from './handlers.ts';
+import { KeyframeRequests } from './KeyframeRequests.ts';
+import { TokenBucket } from './TokenBucket.ts';
+import { ViewerQueue } from './ViewerQueue.ts';
+import type { WebSocket } from 'ws';
+
+/** A session may use this many times one participant's message and byte rates. */
+export const SESSION_RATE_FACTOR = 4;
+
+export interface RoomOptions {
+  session: Session;
+  registry: SessionRegistry;
+  config: SightlineConfig;
+  logger: Logger;
+  metrics: RelayMetrics;
+  /** Bytes a viewer's socket may hold unflushed before its queue holds frames back. */
+  viewerHighWaterBytes: number;
+}
+
+export class Room {
+  readonly session: Session;
+  readonly registry: SessionRegistry;
+  readonly connections = new Map<string, Connection>();
+  private readonly config: SightlineConfig;
+  private readonly logger: Logger;
+  private readonly metrics: RelayMetrics;
+  private readonly highWater: number;
+  private readonly sessionMessages: TokenBucket;
+  private readonly sessionBytes: TokenBucket;
+  private readonly keyframes: KeyframeRequests;
+  /** Stream configs the viewers were told about (diffed against the session on every change). */
+  private announced = new Map<number, string>();
+  private presenterPaused: Connection | null = null;
+  private wasPaused = false;
+
+  constructor(options: RoomOptions) {
+    this.session = options.session;
+    this.registry = options.registry;
+    this.config = options.config;
+    this.logger = options.logger;
+    this.metrics = options.metrics;
+    this.highWater = options.viewerHighWaterBytes;
+    const l = options.config.limits;
+    this.sessionMessages = new TokenBucket(l.maxMessagesPerSecond * SESSION_RATE_FACTOR);
+    this.sessionBytes = new TokenBucket(l.maxBytesPerSecondPerParticipant * SESSION_RATE_FACTOR);
+    this.keyframes = new KeyframeRequests(l.keyframeRequestIntervalMs, (stream, reason) => {
+      const presenter = this.presenter();
+      if (!presenter) return;
+      this.metrics.keyframeRequests.inc({ reason });
+      presenter.send({ type: 'keyframe-request', stream });
+    });
+  }
+
+  // ---- connections --------------------------------------------------------------------------
+
+  attach(participantId: string, ws: WebSocket): void {
+    const previous = this.connections.get(participantId);
+    previous?.retire(4000, 'replaced by a newer connection');
+    const p = this.session.participants.get(participantId);
+    const conn = new Connection(participantId, ws, {
+      messagesPerSecond: this.config.limits.maxMessagesPerSecond,
+      bytesPerSecond: this.config.limits.maxBytesPerSecondPerParticipant,
+    });
+    ws.on('message', (data, isBinary) => {
+      const buf = data as Buffer; // binaryType 'nodebuffer': one Buffer per message
+      if (isBinary) this.onFrame(conn, buf);
+      else this.onText(conn, buf);
+    });
+    ws.on('close', () => this.detach(conn));
+    ws.on('error', (err) => this.logger.debug({ err: err.message, participantId }, 'socket error'));
+    try {
+      // Emits `changed` (others get the new state) before this socket is in the room: it gets `welcome`.
+      this.session.connect(participantId, (p?.seen ?? false) || previous !== undefined);
+    } catch {
+      conn.retire(4003, 'not a participant of this session');
+      return;
+    }
+    this.connections.set(participantId, conn);
+    conn.send({
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      participantId,
+      role: p!.role,
+      session: this.viewFor(participantId, this.session.snapshot()),
+    });
+    this.syncViewer(conn, true);
+  }
+
+  private detach(conn: Connection): void {
+    conn.queue?.close();
+    if (this.connections.get(conn.participantId) !== conn) return; // replaced
+    this.connections.delete(conn.participantId);
+    if (this.presenterPaused === conn) this.presenterPaused = null;
+    if (!conn.retired && this.session.status !== 'ended') this.session.disconnect(conn.participantId);
+    this.resumePresenterIfRoom();
+  }
+
+  /** The session ended: tell everyone why and close every socket. */
+  close(reason: EndReason): void {
+    this.keyframes.clear();
+    for (const conn of this.connections.values()) {
+      conn.send({ type: 'ended', reason });
+      conn.retire(1000, 'session ended');
+    }
+    this.connections.clear();
+    this.presenterPaused = null;
+  }
+
+  // ---- state fan-out ------------------------------------------------------------------------
+
+  /** Session changed: new/stopped streams to the viewers, then the state to everyone. */
+  onChanged(snapshot: SessionSnapshot): void {
+    this.syncStreams(snapshot);
+    if (this.presenterPaused && this.presenterPaused.participantId !== snapshot.presenterId) {
+      this.presenterPaused.ws.resume();
+      this.presenterPaused = null;
+    }
+    if (this.wasPaused && !snapshot.paused) {
+      // The screen is shown again: everyone restarts from a fresh keyframe.
+      for (const s of snapshot.streams) this.restartStream(s.stream, 'unpause');
+    }
+    this.wasPaused = snapshot.paused;
+    for (const conn of this.connections.values())
+      conn.send({ type: 'state', session: this.viewFor(conn.participantId, snapshot) });
+  }
+
+  sendToAgents(message: ServerMessage): void {
+    for (const conn of this.connections.values()) {
+      const role = this.session.participants.get(conn.participantId)?.role;
+      if (role === 'host' || role === 'agent') conn.send(message);
+    }
+  }
+
+  broadcast(message: ServerMessage): void {
+    for (const conn of this.connections.values()) conn.send(message);
+  }
+
+  presenter(): Connection | undefined {
+    const id = this.session.presenterId;
+    return id ? this.connections.get(id) : undefined;
+  }
+
+  requestKeyframe(stream: number, reason: string): void {
+    this.keyframes.request(stream, reason);
+  }
+
+  private syncStreams(snapshot: SessionSnapshot): void {
+    const current = new Map(snapshot.streams.map((s) => [s.stream, s]));
+    for (const [stream] of this.announced) {
+      if (current.has(stream)) continue;
+      this.announced.delete(stream);
+      for (const conn of this.connections.values()) {
+        conn.queue?.forget(stream);
+        if (conn.participantId !== snapshot.presenterId) conn.send({ type: 'stream-stop', stream });
+      }
+    }
+    for (const [stream, config] of current) {
+      const json = JSON.stringify(config);
+      if (this.announced.get(stream) === json) continue;
+      this.announced.set(stream, json);
+      for (const conn of this.connections.values()) this.announce(conn, config);
+    }
+    for (const conn of this.connections.values()) this.syncViewer(conn, false);
+  }
+
+  /** Gives a viewer a queue (or takes it away) per the session's rules; a late joiner needs a keyframe. */
+  private syncViewer(conn: Connection, joined: boolean): void {
+    const may = this.session.mayView(conn.participantId) && this.session.streams.size > 0;
+    if (!may) {
+      conn.queue?.close();
+      conn.queue = null;
+      return;
+    }
+    if (conn.queue) return;
+    conn.queue = this.newQueue(conn);
+    for (const config of this.session.streams.values()) {
+      if (joined) this.announce(conn, config, false);
+      conn.queue.waitForKeyframe(config.stream);
+      // A new stream starts with a keyframe anyway; someone joining a running one needs one now.
+      if (joined) this.requestKeyframe(config.stream, 'late_joiner');
+    }
+  }
+
+  private announce(conn: Connection, config: StreamConfig, restart = true): void {
+    if (!this.session.mayView(conn.participantId)) return;
+    conn.send({ type: 'stream-start', config });
+    if (restart) conn.queue?.waitForKeyframe(config.stream);
+  }
+
+  private restartStream(stream: number, reason: string): void {
+    for (const conn of this.connections.values()) conn.queue?.waitForKeyframe(stream);
+    this.requestKeyframe(stream, reason);
+  }
+
+  private newQueue(conn: Connection): ViewerQueue {
+    return new ViewerQueue({
+      capacity: this.config.limits.viewerQueueFrames,
+      highWaterBytes: this.highWater,
+      send: (frame, done) => conn.ws.send(frame, { binary: true }, (err) => done(!err)),
+      onSkip: (stream) => this.requestKeyframe(stream, 'slow_viewer'),
+      onDrop: () => this.metrics.framesDropped.inc({ reason: 'slow_viewer' }),
+      onSent: (bytes) => {
+        this.metrics.framesForwarded.inc();
+        this.metrics.bytesForwarded.inc(bytes);
+      },
+      onRoom: () => this.resumePresenterIfRoom(),
+    });
+  }
+
+  // ---- media path ---------------------------------------------------------------------------
+
+  private onFrame(conn: Connection, frame: Buffer): void {
+    const limits = this.config.limits;
+    if (frame.byteLength > limits.maxFrameBytes) {
+      this.reject(
+        conn,
+        'frame_too_large',
+        `frame of ${frame.byteLength} bytes exceeds the ${limits.maxFrameBytes}-byte limit`,
+      );
+      return;
+    }
+    if (!conn.messages.take() || !this.sessionMessages.take()) {
+      this.metrics.messagesRejected.inc({ code: 'rate_limited' });
+      conn.rateLimited(`more than ${limits.maxMessagesPerSecond} messages per second; frames are being dropped`);
+      return;
+    }
+    if (!conn.bytes.take(frame.byteLength) || !this.sessionBytes.take(frame.byteLength)) {
+      this.metrics.messagesRejected.inc({ code: 'rate_limited' });
+      conn.rateLimited(
+        `more than ${limits.maxBytesPerSecondPerParticipant} bytes per second; frames are being dropped`,
+      );
+      return;
+    }
+    if (!this.session.mayForward(conn.participantId)) {
+      const consentMissing = this.session.presenterId === conn.participantId;
+      if (consentMissing) this.reject(conn, 'no_consent', 'frames are not forwarded before the consent');
+      else this.reject(conn, 'not_presenter', 'send stream-start before sending frames');
+      return;
+    }
+    let header;
+    try {
+      header = decodeFrameHeader(frame);
+    } catch (err) {
+      if (!(err instanceof FrameFormatError)) throw err;
+      this.reject(conn, 'bad_frame', err.message);
+      return;
+    }
+    if (!this.session.streams.has(header.stream)) {
+      this.reject(conn, 'bad_frame', `stream ${header.stream} was not started (send stream-start first)`);
+      return;
+    }
+    if (this.session.paused) return; // the presenter hid the screen: nothing is shown
+    this.metrics.framesReceived.inc();
+    if (header.keyframe) this.keyframes.satisfied(header.stream);
+    this.session.recordFrame(header.stream, header.keyframe, header.captureTimeMs, frame.subarray(FRAME_HEADER_BYTES));
+    if (!header.keyframe && this.session.recorderNeedsKeyframe) this.requestKeyframe(header.stream, 'recording');
+
+    let viewers = 0;
+    let withRoom = 0;
+    for (const viewer of this.connections.values()) {
+      if (!viewer.queue) continue;
+      viewers++;
+      viewer.queue.push(frame, header.stream, header.keyframe); // the same Buffer for everyone
+      if (!viewer.queue.full) withRoom++;
+    }
+    // Read from the presenter only as fast as the fastest viewer drains.
+    if (viewers > 0 && withRoom === 0 && this.presenterPaused === null) {
+      conn.ws.pause();
+      this.presenterPaused = conn;
+      this.metrics.presenterPauses.inc();
+    }
+  }
+
+  private resumePresenterIfRoom(): void {
+    const paused = this.presenterPaused;
+    if (!paused) return;
+    const viewers = [...this.connections.values()].filter((c) => c.queue);
+    if (viewers.length === 0 || viewers.some((c) => !c.queue!.full)) {
+      this.presenterPaused = null;
+      paused.ws.resume();
+    }
+  }
+
+  private onText(conn: Connection, data: Buffer): void {
+    if (!conn.messages.take() || !this.sessionMessages.take()) {
+      this.metrics.messagesRejected.inc({ code: 'rate_limited' });
+      conn.rateLimited(
+        `more than ${this.config.limits.maxMessagesPerSecond} messages per second; messages are being dropped`,
+      );
+      return;
+    }
+    const parsed = parseClientMessage(data.toString('utf8'));
+    if (!parsed.ok) {
+      this.reject(conn, parsed.code, parsed.message);
+      return;
+    }
+    const message = parsed.value;
+    const ctx: HandlerContext = { room: this, conn, session: this.session, from: conn.participantId };
+    try {
+      (handlers[message.type] as (c: HandlerContext, m: typeof message) => void)(ctx, message);
+    } catch (err) {
+      if (!(err instanceof SessionRuleError)) throw err;
+      this.reject(conn, err.code, err.message, message.type);
+    }
+  }
+
+  private reject(conn: Connection, code: Parameters<Connection['error']>[0], message: string, ref?: string): void {
+    this.metrics.messagesRejected.inc({ code });
+    conn.error(code, message, ref);
+  }
+
+  /** Guests do not see other participants' contact details. */
+  private viewFor(participantId: string, snapshot: SessionSnapshot): SessionSnapshot {
+    if (this.session.participants.get(participantId)?.role !== 'guest') return snapshot;
+    return {
+      ...snapshot,
+      participants: snapshot.participants.map((p) =>
+        p.id === participantId || p.role !== 'guest' ? p : { ...p, contact: {} },
+      ),
+    };
+  }
+}

@@ -1,0 +1,347 @@
+// The media plane over real sockets: ws clients against a real http server on an ephemeral port.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WebSocket } from 'ws';
+import { HOST, OTHER_AGENT, GUEST, RECORD, policy } from './helpers/core.ts';
+import { frame, sharingSession, startTestRelay, VP8 } from './helpers/relay.ts';
+import { TestClient } from './helpers/wsClient.ts';
+
+test('join: welcome with role and snapshot, others see the newcomer; unknown tickets get 401', async (t) => {
+  const relay = await startTestRelay();
+  t.after(() => relay.close());
+  const created = relay.registry.create({ host: HOST, record: RECORD, policy: policy() });
+  const host = await TestClient.connect(relay.wsUrl, relay.registry.agentTicket(created.sessionId, HOST).ticket);
+  const welcome = host.messages[0]!;
+  assert.equal(welcome.type, 'welcome');
+  assert.equal(welcome.type === 'welcome' && welcome.role, 'host');
+  assert.equal(welcome.type === 'welcome' && welcome.session.status, 'waiting');
+
+  const join = relay.registry.join(created.sessionId, GUEST);
+  const guest = await TestClient.connect(relay.wsUrl, join.ticket);
+  const state = await host.waitFor('state', (m) => m.session.status === 'in_progress');
+  assert.deepEqual(
+    state.session.participants.map((p) => [p.role, p.displayName, p.connected]),
+    [
+      ['host', HOST.displayName, true],
+      ['guest', GUEST.name, true],
+    ],
+  );
+  const guestWelcome = guest.messages[0]!;
+  assert.equal(guestWelcome.type === 'welcome' && guestWelcome.role, 'guest');
+  // The host's agents see the join in the running log; guests never get log entries.
+  await host.waitFor('log', (m) => m.entry.kind === 'connection' || m.entry.text.includes('in progress'));
+  assert.ok(!guest.has('log'));
+
+  await assert.rejects(TestClient.connect(relay.wsUrl, 'A'.repeat(43)), /HTTP 401/);
+  await assert.rejects(TestClient.connect(relay.wsUrl, 'not a ticket!'), /HTTP 401/);
+  host.close();
+  guest.close();
+});
+
+test('consent gating: no sharing before consent, then frames reach the viewer byte for byte', async (t) => {
+  const relay = await startTestRelay();
+  t.after(() => relay.close());
+  const created = relay.registry.create({ host: HOST, record: RECORD, policy: policy() });
+  const host = await TestClient.connect(relay.wsUrl, relay.registry.agentTicket(created.sessionId, HOST).ticket);
+  const guest = await TestClient.connect(relay.wsUrl, relay.registry.join(created.sessionId, GUEST).ticket);
+
+  guest.sendFrame(frame(0, true));
+  assert.equal((await guest.waitFor('error')).code, 'not_presenter');
+  guest.send({ type: 'stream-start', config: VP8 });
+  const refused = await guest.waitFor('error');
+  assert.equal(refused.code, 'no_consent');
+  assert.equal(refused.ref, 'stream-start');
+  assert.ok(!host.has('stream-start'));
+  // Consent is the guest's alone.
+  host.send({ type: 'consent', view: true });
+  assert.equal((await host.waitFor('error')).code, 'not_allowed');
+
+  guest.send({ type: 'consent', view: true });
+  guest.send({ type: 'stream-start', config: VP8 });
+  assert.deepEqual((await host.waitFor('stream-start')).config, VP8);
+  const sent = [frame(1, true, 500), frame(2, false, 300), frame(3, false, 200)];
+  for (const f of sent) guest.sendFrame(f);
+  await host.waitForFrames(3);
+  assert.deepEqual(
+    host.frames.map((f) => f.bytes),
+    sent,
+  );
+  assert.equal(guest.frames.length, 0, 'the presenter does not get its own frames');
+  host.close();
+  guest.close();
+});
+
+test('input is dropped without control, forwarded after the grant, dropped again after revoke', async (t) => {
+  const relay = await startTestRelay();
+  t.after(() => relay.close());
+  const { host, guest } = await sharingSession(relay);
+  const hostId = host.messages.find((m) => m.type === 'welcome')!;
+  assert.equal(hostId.type, 'welcome');
+  const click = { type: 'input', event: { kind: 'pointer', action: 'down', x: 0.5, y: 0.25, button: 0 } } as const;
+
+  host.send(click);
+  const dropped = await host.waitFor('error', (e) => e.ref === 'input');
+  assert.equal(dropped.code, 'not_allowed');
+
+  host.send({ type: 'control-request' });
+  assert.equal((await guest.waitFor('control-request')).fromName, HOST.displayName);
+  // Only the presenter grants.
+  host.send({ type: 'control-grant', participantId: hostId.participantId });
+  assert.equal((await host.waitFor('error', (e) => e.ref === 'control-grant')).code, 'not_presenter');
+  guest.send({ type: 'control-grant', participantId: hostId.participantId });
+  await host.waitFor('state', (m) => m.session.controllerId === hostId.participantId);
+
+  host.send(click);
+  host.send({ type: 'input', event: { kind: 'key', action: 'down', key: 'a', code: 'KeyA' } });
+  const input = await guest.waitFor('input');
+  assert.deepEqual(input, { type: 'input', from: hostId.participantId, event: click.event });
+  assert.equal((await guest.waitFor('input')).event.kind, 'key');
+
+  guest.send({ type: 'control-revoke' });
+  await host.waitFor('state', (m) => m.session.controllerId === null);
+  const before = guest.messages.filter((m) => m.type === 'input').length;
+  host.send(click);
+  await host.waitFor('error', (e) => e.ref === 'input');
+  guest.send({ type: 'ping', t: 1 });
+  await guest.waitFor('pong');
+  assert.equal(guest.messages.filter((m) => m.type === 'input').length, before, 'no input after revoke');
+  host.close();
+  guest.close();
+});
+
+test('a throttled viewer skips to keyframes while a second viewer keeps full rate and the presenter is not slowed', async (t) => {
+  const relay = await startTestRelay(
+    {
+      viewerQueueFrames: 8,
+      maxMessagesPerSecond: 100_000,
+      maxBytesPerSecondPerParticipant: 1_000_000_000,
+      keyframeRequestIntervalMs: 50,
+    },
+    { viewerHighWaterBytes: 256 * 1024 },
+  );
+  t.after(() => relay.close());
+  const { sessionId, host, guest } = await sharingSession(relay);
+  const slow = await TestClient.connect(relay.wsUrl, relay.registry.agentTicket(sessionId, OTHER_AGENT).ticket);
+  await guest.waitFor('keyframe-request'); // late joiner
+  // The slow viewer stops reading: its kernel buffers fill up, then the relay's queue for it.
+  (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+
+  const total = 300;
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    guest.sendFrame(frame(i, i % 30 === 0, 100 * 1024));
+    if (i % 10 === 9) await new Promise((r) => setImmediate(r));
+  }
+  await host.waitForFrames(total, 15_000);
+  const elapsed = performance.now() - started;
+  assert.deepEqual(
+    host.frames.map((f) => f.header.sequence),
+    Array.from({ length: total }, (_, i) => i),
+    'the fast viewer got every frame, in order',
+  );
+  const request = await guest.waitFor('keyframe-request', () => true, 5000);
+  assert.equal(request.stream, 0);
+
+  (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+  guest.sendFrame(frame(total, true, 1024)); // the keyframe the relay asked for
+  await slow.waitForFrames(1);
+  await new Promise((r) => setTimeout(r, 300));
+  const seqs = slow.frames.map((f) => f.header.sequence);
+  assert.ok(seqs.length < total, `the slow viewer skipped frames (got ${seqs.length} of ${total + 1})`);
+  for (let i = 1; i < slow.frames.length; i++) {
+    const f = slow.frames[i]!;
+    if (f.header.sequence !== seqs[i - 1]! + 1)
+      assert.ok(f.header.keyframe, `after a gap (${seqs[i - 1]} -> ${f.header.sequence}) the next frame is a keyframe`);
+  }
+  assert.equal(seqs.at(-1), total, 'the slow viewer caught up at the new keyframe');
+  const metrics = await relay.metrics.registry.getSingleMetricAsString('sightline_frames_dropped_total');
+  assert.match(metrics, /reason="slow_viewer"} [1-9]/);
+  t.diagnostic(`fast viewer got ${total} x 100 KiB in ${elapsed.toFixed(0)} ms; slow viewer got ${seqs.length}`);
+  host.close();
+  guest.close();
+  slow.close();
+});
+
+test('a late joiner gets the stream config, a keyframe request goes to the presenter, and it starts at a keyframe', async (t) => {
+  const relay = await startTestRelay({ keyframeRequestIntervalMs: 0 });
+  t.after(() => relay.close());
+  const { sessionId, host, guest } = await sharingSession(relay);
+  guest.sendFrame(frame(0, true));
+  guest.sendFrame(frame(1, false));
+  await host.waitForFrames(2);
+  const late = await TestClient.connect(relay.wsUrl, relay.registry.agentTicket(sessionId, OTHER_AGENT).ticket);
+  assert.deepEqual((await late.waitFor('stream-start')).config, VP8);
+  assert.equal((await guest.waitFor('keyframe-request')).stream, 0);
+  guest.sendFrame(frame(2, false)); // undecodable for the late joiner
+  guest.sendFrame(frame(3, true));
+  guest.sendFrame(frame(4, false));
+  await late.waitForFrames(2);
+  await host.waitForFrames(5);
+  assert.deepEqual(
+    late.frames.map((f) => [f.header.sequence, f.header.keyframe]),
+    [
+      [3, true],
+      [4, false],
+    ],
+  );
+  host.close();
+  guest.close();
+  late.close();
+});
+
+test('oversized frames and malformed or unknown messages get a clear error; the session stays intact', async (t) => {
+  const relay = await startTestRelay({ maxFrameBytes: 4096 });
+  t.after(() => relay.close());
+  const { sessionId, host, guest } = await sharingSession(relay);
+
+  guest.sendFrame(frame(0, true, 5000));
+  const big = await guest.waitFor('error');
+  assert.equal(big.code, 'frame_too_large');
+  assert.match(big.message, /5016 bytes exceeds the 4096-byte limit/);
+  guest.sendRaw('{not json');
+  assert.deepEqual(await guest.waitFor('error'), {
+    type: 'error',
+    code: 'bad_message',
+    message: 'message is not valid JSON',
+  });
+  guest.send({ type: 'teleport' });
+  assert.match((await guest.waitFor('error')).message, /unknown message type "teleport"/);
+  guest.send({ type: 'chat', text: 42 });
+  const bad = await guest.waitFor('error');
+  assert.equal(bad.code, 'bad_message');
+  assert.match(bad.message, /^chat: text: /);
+  guest.sendFrame(Buffer.from([9, 0, 0]));
+  assert.match((await guest.waitFor('error')).message, /shorter than the 16-byte header/);
+  guest.sendFrame(frame(1, true, 10, 7));
+  assert.match((await guest.waitFor('error')).message, /stream 7 was not started/);
+
+  // Still one session, both connected, frames still flow and chat still works.
+  guest.sendFrame(frame(2, true, 100));
+  await host.waitForFrames(1);
+  assert.equal(host.frames[0]!.header.sequence, 2);
+  guest.send({ type: 'chat', text: 'still here' });
+  assert.equal((await host.waitFor('chat')).text, 'still here');
+  assert.equal(relay.registry.get(sessionId)?.snapshot.status, 'in_progress');
+  assert.equal(guest.ws.readyState, WebSocket.OPEN);
+  host.close();
+  guest.close();
+});
+
+test('message rate cap: a flood is dropped with one rate_limited error per second', async (t) => {
+  const relay = await startTestRelay({ maxMessagesPerSecond: 20 });
+  t.after(() => relay.close());
+  const { host, guest } = await sharingSession(relay);
+  for (let i = 0; i < 100; i++) guest.send({ type: 'ping', t: i });
+  await guest.waitFor('error', (e) => e.code === 'rate_limited');
+  await new Promise((r) => setTimeout(r, 100));
+  const pongs = guest.messages.filter((m) => m.type === 'pong').length;
+  assert.ok(pongs <= 20, `at most a second's budget answered (${pongs})`);
+  assert.equal(guest.messages.filter((m) => m.type === 'error' && m.code === 'rate_limited').length, 1);
+  host.close();
+  guest.close();
+});
+
+test('chat goes to everyone, notes and the log only to agents; pointer goes to the presenter only', async (t) => {
+  const relay = await startTestRelay();
+  t.after(() => relay.close());
+  const { host, guest } = await sharingSession(relay);
+  host.send({ type: 'chat', text: 'Can you open the settings?' });
+  assert.equal((await guest.waitFor('chat')).fromName, HOST.displayName);
+  host.send({ type: 'note', text: 'customer on v2.1' });
+  assert.equal((await host.waitFor('note')).text, 'customer on v2.1');
+  guest.send({ type: 'note', text: 'sneaky' });
+  assert.equal((await guest.waitFor('error')).code, 'not_allowed');
+  host.send({ type: 'pointer', x: 0.1, y: 0.2, visible: true });
+  assert.equal((await guest.waitFor('pointer')).x, 0.1);
+  guest.send({ type: 'ping', t: 2 });
+  await guest.waitFor('pong');
+  assert.ok(!guest.has('note') && !guest.has('log'), 'guests never see notes or the log');
+  assert.ok(host.has('log', (m) => m.type === 'log' && m.entry.kind === 'note'));
+  host.close();
+  guest.close();
+});
+
+test('reconnect: the same ticket resumes the same participant; others see connected:false meanwhile', async (t) => {
+  const relay = await startTestRelay();
+  t.after(() => relay.close());
+  const { sessionId, host, guest, guestTicket } = await sharingSession(relay);
+  const guestId = (guest.messages[0] as { participantId: string }).participantId;
+  guest.ws.terminate();
+  const absent = await host.waitFor(
+    'state',
+    (m) => m.session.participants.find((p) => p.id === guestId)?.connected === false,
+  );
+  assert.equal(absent.session.status, 'customer_absent');
+  assert.equal(absent.session.presenterId, null, 'a lost presenter stops presenting');
+  assert.ok(!host.has('error'));
+
+  const back = await TestClient.connect(relay.wsUrl, guestTicket);
+  assert.equal((back.messages[0] as { participantId: string }).participantId, guestId);
+  await host.waitFor('state', (m) => m.session.status === 'in_progress');
+  assert.equal(relay.registry.get(sessionId)?.snapshot.participants.length, 2);
+  host.close();
+  back.close();
+});
+
+test('host end: everyone gets "ended", sockets close, the report is emitted and nothing stays', async (t) => {
+  const relay = await startTestRelay();
+  t.after(() => relay.close());
+  const { sessionId, host, guest, guestTicket } = await sharingSession(relay);
+  guest.send({ type: 'end' });
+  assert.equal((await guest.waitFor('error')).code, 'not_allowed');
+  guest.sendFrame(frame(0, true));
+  await host.waitForFrames(1);
+  host.send({ type: 'end' });
+  assert.equal((await guest.waitFor('ended')).reason, 'host_ended');
+  assert.equal((await host.waitFor('ended')).reason, 'host_ended');
+  assert.equal((await guest.closed).code, 1000);
+  await host.closed;
+  await new Promise((r) => setImmediate(r));
+  assert.equal(relay.reports.length, 1);
+  assert.equal(relay.reports[0]!.sessionId, sessionId);
+  assert.ok(relay.reports[0]!.log.some((e) => e.kind === 'share' && e.text.startsWith('started sharing')));
+  assert.equal(relay.registry.size, 0);
+  assert.equal(relay.routing.rooms.size, 0);
+  await assert.rejects(TestClient.connect(relay.wsUrl, guestTicket), /HTTP 401/);
+});
+
+test('the last guest leaving ends the session as last_guest_left', async (t) => {
+  const relay = await startTestRelay();
+  t.after(() => relay.close());
+  const { host, guest } = await sharingSession(relay);
+  guest.send({ type: 'leave' });
+  assert.equal((await host.waitFor('ended')).reason, 'last_guest_left');
+  await guest.closed;
+  await new Promise((r) => setImmediate(r));
+  assert.equal(relay.reports[0]?.endReason, 'last_guest_left');
+  assert.equal(relay.registry.size, 0);
+  assert.equal(relay.routing.rooms.size, 0);
+});
+
+test('expiry with the fake clock closes the host console with "ended: expired"', async (t) => {
+  const relay = await startTestRelay();
+  t.after(() => relay.close());
+  const created = relay.registry.create({ host: HOST, record: RECORD, policy: policy({ waitingTimeoutMinutes: 10 }) });
+  const host = await TestClient.connect(relay.wsUrl, relay.registry.agentTicket(created.sessionId, HOST).ticket);
+  relay.clock.advance(10 * 60_000);
+  relay.registry.sweep();
+  assert.equal((await host.waitFor('ended')).reason, 'expired');
+  await host.closed;
+  assert.equal(relay.registry.size, 0);
+});
+
+test('metrics: frames and bytes forwarded, keyframe requests, sessions and participants', async (t) => {
+  const relay = await startTestRelay();
+  t.after(() => relay.close());
+  const { host, guest } = await sharingSession(relay);
+  guest.sendFrame(frame(0, true, 1000));
+  await host.waitForFrames(1);
+  await new Promise((r) => setTimeout(r, 20));
+  const text = await relay.metrics.registry.metrics();
+  assert.match(text, /sightline_frames_forwarded_total 1\b/);
+  assert.match(text, /sightline_bytes_forwarded_total 1016\b/);
+  assert.match(text, /sightline_sessions\{status="in_progress"} 1\b/);
+  assert.match(text, /sightline_participants_connected 2\b/);
+  host.close();
+  guest.close();
+});
