@@ -14,7 +14,7 @@ export default [
       '.data/**',
       'coverage/**',
       'benchmark/results/**',
-      'servicenow-app/**',
+      'servicenow-app/src/**',
     ],
   },
   js.configs.recommended,
