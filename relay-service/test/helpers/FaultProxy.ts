@@ -67,7 +67,12 @@ export class FaultProxy {
   }
 
   /** Fails the next `times` requests that match with `status` (default 503). */
-  fail(match: Fault['match'], times: number, status = 503, body = '[{"errorCode":"SERVER_UNAVAILABLE","message":"try later"}]'): void {
+  fail(
+    match: Fault['match'],
+    times: number,
+    status = 503,
+    body = '[{"errorCode":"SERVER_UNAVAILABLE","message":"try later"}]',
+  ): void {
     this.#faults.push({ match, times, status, body });
   }
 

@@ -31,7 +31,12 @@ export interface SignInResult {
 const formFields = (html: string) => {
   const fields: Record<string, string> = {};
   for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields[m[1]!] = m[2]!.replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>');
+    fields[m[1]!] = m[2]!
+      .replaceAll('&amp;', '&')
+      .replaceAll('&quot;', '"')
+      .replaceAll('&#39;', "'")
+      .replaceAll('&lt;', '<')
+      .replaceAll('&gt;', '>');
   }
   return fields;
 };
@@ -58,7 +63,12 @@ export async function signIn(
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...formFields(html), username: user.username, password: user.password, decision: 'allow' }),
+    body: new URLSearchParams({
+      ...formFields(html),
+      username: user.username,
+      password: user.password,
+      decision: 'allow',
+    }),
   });
   assert.ok(post.status === 302 || post.status === 303, `the CRM redirects back (got ${post.status})`);
   const callbackUrl = post.headers.get('location')!;

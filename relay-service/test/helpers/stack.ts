@@ -102,7 +102,11 @@ export async function startStack(t: TestContext, relayOverrides: ConfigInput = {
     },
     async salesforceAs(user = DEMO.salesforce.users.agent) {
       const conn = new Connection({
-        oauth2: { loginUrl: sandbox.salesforceUrl, clientId: DEMO.oauthClient.clientId, clientSecret: DEMO.oauthClient.clientSecret },
+        oauth2: {
+          loginUrl: sandbox.salesforceUrl,
+          clientId: DEMO.oauthClient.clientId,
+          clientSecret: DEMO.oauthClient.clientSecret,
+        },
         version: config.salesforce.apiVersion,
       });
       await conn.login(user.username, user.password);
