@@ -141,6 +141,12 @@ export const configSchema = z
         servicenowPort: port.default(8082),
         dataDir: z.string().min(1).default('.data/crm-sandbox'),
         accessTokenTtlSeconds: z.number().int().positive().default(7200),
+        /** Largest file the sandbox accepts in one upload (ContentVersion multipart, ServiceNow attachments). */
+        maxUploadBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(512 * 1024 * 1024),
       })
       .strict()
       .prefault({}),

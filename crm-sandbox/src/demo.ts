@@ -1,0 +1,103 @@
+// The seeded demo org: fixed ids and public demo credentials, shared by the seed, tests and README.
+// Nothing here is a secret: these values only open the local sandbox.
+import { salesforceId, seedSysId } from './ids.ts';
+
+const sf = (prefix: string, n: number) => salesforceId(prefix, n);
+const sn = (kind: string, n: number) => seedSysId(kind, n);
+
+export interface DemoUser {
+  id: string;
+  username: string;
+  password: string;
+  firstName: string;
+  lastName: string;
+  name: string;
+  email: string;
+  title: string;
+}
+
+const user = (id: string, username: string, first: string, last: string, email: string, title: string) => ({
+  id,
+  username,
+  password: 'sightline-demo',
+  firstName: first,
+  lastName: last,
+  name: `${first} ${last}`,
+  email,
+  title,
+});
+
+export const DEMO = {
+  /** The relay's OAuth client on both CRMs; it accepts any loopback redirect URI. */
+  oauthClient: { clientId: 'sightline-relay-demo', clientSecret: 'sightline-demo-secret' },
+  salesforce: {
+    orgId: sf('00D', 1),
+    orgName: 'Sightline Demo Org',
+    users: {
+      agent: user(
+        sf('005', 1),
+        'alex.agent@sightline.demo',
+        'Alex',
+        'Agent',
+        'alex.agent@sightline.demo',
+        'Support Agent',
+      ),
+      manager: user(
+        sf('005', 2),
+        'morgan.manager@sightline.demo',
+        'Morgan',
+        'Manager',
+        'morgan.manager@sightline.demo',
+        'Support Manager',
+      ),
+      sales: user(
+        sf('005', 3),
+        'sam.sales@sightline.demo',
+        'Sam',
+        'Sales',
+        'sam.sales@sightline.demo',
+        'Account Executive',
+      ),
+    },
+    accounts: { acme: sf('001', 1), globex: sf('001', 2), initech: sf('001', 3) },
+    contacts: {
+      jane: { id: sf('003', 1), name: 'Jane Customer', email: 'jane.customer@acme.example' },
+      raj: { id: sf('003', 2), name: 'Raj Patel', email: 'raj.patel@globex.example' },
+      lena: { id: sf('003', 3), name: 'Lena Novak', email: 'lena.novak@initech.example' },
+    },
+    cases: {
+      /** Open, contact Jane Customer (Acme), owned by the agent: the main demo case. */
+      printer: sf('500', 1),
+      login: sf('500', 2),
+      invoice: sf('500', 3),
+    },
+    leads: {
+      open: { id: sf('00Q', 1), email: 'pat.prospect@umbrella.example' },
+      converted: { id: sf('00Q', 2), email: 'chris.converted@hooli.example' },
+    },
+  },
+  servicenow: {
+    users: {
+      agent: user(sn('a1a1a1a1', 1), 'alex.agent', 'Alex', 'Agent', 'alex.agent@sightline.demo', 'Service Desk Agent'),
+      manager: user(
+        sn('a1a1a1a1', 2),
+        'morgan.manager',
+        'Morgan',
+        'Manager',
+        'morgan.manager@sightline.demo',
+        'Service Desk Manager',
+      ),
+    },
+    callers: {
+      jane: { id: sn('c0c0c0c0', 1), name: 'Jane Customer', email: 'jane.customer@acme.example' },
+      raj: { id: sn('c0c0c0c0', 2), name: 'Raj Patel', email: 'raj.patel@globex.example' },
+    },
+    incidents: {
+      /** INC0010001, caller Jane Customer, assigned to the agent. */
+      vpn: { id: sn('1ac1de17', 1), number: 'INC0010001' },
+      email: { id: sn('1ac1de17', 2), number: 'INC0010002' },
+    },
+  },
+} as const;
+
+export type Demo = typeof DEMO;

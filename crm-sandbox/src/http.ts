@@ -1,0 +1,48 @@
+// Small HTTP helpers shared by both servers.
+import type { Request } from 'express';
+
+export function cookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+export function sessionCookie(name: string, value: string, maxAgeSeconds: number): string {
+  return `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`;
+}
+
+/** The server's own origin as the browser sees it (http://host:port). */
+export function ownOrigin(req: Request): string {
+  return `${req.protocol}://${req.headers.host ?? ''}`;
+}
+
+/**
+ * A cookie-authenticated request is accepted only from the server's own pages: safe methods may
+ * omit Origin, anything else must carry our own Origin (browsers send it on every POST/PATCH/DELETE).
+ */
+export function sameOriginRequest(req: Request): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return req.method === 'GET' || req.method === 'HEAD';
+  return origin === ownOrigin(req);
+}
+
+/** Only local paths are accepted as a post-sign-in destination. */
+export function localPath(value: unknown, fallback = '/'): string {
+  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : fallback;
+}
+
+export function bearer(req: Request): string | undefined {
+  const h = req.headers.authorization;
+  const m = h ? /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(h) : null;
+  return m?.[1];
+}

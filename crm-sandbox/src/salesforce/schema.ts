@@ -1,0 +1,341 @@
+// The sObjects the sandbox knows, with the field metadata describe returns and the DML checks use.
+export type FieldType =
+  | 'id'
+  | 'string'
+  | 'textarea'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'boolean'
+  | 'int'
+  | 'double'
+  | 'date'
+  | 'datetime'
+  | 'reference'
+  | 'picklist'
+  | 'base64';
+
+export interface FieldDef {
+  name: string;
+  type: FieldType;
+  label: string;
+  length: number;
+  referenceTo: string[];
+  relationshipName: string | null;
+  /** Must be present on insert (not nillable, no default). */
+  required: boolean;
+  createable: boolean;
+  updateable: boolean;
+  defaultValue: unknown;
+  picklist: string[];
+  custom: boolean;
+}
+
+export interface ObjectDef {
+  name: string;
+  label: string;
+  labelPlural: string;
+  keyPrefix: string;
+  fields: FieldDef[];
+  byLowerName: Map<string, FieldDef>;
+  /** Relationship name (lower case) -> reference field. */
+  relationships: Map<string, FieldDef>;
+  custom: boolean;
+}
+
+type FieldSpec = Partial<Omit<FieldDef, 'name' | 'type'>> & { type: FieldType };
+
+const LENGTHS: Partial<Record<FieldType, number>> = {
+  id: 18,
+  string: 255,
+  textarea: 32000,
+  email: 80,
+  phone: 40,
+  url: 255,
+  reference: 18,
+  picklist: 255,
+};
+
+function field(name: string, spec: FieldSpec): FieldDef {
+  return {
+    name,
+    type: spec.type,
+    label:
+      spec.label ??
+      name
+        .replace(/__c$/, '')
+        .replace(/_/g, ' ')
+        .replace(/Id$/, ' ID')
+        .replace(/([a-z])([A-Z])/g, '$1 $2'),
+    length: spec.length ?? LENGTHS[spec.type] ?? 0,
+    referenceTo: spec.referenceTo ?? [],
+    relationshipName: spec.relationshipName ?? (spec.type === 'reference' ? name.replace(/Id$/, '') : null),
+    required: spec.required ?? false,
+    createable: spec.createable ?? true,
+    updateable: spec.updateable ?? spec.createable ?? true,
+    defaultValue: spec.defaultValue ?? null,
+    picklist: spec.picklist ?? [],
+    custom: spec.custom ?? name.endsWith('__c'),
+  };
+}
+
+const system = (owned: boolean): Record<string, FieldSpec> => ({
+  Id: { type: 'id', createable: false },
+  IsDeleted: { type: 'boolean', createable: false },
+  ...(owned ? { OwnerId: { type: 'reference', referenceTo: ['User'], relationshipName: 'Owner' } } : {}),
+  CreatedDate: { type: 'datetime', createable: false },
+  CreatedById: { type: 'reference', referenceTo: ['User'], relationshipName: 'CreatedBy', createable: false },
+  LastModifiedDate: { type: 'datetime', createable: false },
+  LastModifiedById: { type: 'reference', referenceTo: ['User'], relationshipName: 'LastModifiedBy', createable: false },
+  SystemModstamp: { type: 'datetime', createable: false },
+});
+
+const readOnly = (type: FieldType, extra: Partial<FieldSpec> = {}): FieldSpec => ({
+  type,
+  createable: false,
+  ...extra,
+});
+
+const SPECS: Array<{
+  name: string;
+  label: string;
+  plural: string;
+  prefix: string;
+  owned: boolean;
+  fields: Record<string, FieldSpec>;
+}> = [
+  {
+    name: 'Organization',
+    label: 'Organization',
+    plural: 'Organizations',
+    prefix: '00D',
+    owned: false,
+    fields: {
+      Name: readOnly('string'),
+      InstanceName: readOnly('string'),
+      IsSandbox: readOnly('boolean'),
+      TrialExpirationDate: readOnly('datetime'),
+      NamespacePrefix: readOnly('string'),
+      OrganizationType: readOnly('picklist'),
+      DefaultLocaleSidKey: readOnly('picklist'),
+    },
+  },
+  {
+    name: 'User',
+    label: 'User',
+    plural: 'Users',
+    prefix: '005',
+    owned: false,
+    fields: {
+      Username: { type: 'string', required: true },
+      FirstName: { type: 'string', length: 40 },
+      LastName: { type: 'string', length: 80, required: true },
+      Name: readOnly('string', { label: 'Full Name' }),
+      Email: { type: 'email', required: true },
+      Alias: { type: 'string', length: 8 },
+      Title: { type: 'string', length: 80 },
+      IsActive: { type: 'boolean', defaultValue: true },
+      UserType: readOnly('picklist', { defaultValue: 'Standard' }),
+    },
+  },
+  {
+    name: 'Account',
+    label: 'Account',
+    plural: 'Accounts',
+    prefix: '001',
+    owned: true,
+    fields: {
+      Name: { type: 'string', required: true },
+      Industry: { type: 'picklist', picklist: ['Technology', 'Manufacturing', 'Finance', 'Retail', 'Other'] },
+      Phone: { type: 'phone' },
+      Website: { type: 'url' },
+    },
+  },
+  {
+    name: 'Contact',
+    label: 'Contact',
+    plural: 'Contacts',
+    prefix: '003',
+    owned: true,
+    fields: {
+      FirstName: { type: 'string', length: 40 },
+      LastName: { type: 'string', length: 80, required: true },
+      Name: readOnly('string', { label: 'Full Name' }),
+      Email: { type: 'email' },
+      Phone: { type: 'phone' },
+      Title: { type: 'string', length: 128 },
+      AccountId: { type: 'reference', referenceTo: ['Account'] },
+    },
+  },
+  {
+    name: 'Lead',
+    label: 'Lead',
+    plural: 'Leads',
+    prefix: '00Q',
+    owned: true,
+    fields: {
+      FirstName: { type: 'string', length: 40 },
+      LastName: { type: 'string', length: 80, required: true },
+      Name: readOnly('string', { label: 'Full Name' }),
+      Company: { type: 'string', required: true },
+      Email: { type: 'email' },
+      Phone: { type: 'phone' },
+      Title: { type: 'string', length: 128 },
+      Status: {
+        type: 'picklist',
+        defaultValue: 'Open - Not Contacted',
+        picklist: ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'],
+      },
+      LeadSource: { type: 'picklist', picklist: ['Web', 'Phone Inquiry', 'Partner Referral', 'Screen Share', 'Other'] },
+      Description: { type: 'textarea' },
+      IsConverted: readOnly('boolean', { defaultValue: false }),
+      ConvertedDate: readOnly('date'),
+      ConvertedContactId: readOnly('reference', { referenceTo: ['Contact'] }),
+      ConvertedAccountId: readOnly('reference', { referenceTo: ['Account'] }),
+    },
+  },
+  {
+    name: 'Case',
+    label: 'Case',
+    plural: 'Cases',
+    prefix: '500',
+    owned: true,
+    fields: {
+      CaseNumber: readOnly('string', { length: 30 }),
+      Subject: { type: 'string' },
+      Description: { type: 'textarea' },
+      Status: { type: 'picklist', defaultValue: 'New', picklist: ['New', 'Working', 'Escalated', 'Closed'] },
+      Priority: { type: 'picklist', defaultValue: 'Medium', picklist: ['High', 'Medium', 'Low'] },
+      Origin: { type: 'picklist', picklist: ['Phone', 'Email', 'Web'] },
+      IsClosed: readOnly('boolean', { defaultValue: false }),
+      ContactId: { type: 'reference', referenceTo: ['Contact'] },
+      AccountId: { type: 'reference', referenceTo: ['Account'] },
+      ContactEmail: readOnly('email'),
+    },
+  },
+  {
+    name: 'Task',
+    label: 'Task',
+    plural: 'Tasks',
+    prefix: '00T',
+    owned: true,
+    fields: {
+      Subject: { type: 'string' },
+      Status: {
+        type: 'picklist',
+        defaultValue: 'Not Started',
+        picklist: ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'],
+      },
+      Priority: { type: 'picklist', defaultValue: 'Normal', picklist: ['High', 'Normal', 'Low'] },
+      ActivityDate: { type: 'date', label: 'Due Date Only' },
+      TaskSubtype: {
+        type: 'picklist',
+        updateable: false,
+        picklist: ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'],
+      },
+      Type: { type: 'picklist', picklist: ['Call', 'Email', 'Meeting', 'Other'] },
+      WhoId: { type: 'reference', referenceTo: ['Contact', 'Lead'], relationshipName: 'Who', label: 'Name ID' },
+      WhatId: { type: 'reference', referenceTo: ['Case', 'Account'], relationshipName: 'What', label: 'Related To ID' },
+      Description: { type: 'textarea' },
+      CallDurationInSeconds: { type: 'int' },
+      IsClosed: readOnly('boolean', { defaultValue: false }),
+      Sightline_Session_Id__c: { type: 'string', length: 64, label: 'Sightline Session Id' },
+    },
+  },
+  {
+    name: 'ContentDocument',
+    label: 'Content Document',
+    plural: 'Content Documents',
+    prefix: '069',
+    owned: true,
+    fields: {
+      Title: { type: 'string' },
+      LatestPublishedVersionId: readOnly('reference', { referenceTo: ['ContentVersion'] }),
+      FileExtension: readOnly('string', { length: 40 }),
+      FileType: readOnly('string', { length: 20 }),
+      ContentSize: readOnly('int'),
+    },
+  },
+  {
+    name: 'ContentVersion',
+    label: 'Content Version',
+    plural: 'Content Versions',
+    prefix: '068',
+    owned: true,
+    fields: {
+      Title: { type: 'string' },
+      PathOnClient: { type: 'string', required: true, updateable: false },
+      VersionData: { type: 'base64', updateable: false },
+      Description: { type: 'textarea' },
+      ReasonForChange: { type: 'string' },
+      ContentDocumentId: { type: 'reference', referenceTo: ['ContentDocument'], updateable: false },
+      FirstPublishLocationId: {
+        type: 'reference',
+        referenceTo: ['Case', 'Account', 'Contact', 'Lead', 'User'],
+        relationshipName: 'FirstPublishLocation',
+        updateable: false,
+      },
+      FileExtension: readOnly('string', { length: 40 }),
+      FileType: readOnly('string', { length: 20 }),
+      ContentSize: readOnly('int'),
+      VersionNumber: readOnly('string', { length: 20 }),
+      IsLatest: readOnly('boolean'),
+      Sightline_Session_Id__c: { type: 'string', length: 64, label: 'Sightline Session Id' },
+    },
+  },
+  {
+    name: 'ContentDocumentLink',
+    label: 'Content Document Link',
+    plural: 'Content Document Links',
+    prefix: '06A',
+    owned: false,
+    fields: {
+      ContentDocumentId: { type: 'reference', referenceTo: ['ContentDocument'], required: true, updateable: false },
+      LinkedEntityId: {
+        type: 'reference',
+        referenceTo: ['Case', 'Account', 'Contact', 'Lead', 'User'],
+        relationshipName: 'LinkedEntity',
+        required: true,
+        updateable: false,
+      },
+      ShareType: { type: 'picklist', defaultValue: 'V', picklist: ['V', 'C', 'I'] },
+      Visibility: {
+        type: 'picklist',
+        defaultValue: 'AllUsers',
+        picklist: ['AllUsers', 'InternalUsers', 'SharedUsers'],
+      },
+    },
+  },
+];
+
+function build(spec: (typeof SPECS)[number]): ObjectDef {
+  const fields = Object.entries({ ...system(spec.owned), ...spec.fields }).map(([n, s]) => field(n, s));
+  return {
+    name: spec.name,
+    label: spec.label,
+    labelPlural: spec.plural,
+    keyPrefix: spec.prefix,
+    fields,
+    byLowerName: new Map(fields.map((f) => [f.name.toLowerCase(), f])),
+    relationships: new Map(fields.filter((f) => f.relationshipName).map((f) => [f.relationshipName!.toLowerCase(), f])),
+    custom: spec.name.endsWith('__c'),
+  };
+}
+
+export const OBJECTS: ReadonlyMap<string, ObjectDef> = new Map(SPECS.map((s) => [s.name.toLowerCase(), build(s)]));
+const BY_PREFIX = new Map([...OBJECTS.values()].map((o) => [o.keyPrefix, o]));
+
+export function objectDef(name: string): ObjectDef | undefined {
+  return OBJECTS.get(name.toLowerCase());
+}
+
+export function objectForId(id: string): ObjectDef | undefined {
+  return BY_PREFIX.get(id.slice(0, 3));
+}
+
+/** What a record shows as its name (Case has none: its CaseNumber stands in, as in Salesforce). */
+export function recordName(type: string, record: Record<string, unknown>): string | null {
+  const value =
+    type === 'Case' ? record.CaseNumber : type.startsWith('Content') ? (record.Title ?? record.Name) : record.Name;
+  return typeof value === 'string' ? value : null;
+}

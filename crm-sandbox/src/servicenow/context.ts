@@ -1,0 +1,16 @@
+// What the ServiceNow routers share.
+import type { SightlineConfig } from '@sightline/config';
+import type { AuthServer } from '../oauth/AuthServer.ts';
+import type { Store } from '../store.ts';
+import type { ServiceNowData } from './ServiceNowData.ts';
+
+export interface ServiceNowContext {
+  config: SightlineConfig;
+  store: Store;
+  data: ServiceNowData;
+  auth: AuthServer;
+  baseUrl(): string;
+  relayUrl(): string;
+}
+
+export const SN_UI_COOKIE = 'sandbox_sn_session';
