@@ -1,29 +1,20 @@
 // The relay's HTTP API as the pages use it. Every response body is validated with the shared
 // schemas before the page trusts it; errors carry the relay's own plain message.
 import { z } from 'zod';
-import { apiErrorSchema, joinResponseSchema } from '../../src/protocol/http.ts';
+import {
+  apiErrorSchema,
+  joinLookupResponseSchema,
+  joinResponseSchema,
+  ticketResponseSchema,
+} from '../../src/protocol/http.ts';
 
-const fieldMode = z.enum(['off', 'optional', 'required']);
-
-/** `POST /api/join/lookup` answer: what the join page must ask before joining. */
-export const joinLookupSchema = z.object({
-  sessionId: z.string(),
-  recordLabel: z.string().optional().default(''),
-  hostName: z.string().optional().default('your agent'),
-  contactFields: z
-    .object({ name: fieldMode.default('off'), email: fieldMode.default('off'), phone: fieldMode.default('off') })
-    .default({ name: 'off', email: 'off', phone: 'off' }),
-  recordingPrompt: z.boolean().default(false),
-  terms: z.string().optional().default(''),
-});
-
-export const ticketSchema = z.object({ participantId: z.string(), ticket: z.string(), wsUrl: z.string() });
 export const meSchema = z.object({
   crm: z.string(),
   userId: z.string(),
   username: z.string(),
   displayName: z.string(),
 });
+const sessionDetailsSchema = z.object({ joinUrl: z.string(), key: z.string().nullable() }).loose();
 
 /** An HTTP error from the relay, with its status and plain-words message. */
 export class ApiError extends Error {
@@ -82,7 +73,7 @@ export async function call(path, { method = 'GET', body } = {}, schema) {
 
 /** @param {{key?: string, token?: string}} keyOrToken */
 export function lookupJoin(keyOrToken) {
-  return call('/api/join/lookup', { method: 'POST', body: keyOrToken }, joinLookupSchema);
+  return call('/api/join/lookup', { method: 'POST', body: keyOrToken }, joinLookupResponseSchema);
 }
 
 /** @param {object} joinRequest body per the shared joinRequestSchema */
@@ -96,16 +87,16 @@ export function me() {
 
 /** @param {string} sessionId */
 export function sessionTicket(sessionId) {
-  return call(`/api/sessions/${encodeURIComponent(sessionId)}/ticket`, { method: 'POST', body: {} }, ticketSchema);
+  return call(
+    `/api/sessions/${encodeURIComponent(sessionId)}/ticket`,
+    { method: 'POST', body: {} },
+    ticketResponseSchema,
+  );
 }
 
 /** @param {string} sessionId */
 export function sessionDetails(sessionId) {
-  return call(
-    `/api/sessions/${encodeURIComponent(sessionId)}`,
-    {},
-    z.object({ joinUrl: z.string().optional(), key: z.string().nullable().optional() }).passthrough(),
-  );
+  return call(`/api/sessions/${encodeURIComponent(sessionId)}`, {}, sessionDetailsSchema);
 }
 
 /** @param {string} sessionId */

@@ -1,0 +1,11 @@
+// Agent console entry: mounts the console for the session named in the page.
+import { createElement } from 'lwc';
+import ConsoleApp from 'sl/consoleApp';
+
+// The page shell (not a component) owns #app, so a document-level query is right here.
+// eslint-disable-next-line @lwc/lwc/no-document-query
+const mount = document.getElementById('app');
+const app = createElement('sl-console-app', { is: ConsoleApp });
+app.sessionId = mount.dataset.sessionId;
+app.crm = mount.dataset.crm || 'salesforce';
+mount.replaceChildren(app);

@@ -1,0 +1,44 @@
+// The HTML shells of the relay's pages: a mount point with data attributes and the bundle.
+// Every value placed in the page is escaped (and validated by the router before).
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+interface Shell {
+  title: string;
+  script: 'join' | 'console';
+  data: Record<string, string>;
+  loading: string;
+}
+
+export function pageHtml({ title, script, data, loading }: Shell): string {
+  const attrs = Object.entries(data)
+    .map(([k, v]) => ` data-${k}="${escapeHtml(v)}"`)
+    .join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="/static/page.css">
+<script type="module" src="/static/${script}.js"></script>
+</head>
+<body>
+<div id="app"${attrs}><p class="boot" role="status">${escapeHtml(loading)}</p></div>
+<noscript><p class="boot">This page needs JavaScript. Please enable it, or use a current browser.</p></noscript>
+</body>
+</html>
+`;
+}
+
+export function messageHtml(title: string, text: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title><link rel="stylesheet" href="/static/page.css"></head>
+<body><main class="boot"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></main></body>
+</html>
+`;
+}
