@@ -1,17 +1,116 @@
-// PLACEHOLDER until the relay issue lands: answers /healthz.
-import { createServer } from 'node:http';
+// startRelay: the whole relay in one process: session registry, WebSocket routing, the HTTP app
+// (sign-in, API, pages), the write-back outbox with its retry job, on config.relay.host:port.
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Router } from 'express';
 import type { SightlineConfig } from '@sightline/config';
+import { AgentStore } from './auth/AgentStore.ts';
+import { LoginSessions } from './auth/LoginSessions.ts';
+import { openDatabase } from './auth/openDatabase.ts';
+import { TokenCipher } from './auth/TokenCipher.ts';
+import { createAdapterFactory } from './crm/adapterFor.ts';
+import { sendAgentInvitations } from './crm/agentInvitations.ts';
+import type { AppContext } from './http/AppContext.ts';
+import { createApp } from './http/createApp.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { attachWebSocketServer } from './routing/attachWebSocketServer.ts';
+import { SessionRegistry } from './sessions/SessionRegistry.ts';
+import type { Clock } from './sessions/types.ts';
+import { storyHints } from './storyHints.ts';
+import { Outbox } from './writeback/Outbox.ts';
+import { WriteBack, type RetryPolicy } from './writeback/WriteBack.ts';
 
 export interface RunningRelay {
   url: string;
-  storyHints?: string[];
+  storyHints: string[];
+  registry: SessionRegistry;
+  /** The write-back worker (tests drive `drain()` directly). */
+  writeBack: WriteBack;
   close(): Promise<void>;
 }
 
-export async function startRelay({ config }: { config: SightlineConfig }): Promise<RunningRelay> {
-  const server = createServer((_req, res) => res.end('ok'));
-  await new Promise<void>((ok, fail) => server.once('error', fail).listen(config.relay.port, config.relay.host, ok));
-  const url = `http://${config.relay.host}:${(server.address() as AddressInfo).port}`;
-  return { url, close: () => new Promise((r) => server.close(() => r())) };
+export interface StartRelayOptions {
+  config: SightlineConfig;
+  logger?: Logger;
+  clock?: Clock;
+  writeBack?: { retry?: Partial<RetryPolicy>; schedule?: string };
+}
+
+async function loadWebRouter(config: SightlineConfig): Promise<Router | null> {
+  // The pages are another part of the relay; mount them when they are there.
+  const url = new URL('../web/server.ts', import.meta.url);
+  if (!existsSync(url)) return null;
+  const web = (await import(url.href)) as { createWebRouter?: (o: { config: SightlineConfig }) => Promise<Router> };
+  return web.createWebRouter ? web.createWebRouter({ config }) : null;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((ok, fail) => server.once('error', fail).listen(port, host, () => ok()));
+}
+
+export async function startRelay(options: StartRelayOptions): Promise<RunningRelay> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ config });
+  const cipher = TokenCipher.fromConfig(config);
+  const authDb = openDatabase(config.relay.dataDir, 'auth.db');
+  const outboxDb = openDatabase(config.relay.dataDir, 'outbox.db');
+  const agents = new AgentStore(authDb, cipher);
+  const loginSessions = new LoginSessions(authDb);
+  const outbox = new Outbox(outboxDb, cipher);
+  const adapterFor = createAdapterFactory(config, agents);
+  const metrics = createMetrics();
+  const registry = new SessionRegistry({ config, logger, ...(options.clock ? { clock: options.clock } : {}) });
+  const writeBack = new WriteBack({ outbox, adapterFor, logger, ...options.writeBack });
+  // Synchronous: the report is on disk before the registry's `ended` emit returns.
+  registry.on('ended', (report) => writeBack.accept(report));
+
+  let publicUrl = config.relay.publicUrl?.replace(/\/$/, '') ?? '';
+  const ctx: AppContext = {
+    config,
+    logger,
+    registry,
+    metrics,
+    agents,
+    loginSessions,
+    outbox,
+    adapterFor,
+    cookies: { secure: (config.relay.publicUrl ?? '').startsWith('https:') },
+    publicUrl: () => publicUrl,
+  };
+  sendAgentInvitations(registry, adapterFor, ctx.publicUrl, logger);
+
+  const server = createServer();
+  const app = createApp(ctx, { webRouter: await loadWebRouter(config) });
+  server.on('request', app);
+  const ws = attachWebSocketServer({ server, registry, config, logger, metrics });
+  await listen(server, config.relay.port, config.relay.host);
+  const { port } = server.address() as AddressInfo;
+  const host = config.relay.host === '0.0.0.0' || config.relay.host === '::' ? '127.0.0.1' : config.relay.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  publicUrl ||= url;
+  registry.start();
+  writeBack.start();
+  logger.info({ url: publicUrl }, 'relay listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: publicUrl,
+    storyHints: await storyHints(config, publicUrl),
+    registry,
+    writeBack,
+    close: () =>
+      (closing ??= (async () => {
+        registry.stop();
+        // Live sessions end now; their reports go into the outbox and survive the restart.
+        await registry.endAll('host_ended');
+        await writeBack.stop();
+        await ws.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        authDb.close();
+        outboxDb.close();
+      })()),
+  };
 }

@@ -63,9 +63,16 @@ type Verify = (
   done: VerifyCallback,
 ) => void;
 
-function verifyWith(load: (params: unknown) => Promise<SignedIn>): Verify {
-  return (_accessToken, _refreshToken, params, _profile, done) => {
-    load(params).then(
+/** Validates the token response with `schema` (a precise message, not a zod dump) and loads the agent. */
+function verifyWith<T>(schema: z.ZodType<T>, load: (token: T) => Promise<SignedIn>): Verify {
+  return (accessToken, refreshToken, params, _profile, done) => {
+    // node-oauth hands the tokens separately and deletes refresh_token from `params`.
+    const token = schema.safeParse({ ...(params as object), access_token: accessToken, refresh_token: refreshToken });
+    if (!token.success) {
+      const issue = token.error.issues[0]!;
+      return done(null, false, { message: `token response: ${issue.path.join('.')}: ${issue.message}` });
+    }
+    load(token.data).then(
       (user) => done(null, user),
       (err: Error) => done(null, false, { message: err.message }),
     );
@@ -92,8 +99,7 @@ export function salesforceStrategy(
       store: store as never,
       skipUserProfile: true,
     },
-    verifyWith(async (params) => {
-      const token = sfTokenSchema.parse(params);
+    verifyWith(sfTokenSchema, async (token) => {
       const idUrl = new URL(token.id);
       // The identity URL comes from the token response; only follow it to the CRM itself.
       if (!allowedIdOrigins(token.instance_url).includes(idUrl.origin) && !idUrl.hostname.endsWith('.salesforce.com')) {
@@ -135,8 +141,7 @@ export function servicenowStrategy(
       store: store as never,
       skipUserProfile: true,
     },
-    verifyWith(async (params) => {
-      const token = snTokenSchema.parse(params);
+    verifyWith(snTokenSchema, async (token) => {
       const url = `${instance}/api/now/table/sys_user?sysparm_query=${encodeURIComponent('sys_id=javascript:gs.getUserID()')}&sysparm_fields=sys_id,user_name,name,email&sysparm_limit=1`;
       const { result } = await getJson(url, token.access_token, snUserSchema, 'ServiceNow current user');
       const user = result[0]!;

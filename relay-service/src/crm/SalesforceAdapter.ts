@@ -16,7 +16,6 @@ import {
 
 /** Custom field (force-app: Activity and ContentVersion) holding the session id: the write-back's idempotency marker. */
 export const MARKER_FIELD = 'Sightline_Session_Id__c';
-const DURATION_FIELD = 'Sightline_Duration_Seconds__c';
 const DESCRIPTION_MAX = 32000;
 
 export interface SalesforceOptions {
@@ -159,7 +158,6 @@ export class SalesforceAdapter implements CrmAdapter {
           PathOnClient: recording.fileName,
           FirstPublishLocationId: recordId,
           [MARKER_FIELD]: recording.marker,
-          [DURATION_FIELD]: Math.round(recording.durationSeconds),
           // jsforce decodes this base64 back into the binary part of a multipart request.
           VersionData: Buffer.from(recording.bytes).toString('base64'),
         },

@@ -1,6 +1,6 @@
-// ServiceNow as one agent, over fetch: Table API, journal work notes, Attachment API, Email API.
+// ServiceNow as one agent, over fetch: Table API, journal work notes, Attachment API, sys_email.
 // The access token is refreshed with the agent's refresh token on a 401, once per call.
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AgentTokens } from '../auth/identity.ts';
 import type { Activity, CrmAdapter, CrmRecord, Email, NewLead, PersonMatch, Recording } from './CrmAdapter.ts';
 import { CrmError, kindForStatus } from './CrmError.ts';
@@ -111,15 +111,19 @@ export class ServiceNowAdapter implements CrmAdapter {
     return saved.result.sys_id;
   }
 
+  /** An outbound email record (sys_email, type send-ready): the instance sends it as the agent. */
   async sendEmail(email: Email): Promise<void> {
-    await this.#json(z.unknown(), '/api/now/v1/email', {
+    await this.#json(snOneSchema, '/api/now/table/sys_email?sysparm_fields=sys_id', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        to: email.to,
+        type: 'send-ready',
+        recipients: email.to.join(','),
         subject: email.subject,
-        text: email.body,
-        ...(email.recordId ? { table_name: this.#table, table_record_id: this.#sysId(email.recordId) } : {}),
+        body_text: email.body,
+        body: email.body,
+        content_type: 'text/plain',
+        ...(email.recordId ? { target_table: this.#table, instance: this.#sysId(email.recordId) } : {}),
       }),
     });
   }

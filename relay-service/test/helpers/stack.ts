@@ -41,6 +41,8 @@ export interface Stack {
   /** A jsforce connection to the sandbox (not through the proxy) as a demo user, for assertions. */
   salesforceAs(user?: { username: string; password: string }): Promise<Connection>;
   servicenowToken(user?: { username: string; password: string }): Promise<string>;
+  /** A sandbox people page (e.g. /outbox) as a signed-in sandbox user. */
+  sandboxPage(base: string, path: string, user?: { username: string; password: string }): Promise<string>;
 }
 
 export async function startStack(t: TestContext, relayOverrides: ConfigInput = {}): Promise<Stack> {
@@ -111,6 +113,17 @@ export async function startStack(t: TestContext, relayOverrides: ConfigInput = {
       });
       await conn.login(user.username, user.password);
       return conn;
+    },
+    async sandboxPage(base, path, user = DEMO.salesforce.users.agent) {
+      const login = await fetch(`${base}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+        body: new URLSearchParams({ username: user.username, password: user.password, returnTo: path }),
+      });
+      const jar = new CookieJar();
+      jar.take(login);
+      return (await fetch(`${base}${path}`, { headers: { cookie: jar.header() } })).text();
     },
     async servicenowToken(user = DEMO.servicenow.users.agent) {
       const res = await fetch(`${sandbox.servicenowUrl}/oauth_token.do`, {
