@@ -60,6 +60,8 @@ const msg = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
 export const clientMessageSchema = z.discriminatedUnion('type', [
   /** The guest's answer to "may the agent see your screen" (and the recording prompt). */
   msg('consent', { view: z.boolean(), recording: z.boolean().optional() }),
+  /** The guest cancelled the browser's screen picker (or the OS refused): the session ends. */
+  msg('share-refused', {}),
   msg('stream-start', { config: streamConfigSchema }),
   msg('stream-stop', { stream: z.number().int().min(0).max(65535) }),
   msg('pause', { paused: z.boolean() }),
@@ -155,6 +157,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   msg('log', { entry: logEntrySchema }),
   msg('chat', { from: z.string(), fromName: z.string(), text: z.string(), at: z.string() }),
   msg('note', { from: z.string(), text: z.string(), at: z.string() }),
+  /** The guest cancelled the browser's screen picker (or the OS refused): the session ends. */
+  msg('share-refused', {}),
   msg('stream-start', { config: streamConfigSchema }),
   msg('stream-stop', { stream: z.number() }),
   msg('keyframe-request', { stream: z.number() }),

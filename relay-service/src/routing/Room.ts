@@ -27,6 +27,13 @@ import type { WebSocket } from 'ws';
 /** A session may use this many times one participant's message and byte rates. */
 export const SESSION_RATE_FACTOR = 4;
 
+/**
+ * Longest the presenter's socket stays paused because every viewer is behind; then reading resumes
+ * for as long again (the stalled viewers skip frames meanwhile). A viewer that stopped reading
+ * altogether must not silence the presenter's control messages (stop sharing, leave) for long.
+ */
+export const MAX_PRESENTER_PAUSE_MS = 1000;
+
 export interface RoomOptions {
   session: Session;
   registry: SessionRegistry;
@@ -51,6 +58,8 @@ export class Room {
   /** Stream configs the viewers were told about (diffed against the session on every change). */
   private announced = new Map<number, string>();
   private presenterPaused: Connection | null = null;
+  private pauseTimer: NodeJS.Timeout | null = null;
+  private noPauseUntil = 0;
   private wasPaused = false;
 
   constructor(options: RoomOptions) {
@@ -110,7 +119,7 @@ export class Room {
     conn.queue?.close();
     if (this.connections.get(conn.participantId) !== conn) return; // replaced
     this.connections.delete(conn.participantId);
-    if (this.presenterPaused === conn) this.presenterPaused = null;
+    if (this.presenterPaused === conn) this.resumePresenter();
     if (!conn.retired && this.session.status !== 'ended') this.session.disconnect(conn.participantId);
     this.resumePresenterIfRoom();
   }
@@ -123,7 +132,7 @@ export class Room {
       conn.retire(1000, 'session ended');
     }
     this.connections.clear();
-    this.presenterPaused = null;
+    this.resumePresenter();
   }
 
   // ---- state fan-out ------------------------------------------------------------------------
@@ -131,10 +140,7 @@ export class Room {
   /** Session changed: new/stopped streams to the viewers, then the state to everyone. */
   onChanged(snapshot: SessionSnapshot): void {
     this.syncStreams(snapshot);
-    if (this.presenterPaused && this.presenterPaused.participantId !== snapshot.presenterId) {
-      this.presenterPaused.ws.resume();
-      this.presenterPaused = null;
-    }
+    if (this.presenterPaused && this.presenterPaused.participantId !== snapshot.presenterId) this.resumePresenter();
     if (this.wasPaused && !snapshot.paused) {
       // The screen is shown again: everyone restarts from a fresh keyframe.
       for (const s of snapshot.streams) this.restartStream(s.stream, 'unpause');
@@ -284,21 +290,33 @@ export class Room {
       if (!viewer.queue.full) withRoom++;
     }
     // Read from the presenter only as fast as the fastest viewer drains.
-    if (viewers > 0 && withRoom === 0 && this.presenterPaused === null) {
-      conn.ws.pause();
-      this.presenterPaused = conn;
-      this.metrics.presenterPauses.inc();
-    }
+    if (viewers > 0 && withRoom === 0) this.pausePresenter(conn);
+  }
+
+  private pausePresenter(conn: Connection): void {
+    if (this.presenterPaused !== null || performance.now() < this.noPauseUntil) return;
+    conn.ws.pause();
+    this.presenterPaused = conn;
+    this.metrics.presenterPauses.inc();
+    this.pauseTimer = setTimeout(() => {
+      this.noPauseUntil = performance.now() + MAX_PRESENTER_PAUSE_MS;
+      this.resumePresenter();
+    }, MAX_PRESENTER_PAUSE_MS);
+    this.pauseTimer.unref();
+  }
+
+  private resumePresenter(): void {
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = null;
+    const paused = this.presenterPaused;
+    this.presenterPaused = null;
+    paused?.ws.resume();
   }
 
   private resumePresenterIfRoom(): void {
-    const paused = this.presenterPaused;
-    if (!paused) return;
+    if (!this.presenterPaused) return;
     const viewers = [...this.connections.values()].filter((c) => c.queue);
-    if (viewers.length === 0 || viewers.some((c) => !c.queue!.full)) {
-      this.presenterPaused = null;
-      paused.ws.resume();
-    }
+    if (viewers.length === 0 || viewers.some((c) => !c.queue!.full)) this.resumePresenter();
   }
 
   private onText(conn: Connection, data: Buffer): void {

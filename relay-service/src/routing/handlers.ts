@@ -37,6 +37,10 @@ export const handlers: Handlers = {
     ctx.session.consent(ctx.from, msg.view, msg.recording);
   },
 
+  'share-refused'(ctx) {
+    ctx.session.shareRefused(ctx.from);
+  },
+
   'stream-start'(ctx, msg) {
     ctx.session.startStream(ctx.from, msg.config);
   },

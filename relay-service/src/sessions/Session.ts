@@ -220,6 +220,14 @@ export class Session {
     this.hooks.changed(this);
   }
 
+  /** The guest would not pick a screen to share: like refusing consent, it ends the session. */
+  shareRefused(id: string): void {
+    const p = this.participant(id);
+    if (p.role !== 'guest') throw new SessionRuleError('not_allowed', 'only a guest refuses to share');
+    this.log.add(p.displayName, 'consent', 'did not share a screen');
+    this.hooks.end(this, 'share_refused');
+  }
+
   startStream(id: string, config: StreamConfig): void {
     const p = this.participant(id);
     if (p.role === 'guest') {
