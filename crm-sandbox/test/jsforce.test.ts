@@ -96,14 +96,12 @@ describe('jsforce against the Salesforce sandbox', () => {
   });
 
   test('CRUD on Lead, with queryAll seeing the deleted record', async () => {
-    const created = await conn
-      .sobject('Lead')
-      .create({
-        LastName: 'Visitor',
-        Company: 'Unknown (Sightline)',
-        Email: "o'neil@visitor.example",
-        LeadSource: 'Other',
-      });
+    const created = await conn.sobject('Lead').create({
+      LastName: 'Visitor',
+      Company: 'Unknown (Sightline)',
+      Email: "o'neil@visitor.example",
+      LeadSource: 'Other',
+    });
     assert.ok(created.success);
     assert.match(created.id!, /^00Q[A-Za-z0-9]{15}$/);
     const lead = await conn.sobject('Lead').retrieve(created.id!);
@@ -187,22 +185,20 @@ describe('jsforce against the Salesforce sandbox', () => {
 
   test('multipart ContentVersion insert with multipartFileFields links the file to the case', async () => {
     const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => i % 251));
-    const res = await conn
-      .sobject('ContentVersion')
-      .create(
-        {
-          Title: 'Session 123',
-          PathOnClient: 'session-123.webm',
-          VersionData: bytes.toString('base64'),
-          FirstPublishLocationId: DEMO.salesforce.cases.printer,
-          Sightline_Session_Id__c: 'sess-123',
+    const res = await conn.sobject('ContentVersion').create(
+      {
+        Title: 'Session 123',
+        PathOnClient: 'session-123.webm',
+        VersionData: bytes.toString('base64'),
+        FirstPublishLocationId: DEMO.salesforce.cases.printer,
+        Sightline_Session_Id__c: 'sess-123',
+      },
+      {
+        multipartFileFields: {
+          VersionData: { filename: 'session-123.webm', contentType: 'application/octet-stream' },
         },
-        {
-          multipartFileFields: {
-            VersionData: { filename: 'session-123.webm', contentType: 'application/octet-stream' },
-          },
-        },
-      );
+      },
+    );
     assert.ok(res.success);
     const cv = await conn.query<{ ContentDocumentId: string; ContentSize: number; FileExtension: string }>(
       `SELECT ContentDocumentId, ContentSize, FileExtension FROM ContentVersion WHERE Id = '${res.id!}'`,

@@ -1,4 +1,6 @@
 // The sObjects the sandbox knows, with the field metadata describe returns and the DML checks use.
+import { loadPackageFields } from './packageFields.ts';
+
 export type FieldType =
   | 'id'
   | 'string'
@@ -308,8 +310,16 @@ const SPECS: Array<{
   },
 ];
 
+const PACKAGE_FIELDS = loadPackageFields();
+
 function build(spec: (typeof SPECS)[number]): ObjectDef {
-  const fields = Object.entries({ ...system(spec.owned), ...spec.fields }).map(([n, s]) => field(n, s));
+  const extra: Record<string, FieldSpec> = Object.fromEntries(
+    PACKAGE_FIELDS.filter((p) => p.object === spec.name).map((p) => [
+      p.name,
+      { type: p.type, label: p.label, required: p.required, ...(p.length ? { length: p.length } : {}) },
+    ]),
+  );
+  const fields = Object.entries({ ...system(spec.owned), ...spec.fields, ...extra }).map(([n, s]) => field(n, s));
   return {
     name: spec.name,
     label: spec.label,

@@ -276,8 +276,9 @@ function parseUpload(req: Request, maxBytes: number): Promise<Upload> {
     const fields: Record<string, string> = {};
     let file: Omit<Upload, 'fields'> | undefined;
     let failure: ServiceNowError | undefined;
+    let fileSeen = false;
     bb.on('field', (name, value) => {
-      if (file)
+      if (fileSeen)
         failure ??= new ServiceNowError(
           400,
           'Failed to create the attachment',
@@ -286,6 +287,7 @@ function parseUpload(req: Request, maxBytes: number): Promise<Upload> {
       fields[name] = value;
     });
     bb.on('file', (_name, stream, info) => {
+      fileSeen = true;
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('limit', () => {

@@ -13,7 +13,7 @@ const authorizeParams = z.object({
   response_type: z.literal('code'),
   client_id: z.string().min(1),
   redirect_uri: z.string().min(1),
-  state: z.string().min(1, 'state is required').max(4096),
+  state: z.string({ error: 'state is required' }).min(1, 'state is required').max(4096),
   scope: z.string().max(1000).optional(),
   code_challenge: z
     .string()
@@ -88,17 +88,15 @@ export function servicenowOAuthRouter(ctx: ServiceNowContext): express.Router {
     const p = validate(req.query, res);
     if (!p) return;
     const ui = ctx.auth.uiSessionUser(cookie(req, SN_UI_COOKIE));
-    res
-      .type('html')
-      .send(
-        authorizePage({
-          brand: BRAND,
-          action: '/oauth_auth.do',
-          clientId: p.client_id,
-          params: { ...p },
-          signedInAs: ui ? userName(ui) : undefined,
-        }),
-      );
+    res.type('html').send(
+      authorizePage({
+        brand: BRAND,
+        action: '/oauth_auth.do',
+        clientId: p.client_id,
+        params: { ...p },
+        signedInAs: ui ? userName(ui) : undefined,
+      }),
+    );
   });
 
   router.post('/oauth_auth.do', form, (req, res) => {
