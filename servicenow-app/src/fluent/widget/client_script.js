@@ -211,7 +211,8 @@ api.controller = function ($scope, $http, $interval, $window, spUtil) {
   function watch(sessionId) {
     var busy = false;
     var poll = every(c.data.pollSeconds * 1000, function () {
-      if (busy || !c.session || c.session.sessionId !== sessionId) return stop(poll);
+      if (c.state !== 'active' || !c.session || c.session.sessionId !== sessionId) return stop(poll);
+      if (busy) return;
       busy = true;
       relay('GET', '/api/sessions/' + encodeURIComponent(sessionId)).then(
         function (res) {
