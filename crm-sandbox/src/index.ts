@@ -9,6 +9,7 @@ import { clientsFor } from './clients.ts';
 import { DEMO } from './demo.ts';
 import { AuthServer } from './oauth/AuthServer.ts';
 import { seed } from './seed.ts';
+import { BROWSER_BUILD_DIR } from './pages/salesforcePages.ts';
 import { salesforceApp } from './salesforce/app.ts';
 import type { SalesforceContext } from './salesforce/context.ts';
 import { QueryCursors } from './salesforce/QueryCursors.ts';
@@ -78,13 +79,19 @@ function close(server: Server): Promise<void> {
   });
 }
 
+export interface StartSandboxOptions {
+  config: SightlineConfig;
+  /** The relay the case page's components talk to; defaults to the configured relay. */
+  relayUrl?: string;
+  /** Where the Salesforce package's browser build lives (default force-app/.browser-build). */
+  browserBuildDir?: string;
+}
+
 export async function startSandbox({
   config,
   relayUrl,
-}: {
-  config: SightlineConfig;
-  relayUrl?: string;
-}): Promise<RunningSandbox> {
+  browserBuildDir,
+}: StartSandboxOptions): Promise<RunningSandbox> {
   const logger = pino({ name: 'crm-sandbox', level: config.log.level });
   const parts = openSandboxStore(config);
   const { store } = parts;
@@ -103,6 +110,7 @@ export async function startSandbox({
     orgId: DEMO.salesforce.orgId,
     baseUrl: () => sfUrl,
     relayUrl: () => relay,
+    browserBuildDir: browserBuildDir ?? BROWSER_BUILD_DIR,
   };
   const sn: ServiceNowContext = {
     config,

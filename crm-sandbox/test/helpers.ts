@@ -16,6 +16,7 @@ export interface TestSandbox {
 export async function startTestSandbox(
   sandbox: Partial<NonNullable<ConfigInput['sandbox']>> = {},
   dataDir?: string,
+  browserBuildDir?: string,
 ): Promise<TestSandbox> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'sightline-sandbox-')));
   const config = loadConfig({
@@ -25,7 +26,7 @@ export async function startTestSandbox(
       sandbox: { salesforcePort: 0, servicenowPort: 0, dataDir: dir, ...sandbox },
     },
   });
-  const running = await startSandbox({ config });
+  const running = await startSandbox({ config, browserBuildDir: browserBuildDir ?? join(dir, 'no-browser-build') });
   return {
     sandbox: running,
     config,

@@ -411,7 +411,11 @@ describe('Salesforce REST errors and DML rules', () => {
       FirstPublishLocationId: DEMO.salesforce.cases.login,
     });
     const post = (m: { body: Buffer; type: string }) =>
-      api('/sobjects/ContentVersion', { method: 'POST', headers: { 'content-type': m.type }, body: m.body });
+      api('/sobjects/ContentVersion', {
+        method: 'POST',
+        headers: { 'content-type': m.type },
+        body: new Uint8Array(m.body),
+      });
     const docFirst = await post(
       multipart([
         { name: 'entity_content', type: 'application/json', data: json },

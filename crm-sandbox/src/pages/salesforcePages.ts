@@ -106,8 +106,8 @@ export function salesforcePagesRouter(ctx: SalesforceContext): express.Router {
   });
 
   router.use('/sightline-components', (req, res, next) => {
-    if (!existsSync(BROWSER_BUILD_DIR)) return next();
-    express.static(BROWSER_BUILD_DIR, { fallthrough: true, index: false })(req, res, next);
+    if (!existsSync(ctx.browserBuildDir)) return next();
+    express.static(ctx.browserBuildDir, { fallthrough: true, index: false })(req, res, next);
   });
 
   return router;
@@ -125,7 +125,7 @@ function casePage(ctx: SalesforceContext, c: Doc, userId: string, name: (id: unk
     ['Owner', esc(name(c.OwnerId))],
     ['Description', `<pre>${esc(c.Description)}</pre>`],
   ]);
-  const mount = existsSync(resolve(BROWSER_BUILD_DIR, 'case-page.js'))
+  const mount = existsSync(resolve(ctx.browserBuildDir, 'case-page.js'))
     ? `<section><h2>Sightline</h2><div id="sightline-mount" data-record-id="${esc(c.Id)}" data-relay-url="${esc(ctx.relayUrl())}" data-user-id="${esc(userId)}" data-api-version="62.0"></div>
 <script type="module" src="/sightline-components/case-page.js"></script></section>`
     : '';

@@ -17,6 +17,8 @@ export interface SalesforceContext {
   /** The server's own URL once it listens (instance_url, identity URLs). */
   baseUrl(): string;
   relayUrl(): string;
+  /** The Salesforce package's browser build (force-app/.browser-build), served on the case page when present. */
+  browserBuildDir: string;
 }
 
 export const UI_COOKIE = 'sandbox_sf_session';
