@@ -75,24 +75,30 @@ export class WriteBack {
       this.#again = true;
       return this.#running;
     }
-    this.#running = (async () => {
-      try {
-        do {
-          this.#again = false;
-          for (const item of this.#outbox.due()) await this.#attempt(item);
-        } while (this.#again);
-        this.#outbox.purge(RETENTION_MS);
-      } catch (err) {
-        this.#logger.error({ err }, 'write-back pass failed');
-      } finally {
-        this.#running = null;
-      }
-    })();
-    return this.#running;
+    // Cleared in a later microtask, so never before it was set (a pass with nothing due is synchronous).
+    const run = this.#pass().finally(() => {
+      this.#running = null;
+    });
+    this.#running = run;
+    return run;
+  }
+
+  async #pass(): Promise<void> {
+    try {
+      do {
+        this.#again = false;
+        for (const item of this.#outbox.due()) await this.#attempt(item);
+      } while (this.#again);
+      this.#outbox.purge(RETENTION_MS);
+    } catch (err) {
+      this.#logger.error({ err }, 'write-back pass failed');
+    }
   }
 
   async #attempt(item: OutboxItem): Promise<void> {
-    const log = { sessionId: item.sessionId, step: item.step, attempt: item.attempts + 1 };
+    // Lead steps are named after the attendee's email: log the kind of step and its row, not the address.
+    const step = item.step.startsWith('lead:') ? 'lead' : item.step;
+    const log = { sessionId: item.sessionId, step, item: item.id, attempt: item.attempts + 1 };
     try {
       const resultId = await runStep(item, this.#outbox, this.#adapterFor({ crm: item.crm, userId: item.userId }));
       this.#outbox.markDone(item, resultId);

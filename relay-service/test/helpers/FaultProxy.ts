@@ -9,6 +9,8 @@ export interface Fault {
   times: number;
   status: number;
   body: string;
+  /** Let the request reach the CRM, then lose its answer (the write happened, the client cannot know). */
+  afterUpstream: boolean;
 }
 
 export class FaultProxy {
@@ -29,7 +31,7 @@ export class FaultProxy {
       const method = req.method ?? 'GET';
       const path = req.url ?? '/';
       const fault = self!.#faults.find((f) => f.times > 0 && f.match(method, path));
-      if (fault) {
+      if (fault && !fault.afterUpstream) {
         fault.times--;
         self!.seen.push({ method, path, status: fault.status });
         req.resume();
@@ -39,6 +41,13 @@ export class FaultProxy {
       const upstream = request(
         { host: t.hostname, port: t.port, method, path, headers: { ...req.headers, host: t.host } },
         (up: IncomingMessage) => {
+          if (fault) {
+            fault.times--;
+            self!.seen.push({ method, path, status: fault.status });
+            up.resume();
+            res.writeHead(fault.status, { 'content-type': 'application/json' }).end(fault.body);
+            return;
+          }
           self!.seen.push({ method, path, status: up.statusCode ?? 0 });
           const type = String(up.headers['content-type'] ?? '');
           const headers = { ...up.headers };
@@ -66,14 +75,13 @@ export class FaultProxy {
     return self;
   }
 
-  /** Fails the next `times` requests that match with `status` (default 503). */
+  /** Fails the next `times` requests that match with `status` (default 503), before or after the CRM saw them. */
   fail(
     match: Fault['match'],
     times: number,
-    status = 503,
-    body = '[{"errorCode":"SERVER_UNAVAILABLE","message":"try later"}]',
+    { status = 503, body = '[{"errorCode":"SERVER_UNAVAILABLE","message":"try later"}]', afterUpstream = false } = {},
   ): void {
-    this.#faults.push({ match, times, status, body });
+    this.#faults.push({ match, times, status, body, afterUpstream });
   }
 
   clear(): void {

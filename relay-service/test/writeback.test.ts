@@ -1,0 +1,306 @@
+// The write-back against a real sandbox through jsforce: exactly the Task, Leads and
+// ContentVersion, also through 5xx, lost answers, an expired token and a relay restart; writes
+// that can never succeed are reported.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Connection } from 'jsforce';
+import { AgentStore } from '../src/auth/AgentStore.ts';
+import { openDatabase } from '../src/auth/openDatabase.ts';
+import { TokenCipher } from '../src/auth/TokenCipher.ts';
+import type { AgentIdentity } from '../src/sessions/types.ts';
+import { guest, report, webm } from './helpers/reports.ts';
+import { DEMO, startStack, TEST_KEY, type Stack } from './helpers/stack.ts';
+
+const SF = DEMO.salesforce;
+const CASE = { crm: 'salesforce' as const, id: SF.cases.printer, label: 'Case 00001001' };
+const AGENT: AgentIdentity = {
+  crm: 'salesforce',
+  userId: SF.users.agent.id,
+  username: SF.users.agent.username,
+  displayName: SF.users.agent.name,
+};
+
+const NEW_PEOPLE = [
+  guest('Jane Customer', SF.contacts.jane.email), // a Contact
+  guest('Pat Prospect', SF.leads.open.email), // an open Lead
+  guest('Nina New', 'nina.new@newco.example', '+1 555 0101'),
+  guest(undefined, 'anon@solo.example'),
+];
+
+type Rec = Record<string, unknown>;
+const q = async (conn: Connection, soql: string) => (await conn.query<Rec>(soql)).records;
+
+async function tasks(conn: Connection, sessionId: string) {
+  return q(
+    conn,
+    `SELECT Id, Subject, Status, TaskSubtype, WhoId, WhatId, CallDurationInSeconds, ActivityDate, Description FROM Task WHERE Sightline_Session_Id__c = '${sessionId}'`,
+  );
+}
+async function leads(conn: Connection, emails: string[]) {
+  return q(
+    conn,
+    `SELECT Id, FirstName, LastName, Email, Phone, Company, LeadSource FROM Lead WHERE Email IN (${emails.map((e) => `'${e}'`).join(',')})`,
+  );
+}
+async function files(conn: Connection, sessionId: string) {
+  return q(
+    conn,
+    `SELECT Id, Title, PathOnClient, FirstPublishLocationId, ContentSize FROM ContentVersion WHERE Sightline_Session_Id__c = '${sessionId}'`,
+  );
+}
+
+function agentStore(stack: Stack): AgentStore {
+  const db = openDatabase(stack.config.relay.dataDir, 'auth.db');
+  return new AgentStore(db, new TokenCipher(Buffer.from(TEST_KEY, 'hex')));
+}
+
+async function revoke(stack: Stack, token: string): Promise<void> {
+  const res = await fetch(`${stack.sandbox.salesforceUrl}/services/oauth2/revoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token }),
+  });
+  assert.equal(res.status, 200);
+}
+
+async function writebacks(stack: Stack, jar: Awaited<ReturnType<Stack['signInAgent']>>, sessionId: string) {
+  const res = await stack.api(`/api/writebacks?sessionId=${sessionId}`, { jar });
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { writebacks: { step: string; status: string; error: string | null }[] }).writebacks;
+}
+
+test('a Salesforce session ends in exactly one Task on the Case, Leads with their Tasks, and the recording', async (t) => {
+  const stack = await startStack(t);
+  const jar = await stack.signInAgent();
+  const r = report(AGENT, CASE, { attendees: NEW_PEOPLE, policy: { leads: 'new_email' }, recording: webm() });
+  stack.relay.writeBack.accept(r);
+  await stack.relay.writeBack.drain();
+  const conn = await stack.salesforceAs();
+
+  const all = await tasks(conn, r.sessionId);
+  const onCase = all.filter((x) => x.WhatId === SF.cases.printer);
+  assert.equal(onCase.length, 1);
+  const task = onCase[0]!;
+  assert.equal(task.Subject, 'Screen share 482913 2026-11-21');
+  assert.equal(task.Status, 'Completed');
+  assert.equal(task.TaskSubtype, 'Call');
+  assert.equal(task.ActivityDate, '2026-11-21');
+  assert.equal(task.CallDurationInSeconds, 845);
+  assert.equal(task.WhoId, SF.contacts.jane.id, 'the case contact');
+  const description = String(task.Description);
+  for (const text of [
+    'nina.new@newco.example',
+    '+1 555 0101',
+    'anon@solo.example',
+    SF.contacts.jane.email,
+    'allowed viewing',
+  ]) {
+    assert.ok(description.includes(text), `description mentions ${text}`);
+  }
+
+  const created = await leads(conn, [
+    'nina.new@newco.example',
+    'anon@solo.example',
+    SF.leads.open.email,
+    SF.contacts.jane.email,
+  ]);
+  assert.equal(created.length, 3, 'two new Leads next to the one that existed; none for the Contact');
+  const nina = created.find((l) => l.Email === 'nina.new@newco.example')!;
+  assert.deepEqual(
+    [nina.FirstName, nina.LastName, nina.Phone, nina.Company, nina.LeadSource],
+    ['Nina', 'New', '+1 555 0101', 'newco.example', 'Screen Share'],
+  );
+  const anon = created.find((l) => l.Email === 'anon@solo.example')!;
+  assert.equal(anon.LastName, 'anon');
+  const leadTasks = all.filter((x) => x.WhatId === null || x.WhatId === undefined);
+  assert.deepEqual(
+    leadTasks.map((x) => x.WhoId).sort(),
+    [nina.Id, anon.Id].sort(),
+    'one Task per new Lead, without WhatId',
+  );
+  assert.equal(all.length, 3);
+
+  const cv = await files(conn, r.sessionId);
+  assert.equal(cv.length, 1);
+  assert.equal(cv[0]!.FirstPublishLocationId, SF.cases.printer);
+  assert.equal(cv[0]!.PathOnClient, 'sightline-482913.webm');
+  assert.equal(cv[0]!.ContentSize, 4096);
+
+  const steps = await writebacks(stack, jar, r.sessionId);
+  assert.equal(steps.length, 6, 'the Case Task, one check per guest email, the recording');
+  assert.ok(steps.every((s) => s.status === 'done'));
+});
+
+test('lead policy: never creates none; new_email_and_name only for attendees who gave a name', async (t) => {
+  const stack = await startStack(t);
+  await stack.signInAgent();
+  const conn = await stack.salesforceAs();
+  const never = report(AGENT, CASE, {
+    attendees: [guest('Olga Other', 'olga@other.example')],
+    policy: { leads: 'never' },
+  });
+  const named = report(AGENT, CASE, {
+    attendees: [guest('Omar Named', 'omar@named.example'), guest(undefined, 'nobody@named.example')],
+    policy: { leads: 'new_email_and_name' },
+  });
+  stack.relay.writeBack.accept(never);
+  stack.relay.writeBack.accept(named);
+  await stack.relay.writeBack.drain();
+  const found = await leads(conn, ['olga@other.example', 'omar@named.example', 'nobody@named.example']);
+  assert.deepEqual(
+    found.map((l) => l.Email),
+    ['omar@named.example'],
+  );
+  assert.equal((await tasks(conn, never.sessionId)).length, 1, 'the Case Task is still written');
+});
+
+test('5xx and lost answers are retried with backoff and never write twice', async (t) => {
+  const stack = await startStack(t);
+  await stack.signInAgent();
+  const post = (type: string) => (m: string, p: string) => m === 'POST' && p.includes(`/sobjects/${type}`);
+  stack.sfProxy.fail(post('Task'), 2); // the CRM is down for the first attempts
+  stack.sfProxy.fail(post('Task'), 1, { afterUpstream: true }); // then a Task is written but the answer is lost
+  stack.sfProxy.fail(post('Lead'), 1, { afterUpstream: true });
+  stack.sfProxy.fail(post('ContentVersion'), 1, { status: 500, afterUpstream: true });
+  const r = report(AGENT, CASE, { attendees: [guest('Nina New', 'nina2@newco.example')], recording: webm(2048) });
+  stack.relay.writeBack.accept(r);
+  const conn = await stack.salesforceAs();
+  const deadline = Date.now() + 15_000;
+  while ((await tasks(conn, r.sessionId)).length < 2 || (await files(conn, r.sessionId)).length < 1) {
+    assert.ok(Date.now() < deadline, 'the retries finish');
+    await new Promise((ok) => setTimeout(ok, 100));
+    await stack.relay.writeBack.drain();
+  }
+  await stack.relay.writeBack.drain();
+  assert.equal((await tasks(conn, r.sessionId)).length, 2, 'one Task on the Case, one on the Lead');
+  assert.equal((await leads(conn, ['nina2@newco.example'])).length, 1);
+  assert.equal((await files(conn, r.sessionId)).length, 1);
+  assert.ok(stack.sfProxy.seen.filter((s) => s.status === 503).length >= 3);
+  assert.match(stack.logs.text, /write-back will be retried/);
+});
+
+test('an expired access token is refreshed, and the new one is stored encrypted', async (t) => {
+  const stack = await startStack(t);
+  await stack.signInAgent();
+  const store = agentStore(stack);
+  const before = store.tokens('salesforce', AGENT.userId)!;
+  await revoke(stack, before.accessToken!);
+  const r = report(AGENT, CASE);
+  stack.relay.writeBack.accept(r);
+  await stack.relay.writeBack.drain();
+  const conn = await stack.salesforceAs();
+  assert.equal((await tasks(conn, r.sessionId)).length, 1);
+  assert.ok(
+    stack.sfProxy.seen.some((s) => s.status === 401),
+    'the CRM refused the expired token first',
+  );
+  const after = store.tokens('salesforce', AGENT.userId)!;
+  assert.notEqual(after.accessToken, before.accessToken);
+  assert.equal(after.refreshToken, before.refreshToken);
+});
+
+test('a relay restart in the middle of the outbox finishes the work without duplicates', async (t) => {
+  const stack = await startStack(t);
+  await stack.signInAgent();
+  const post = (type: string) => (m: string, p: string) => m === 'POST' && p.includes(`/sobjects/${type}`);
+  stack.sfProxy.fail(post('Lead'), 1, { afterUpstream: true }); // the Lead exists, the relay does not know
+  stack.sfProxy.fail(post('ContentVersion'), 100); // the upload keeps failing until the restart
+  const r = report(AGENT, CASE, { attendees: [guest('Rita Restart', 'rita@restart.example')], recording: webm(1024) });
+  stack.relay.writeBack.accept(r);
+  await stack.relay.writeBack.drain();
+  const conn = await stack.salesforceAs();
+  assert.equal((await files(conn, r.sessionId)).length, 0);
+  assert.equal((await leads(conn, ['rita@restart.example'])).length, 1, 'the Lead was written before the restart');
+
+  await stack.restartRelay();
+  stack.sfProxy.clear();
+  const deadline = Date.now() + 15_000;
+  while ((await files(conn, r.sessionId)).length < 1) {
+    assert.ok(Date.now() < deadline, 'the new relay finishes the outbox');
+    await new Promise((ok) => setTimeout(ok, 100));
+    await stack.relay.writeBack.drain();
+  }
+  await stack.relay.writeBack.drain();
+  assert.equal((await tasks(conn, r.sessionId)).length, 2);
+  assert.equal((await leads(conn, ['rita@restart.example'])).length, 1, 'no second Lead');
+  assert.equal((await files(conn, r.sessionId)).length, 1);
+});
+
+test('writes that can never succeed are reported to the agent and logged, and retried after a new sign-in', async (t) => {
+  const stack = await startStack(t);
+  const jar = await stack.signInAgent();
+  const gone = report(AGENT, { crm: 'salesforce', id: '500000000000999AAA', label: 'Deleted case' });
+  stack.relay.writeBack.accept(gone);
+  await stack.relay.writeBack.drain();
+  const [step] = await writebacks(stack, jar, gone.sessionId);
+  assert.equal(step!.status, 'failed');
+  assert.match(step!.error!, /NOT_FOUND|not found/i);
+  const me = (await (await stack.api('/api/me', { jar })).json()) as { failedWriteBacks: { sessionId: string }[] };
+  assert.ok(me.failedWriteBacks.some((f) => f.sessionId === gone.sessionId));
+  assert.match(stack.logs.text, /write-back failed for good/);
+
+  // The agent's access is revoked: everything fails as "revoked" and waits...
+  const store = agentStore(stack);
+  const tokens = store.tokens('salesforce', AGENT.userId)!;
+  await revoke(stack, tokens.refreshToken);
+  await revoke(stack, tokens.accessToken!);
+  const r = report(AGENT, CASE, { recording: webm(512) });
+  stack.relay.writeBack.accept(r);
+  await stack.relay.writeBack.drain();
+  const failed = await writebacks(stack, jar, r.sessionId);
+  assert.deepEqual(
+    failed.map((s) => s.status),
+    ['failed', 'failed'],
+  );
+  assert.match(failed[0]!.error!, /revoked|sign in again/);
+  const metrics = await (await stack.api('/metrics')).text();
+  assert.match(metrics, /sightline_writeback_backlog\{status="failed"\} 3/);
+
+  // ...until they sign in again.
+  await stack.signInAgent();
+  await stack.relay.writeBack.drain();
+  const conn = await stack.salesforceAs();
+  assert.equal((await tasks(conn, r.sessionId)).length, 1);
+  assert.equal((await files(conn, r.sessionId)).length, 1);
+  assert.ok((await writebacks(stack, jar, r.sessionId)).every((s) => s.status === 'done'));
+});
+
+test('a session ended through the API is written back from the registry report', async (t) => {
+  const stack = await startStack(t);
+  const jar = await stack.signInAgent();
+  const created = (await (
+    await stack.api('/api/sessions', { method: 'POST', jar, body: { crm: 'salesforce', recordId: SF.cases.login } })
+  ).json()) as { sessionId: string; key: string };
+  const joined = await stack.api('/api/join', {
+    method: 'POST',
+    body: { key: created.key, contact: { name: 'Walter Walkin', email: 'walter@walkin.example' }, acceptedTerms: true },
+  });
+  assert.equal(joined.status, 201);
+  assert.equal(
+    (await stack.api(`/api/sessions/${created.sessionId}/end`, { method: 'POST', jar, body: {} })).status,
+    200,
+  );
+  await stack.relay.writeBack.drain();
+  const conn = await stack.salesforceAs();
+  const written = await tasks(conn, created.sessionId);
+  assert.equal(written.length, 2, 'the Case Task and the new Lead Task');
+  const caseTask = written.find((x) => x.WhatId === SF.cases.login)!;
+  assert.match(String(caseTask.Subject), new RegExp(`^Screen share ${created.key} \\d{4}-\\d{2}-\\d{2}$`));
+  assert.ok(String(caseTask.Description).includes('walter@walkin.example'));
+  assert.equal((await leads(conn, ['walter@walkin.example'])).length, 1);
+});
+
+test('the write-back log lines carry no tokens', async (t) => {
+  const stack = await startStack(t);
+  await stack.signInAgent();
+  const store = agentStore(stack);
+  await revoke(stack, store.tokens('salesforce', AGENT.userId)!.accessToken!);
+  stack.relay.writeBack.accept(report(AGENT, CASE, { attendees: [guest('Lia Log', 'lia@log.example')] }));
+  await stack.relay.writeBack.drain();
+  const tokens = store.tokens('salesforce', AGENT.userId)!;
+  assert.ok(stack.logs.lines.length > 5);
+  for (const secret of [tokens.accessToken!, tokens.refreshToken]) assert.ok(!stack.logs.text.includes(secret));
+  assert.ok(!stack.logs.text.includes('lia@log.example'), 'attendee contact details stay out of the log');
+  assert.ok(join(stack.config.relay.dataDir).length > 0);
+});
