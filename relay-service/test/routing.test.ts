@@ -384,3 +384,35 @@ test('a guest who does not pick a screen ends the session as share_refused', asy
   while (relay.reports.length === 0) await new Promise((r) => setTimeout(r, 5));
   assert.ok(relay.reports[0]!.log.some((e) => e.text === 'did not share a screen'));
 });
+
+test("bandwidth cap: frames past a participant's bytes per second are dropped with rate_limited", async (t) => {
+  const relay = await startTestRelay({ maxBytesPerSecondPerParticipant: 20_000 });
+  t.after(() => relay.close());
+  const { host, guest } = await sharingSession(relay);
+  for (let i = 0; i < 40; i++) guest.sendFrame(frame(i, i === 0, 1000));
+  const err = await guest.waitFor('error');
+  assert.equal(err.code, 'rate_limited');
+  assert.match(err.message, /more than 20000 bytes per second/);
+  guest.send({ type: 'ping', t: 3 });
+  await guest.waitFor('pong');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(
+    host.frames.length >= 15 && host.frames.length < 30,
+    `about a second's bytes forwarded (${host.frames.length})`,
+  );
+  host.close();
+  guest.close();
+});
+
+test('the guest refusing consent over its socket ends the session as consent_refused', async (t) => {
+  const relay = await startTestRelay();
+  t.after(() => relay.close());
+  const created = relay.registry.create({ host: HOST, record: RECORD, policy: policy() });
+  const host = await TestClient.connect(relay.wsUrl, relay.registry.agentTicket(created.sessionId, HOST).ticket);
+  const guest = await TestClient.connect(relay.wsUrl, relay.registry.join(created.sessionId, GUEST).ticket);
+  guest.send({ type: 'consent', view: false });
+  assert.equal((await guest.waitFor('ended')).reason, 'consent_refused');
+  assert.equal((await host.waitFor('ended')).reason, 'consent_refused');
+  await host.closed;
+  assert.equal(relay.registry.size, 0);
+});
