@@ -15,6 +15,7 @@ export default [
       'coverage/**',
       'benchmark/results/**',
       'servicenow-app/src/**',
+      'force-app/.browser-build/**',
     ],
   },
   js.configs.recommended,
@@ -30,7 +31,10 @@ export default [
     files: ['scripts/**/*.js', 'eslint.config.js', 'jest.config.js', '**/*.config.js', '**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
   },
-  ...[].concat(lwcRecommended).map((c) => ({ ...c, files: ['force-app/**/lwc/**/*.js', 'relay-service/web/**/*.js'] })),
+  ...[].concat(lwcRecommended).map((c) => ({
+    ...c,
+    files: ['force-app/**/lwc/**/*.js', 'force-app/scripts/browser/**/*.js', 'relay-service/web/**/*.js'],
+  })),
   {
     files: [
       'force-app/**/lwc/**/__tests__/**/*.js',

@@ -14,10 +14,11 @@ import DURATION from '@salesforce/label/c.Sightline_Duration';
 import SESSION_LOG from '@salesforce/label/c.Sightline_Session_Log';
 import NO_LOG from '@salesforce/label/c.Sightline_No_Log';
 import NONE from '@salesforce/label/c.Sightline_None';
+import UNAVAILABLE from '@salesforce/label/c.Sightline_Attendees_Unavailable';
 import ERROR_TITLE from '@salesforce/label/c.Sightline_Error';
 
 // Recordings are ContentVersions the relay published to this Case (FirstPublishLocationId) carrying
-// Sightline_Session_Id__c; the session's Task and attendee rows share that id. One round trip.
+// Sightline_Session_Id__c; the session's Task (its log) and attendee rows share that id.
 const QUERY = gql`
   query sightlineRecordings($recordId: ID) {
     uiapi {
@@ -72,6 +73,17 @@ const QUERY = gql`
             }
           }
         }
+      }
+    }
+  }
+`;
+
+// Attendee names have a query of their own: recordings still play for a user who cannot read
+// Sightline_Attendee__c, whose names then read as unavailable.
+const ATTENDEE_QUERY = gql`
+  query sightlineRecordingAttendees($recordId: ID) {
+    uiapi {
+      query {
         Sightline_Attendee__c(where: { Case__c: { eq: $recordId } }, first: 500) {
           edges {
             node {
@@ -97,7 +109,8 @@ export default class SightlineRecordings extends LightningElement {
   @api recordId;
 
   labels = { TITLE, LOADING, EMPTY, NO_PERMISSION, AGENT, ATTENDEES, DURATION, SESSION_LOG, ERROR_TITLE };
-  recordings;
+  data; // recordings and tasks
+  people; // session id -> attendee names, or null when they could not be read
   error;
 
   get allowed() {
@@ -110,6 +123,9 @@ export default class SightlineRecordings extends LightningElement {
   get query() {
     return this.allowed ? QUERY : undefined;
   }
+  get attendeesQuery() {
+    return this.allowed ? ATTENDEE_QUERY : undefined;
+  }
   get variables() {
     return { recordId: this.recordId };
   }
@@ -118,11 +134,37 @@ export default class SightlineRecordings extends LightningElement {
   wired({ data, errors }) {
     if (errors) {
       this.error = reduceErrors(errors);
-      this.recordings = undefined;
+      this.data = undefined;
     } else if (data) {
       this.error = undefined;
-      this.recordings = this.shape(data);
+      this.data = data;
     }
+  }
+
+  @wire(graphql, { query: '$attendeesQuery', variables: '$variables' })
+  wiredAttendees({ data, errors }) {
+    if (errors) {
+      this.people = null;
+    } else if (data) {
+      const people = new Map();
+      for (const a of edges(data, 'Sightline_Attendee__c')) {
+        const id = val(a.Session_Id__c);
+        if (!id) continue;
+        if (!people.has(id)) people.set(id, []);
+        people.get(id).push(val(a.Name));
+      }
+      this.people = people;
+    }
+  }
+
+  get recordings() {
+    return this.data ? this.shape(this.data) : undefined;
+  }
+
+  attendeesFor(sessionId) {
+    if (this.people === null) return UNAVAILABLE;
+    const names = (this.people && this.people.get(sessionId)) || [];
+    return names.length ? names.filter(Boolean).join(', ') : NONE;
   }
 
   shape(data) {
@@ -132,18 +174,10 @@ export default class SightlineRecordings extends LightningElement {
       const text = val(t.Description);
       if (id && text && !logs.has(id)) logs.set(id, text);
     }
-    const people = new Map();
-    for (const a of edges(data, 'Sightline_Attendee__c')) {
-      const id = val(a.Session_Id__c);
-      if (!id) continue;
-      if (!people.has(id)) people.set(id, []);
-      people.get(id).push(val(a.Name));
-    }
     return edges(data, 'ContentVersion')
       .map((v) => {
         const sessionId = val(v.Sightline_Session_Id__c);
         const created = val(v.CreatedDate);
-        const names = people.get(sessionId) || [];
         return {
           id: v.Id,
           title: val(v.Title),
@@ -151,7 +185,7 @@ export default class SightlineRecordings extends LightningElement {
           date: formatDateTime(created),
           duration: formatDuration(val(v.Sightline_Duration_Seconds__c)) || '-',
           agent: (v.CreatedBy && val(v.CreatedBy.Name)) || '-',
-          attendees: names.length ? names.filter(Boolean).join(', ') : NONE,
+          attendees: this.attendeesFor(sessionId),
           url: versionDownloadUrl(v.Id),
           log: logs.get(sessionId) || NO_LOG,
         };

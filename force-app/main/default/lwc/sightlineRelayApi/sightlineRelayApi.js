@@ -90,6 +90,6 @@ export async function activeSessions(relayUrl, recordId) {
 export async function sendInvite(relayUrl, sessionId, emailAddresses) {
   return call(relayUrl, `/api/sessions/${encodeURIComponent(sessionId)}/invite`, {
     method: 'POST',
-    body: JSON.stringify({ emailAddresses }),
+    body: JSON.stringify({ to: emailAddresses }),
   });
 }

@@ -194,7 +194,7 @@ describe('c-sightline-launcher', () => {
   it('emails the invite to the case contact through the relay', async () => {
     fakeRelay({
       [ACTIVE]: [json(200, [SESSION])],
-      'POST /api/sessions/ses_1/invite': [json(202, { sent: 1 })],
+      'POST /api/sessions/ses_1/invite': [json(200, { sent: true, to: ['ada@customer.example'] })],
     });
     const el = mount();
     getSettings.emit({ relayUrl: RELAY });
@@ -205,7 +205,7 @@ describe('c-sightline-launcher', () => {
     await flush();
     const call = global.fetch.mock.calls.find(([url]) => url.endsWith('/invite'));
     expect(call[1].credentials).toBe('include');
-    expect(JSON.parse(call[1].body)).toEqual({ emailAddresses: ['ada@customer.example'] });
+    expect(JSON.parse(call[1].body)).toEqual({ to: ['ada@customer.example'] });
     expect($(el, '.notice').textContent).toBe('c.Sightline_Invite_Sent ada@customer.example');
   });
 
@@ -238,7 +238,7 @@ describe('c-sightline-launcher', () => {
     $(el, 'lightning-button.invite').click();
     await flush();
     const call = global.fetch.mock.calls.find(([url]) => url.endsWith('/invite'));
-    expect(JSON.parse(call[1].body)).toEqual({ emailAddresses: ['grace@x.io', 'linus@y.org'] });
+    expect(JSON.parse(call[1].body)).toEqual({ to: ['grace@x.io', 'linus@y.org'] });
     expect($(el, '.error')).toBeNull();
   });
 

@@ -16,7 +16,7 @@ describe('c-sightline-recordings without the manager permission', () => {
     document.body.appendChild(el);
     await Promise.resolve();
     expect(el.shadowRoot.querySelector('.no-permission').textContent).toBe('c.Sightline_No_Manager_Permission');
-    expect(graphql.getLastConfig().query).toBeUndefined();
+    expect([...graphql._wireInstances].some((w) => w.getConfig().query)).toBe(false);
     expect(el.shadowRoot.querySelector('lightning-spinner')).toBeNull();
     expect(el.shadowRoot.querySelector('li.recording')).toBeNull();
   });

@@ -1,6 +1,6 @@
 import { createElement } from 'lwc';
 import SightlineRecordings from 'c/sightlineRecordings';
-import { graphql } from 'lightning/graphql';
+import { graphql, forOperation } from 'lightning/graphql';
 
 jest.mock('@salesforce/customPermission/Sightline_View_Recordings', () => ({ default: true }), { virtual: true });
 
@@ -9,14 +9,17 @@ const EMPTY = {
   uiapi: { query: { ContentVersion: { edges: [] }, Task: { edges: [] }, Sightline_Attendee__c: { edges: [] } } },
 };
 const CASE_ID = '500000000000001AAA';
+const RECORDINGS_OP = forOperation('sightlineRecordings');
+const ATTENDEES_OP = forOperation('sightlineRecordingAttendees');
 
 // Lets wire emissions, promise chains and re-renders settle (a few microtask turns).
 const flush = () => Array.from({ length: 3 }).reduce((p) => p.then(() => undefined), Promise.resolve());
 
-function mount() {
+async function mount() {
   const el = createElement('c-sightline-recordings', { is: SightlineRecordings });
   el.recordId = CASE_ID;
   document.body.appendChild(el);
+  await flush(); // the wires receive their config after connect
   return el;
 }
 const $$ = (el, sel) => [...el.shadowRoot.querySelectorAll(sel)];
@@ -28,18 +31,21 @@ describe('c-sightline-recordings', () => {
   });
 
   it('queries this case and shows a spinner while loading', async () => {
-    const el = mount();
+    const el = await mount();
     await flush();
     expect(el.shadowRoot.querySelector('lightning-spinner')).not.toBeNull();
-    const config = graphql.getLastConfig();
-    expect(config.variables).toEqual({ recordId: CASE_ID });
-    expect(config.query).toContain('FirstPublishLocationId: { eq: $recordId }');
-    expect(config.query).toContain('Sightline_Session_Id__c: { ne: null }');
+    const configs = [...graphql._wireInstances].map((w) => w.getConfig()).filter((c) => c.query);
+    const recordings = configs.find(RECORDINGS_OP);
+    expect(recordings.variables).toEqual({ recordId: CASE_ID });
+    expect(recordings.query).toContain('FirstPublishLocationId: { eq: $recordId }');
+    expect(recordings.query).toContain('Sightline_Session_Id__c: { ne: null }');
+    expect(configs.find(ATTENDEES_OP).query).toContain('Case__c: { eq: $recordId }');
   });
 
   it('lists recordings newest first, playable in place, with agent, attendees, duration and log', async () => {
-    const el = mount();
-    graphql.emit(RECORDINGS);
+    const el = await mount();
+    graphql.emit(RECORDINGS, RECORDINGS_OP);
+    graphql.emit(RECORDINGS, ATTENDEES_OP);
     await flush();
     expect(el.shadowRoot.querySelector('lightning-spinner')).toBeNull();
     const items = $$(el, 'li.recording');
@@ -64,18 +70,29 @@ describe('c-sightline-recordings', () => {
   });
 
   it('says so when no recording is attached', async () => {
-    const el = mount();
-    graphql.emit(EMPTY);
+    const el = await mount();
+    graphql.emit(EMPTY, RECORDINGS_OP);
     await flush();
     expect(el.shadowRoot.querySelector('.empty').textContent).toBe('c.Sightline_Recordings_Empty');
     expect($$(el, 'li.recording')).toHaveLength(0);
   });
 
   it('shows GraphQL errors', async () => {
-    const el = mount();
-    graphql.emitErrors([{ message: 'No such column Sightline_Session_Id__c' }]);
+    const el = await mount();
+    graphql.emitErrors([{ message: 'No such column Sightline_Session_Id__c' }], RECORDINGS_OP);
     await flush();
     expect(el.shadowRoot.querySelector('.error').textContent).toContain('No such column Sightline_Session_Id__c');
     expect(el.shadowRoot.querySelector('lightning-spinner')).toBeNull();
+  });
+
+  it('still lists recordings when the attendees cannot be read', async () => {
+    const el = await mount();
+    graphql.emit(RECORDINGS, RECORDINGS_OP);
+    graphql.emitErrors([{ message: 'Sightline_Attendee__c is not supported' }], ATTENDEES_OP);
+    await flush();
+    const items = $$(el, 'li.recording');
+    expect(items).toHaveLength(2);
+    expect(items[1].querySelector('.rec-attendees').textContent).toBe('c.Sightline_Attendees_Unavailable');
+    expect(el.shadowRoot.querySelector('.error')).toBeNull();
   });
 });

@@ -1,0 +1,32 @@
+// Sandbox entry: mounts the three Sightline components into the case page's #sightline-mount, as
+// Lightning would place them on the Case record page, and shows their toasts.
+import { createElement } from 'lwc';
+import SightlineLauncher from 'c/sightlineLauncher';
+import SightlineRecordings from 'c/sightlineRecordings';
+import SightlineAttendees from 'c/sightlineAttendees';
+import { mountInfo } from '../lib/mount.js';
+
+const info = mountInfo();
+for (const [tag, Ctor] of [
+  ['c-sightline-launcher', SightlineLauncher],
+  ['c-sightline-recordings', SightlineRecordings],
+  ['c-sightline-attendees', SightlineAttendees],
+]) {
+  const el = createElement(tag, { is: Ctor });
+  el.recordId = info.recordId;
+  info.el.appendChild(el);
+}
+
+const toasts = document.createElement('div');
+toasts.className = 'sightline-toasts';
+toasts.setAttribute('role', 'status');
+info.el.appendChild(toasts);
+info.el.addEventListener('lightning__showtoast', (event) => {
+  const { title, message, variant } = event.detail || {};
+  const p = document.createElement('p');
+  p.className = `sightline-toast sightline-toast-${variant || 'info'}`;
+  p.textContent = message ? `${title}: ${message}` : String(title);
+  toasts.appendChild(p);
+  // eslint-disable-next-line @lwc/lwc/no-async-operation -- toasts fade like Lightning's
+  setTimeout(() => p.remove(), 8000);
+});
