@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
+import { pino } from 'pino';
 import { HOST, OTHER_AGENT, GUEST, RECORD, policy } from './helpers/core.ts';
 import { frame, sharingSession, startTestRelay, VP8 } from './helpers/relay.ts';
 import { TestClient } from './helpers/wsClient.ts';
@@ -415,4 +416,39 @@ test('the guest refusing consent over its socket ends the session as consent_ref
   assert.equal((await host.waitFor('ended')).reason, 'consent_refused');
   await host.closed;
   assert.equal(relay.registry.size, 0);
+});
+
+test('logs carry no tickets, keys, link tokens, chat or stream bytes', async (t) => {
+  const lines: string[] = [];
+  const capture = pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) });
+  const relay = await startTestRelay({}, { logger: capture });
+  t.after(() => relay.close());
+  const created = relay.registry.create({ host: HOST, record: RECORD, policy: policy() });
+  const hostTicket = relay.registry.agentTicket(created.sessionId, HOST).ticket;
+  const join = relay.registry.join(created.sessionId, GUEST);
+  await relay.registry.lookupByKey('000000' === created.key ? '111111' : '000000', '10.1.1.1');
+  const host = await TestClient.connect(relay.wsUrl, hostTicket);
+  const guest = await TestClient.connect(relay.wsUrl, join.ticket);
+  await assert.rejects(TestClient.connect(relay.wsUrl, hostTicket.slice(0, -2) + 'zz'), /401/);
+  guest.send({ type: 'consent', view: true });
+  guest.send({ type: 'stream-start', config: VP8 });
+  guest.send({ type: 'chat', text: 'my password is hunter2' });
+  const secret = Buffer.from('SCREEN-CONTENT-MARKER');
+  guest.sendFrame(Buffer.concat([frame(0, true, 0), secret]));
+  await host.waitForFrames(1);
+  host.send({ type: 'end' });
+  await host.waitFor('ended');
+  await new Promise((r) => setTimeout(r, 20));
+  const all = lines.join('');
+  assert.ok(all.includes('session created') && all.includes('session ended'), 'the relay does log its lifecycle');
+  for (const forbidden of [
+    hostTicket,
+    join.ticket,
+    created.key!,
+    created.token,
+    'hunter2',
+    'SCREEN-CONTENT-MARKER',
+    GUEST.email,
+  ])
+    assert.ok(!all.includes(forbidden), `logs must not contain ${forbidden.slice(0, 12)}...`);
 });

@@ -463,7 +463,13 @@ export class Session {
   async takeReport(): Promise<SessionReport> {
     const recorder = this.recorder;
     this.recorder = null;
-    const recording: Recording | null = recorder ? await recorder.finish() : null;
+    // A muxer failure loses the recording (the log says so), never the report.
+    const recording: Recording | null = recorder
+      ? await recorder.finish().catch(() => {
+          this.log.add('Sightline', 'recording', STOP_TEXT.muxer_error);
+          return null;
+        })
+      : null;
     const endedAt = this.endedAt ?? this.clock.now();
     const attendees: Attendee[] = [...this.participants.values()].map((p) => ({
       participantId: p.id,

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import type { ConfigInput } from '@sightline/config';
+import type { Logger } from 'pino';
 import type { Policy } from '@sightline/config';
 import { createMetrics, type RelayMetrics } from '../../src/metrics.ts';
 import { encodeFrame, type ServerMessage, type StreamConfig } from '../../src/protocol/index.ts';
@@ -25,14 +26,15 @@ export interface TestRelay {
 
 export async function startTestRelay(
   limits: NonNullable<ConfigInput['limits']> = {},
-  extra: { viewerHighWaterBytes?: number } = {},
+  extra: { viewerHighWaterBytes?: number; logger?: Logger } = {},
 ): Promise<TestRelay> {
   const config = testConfig(limits);
   const clock = new FakeClock();
-  const registry = new SessionRegistry({ config, logger, clock });
+  const log = extra.logger ?? logger;
+  const registry = new SessionRegistry({ config, logger: log, clock });
   const metrics = createMetrics({ defaultMetrics: false });
   const server = createServer((_req, res) => res.end());
-  const routing = attachWebSocketServer({ server, registry, config, logger, metrics, ...extra });
+  const routing = attachWebSocketServer({ server, registry, config, metrics, ...extra, logger: log });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const reports: SessionReport[] = [];
   registry.on('ended', (r) => reports.push(r));
