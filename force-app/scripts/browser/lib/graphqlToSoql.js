@@ -152,6 +152,13 @@ export function toSoql(objectSelection, vars) {
   return { soql, node };
 }
 
+/** The SOQL each object of a query becomes (for tests and debugging). */
+export function soqlFor(text, vars = {}) {
+  const root = parseDocument(text);
+  const objects = root.find((s) => s.name === 'uiapi')?.children?.find((s) => s.name === 'query')?.children || [];
+  return objects.map((o) => toSoql(o, vars).soql);
+}
+
 /** Resolves to {data, errors} as the lightning/graphql wire delivers it. */
 export async function runGraphQL(text, vars = {}) {
   for (const [k, v] of Object.entries(vars)) {
