@@ -13,6 +13,8 @@ export type SessionStatus = z.infer<typeof sessionStatusSchema>;
 const text = (max: number) => z.string().trim().min(1).max(max);
 const unit = z.number().min(0).max(1); // coordinates are fractions of the shared surface
 
+const colorName = z.string().regex(/^[a-z0-9-]{1,24}$/);
+
 /** WebCodecs decoder configuration the presenter announces before its first frame. */
 export const streamConfigSchema = z
   .object({
@@ -24,6 +26,17 @@ export const streamConfigSchema = z
     description: z.string().max(4096).optional(),
     /** What is shared: the browser's displaySurface or the desktop client's monitor. */
     surface: z.enum(['monitor', 'window', 'browser', 'unknown']).default('unknown'),
+    /** The encoder's colour space (WebCodecs VideoColorSpaceInit); without it decoders assume BT.709
+     * and screen colours shift visibly. Added by the pages helper (additive). */
+    colorSpace: z
+      .object({
+        primaries: colorName.nullable().optional(),
+        transfer: colorName.nullable().optional(),
+        matrix: colorName.nullable().optional(),
+        fullRange: z.boolean().nullable().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type StreamConfig = z.infer<typeof streamConfigSchema>;

@@ -85,6 +85,11 @@ export class GuestSession extends EventTarget {
     this.socket.send(recording === undefined ? { type: 'consent', view } : { type: 'consent', view, recording });
   }
 
+  /** The customer dismissed the browser's share prompt: the relay ends the session politely. */
+  shareRefused() {
+    this.socket.send({ type: 'share-refused' });
+  }
+
   /** @param {MediaStream} stream from requestScreen() */
   startSharing(stream) {
     this.stopSharing(false);

@@ -10,6 +10,14 @@ const SILENCE_LIMIT_MS = 25_000;
 /** Bytes waiting in the socket beyond which the presenter skips frames. */
 export const CONGESTED_BYTES = 1_000_000;
 
+/** This page's open sockets, so a browser test can simulate a network drop. */
+const live = new Set();
+/** @returns {number} how many sockets were dropped (they reconnect by themselves) */
+globalThis.__sightlineDropConnections = () => {
+  for (const socket of live) socket.drop();
+  return live.size;
+};
+
 /**
  * @typedef {'connecting' | 'open' | 'reconnecting' | 'closed' | 'failed'} SocketState
  */
@@ -45,6 +53,7 @@ export class RelaySocket extends EventTarget {
   }
 
   connect() {
+    live.add(this);
     const ws = new this.WebSocketImpl(this.url);
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
@@ -80,6 +89,7 @@ export class RelaySocket extends EventTarget {
     this.stopPinging();
     this.ws = null;
     if (this.closing || this.state === 'closed') {
+      live.delete(this);
       this.setState('closed');
       return;
     }
@@ -130,6 +140,7 @@ export class RelaySocket extends EventTarget {
   }
 
   close() {
+    live.delete(this);
     this.closing = true;
     clearTimeout(this.timer);
     this.stopPinging();

@@ -45,6 +45,7 @@ export class ScreenDecoder {
       optimizeForLatency: true,
     };
     if (config.description) decoderConfig.description = fromBase64(config.description);
+    if (config.colorSpace) decoderConfig.colorSpace = config.colorSpace;
     this.decoder.configure(decoderConfig);
     const { canvas } = this.options;
     canvas.width = config.codedWidth;

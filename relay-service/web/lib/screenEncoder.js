@@ -18,6 +18,7 @@ const MAX_ENCODE_QUEUE = 2;
  * @property {number} codedHeight
  * @property {string} [description]
  * @property {'monitor' | 'window' | 'browser' | 'unknown'} surface
+ * @property {VideoColorSpaceInit} [colorSpace]
  */
 
 /**
@@ -155,6 +156,7 @@ export class ScreenEncoder {
         surface: /** @type {any} */ (this.surface),
       };
       if (decoderConfig?.description) config.description = toBase64(decoderConfig.description);
+      if (decoderConfig?.colorSpace) config.colorSpace = colorSpaceOf(decoderConfig.colorSpace);
       this.options.onConfig(config);
       this.configAnnounced = true;
     }
@@ -170,6 +172,16 @@ export class ScreenEncoder {
     s.bytesSent += frame.byteLength;
     this.options.onChunk(frame, keyframe);
   }
+}
+
+/**
+ * The colour space as plain JSON (the decoder needs it, or it assumes BT.709 and colours shift).
+ * @param {VideoColorSpaceInit} cs
+ */
+function colorSpaceOf(cs) {
+  const out = {};
+  for (const key of ['primaries', 'transfer', 'matrix', 'fullRange']) if (cs[key] != null) out[key] = cs[key];
+  return out;
 }
 
 /** @param {AllowSharedBufferSource} source */

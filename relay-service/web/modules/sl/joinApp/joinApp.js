@@ -156,7 +156,7 @@ export default class JoinApp extends LightningElement {
       stream = await requestScreen();
     } catch (error) {
       if (error instanceof ShareRefusedError) {
-        await this.joinAndRefuse();
+        await this.joinAndRefuse('share');
         return;
       }
       this.busy = false;
@@ -178,12 +178,15 @@ export default class JoinApp extends LightningElement {
   }
 
   async handleDecline(event) {
-    if (event.detail.acceptedTerms) await this.joinAndRefuse();
+    if (event.detail.acceptedTerms) await this.joinAndRefuse('consent');
     else this.end('declined');
   }
 
-  /** Joins only to tell the agent the customer refused; the relay ends the session. */
-  async joinAndRefuse() {
+  /**
+   * Joins only to tell the agent the customer refused; the relay ends the session.
+   * @param {'consent' | 'share'} what the viewing consent, or the browser's share prompt
+   */
+  async joinAndRefuse(what) {
     this.busy = true;
     try {
       await this.joinSession();
@@ -192,10 +195,11 @@ export default class JoinApp extends LightningElement {
         // eslint-disable-next-line @lwc/lwc/no-async-operation -- bounded wait for the relay's confirmation
         setTimeout(resolve, REFUSAL_WAIT_MS);
       });
-      this.session.consent(false);
+      if (what === 'share') this.session.shareRefused();
+      else this.session.consent(false);
       await ended;
       this.session.dispose();
-      this.end('consent_refused');
+      this.end(what === 'share' ? 'share_refused' : 'consent_refused');
     } catch {
       this.end('declined');
     } finally {

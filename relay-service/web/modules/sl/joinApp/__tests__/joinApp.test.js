@@ -26,6 +26,10 @@ jest.mock('../../../../lib/guestSession.js', () => {
       this.sent.push({ type: 'consent', view, recording });
       if (!view) queueMicrotask(() => this.emit('message', { type: 'ended', reason: 'consent_refused' }));
     }
+    shareRefused() {
+      this.sent.push({ type: 'share-refused' });
+      queueMicrotask(() => this.emit('message', { type: 'ended', reason: 'share_refused' }));
+    }
     startSharing(stream) {
       this.stream = stream;
       this.emit('sharing', true);
@@ -215,6 +219,18 @@ describe('sl-join-app', () => {
     const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
     await flush();
     await throughConsent(el, { refuseShare: true });
+    expect(GuestSession.last.sent).toEqual([{ type: 'share-refused' }]);
+    expect(q(el, 'sl-ended-panel').reason).toBe('share_refused');
+  });
+
+  it('joins only to refuse when the customer declines after accepting the terms', async () => {
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    q(el, 'sl-contact-form').dispatchEvent(new CustomEvent('submitcontact', { detail: { contact: { name: 'Ada' } } }));
+    await flush();
+    q(el, 'sl-consent-form').dispatchEvent(new CustomEvent('decline', { detail: { acceptedTerms: true } }));
+    await flush();
+    expect(join).toHaveBeenCalledTimes(1);
     expect(GuestSession.last.sent).toEqual([{ type: 'consent', view: false, recording: undefined }]);
     expect(q(el, 'sl-ended-panel').reason).toBe('consent_refused');
   });

@@ -1,0 +1,320 @@
+// The relay's pages in Debian's Chromium against the real relay and the CRM sandbox: the agent
+// signs in through the sandbox's OAuth page and opens the console, the customer joins and shares
+// Chromium's synthetic screen, and the agent's canvas must show it. Prints glass-to-glass latency
+// and average bitrate (figures, not assertions).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { loadConfig } from '@sightline/config';
+import { DEMO, startSandbox, type RunningSandbox } from '@sightline/crm-sandbox';
+import { startRelay, type RunningRelay } from '@sightline/relay-service';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];
+const CASE = DEMO.salesforce.cases.printer;
+const TIMEOUT = 20_000;
+
+interface Stats {
+  framesEncoded: number;
+  framesSent: number;
+  bytesSent: number;
+  framesDecoded: number;
+  bytesReceived: number;
+  keyframesReceived: number;
+  latencyMs: number[];
+  startedAt: number;
+}
+
+let sandbox: RunningSandbox;
+let relay: RunningRelay;
+let browser: Browser;
+const dirs: string[] = [];
+const tmp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+};
+
+before(async () => {
+  const sandboxConfig = loadConfig({
+    env: { SIGHTLINE_ENV: 'test' },
+    overrides: { sandbox: { dataDir: tmp('sightline-e2e-sandbox-') } },
+  });
+  sandbox = await startSandbox({ config: sandboxConfig });
+  const config = loadConfig({
+    env: { SIGHTLINE_ENV: 'test' },
+    overrides: {
+      relay: { dataDir: tmp('sightline-e2e-relay-'), tokenEncryptionKey: '0123456789abcdef'.repeat(4) },
+      salesforce: { loginUrl: sandbox.salesforceUrl, clientSecret: DEMO.oauthClient.clientSecret },
+      servicenow: { instanceUrl: sandbox.servicenowUrl, clientSecret: DEMO.oauthClient.clientSecret },
+    },
+  });
+  relay = await startRelay({ config });
+  sandbox.setRelayUrl(relay.url);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await relay?.close();
+  await sandbox?.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Fails the test on any CSP violation or uncaught page error. */
+function watch(page: Page, problems: string[]) {
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) problems.push(m.text());
+  });
+}
+
+/** The agent signs in through the sandbox's OAuth page, creates a session and opens its console. */
+async function openConsole(problems: string[]) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  watch(page, problems);
+  await page.goto(`${relay.url}/auth/salesforce?returnTo=${encodeURIComponent('/join')}`);
+  await page.getByLabel('Username').fill(DEMO.salesforce.users.agent.username);
+  await page.getByLabel('Password').fill(DEMO.salesforce.users.agent.password);
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await page.waitForURL(`${relay.url}/join`);
+  const created = await page.evaluate(async (recordId) => {
+    const res = await fetch('/api/sessions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ crm: 'salesforce', recordId }),
+    });
+    return (await res.json()) as { sessionId: string; key: string; joinUrl: string; consoleUrl: string };
+  }, CASE);
+  assert.ok(created.sessionId, `session created: ${JSON.stringify(created)}`);
+  await page.goto(created.consoleUrl);
+  await page.getByText('Waiting for the customer', { exact: true }).waitFor({ timeout: TIMEOUT });
+  return { context, page, session: created };
+}
+
+async function openGuest(url: string, problems: string[]) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  watch(page, problems);
+  await page.goto(url);
+  return { context, page };
+}
+
+/** Contact details, terms, recording answer (when asked). */
+async function fillJoinForms(page: Page) {
+  await page.getByLabel(/Your name/).fill('Ada Customer');
+  await page.getByLabel(/Email address/).fill('ada.customer@example.com');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('I accept the terms of this support session').check();
+  const refuse = page.getByLabel('Refuse recording');
+  if (await refuse.count()) await refuse.check();
+}
+
+const stats = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as { __sightlineStats: Stats }).__sightlineStats);
+
+/** Pixels of the agent's canvas (inside the console's shadow roots). */
+function canvasPixels(page: Page, points: [number, number][]) {
+  return page.evaluate((pts) => {
+    const app = document.querySelector('sl-console-app')!.shadowRoot!;
+    const canvas = app.querySelector('sl-screen-view')!.shadowRoot!.querySelector('canvas')!;
+    const ctx = canvas.getContext('2d')!;
+    // The source's pacman is bright green (74, 255, 22): count such pixels in the middle.
+    const middle = ctx.getImageData(440, 260, 400, 300).data;
+    let pacman = 0;
+    for (let i = 0; i < middle.length; i += 4) {
+      if (middle[i]! > 40 && middle[i]! < 110 && middle[i + 1]! > 220 && middle[i + 2]! < 60) pacman++;
+    }
+    return {
+      width: canvas.width,
+      height: canvas.height,
+      pixels: pts.map(([x, y]) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3))),
+      pacman,
+      // A cheap fingerprint of the clock text area, which changes with every frame of the source.
+      clock: Array.from(ctx.getImageData(90, 25, 300, 45).data).reduce((h, v, i) => (h * 31 + v * (i + 1)) >>> 0, 7),
+    };
+  }, points);
+}
+
+const near = (actual: number[], expected: number[], tolerance = 24) =>
+  actual.every((v, i) => Math.abs(v - expected[i]!) <= tolerance);
+
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = TIMEOUT): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T = await probe();
+  while (!ok(last)) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    last = await probe();
+  }
+  return last;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+describe('relay pages in Chromium', { timeout: 180_000 }, () => {
+  test('the customer shares by link, the agent sees the synthetic screen; chat, pointer, stop, resume, drop, leave', async () => {
+    const problems: string[] = [];
+    const agent = await openConsole(problems);
+    const guest = await openGuest(agent.session.joinUrl, problems);
+    const closeAll = async () => {
+      await guest.context.close();
+      await agent.context.close();
+    };
+    try {
+      await fillJoinForms(guest.page);
+      const shareStarted = Date.now();
+      await guest.page.getByRole('button', { name: 'Share my screen' }).click();
+      await guest.page.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
+
+      // The agent's canvas shows Chromium's synthetic screen: green field, bright green pacman and
+      // corner squares, a running clock.
+      await until(
+        () => stats(agent.page),
+        (s) => (s?.framesDecoded ?? 0) >= 5,
+        'decoded frames',
+      );
+      await agent.page.getByText('In progress', { exact: true }).waitFor({ timeout: TIMEOUT });
+      const first = await canvasPixels(agent.page, [
+        [640, 150],
+        [200, 400],
+        [1100, 600],
+      ]);
+      assert.equal(first.width, 1280);
+      assert.equal(first.height, 720);
+      for (const px of first.pixels) assert.ok(near(px, [0, 135, 0]), `background is the source's green: ${px}`);
+      assert.ok(first.pacman > 5000, `the bright green pacman is there (${first.pacman} pixels)`);
+      const later = await until(
+        () => canvasPixels(agent.page, [[640, 150]]),
+        (p) => p.clock !== first.clock,
+        'the picture to change over time',
+      );
+      assert.ok(near(later.pixels[0]!, [0, 135, 0]));
+      assert.ok(later.pacman > 5000);
+
+      // Chat both ways.
+      await agent.page.getByPlaceholder('Write a message').fill('Hello Ada, I can see your screen.');
+      await agent.page.getByPlaceholder('Write a message').press('Enter');
+      await guest.page.getByText('Hello Ada, I can see your screen.').waitFor({ timeout: TIMEOUT });
+      await guest.page.getByPlaceholder('Write a message').fill('Great, the printer is the problem.');
+      await guest.page.getByRole('button', { name: 'Send' }).click();
+      await agent.page.getByText('Great, the printer is the problem.').waitFor({ timeout: TIMEOUT });
+
+      // The agent's pointer shows on the customer's preview.
+      const canvas = agent.page.locator('sl-screen-view canvas');
+      const box = (await canvas.boundingBox())!;
+      await agent.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await agent.page.mouse.move(box.x + box.width / 2 + 10, box.y + box.height / 2 + 5);
+      await guest.page.locator('.pointer').waitFor({ timeout: TIMEOUT });
+
+      // A network drop on either side recovers by itself and the stream goes on.
+      const before = (await stats(agent.page)).framesDecoded;
+      const dropped = await guest.page.evaluate(() =>
+        (globalThis as unknown as { __sightlineDropConnections(): number }).__sightlineDropConnections(),
+      );
+      assert.equal(dropped, 1);
+      await agent.page.evaluate(() =>
+        (globalThis as unknown as { __sightlineDropConnections(): number }).__sightlineDropConnections(),
+      );
+      await until(
+        () => stats(agent.page),
+        (s) => s.framesDecoded > before + 5,
+        'frames after the drop',
+      );
+      await agent.page.getByText('In progress', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await guest.page.getByText('You are sharing your screen', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await guest.page.getByPlaceholder('Write a message').fill('Still here after the drop.');
+      await guest.page.getByPlaceholder('Write a message').press('Enter');
+      await agent.page.getByText('Still here after the drop.').waitFor({ timeout: TIMEOUT });
+
+      // Figures from the sharing so far (not assertions).
+      const guestStats = await stats(guest.page);
+      const agentStats = await stats(agent.page);
+      const seconds = (Date.now() - shareStarted) / 1000;
+      const samples = agentStats.latencyMs;
+      console.log(
+        `[figures] glass-to-glass latency p50 ${percentile(samples, 50).toFixed(1)} ms, p95 ${percentile(samples, 95).toFixed(1)} ms ` +
+          `(${samples.length} samples); average bitrate ${((guestStats.bytesSent * 8) / seconds / 1000).toFixed(1)} kbit/s ` +
+          `over ${seconds.toFixed(1)} s; ${guestStats.framesSent} frames sent, ${agentStats.framesDecoded} decoded, ` +
+          `${agentStats.keyframesReceived} keyframes`,
+      );
+
+      // Stop sharing, then resume.
+      await guest.page.getByRole('button', { name: 'Stop sharing' }).click();
+      await guest.page.getByText('Your screen is not shared', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await agent.page
+        .getByText('Waiting for the customer to share their screen…', { exact: true })
+        .waitFor({ timeout: TIMEOUT });
+      const stopped = (await stats(agent.page)).framesDecoded;
+      await guest.page.getByRole('button', { name: 'Resume sharing' }).click();
+      await guest.page.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await until(
+        () => stats(agent.page),
+        (s) => s.framesDecoded > stopped + 3,
+        'frames after resume',
+      );
+      const resumed = await canvasPixels(agent.page, [[640, 150]]);
+      assert.ok(near(resumed.pixels[0]!, [0, 135, 0]), `resumed picture: ${resumed.pixels[0]}`);
+
+      // Leave: the customer sees a clear end; the last guest leaving ends the session for the agent.
+      await guest.page.getByRole('button', { name: 'Leave' }).click();
+      await guest.page.getByRole('heading', { name: 'You left the session' }).waitFor({ timeout: TIMEOUT });
+      await agent.page.getByRole('heading', { name: 'The customer left' }).waitFor({ timeout: TIMEOUT });
+      assert.deepEqual(problems, []);
+    } finally {
+      await closeAll();
+    }
+  });
+
+  test('a wrong key gives a clear message; the right key joins', async () => {
+    const problems: string[] = [];
+    const agent = await openConsole(problems);
+    const guest = await openGuest(`${relay.url}/join`, problems);
+    try {
+      const wrong = agent.session.key === '000000' ? '111111' : '000000';
+      await guest.page.getByLabel('Session key').fill(wrong);
+      await guest.page.getByRole('button', { name: 'Continue' }).click();
+      await guest.page
+        .getByText('That key does not match an active session. Check the digits with your agent and try again.')
+        .waitFor({ timeout: TIMEOUT });
+      await guest.page.getByLabel('Session key').fill(agent.session.key);
+      await guest.page.getByRole('button', { name: 'Continue' }).click();
+      await guest.page.getByRole('heading', { name: 'Your contact details' }).waitFor({ timeout: TIMEOUT });
+      assert.deepEqual(problems, []);
+    } finally {
+      await guest.context.close();
+      await agent.context.close();
+    }
+  });
+
+  test('refusing consent ends the session politely on both sides', async () => {
+    const problems: string[] = [];
+    const agent = await openConsole(problems);
+    const guest = await openGuest(agent.session.joinUrl, problems);
+    try {
+      await fillJoinForms(guest.page);
+      await guest.page.getByRole('button', { name: "No, don't share" }).click();
+      await guest.page.getByRole('heading', { name: 'You chose not to share' }).waitFor({ timeout: TIMEOUT });
+      await agent.page.getByRole('heading', { name: 'The customer declined' }).waitFor({ timeout: TIMEOUT });
+      assert.equal(((await stats(agent.page)) ?? { framesDecoded: 0 }).framesDecoded, 0);
+      assert.deepEqual(problems, []);
+    } finally {
+      await guest.context.close();
+      await agent.context.close();
+    }
+  });
+});
