@@ -1,0 +1,118 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase } from '../src/auth/openDatabase.ts';
+import { TokenCipher } from '../src/auth/TokenCipher.ts';
+import { Outbox } from '../src/writeback/Outbox.ts';
+import { planWriteBack } from '../src/writeback/plan.ts';
+import { describe as describeReport, leadFromContact } from '../src/writeback/format.ts';
+import { guest, report, webm } from './helpers/reports.ts';
+import { tmpDir } from './helpers/tmp.ts';
+
+const HOST = { crm: 'salesforce' as const, userId: '005000000000001AAA', username: 'a@x', displayName: 'Alex Agent' };
+const CASE = { crm: 'salesforce' as const, id: '500000000000001AAA', label: 'Case 1' };
+
+function open(dir: string, now = () => Date.now()) {
+  const db = openDatabase(dir, 'outbox.db');
+  return { db, outbox: new Outbox(db, new TokenCipher(Buffer.alloc(32, 7)), now) };
+}
+
+test('the outbox keeps contact details and recordings encrypted, and drops them once written', (t) => {
+  const dir = tmpDir(t);
+  const { db, outbox } = open(dir);
+  t.after(() => db.close());
+  const bytes = Buffer.from('WEBM-SECRET-FRAMES'.repeat(20));
+  outbox.enqueue([
+    { sessionId: 's_1', step: 'activity', crm: 'salesforce', userId: 'u', payload: { email: 'who@secret.example' } },
+    { sessionId: 's_1', step: 'recording', crm: 'salesforce', userId: 'u', payload: {}, blob: bytes },
+  ]);
+  db.exec('PRAGMA wal_checkpoint(FULL)');
+  const raw = readFileSync(join(dir, 'outbox.db')).toString('latin1');
+  assert.ok(!raw.includes('who@secret.example') && !raw.includes('WEBM-SECRET-FRAMES'));
+  const [activity, recording] = outbox.due();
+  assert.deepEqual(outbox.payload(activity!), { email: 'who@secret.example' });
+  assert.deepEqual(outbox.blob(recording!), bytes);
+  outbox.markDone(recording!, '068x');
+  assert.equal(outbox.blob(recording!), null);
+  assert.throws(() => outbox.payload(recording!), /no payload/);
+  assert.deepEqual(
+    outbox.forSession('s_1').map((i) => [i.step, i.status, i.resultId]),
+    [
+      ['activity', 'pending', null],
+      ['recording', 'done', '068x'],
+    ],
+  );
+});
+
+test('enqueueing a session twice writes nothing twice; retries wait; failures are kept and can be retried', (t) => {
+  let now = 1_000;
+  const { db, outbox } = open(tmpDir(t), () => now);
+  t.after(() => db.close());
+  const item = { sessionId: 's_2', step: 'activity', crm: 'salesforce' as const, userId: 'u', payload: { a: 1 } };
+  outbox.enqueue([item]);
+  outbox.enqueue([item]);
+  assert.equal(outbox.count('pending'), 1);
+  const [due] = outbox.due();
+  outbox.markRetry(due!, 'HTTP 503', 'transient', now + 500);
+  assert.equal(outbox.due().length, 0);
+  now += 500;
+  const [again] = outbox.due();
+  assert.equal(again!.attempts, 1);
+  outbox.markFailed(again!, 'revoked', 'revoked');
+  assert.deepEqual(
+    outbox.failedFor('salesforce', 'u').map((i) => i.lastError),
+    ['revoked'],
+  );
+  assert.equal(outbox.retryRevoked('salesforce', 'someone-else'), 0);
+  assert.equal(outbox.retryRevoked('salesforce', 'u'), 1);
+  assert.equal(outbox.due().length, 1);
+  outbox.markDone(outbox.due()[0]!, 'x');
+  now += 10_000;
+  assert.equal(outbox.purge(5_000), 1, 'finished rows go after the retention period');
+  assert.equal(outbox.forSession('s_2').length, 0);
+});
+
+test('the plan: the Case activity, one step per distinct guest email by policy, the recording', () => {
+  const attendees = [
+    guest('Nina New', 'Nina@NewCo.example'),
+    guest('Nina Again', 'nina@newco.example'),
+    guest(undefined, 'x@y.example'),
+    guest('No Mail', undefined),
+  ];
+  const steps = (leads: 'never' | 'new_email' | 'new_email_and_name', recording = false) =>
+    planWriteBack(report(HOST, CASE, { attendees, policy: { leads }, recording: recording ? webm(10) : null })).map(
+      (i) => i.step,
+    );
+  assert.deepEqual(steps('new_email', true), ['activity', 'lead:nina@newco.example', 'lead:x@y.example', 'recording']);
+  assert.deepEqual(steps('new_email_and_name'), ['activity', 'lead:nina@newco.example']);
+  assert.deepEqual(steps('never'), ['activity']);
+  const sn = planWriteBack(report({ ...HOST, crm: 'servicenow' }, { ...CASE, crm: 'servicenow' }, { attendees }));
+  assert.deepEqual(
+    sn.map((i) => i.step),
+    ['activity'],
+    'ServiceNow has no leads',
+  );
+});
+
+test('activity text and lead fields', () => {
+  const text = describeReport(
+    report(HOST, CASE, { attendees: [guest('Nina New', 'nina@newco.example', '+1 555 0101')] }),
+  );
+  assert.match(text, /Host: Alex Agent/);
+  assert.match(text, /Duration: 14m 5s/);
+  assert.match(text, /- Nina New \(guest\): nina@newco\.example, \+1 555 0101; joined 2026-11-21 09:01:00 UTC/);
+  assert.match(text, /Log:\n2026-11-21 09:00:00 UTC Alex Agent: started the session/);
+  assert.deepEqual(leadFromContact({ name: 'Mary Ann Smith', email: 'mary@acme.example' }), {
+    firstName: 'Mary Ann',
+    lastName: 'Smith',
+    email: 'mary@acme.example',
+    company: 'acme.example',
+  });
+  assert.deepEqual(leadFromContact({ email: 'joe@gmail.com', phone: '123456' }), {
+    lastName: 'joe',
+    email: 'joe@gmail.com',
+    phone: '123456',
+    company: 'Unknown',
+  });
+});
