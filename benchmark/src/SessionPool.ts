@@ -1,0 +1,44 @@
+// Sessions of one shape (target, viewers per session) provisioned on demand and kept connected,
+// so a capacity search can grow and shrink the active count without reconnecting everything.
+import type { LoadGenerator } from './load/LoadGenerator.ts';
+import type { SessionSpec } from './load/messages.ts';
+
+export type Provision = (count: number, viewers: number) => Promise<SessionSpec[]>;
+
+export class SessionPool {
+  private readonly ids: string[] = [];
+  private readonly load: LoadGenerator;
+  private readonly provision: Provision;
+  readonly viewers: number;
+  failures: string[] = [];
+
+  constructor(load: LoadGenerator, provision: Provision, viewers: number) {
+    this.load = load;
+    this.provision = provision;
+    this.viewers = viewers;
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** Makes sure at least `count` sessions are connected (fewer if some failed to connect). */
+  async ensure(count: number): Promise<void> {
+    const missing = count - this.ids.length;
+    if (missing <= 0) return;
+    const specs = await this.provision(missing, this.viewers);
+    const failed = await this.load.add(specs);
+    this.failures.push(...failed);
+    const bad = new Set(failed.map((f) => f.slice(0, f.indexOf(':'))));
+    this.ids.push(...specs.map((s) => s.id).filter((id) => !bad.has(id)));
+  }
+
+  first(count: number): string[] {
+    return this.ids.slice(0, count);
+  }
+
+  async close(): Promise<void> {
+    await this.load.activate([]);
+    await this.load.remove(this.ids.splice(0));
+  }
+}

@@ -1,0 +1,375 @@
+// The whole benchmark run: floor and Sightline under the same replayed load (memory, capacity at
+// 1 and 3 viewers), the slow-viewer scenario, and bandwidth and legibility in Chromium.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@sightline/config';
+import { DEMO, startSandbox } from '@sightline/crm-sandbox';
+import { captureSupportSession } from './capture-traffic.ts';
+import { PRESENTER_ENCODER } from './encoder-settings.ts';
+import { LoadGenerator } from './load/LoadGenerator.ts';
+import { capacitySearch, measureStep, settle, type StepContext, type StepResult } from './measure.ts';
+import { machineInfo } from './report/machine.ts';
+import type { BenchResults, SlowPhase, TargetFigures } from './results.ts';
+import { resultsSchema } from './results.ts';
+import { SessionPool, type Provision } from './SessionPool.ts';
+import { round, summarizeLatency } from './stats.ts';
+import { floorProvision } from './targets/floor.ts';
+import { relayProvision, signInAgent } from './targets/relay-client.ts';
+import { TargetProcess } from './targets/TargetProcess.ts';
+import { loadTraffic, replayPlan, summarize } from './traffic.ts';
+
+export interface Profile {
+  name: 'full' | 'quick' | 'smoke';
+  warmSeconds: number;
+  windowSeconds: number;
+  /** Sessions held idle, then active, for the memory figures (and the same-load comparison). */
+  memorySessions: number;
+  capacityStart: number;
+  capacityCap1: number;
+  capacityCap3: number;
+  bisections: number;
+  slowBackgroundSessions: number;
+  slowWindowSeconds: number;
+  /** Virtual seconds of the scripted support session for the bandwidth figures (60 = all of it). */
+  browserSeconds: number;
+  loadWorkers: number;
+}
+
+// Socket caps: the relay process may hold 20000 descriptors here; stay under with room to spare.
+export const PROFILES: Record<Profile['name'], Profile> = {
+  full: {
+    name: 'full',
+    warmSeconds: 1,
+    windowSeconds: 3,
+    memorySessions: 400,
+    capacityStart: 200,
+    capacityCap1: 8000,
+    capacityCap3: 4000,
+    bisections: 3,
+    slowBackgroundSessions: 200,
+    slowWindowSeconds: 4,
+    browserSeconds: 60,
+    loadWorkers: 2,
+  },
+  quick: {
+    name: 'quick',
+    warmSeconds: 0.5,
+    windowSeconds: 1.5,
+    memorySessions: 100,
+    capacityStart: 100,
+    capacityCap1: 1600,
+    capacityCap3: 800,
+    bisections: 1,
+    slowBackgroundSessions: 50,
+    slowWindowSeconds: 2.5,
+    browserSeconds: 60,
+    loadWorkers: 2,
+  },
+  smoke: {
+    name: 'smoke',
+    warmSeconds: 0.3,
+    windowSeconds: 1,
+    memorySessions: 4,
+    capacityStart: 4,
+    capacityCap1: 8,
+    capacityCap3: 4,
+    bisections: 0,
+    slowBackgroundSessions: 2,
+    slowWindowSeconds: 1.5,
+    browserSeconds: 15,
+    loadWorkers: 1,
+  },
+};
+
+export const REFERENCE_KBPS = 80;
+/** The slow-viewer session runs hotter than the reference so its throttled link backs up within seconds. */
+const SLOW_SESSION_KBPS = 1000;
+const SLOW_SESSION_FPS = 10;
+/** The slow viewer's link carries a tenth of its session's stream. */
+const SLOW_SHARE = 0.1;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Run {
+  profile: Profile;
+  load: LoadGenerator;
+  log: (line: string) => void;
+}
+
+async function targetFigures(run: Run, target: TargetProcess, provision: Provision): Promise<TargetFigures> {
+  const { profile, load, log } = run;
+  const ctx = (pool: SessionPool): StepContext => ({
+    target,
+    load,
+    pool,
+    warmSeconds: profile.warmSeconds,
+    windowSeconds: profile.windowSeconds,
+    log,
+  });
+  log(`memory and same-load figures: ${target.name}, ${profile.memorySessions} sessions`);
+  const base = await target.stats(true);
+  const pool1 = new SessionPool(load, provision, 1);
+  await pool1.ensure(profile.memorySessions);
+  if (pool1.size === 0) throw new Error(`${target.name}: no session could connect: ${pool1.failures[0] ?? ''}`);
+  await sleep(500);
+  const idle = await target.stats(true);
+  const reference = await measureStep(ctx(pool1), pool1.size);
+  const active = await target.stats(true);
+  const memorySessions = pool1.size;
+  const per = (s: { rssBytes: number; heapUsedBytes: number }) => ({
+    rssBytes: Math.round((s.rssBytes - base.rssBytes) / memorySessions),
+    heapUsedBytes: Math.round((s.heapUsedBytes - base.heapUsedBytes) / memorySessions),
+  });
+  const capOpts = (cap: number) => ({ start: profile.capacityStart, cap, bisections: profile.bisections });
+  const capacity1 = await capacitySearch(ctx(pool1), capOpts(profile.capacityCap1));
+  await pool1.close();
+  await settle(target);
+  const pool3 = new SessionPool(load, provision, 3);
+  const capacity3 = await capacitySearch(ctx(pool3), capOpts(profile.capacityCap3));
+  await pool3.close();
+  await settle(target);
+  if (pool1.failures.length + pool3.failures.length > 0)
+    log(
+      `  ${pool1.failures.length + pool3.failures.length} sessions failed to connect, e.g. ${[...pool1.failures, ...pool3.failures][0]}`,
+    );
+  return {
+    memory: {
+      baseline: { rssBytes: base.rssBytes, heapUsedBytes: base.heapUsedBytes },
+      sessions: memorySessions,
+      idlePerSession: per(idle),
+      activePerSession: per(active),
+    },
+    reference,
+    capacity1,
+    capacity3,
+  };
+}
+
+async function slowViewerScenario(run: Run, target: TargetProcess, provision: Provision) {
+  const { profile, load, log } = run;
+  log(
+    `slow viewer: ${target.name}, 1 session at a steady ${SLOW_SESSION_KBPS} kbit/s, ${SLOW_SESSION_FPS} frames/s, with 3 viewers (one on a link of ${SLOW_SHARE * 100}% of the stream) among ${profile.slowBackgroundSessions} reference sessions`,
+  );
+  const background = new SessionPool(load, provision, 1);
+  await background.ensure(profile.slowBackgroundSessions);
+  const [spec] = await provision(1, 3);
+  spec!.slowLastViewer = true;
+  spec!.steady = { fps: SLOW_SESSION_FPS, bytes: Math.round((SLOW_SESSION_KBPS * 1000) / 8 / SLOW_SESSION_FPS) };
+  const failed = await load.add([spec!]);
+  if (failed.length) throw new Error(`slow-viewer session: ${failed[0]}`);
+  const throttle = Math.round(((SLOW_SESSION_KBPS * 1000) / 8) * SLOW_SHARE);
+  await load.activate([...background.first(background.size), spec!.id]);
+  const phase = async (bytesPerSecond: number | null): Promise<SlowPhase> => {
+    await load.throttle(bytesPerSecond);
+    await sleep((profile.warmSeconds + 1) * 1000);
+    const w = await load.window(profile.slowWindowSeconds);
+    const p: SlowPhase = {
+      peerLatencyMs: summarizeLatency(w.peerLatencies),
+      peerFramesPerSec: round(w.peerFramesReceived / w.seconds / 2),
+      presenterFramesPerSec: round(w.slowSessionFramesSent / w.seconds),
+      presenterFramesSkipped: w.framesSkipped,
+      slowViewerFramesPerSec: round(w.slowFramesReceived / w.seconds),
+      slowViewerLatencyMs: summarizeLatency(w.slowLatencies),
+      otherViewersLatencyMs: summarizeLatency(w.latencies),
+      keyframeRequests: w.keyframeRequests,
+    };
+    log(
+      `  ${bytesPerSecond === null ? 'without' : 'with'} slow viewer: presenter ${p.presenterFramesPerSec} frames/s, ` +
+        `other viewers of that session p50 ${p.peerLatencyMs.p50} / p99 ${p.peerLatencyMs.p99} ms at ${p.peerFramesPerSec} frames/s each, ` +
+        `slow viewer ${p.slowViewerFramesPerSec} frames/s (p50 ${p.slowViewerLatencyMs.p50} ms)`,
+    );
+    return p;
+  };
+  const without = await phase(null);
+  const withSlow = await phase(throttle);
+  await load.throttle(null);
+  await load.activate([]);
+  await load.remove([spec!.id]);
+  await background.close();
+  await settle(target);
+  return {
+    backgroundSessions: background.size,
+    sessionKbps: SLOW_SESSION_KBPS,
+    throttleBytesPerSec: throttle,
+    without,
+    with: withSlow,
+  };
+}
+
+async function startSightline(tmp: string) {
+  const base = { env: { SIGHTLINE_ENV: 'test' } };
+  const sandboxConfig = loadConfig({
+    ...base,
+    overrides: { sandbox: { salesforcePort: 0, servicenowPort: 0, dataDir: join(tmp, 'sandbox') } },
+  });
+  const sandbox = await startSandbox({ config: sandboxConfig });
+  try {
+    const relay = await TargetProcess.start('sightline', new URL('./targets/relay-main.ts', import.meta.url), {
+      SIGHTLINE_BENCH_OVERRIDES: JSON.stringify({
+        log: { level: 'silent' },
+        relay: { host: '127.0.0.1', port: 0, dataDir: join(tmp, 'relay') },
+        salesforce: { loginUrl: sandbox.salesforceUrl, clientSecret: DEMO.oauthClient.clientSecret },
+        servicenow: { instanceUrl: sandbox.servicenowUrl, clientSecret: DEMO.oauthClient.clientSecret },
+        sandbox: { enabled: false },
+      }),
+    });
+    sandbox.setRelayUrl(relay.url);
+    return { sandbox, relay };
+  } catch (e) {
+    await sandbox.close();
+    throw e;
+  }
+}
+
+const saturation = (c: TargetFigures['capacity1']): StepResult | undefined =>
+  c.steps.filter((s) => s.ok && s.sessions === c.maxSessions).at(-1);
+const ratio = (a: number | null | undefined, b: number | null | undefined) =>
+  a == null || b == null || b === 0 ? null : round(a / b, 3);
+
+export async function runBench(profile: Profile, log: (line: string) => void = console.log): Promise<BenchResults> {
+  const startedAt = new Date();
+  const notes: string[] = [];
+  const traffic = loadTraffic();
+  const plan = replayPlan(traffic, REFERENCE_KBPS);
+  log(
+    `traffic model: ${traffic.summary.frames} chunks over ${traffic.durationSeconds} s captured from Chromium's encoder ` +
+      `(${traffic.summary.avgKbps} kbit/s), replayed at ${round(plan.kbps)} kbit/s, ${round(plan.fps)} frames/s per session`,
+  );
+  const tmp = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
+  const load = new LoadGenerator(profile.loadWorkers);
+  const run: Run = { profile, load, log };
+  let floor: TargetProcess | null = null;
+  let sightline: Awaited<ReturnType<typeof startSightline>> | null = null;
+  try {
+    await load.init(plan, PRESENTER_ENCODER.codec, PRESENTER_ENCODER.width, PRESENTER_ENCODER.height);
+    floor = await TargetProcess.start('floor', new URL('./targets/floor-main.ts', import.meta.url));
+    if (!floor.pinned)
+      notes.push(
+        'taskset or a second core was not available: server and load generator were not pinned to separate cores.',
+      );
+    const floorFigures = await targetFigures(run, floor, floorProvision(floor.url));
+    await floor.stop();
+    floor = null;
+
+    let sightlineFigures: TargetFigures | null = null;
+    let sightlineError: string | null = null;
+    let slowViewer: BenchResults['slowViewer'] = null;
+    try {
+      log('starting the CRM sandbox and the relay; signing the hosts in through the sandbox OAuth pages');
+      sightline = await startSightline(tmp);
+      const { relay } = sightline;
+      const users = [DEMO.salesforce.users.agent, DEMO.salesforce.users.manager];
+      const hosts = await Promise.all(users.map((u) => signInAgent(relay.url, u.username, u.password)));
+      const provision = relayProvision({
+        relayUrl: relay.url,
+        hosts,
+        recordIds: Object.values(DEMO.salesforce.cases),
+      });
+      sightlineFigures = await targetFigures(run, relay, provision);
+      slowViewer = await slowViewerScenario(run, relay, provision);
+    } catch (e) {
+      sightlineError = (e as Error).message;
+      log(`sightline: not measured: ${sightlineError}`);
+    }
+
+    log(`bandwidth: the scripted support session in Chromium (${profile.browserSeconds} s of its script)`);
+    const captured = await captureSupportSession({ durationSeconds: profile.browserSeconds });
+    const summary = summarize(captured.result.chunks, profile.browserSeconds);
+    const bandwidth: BenchResults['bandwidth'] = {
+      pipeline: 'loopback',
+      label:
+        'WebCodecs encoder -> decoder in one Chromium page with the presenter settings (the relay pages were not used: ' +
+        'the relay only forwards these bytes, so the bitrate is the same; legibility is measured on the decoded picture)',
+      codec: captured.result.codec,
+      durationSeconds: profile.browserSeconds,
+      avgKbps: summary.avgKbps,
+      peakKbps: summary.peakKbps,
+      avgFps: summary.avgFps,
+      idleShare: summary.idleShare,
+      quality: captured.result.quality,
+      referenceKbps: [50, 80],
+    };
+    log(
+      `  ${bandwidth.avgKbps} kbit/s average, ${bandwidth.peakKbps} kbit/s peak second, ${captured.result.quality.map((q) => `${q.label}: SSIM ${q.ssim}, PSNR ${q.psnrDb} dB`).join('; ')}`,
+    );
+
+    const ratios =
+      sightlineFigures === null
+        ? null
+        : {
+            forwardedFramesAtSameLoad:
+              ratio(sightlineFigures.reference.forwardedFramesPerSec, floorFigures.reference.forwardedFramesPerSec) ??
+              0,
+            forwardedBytesAtSameLoad:
+              ratio(sightlineFigures.reference.forwardedMbitPerSec, floorFigures.reference.forwardedMbitPerSec) ?? 0,
+            cpuAtSameLoad:
+              ratio(sightlineFigures.reference.serverCpuPercent, floorFigures.reference.serverCpuPercent) ?? 0,
+            capacity1: ratio(sightlineFigures.capacity1.maxSessions, floorFigures.capacity1.maxSessions),
+            capacity3: ratio(sightlineFigures.capacity3.maxSessions, floorFigures.capacity3.maxSessions),
+            saturationFramesPerSec1: ratio(
+              saturation(sightlineFigures.capacity1)?.forwardedFramesPerSec,
+              saturation(floorFigures.capacity1)?.forwardedFramesPerSec,
+            ),
+            saturationFramesPerSec3: ratio(
+              saturation(sightlineFigures.capacity3)?.forwardedFramesPerSec,
+              saturation(floorFigures.capacity3)?.forwardedFramesPerSec,
+            ),
+          };
+    for (const [name, f] of [
+      ['floor', floorFigures],
+      ['sightline', sightlineFigures],
+    ] as const) {
+      if (!f) continue;
+      for (const c of [f.capacity1, f.capacity3]) {
+        if (c.capped)
+          notes.push(
+            `${name}, ${c.viewersPerSession} viewer(s): still within budget at the session cap (${c.maxSessions}); the real limit is higher.`,
+          );
+        if (c.limitedByLoadGenerator)
+          notes.push(
+            `${name}, ${c.viewersPerSession} viewer(s): the load generator was near its own limit at the first failing step, so the figure may understate the server.`,
+          );
+      }
+    }
+    const machine = machineInfo(
+      floorFigures !== null && !notes.some((n) => n.startsWith('taskset')),
+      captured.chromium,
+    );
+    if (machine.loadAverage1m > 1.5)
+      notes.push(
+        `The machine was shared while this ran (1-minute load average ${machine.loadAverage1m} on ${machine.cores} cores): latency tails and capacities carry that noise.`,
+      );
+    const results: BenchResults = {
+      version: 1,
+      command: profile.name === 'full' ? 'npm run bench' : `npm run bench -- --${profile.name}`,
+      profile: profile.name,
+      startedAt: startedAt.toISOString(),
+      durationSeconds: round((Date.now() - startedAt.getTime()) / 1000),
+      machine,
+      traffic: {
+        captured: traffic.summary,
+        replay: {
+          kbps: round(plan.kbps),
+          fps: round(plan.fps, 2),
+          sizeScale: round(plan.sizeScale, 3),
+          keyframeBytes: plan.keyframeBytes,
+        },
+      },
+      floor: floorFigures,
+      sightline: sightlineFigures,
+      sightlineError,
+      ratios,
+      slowViewer,
+      bandwidth,
+      notes,
+    };
+    return resultsSchema.parse(results);
+  } finally {
+    load.stop();
+    await floor?.stop();
+    await sightline?.relay.stop();
+    await sightline?.sandbox.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,87 @@
+// A presenter: replays the captured encoder output on its socket, each frame with the 16-byte
+// Sightline header stamped with the time it is handed to the socket.
+import type { WebSocket } from 'ws';
+import { FRAME_HEADER_BYTES, writeFrameHeader } from '@sightline/relay-service/protocol';
+import type { ReplayPlan } from '../traffic.ts';
+import { epochMs } from './clock.ts';
+import type { Counters } from './Counters.ts';
+
+/** Random bytes the payloads are cut from (the relay treats them as opaque). */
+const NOISE = Buffer.alloc(4 * 1024 * 1024, 0);
+for (let i = 0; i < NOISE.length; i += 4) NOISE.writeUInt32LE((Math.random() * 2 ** 32) >>> 0, i);
+
+/** A browser presenter stops queueing frames once this much is waiting on its socket. */
+const BACKLOG_LIMIT_BYTES = 1024 * 1024;
+
+export class Presenter {
+  forceKeyframe = false;
+  private readonly ws: WebSocket;
+  private readonly plan: ReplayPlan;
+  private readonly counters: Counters;
+  private readonly hasSlowViewer: boolean;
+  private readonly sizeScale: number;
+  private timer: NodeJS.Timeout | null = null;
+  private sequence = 0;
+  private index = 0;
+  private loopStart = 0;
+
+  constructor(ws: WebSocket, plan: ReplayPlan, counters: Counters, hasSlowViewer: boolean, sizeScale: number) {
+    this.ws = ws;
+    this.plan = plan;
+    this.counters = counters;
+    this.hasSlowViewer = hasSlowViewer;
+    this.sizeScale = sizeScale;
+  }
+
+  get active(): boolean {
+    return this.timer !== null;
+  }
+
+  /** Starts the replay at a random point of the loop, so sessions do not burst in step. */
+  start(): void {
+    if (this.timer) return;
+    const offset = Math.random() * this.plan.loopMs;
+    this.index = this.plan.frames.findIndex((f) => f.atMs >= offset);
+    if (this.index < 0) this.index = 0;
+    this.loopStart = performance.now() - offset;
+    this.forceKeyframe = true; // a presenter (re)starting sends a keyframe first
+    this.schedule();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(): void {
+    const frame = this.plan.frames[this.index]!;
+    const due = this.loopStart + frame.atMs;
+    this.timer = setTimeout(() => this.send(), Math.max(0, due - performance.now()));
+  }
+
+  private send(): void {
+    const frame = this.plan.frames[this.index]!;
+    if (this.ws.readyState === this.ws.OPEN) {
+      if (this.ws.bufferedAmount > BACKLOG_LIMIT_BYTES) this.counters.framesSkipped++;
+      else {
+        const key = frame.key || this.forceKeyframe;
+        this.forceKeyframe = false;
+        const bytes = Math.round((key ? Math.max(frame.bytes, this.plan.keyframeBytes) : frame.bytes) * this.sizeScale);
+        const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bytes);
+        const start = Math.floor(Math.random() * (NOISE.length - bytes));
+        NOISE.copy(out, FRAME_HEADER_BYTES, start, start + bytes);
+        writeFrameHeader(out, { stream: 0, sequence: this.sequence++, keyframe: key, captureTimeMs: epochMs() });
+        this.ws.send(out, { binary: true });
+        this.counters.framesSent++;
+        this.counters.bytesSent += out.length;
+        if (this.hasSlowViewer) this.counters.slowSessionFramesSent++;
+      }
+    }
+    this.index++;
+    if (this.index === this.plan.frames.length) {
+      this.index = 0;
+      this.loopStart += this.plan.loopMs;
+    }
+    this.schedule();
+  }
+}

@@ -1,0 +1,179 @@
+// The human-readable results: one table per question, the way a reader scans them.
+import type { BenchResults, TargetFigures } from '../results.ts';
+import type { StepResult } from '../measure.ts';
+
+const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+const x = (v: number | null | undefined) => (v == null ? 'n/a' : `${v.toFixed(2)}x`);
+const cap = (c: TargetFigures['capacity1']) =>
+  c.maxSessions === null
+    ? 'none passed'
+    : `${c.capped ? '>= ' : ''}${c.maxSessions}${c.limitedByLoadGenerator ? ' (load-bound)' : ''}`;
+const sat = (c: TargetFigures['capacity1']): StepResult | undefined =>
+  c.steps.filter((s) => s.ok && s.sessions === c.maxSessions).at(-1);
+
+function table(head: string[], rows: string[][]): string {
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+export function markdownReport(r: BenchResults): string {
+  const m = r.machine;
+  const targets: Array<[string, TargetFigures]> = [['floor (minimal ws forwarder)', r.floor]];
+  if (r.sightline) targets.push(['Sightline relay', r.sightline]);
+  const out: string[] = [];
+  out.push(
+    `# Sightline benchmark (${r.profile})`,
+    '',
+    `Run \`${r.command}\` on ${r.startedAt}: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, ` +
+      `Chromium ${m.chromium ?? 'n/a'}; server pinned to core 0 and load generator to the others: ${m.pinned ? 'yes' : 'no'}; ` +
+      `load average at the end ${m.loadAverage1m}. Took ${r.durationSeconds} s.`,
+    '',
+    `Load: the traffic of a real WebCodecs encoder on a scripted support session (${r.traffic.captured.frames} chunks, ` +
+      `${r.traffic.captured.avgKbps} kbit/s as captured, ${Math.round(r.traffic.captured.idleShare * 100)}% of seconds idle), ` +
+      `replayed per session at ${r.traffic.replay.kbps} kbit/s and ${r.traffic.replay.fps} frames/s (sizes x${r.traffic.replay.sizeScale}).`,
+    '',
+    '## Same offered load',
+    '',
+    table(
+      [
+        'target',
+        'sessions',
+        'frames/s fwd',
+        'Mbit/s fwd',
+        'delivered',
+        'latency p50 / p99 / p99.9 ms',
+        'server CPU',
+        'CPU % per Mbit/s',
+        'memory / idle session',
+        'memory / active session',
+      ],
+      targets.map(([name, f]) => [
+        name,
+        String(f.reference.sessions),
+        String(f.reference.forwardedFramesPerSec),
+        String(f.reference.forwardedMbitPerSec),
+        `${(f.reference.deliveredRatio * 100).toFixed(1)}%`,
+        `${f.reference.latencyMs.p50} / ${f.reference.latencyMs.p99} / ${f.reference.latencyMs.p999}`,
+        `${f.reference.serverCpuPercent}%`,
+        String(f.reference.serverCpuPercentPerMbit),
+        `${kib(f.memory.idlePerSession.heapUsedBytes)} heap, ${kib(f.memory.idlePerSession.rssBytes)} RSS`,
+        `${kib(f.memory.activePerSession.heapUsedBytes)} heap, ${kib(f.memory.activePerSession.rssBytes)} RSS`,
+      ]),
+    ),
+    '',
+    `## Capacity on one core (p99 added latency < 50 ms, >= 98% of frames delivered, at ${r.traffic.replay.kbps} kbit/s per session)`,
+    '',
+    table(
+      [
+        'target',
+        'viewers',
+        'max sessions',
+        'frames/s fwd there',
+        'Mbit/s fwd there',
+        'p50 / p99 / p99.9 ms there',
+        'server CPU there',
+      ],
+      targets.flatMap(([name, f]) =>
+        [f.capacity1, f.capacity3].map((c) => {
+          const s = sat(c);
+          return [
+            name,
+            String(c.viewersPerSession),
+            cap(c),
+            s ? String(s.forwardedFramesPerSec) : 'n/a',
+            s ? String(s.forwardedMbitPerSec) : 'n/a',
+            s ? `${s.latencyMs.p50} / ${s.latencyMs.p99} / ${s.latencyMs.p999}` : 'n/a',
+            s ? `${s.serverCpuPercent}%` : 'n/a',
+          ];
+        }),
+      ),
+    ),
+    '',
+  );
+  if (r.ratios) {
+    out.push(
+      '## Sightline / floor',
+      '',
+      table(
+        ['figure', 'ratio'],
+        [
+          ['forwarded frames/s at the same offered load', x(r.ratios.forwardedFramesAtSameLoad)],
+          ['forwarded bytes/s at the same offered load', x(r.ratios.forwardedBytesAtSameLoad)],
+          ['server CPU at the same offered load (lower is better)', x(r.ratios.cpuAtSameLoad)],
+          ['max sessions, 1 viewer', x(r.ratios.capacity1)],
+          ['max sessions, 3 viewers', x(r.ratios.capacity3)],
+          ['saturation throughput (frames/s), 1 viewer', x(r.ratios.saturationFramesPerSec1)],
+          ['saturation throughput (frames/s), 3 viewers', x(r.ratios.saturationFramesPerSec3)],
+        ],
+      ),
+      '',
+    );
+  } else out.push(`Sightline was not measured: ${r.sightlineError}`, '');
+  if (r.slowViewer) {
+    const s = r.slowViewer;
+    const row = (label: string, p: typeof s.without) => [
+      label,
+      String(p.presenterFramesPerSec),
+      `${p.peerLatencyMs.p50} / ${p.peerLatencyMs.p99}`,
+      String(p.peerFramesPerSec),
+      `${p.otherViewersLatencyMs.p50} / ${p.otherViewersLatencyMs.p99}`,
+      String(p.slowViewerFramesPerSec),
+      String(p.keyframeRequests),
+    ];
+    out.push(
+      '## Slow viewer',
+      '',
+      `One session at ${s.sessionKbps} kbit/s with 3 viewers, the third on a link carrying ${kib(s.throttleBytesPerSec)}/s ` +
+        `(10% of the stream), among ${s.backgroundSessions} reference sessions.`,
+      '',
+      table(
+        [
+          '',
+          'presenter frames/s',
+          'other viewers of the session p50 / p99 ms',
+          'their frames/s each',
+          'all other viewers p50 / p99 ms',
+          'slow viewer frames/s',
+          'keyframe requests',
+        ],
+        [row('without slow viewer', s.without), row('with slow viewer', s.with)],
+      ),
+      '',
+    );
+  }
+  const b = r.bandwidth;
+  out.push(
+    '## Bandwidth per session and legibility',
+    '',
+    `${b.label}. Codec ${b.codec}, ${b.durationSeconds} s scripted session (typing, reading, scrolling, switching windows, idle).`,
+    '',
+    table(
+      ['average kbit/s', 'peak kbit/s (1 s)', 'frames/s', 'idle seconds', 'reference product'],
+      [
+        [
+          String(b.avgKbps),
+          String(b.peakKbps),
+          String(b.avgFps),
+          `${Math.round(b.idleShare * 100)}%`,
+          `${b.referenceKbps[0]}-${b.referenceKbps[1]} kbit/s average`,
+        ],
+      ],
+    ),
+    '',
+    table(
+      ['moment (text-heavy)', 'SSIM', 'PSNR (luma)'],
+      b.quality.map((q) => [`${q.label} (${q.atSeconds} s)`, String(q.ssim), `${q.psnrDb} dB`]),
+    ),
+    '',
+  );
+  if (r.notes.length) out.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');
+  out.push(
+    `Memory baseline of the processes: ${targets.map(([n, f]) => `${n} ${mib(f.memory.baseline.rssBytes)} RSS`).join(', ')}.`,
+    '',
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,140 @@
+// The shape of benchmark/results/latest.json. The run validates its own output against it, and
+// the smoke test checks a short run's output has every figure.
+import { z } from 'zod';
+
+const latency = z.object({
+  samples: z.number(),
+  p50: z.number().nullable(),
+  p99: z.number().nullable(),
+  p999: z.number().nullable(),
+  max: z.number().nullable(),
+});
+
+export const stepSchema = z.object({
+  target: z.string(),
+  viewersPerSession: z.number(),
+  sessions: z.number(),
+  seconds: z.number(),
+  offeredFramesPerSec: z.number(),
+  offeredKbitPerSec: z.number(),
+  forwardedFramesPerSec: z.number(),
+  forwardedMbitPerSec: z.number(),
+  framesForwarded: z.number(),
+  deliveredRatio: z.number(),
+  latencyMs: latency,
+  serverCpuPercent: z.number(),
+  serverCpuPercentPerMbit: z.number(),
+  loadCpuPercent: z.number(),
+  loadEventLoopDelayP99Ms: z.number(),
+  framesSkippedByPresenters: z.number(),
+  keyframeRequests: z.number(),
+  control: z.record(z.string(), z.number()),
+  ok: z.boolean(),
+  loadBound: z.boolean(),
+});
+
+const capacity = z.object({
+  target: z.string(),
+  viewersPerSession: z.number(),
+  maxSessions: z.number().nullable(),
+  capped: z.boolean(),
+  limitedByLoadGenerator: z.boolean(),
+  steps: z.array(stepSchema),
+});
+
+const bytes = z.object({ rssBytes: z.number(), heapUsedBytes: z.number() });
+
+export const targetFiguresSchema = z.object({
+  memory: z.object({
+    baseline: bytes,
+    sessions: z.number(),
+    idlePerSession: bytes,
+    activePerSession: bytes,
+  }),
+  /** The same offered load on both targets (the memory phase's active step). */
+  reference: stepSchema,
+  capacity1: capacity,
+  capacity3: capacity,
+});
+
+const slowPhase = z.object({
+  peerLatencyMs: latency,
+  peerFramesPerSec: z.number(),
+  presenterFramesPerSec: z.number(),
+  presenterFramesSkipped: z.number(),
+  slowViewerFramesPerSec: z.number(),
+  slowViewerLatencyMs: latency,
+  /** Every viewer but the slow one (its session's peers and the background sessions). */
+  otherViewersLatencyMs: latency,
+  keyframeRequests: z.number(),
+});
+
+export const resultsSchema = z.object({
+  version: z.literal(1),
+  command: z.string(),
+  profile: z.enum(['full', 'quick', 'smoke']),
+  startedAt: z.string(),
+  durationSeconds: z.number(),
+  machine: z.object({
+    cpuModel: z.string(),
+    cores: z.number(),
+    memoryGiB: z.number(),
+    freeMemoryGiB: z.number(),
+    os: z.string(),
+    node: z.string(),
+    chromium: z.string().nullable(),
+    loadAverage1m: z.number(),
+    hostname: z.string(),
+    pinned: z.boolean(),
+  }),
+  traffic: z.object({
+    captured: z.object({
+      frames: z.number(),
+      keyframes: z.number(),
+      avgKbps: z.number(),
+      peakKbps: z.number(),
+      avgFps: z.number(),
+      idleShare: z.number(),
+    }),
+    replay: z.object({ kbps: z.number(), fps: z.number(), sizeScale: z.number(), keyframeBytes: z.number() }),
+  }),
+  floor: targetFiguresSchema,
+  sightline: targetFiguresSchema.nullable(),
+  sightlineError: z.string().nullable(),
+  ratios: z
+    .object({
+      forwardedFramesAtSameLoad: z.number(),
+      forwardedBytesAtSameLoad: z.number(),
+      cpuAtSameLoad: z.number(),
+      capacity1: z.number().nullable(),
+      capacity3: z.number().nullable(),
+      saturationFramesPerSec1: z.number().nullable(),
+      saturationFramesPerSec3: z.number().nullable(),
+    })
+    .nullable(),
+  slowViewer: z
+    .object({
+      backgroundSessions: z.number(),
+      sessionKbps: z.number(),
+      throttleBytesPerSec: z.number(),
+      without: slowPhase,
+      with: slowPhase,
+    })
+    .nullable(),
+  bandwidth: z.object({
+    pipeline: z.enum(['browser-relay-browser', 'loopback']),
+    label: z.string(),
+    codec: z.string(),
+    durationSeconds: z.number(),
+    avgKbps: z.number(),
+    peakKbps: z.number(),
+    avgFps: z.number(),
+    idleShare: z.number(),
+    quality: z.array(z.object({ atSeconds: z.number(), label: z.string(), psnrDb: z.number(), ssim: z.number() })),
+    referenceKbps: z.tuple([z.number(), z.number()]),
+  }),
+  notes: z.array(z.string()),
+});
+export type BenchResults = z.infer<typeof resultsSchema>;
+export type TargetFigures = z.infer<typeof targetFiguresSchema>;
+export type SlowPhase = z.infer<typeof slowPhase>;

@@ -1,0 +1,34 @@
+// `npm run bench [-- --quick]`: runs the benchmark and writes benchmark/results/latest.{md,json}
+// and latency-vs-sessions.svg. `--capture` first re-records the traffic model in Chromium.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runBench, PROFILES } from './bench.ts';
+import { markdownReport } from './report/markdown.ts';
+import { latencyChart } from './report/latency-chart.ts';
+
+const args = new Set(process.argv.slice(2));
+const known = new Set(['--quick', '--smoke', '--capture']);
+for (const a of args) {
+  if (!known.has(a)) {
+    console.error(`unknown option ${a}; use --quick, --smoke or --capture`);
+    process.exit(2);
+  }
+}
+const profile = args.has('--smoke') ? PROFILES.smoke : args.has('--quick') ? PROFILES.quick : PROFILES.full;
+if (args.has('--capture')) {
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./capture-traffic.ts', import.meta.url))], {
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) process.exit(1);
+}
+const t0 = performance.now();
+const log = (line: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const results = await runBench(profile, log);
+const dir = new URL('../results/', import.meta.url);
+const md = markdownReport(results);
+writeFileSync(new URL('latest.json', dir), JSON.stringify(results, null, 2) + '\n');
+writeFileSync(new URL('latest.md', dir), md);
+writeFileSync(new URL('latency-vs-sessions.svg', dir), latencyChart(results));
+console.log('\n' + md);
+console.log(`written: ${fileURLToPath(new URL('latest.md', dir))}, latest.json, latency-vs-sessions.svg`);

@@ -1,0 +1,64 @@
+// The parent's handle on a measured server running in its own process, pinned to the server core.
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import type { TargetReply, TargetRequest, TargetStats } from './messages.ts';
+import { pin, SERVER_CORES } from './pin.ts';
+
+export class TargetProcess {
+  readonly name: string;
+  readonly url: string;
+  readonly pinned: boolean;
+  readonly extra: Record<string, string>;
+  private readonly child: ChildProcess;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (s: TargetStats) => void>();
+
+  private constructor(name: string, child: ChildProcess, url: string, pinned: boolean, extra: Record<string, string>) {
+    this.name = name;
+    this.child = child;
+    this.url = url;
+    this.pinned = pinned;
+    this.extra = extra;
+    child.on('message', (m: TargetReply) => {
+      if (m.type !== 'stats') return;
+      this.waiting.get(m.id)?.(m);
+      this.waiting.delete(m.id);
+    });
+  }
+
+  static async start(name: string, entry: URL, env: Record<string, string> = {}): Promise<TargetProcess> {
+    const child = fork(entry, [], {
+      execArgv: ['--expose-gc', '--no-warnings'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+      env: { ...process.env, ...env },
+    });
+    const pinned = pin(child.pid!, SERVER_CORES);
+    const ready = new Promise<TargetReply & { type: 'ready' }>((ok, fail) => {
+      child.on('message', (m: TargetReply) => m.type === 'ready' && ok(m));
+      child.once('exit', (code) => fail(new Error(`${name} exited with ${code} before it was ready`)));
+    });
+    const m = await ready;
+    return new TargetProcess(name, child, m.url, pinned, m.extra ?? {});
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  stats(gc = false): Promise<TargetStats> {
+    const id = this.nextId++;
+    const reply = new Promise<TargetStats>((ok) => this.waiting.set(id, ok));
+    this.child.send({ type: 'stats', id, gc } satisfies TargetRequest);
+    return reply;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.send({ type: 'stop' } satisfies TargetRequest);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

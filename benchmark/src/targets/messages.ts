@@ -1,0 +1,13 @@
+// IPC between the benchmark and a measured server process (floor forwarder or relay).
+export type TargetRequest = { type: 'stats'; id: number; gc: boolean } | { type: 'stop' };
+
+export interface TargetStats {
+  cpuMicros: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  externalBytes: number;
+  atMs: number;
+}
+
+export type TargetReply =
+  { type: 'ready'; url: string; extra?: Record<string, string> } | ({ type: 'stats'; id: number } & TargetStats);

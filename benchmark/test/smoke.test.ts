@@ -1,0 +1,64 @@
+// Smoke test of the benchmark harness (not of performance): a short run against the floor
+// forwarder and the real relay must measure what it claims to measure.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { encodeFrame } from '@sightline/relay-service/protocol';
+import { PROFILES, runBench } from '../src/bench.ts';
+import { epochMs } from '../src/load/clock.ts';
+import { Counters } from '../src/load/Counters.ts';
+import { onViewerFrame } from '../src/load/viewer.ts';
+import { resultsSchema } from '../src/results.ts';
+import { summarizeLatency } from '../src/stats.ts';
+
+test('a viewer computes added latency from the capture time in the frame header', () => {
+  const counters = new Counters();
+  const frame = encodeFrame(
+    { stream: 0, sequence: 7, keyframe: false, captureTimeMs: epochMs() - 120 },
+    new Uint8Array(500),
+  );
+  onViewerFrame(counters, Buffer.from(frame), 'normal');
+  const [latency] = counters.latencies.toArray();
+  assert.equal(counters.framesReceived, 1);
+  assert.equal(counters.bytesReceived, 516);
+  assert.ok(latency! >= 120 && latency! < 1120, `latency ${latency} should be about 120 ms`);
+  assert.throws(() => onViewerFrame(counters, Buffer.from([1, 2, 3]), 'normal'), /shorter than the 16-byte header/);
+});
+
+test('latency percentiles are nearest-rank and null without samples', () => {
+  const s = summarizeLatency(Float64Array.from({ length: 1000 }, (_, i) => i + 1));
+  assert.deepEqual([s.p50, s.p99, s.p999, s.max], [500, 990, 999, 1000]);
+  assert.equal(summarizeLatency(new Float64Array()).p99, null);
+});
+
+test('a short run measures floor and relay, the slow viewer and bandwidth, with every figure', async () => {
+  const lines: string[] = [];
+  const results = await runBench(PROFILES.smoke, (l) => lines.push(l));
+  assert.doesNotThrow(() => resultsSchema.parse(results));
+  assert.equal(results.sightlineError, null, `the relay was not measured: ${results.sightlineError}`);
+  for (const [name, f] of [
+    ['floor', results.floor],
+    ['sightline', results.sightline!],
+  ] as const) {
+    const ref = f.reference;
+    assert.ok(ref.forwardedFramesPerSec > 0, `${name}: frames were forwarded`);
+    assert.ok(ref.offeredFramesPerSec > 0, `${name}: frames were sent`);
+    // Each received frame yields one latency sample from its header, so the counts agree.
+    assert.equal(ref.latencyMs.samples, ref.framesForwarded, `${name}: one latency sample per received frame`);
+    assert.ok(
+      ref.latencyMs.p50! >= 0 && ref.latencyMs.p50! < 10_000,
+      `${name}: p50 ${ref.latencyMs.p50} ms is plausible`,
+    );
+    assert.ok(ref.serverCpuPercent > 0, `${name}: server CPU was measured`);
+    assert.ok(f.capacity1.steps.length > 0 && f.capacity3.steps.length > 0, `${name}: capacity steps ran`);
+    assert.ok(f.capacity3.steps.every((s) => s.viewersPerSession === 3));
+  }
+  const slow = results.slowViewer!;
+  assert.ok(slow.without.presenterFramesPerSec > 0 && slow.with.presenterFramesPerSec > 0);
+  assert.ok(slow.without.slowViewerFramesPerSec > 0, 'the slow viewer receives frames before it is throttled');
+  assert.ok(results.bandwidth.avgKbps > 0 && results.bandwidth.quality.length > 0);
+  assert.ok(results.machine.cpuModel.length > 0 && results.machine.chromium);
+  assert.ok(
+    lines.some((l) => l.startsWith('capacity: sightline')),
+    'progress lines are printed',
+  );
+});
