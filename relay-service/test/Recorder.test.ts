@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Recorder, type RecorderStopReason } from '../src/recording/Recorder.ts';
 import { encodeFrame } from '../src/protocol/index.ts';
 import { probe } from './helpers/media.ts';
-import { sharingSession, startTestRelay, VP8, vp8Chunks } from './helpers/relay.ts';
+import { avcFixture, sharingSession, startTestRelay, VP8, vp8Chunks } from './helpers/relay.ts';
 
 const chunks = vp8Chunks();
 
@@ -36,6 +36,23 @@ test('recorded VP8 chunks make a WebM file that a demuxer reads back', async () 
   assert.ok(info.duration > 4 && info.duration < 5, `duration ${info.duration}`);
   assert.equal(info.packets.length, 45);
   assert.equal(info.packets[0]!.type, 'key');
+});
+
+test('recorded H.264 (avcC) chunks make an MP4 file that a demuxer reads back', async () => {
+  const { config, chunks: avc } = avcFixture();
+  const recorder = new Recorder({ config, maxBytes: 1 << 20, baseName: 'sightline-654321-2026-11-21' });
+  const t0 = 1_763_700_000_000;
+  for (const c of avc) recorder.add(0, c.keyframe, t0 + c.timestampUs / 1000, c.data);
+  const recording = await recorder.finish();
+  assert.ok(recording);
+  assert.equal(recording.mimeType, 'video/mp4');
+  assert.equal(recording.fileName, 'sightline-654321-2026-11-21.mp4');
+  const info = await probe(recording.bytes);
+  assert.match(info.mimeType, /^video\/mp4/);
+  assert.equal(info.codec, 'avc');
+  assert.equal(info.width, 320);
+  assert.equal(info.packets.length, 45);
+  assert.ok(info.duration > 4, `duration ${info.duration}`);
 });
 
 test('recording starts at a keyframe, pauses and resumes at the next keyframe', async () => {

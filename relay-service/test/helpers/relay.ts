@@ -88,9 +88,23 @@ export function frame(sequence: number, keyframe: boolean, size = 64, stream = 0
   return Buffer.from(encodeFrame({ stream, sequence, captureTimeMs: Date.now(), keyframe }, payload));
 }
 
-/** The VP8 fixture: real chunks from Chromium's VideoEncoder (see fixtures/make-vp8-fixture.ts). */
+/** The VP8 fixture: real chunks from Chromium's VideoEncoder (see fixtures/make-fixtures.ts). */
 export function vp8Chunks(): { keyframe: boolean; timestampUs: number; data: Uint8Array }[] {
-  const buf = readFileSync(new URL('../fixtures/vp8-320x240.bin', import.meta.url));
+  return fixtureChunks('vp8');
+}
+
+/** The H.264 fixture and its decoder config (codec string, base64 avcC description). */
+export function avcFixture() {
+  const meta = JSON.parse(readFileSync(new URL('../fixtures/avc-320x240.json', import.meta.url), 'utf8')) as {
+    codec: string;
+    description: string;
+  };
+  const config: StreamConfig = { ...VP8, codec: meta.codec, description: meta.description };
+  return { config, chunks: fixtureChunks('avc') };
+}
+
+function fixtureChunks(name: string): { keyframe: boolean; timestampUs: number; data: Uint8Array }[] {
+  const buf = readFileSync(new URL(`../fixtures/${name}-320x240.bin`, import.meta.url));
   const out = [];
   for (let at = 0; at < buf.length;) {
     const keyframe = buf.readUInt8(at) === 1;
