@@ -242,3 +242,39 @@ test('errors are JSON with error and message; unknown API paths are 404', async 
   assert.equal(badJson.status, 400);
   assert.equal(((await badJson.json()) as { error: string }).error, 'bad_request');
 });
+
+test('logs carry no tokens, cookies, tickets, keys or join links', async (t) => {
+  const stack = await startStack(t);
+  const { jar } = await signIn(stack.relay.url, 'salesforce', DEMO.salesforce.users.agent);
+  const created = (await (
+    await stack.api('/api/sessions', { method: 'POST', jar, body: { crm: 'salesforce', recordId: CASE } })
+  ).json()) as { sessionId: string; key: string; joinUrl: string };
+  const token = created.joinUrl.split('/j/')[1]!;
+  await fetch(created.joinUrl); // the page path itself carries the token
+  const joined = (await (
+    await stack.api('/api/join', {
+      method: 'POST',
+      body: { key: created.key, contact: { name: 'Lou Logs', email: 'lou@logs.example' }, acceptedTerms: true },
+    })
+  ).json()) as { ticket: string };
+  const agentTicket = (await (
+    await stack.api(`/api/sessions/${created.sessionId}/ticket`, { method: 'POST', jar, body: {} })
+  ).json()) as { ticket: string };
+  await stack.api(`/api/sessions/${created.sessionId}/end`, { method: 'POST', jar, body: {} });
+  await stack.relay.writeBack.drain();
+
+  const logs = stack.logs.text;
+  assert.ok(stack.logs.lines.length > 10, 'debug logging was on');
+  const secrets = {
+    sid: jar.cookies.get('sightline_sid')!,
+    joinToken: token,
+    guestTicket: joined.ticket,
+    agentTicket: agentTicket.ticket,
+    clientSecret: DEMO.oauthClient.clientSecret,
+  };
+  for (const [name, secret] of Object.entries(secrets)) assert.ok(!logs.includes(secret), `${name} is not logged`);
+  assert.doesNotMatch(logs, new RegExp(`(?<!\\d)${created.key}(?!\\d)`), 'the session key is not logged');
+  assert.doesNotMatch(logs, /Bearer |00D[A-Za-z0-9]{12,15}!/, 'no access token');
+  assert.doesNotMatch(logs, /code_verifier|refresh_token"?:"[^[]/);
+  assert.ok(!logs.includes('lou@logs.example'), 'no contact details');
+});
