@@ -177,7 +177,6 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
     };
     try {
       await fillJoinForms(guest.page);
-      const shareStarted = Date.now();
       await guest.page.getByRole('button', { name: 'Share my screen' }).click();
       await guest.page.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
 
@@ -206,6 +205,23 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
       assert.ok(near(later.pixels[0]!, [0, 135, 0]));
       assert.ok(later.pacman > 5000);
 
+      // Figures over a steady window of sharing (printed, not asserted).
+      const g0 = await stats(guest.page);
+      const a0 = await stats(agent.page);
+      const t0 = Date.now();
+      await new Promise((r) => setTimeout(r, 8000));
+      const g1 = await stats(guest.page);
+      const a1 = await stats(agent.page);
+      const seconds = (Date.now() - t0) / 1000;
+      const samples = a1.latencyMs.slice(a0.latencyMs.length);
+      console.log(
+        `[figures] glass-to-glass latency p50 ${percentile(samples, 50).toFixed(1)} ms, ` +
+          `p95 ${percentile(samples, 95).toFixed(1)} ms (${samples.length} samples); ` +
+          `average bitrate ${(((g1.bytesSent - g0.bytesSent) * 8) / seconds / 1000).toFixed(1)} kbit/s over ` +
+          `${seconds.toFixed(1)} s (${g1.framesSent - g0.framesSent} frames sent, ` +
+          `${a1.framesDecoded - a0.framesDecoded} decoded; the synthetic source changes every frame)`,
+      );
+
       // Chat both ways.
       await agent.page.getByPlaceholder('Write a message').fill('Hello Ada, I can see your screen.');
       await agent.page.getByPlaceholder('Write a message').press('Enter');
@@ -221,12 +237,18 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
       await agent.page.mouse.move(box.x + box.width / 2 + 10, box.y + box.height / 2 + 5);
       await guest.page.locator('.pointer').waitFor({ timeout: TIMEOUT });
 
-      // A network drop on either side recovers by itself and the stream goes on.
-      const before = (await stats(agent.page)).framesDecoded;
+      // The customer's network goes away: both sides show "reconnecting", not an error...
+      await guest.context.setOffline(true);
       const dropped = await guest.page.evaluate(() =>
         (globalThis as unknown as { __sightlineDropConnections(): number }).__sightlineDropConnections(),
       );
       assert.equal(dropped, 1);
+      await guest.page.getByRole('heading', { name: 'Reconnecting…' }).waitFor({ timeout: TIMEOUT });
+      await agent.page.getByText('reconnecting…', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await agent.page.getByText('Customer absent', { exact: true }).waitFor({ timeout: TIMEOUT });
+      // ...and when it is back, the session resumes by itself; a drop on the agent's side too.
+      const before = (await stats(agent.page)).framesDecoded;
+      await guest.context.setOffline(false);
       await agent.page.evaluate(() =>
         (globalThis as unknown as { __sightlineDropConnections(): number }).__sightlineDropConnections(),
       );
@@ -240,18 +262,6 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
       await guest.page.getByPlaceholder('Write a message').fill('Still here after the drop.');
       await guest.page.getByPlaceholder('Write a message').press('Enter');
       await agent.page.getByText('Still here after the drop.').waitFor({ timeout: TIMEOUT });
-
-      // Figures from the sharing so far (not assertions).
-      const guestStats = await stats(guest.page);
-      const agentStats = await stats(agent.page);
-      const seconds = (Date.now() - shareStarted) / 1000;
-      const samples = agentStats.latencyMs;
-      console.log(
-        `[figures] glass-to-glass latency p50 ${percentile(samples, 50).toFixed(1)} ms, p95 ${percentile(samples, 95).toFixed(1)} ms ` +
-          `(${samples.length} samples); average bitrate ${((guestStats.bytesSent * 8) / seconds / 1000).toFixed(1)} kbit/s ` +
-          `over ${seconds.toFixed(1)} s; ${guestStats.framesSent} frames sent, ${agentStats.framesDecoded} decoded, ` +
-          `${agentStats.keyframesReceived} keyframes`,
-      );
 
       // Stop sharing, then resume.
       await guest.page.getByRole('button', { name: 'Stop sharing' }).click();
