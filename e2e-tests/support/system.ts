@@ -1,0 +1,128 @@
+// `npm start`'s own processes for a story file: `node scripts/start.ts` as a child process on free
+// loopback ports, over fresh data dirs, with a SIGHTLINE_CONFIG file for the policy under test.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Policy } from '@sightline/config';
+import { DEMO } from '@sightline/crm-sandbox';
+import { until } from './wait.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'node_modules/.bin');
+const RESERVED = new Set([8080, 8081, 8082]);
+
+export interface System {
+  relayUrl: string;
+  salesforceUrl: string;
+  servicenowUrl: string;
+  /** What the process printed so far (for failure messages). */
+  output(): string;
+  /** SIGINT, as Ctrl-C does; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** A port the kernel just gave out and nobody holds now (never the embedded defaults 8080-8082). */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((ok, fail) => {
+      const server = createServer();
+      server.once('error', fail);
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => ok(port));
+      });
+    });
+    if (!RESERVED.has(port)) return port;
+  }
+}
+
+export interface SystemOptions {
+  /** Merged over config/default.json's default group policy (written into the SIGHTLINE_CONFIG file). */
+  policy?: Partial<Policy>;
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<System> {
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-stories-'));
+  const [relayPort, sfPort, snPort] = [await freePort(), await freePort(), await freePort()];
+  const configFile = join(dir, 'sightline.json');
+  const policy = {
+    keyMode: 'random',
+    keyLength: 6,
+    contactFields: { name: 'required', email: 'required', phone: 'optional' },
+    recording: 'host',
+    leads: 'new_email',
+    ...options.policy,
+  };
+  writeFileSync(configFile, JSON.stringify({ policy: { groups: { default: policy } } }, null, 2));
+  const salesforceUrl = `http://127.0.0.1:${sfPort}`;
+  const servicenowUrl = `http://127.0.0.1:${snPort}`;
+  const relayUrl = `http://127.0.0.1:${relayPort}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${BIN}:${process.env.PATH ?? ''}`,
+    SIGHTLINE_ENV: 'test',
+    SIGHTLINE_LOG_LEVEL: 'warn',
+    SIGHTLINE_CONFIG: configFile,
+    SIGHTLINE_RELAY_PORT: String(relayPort),
+    SIGHTLINE_SANDBOX_SALESFORCE_PORT: String(sfPort),
+    SIGHTLINE_SANDBOX_SERVICENOW_PORT: String(snPort),
+    SIGHTLINE_RELAY_DATA_DIR: join(dir, 'relay'),
+    SIGHTLINE_SANDBOX_DATA_DIR: join(dir, 'crm-sandbox'),
+    SIGHTLINE_SALESFORCE_LOGIN_URL: salesforceUrl,
+    SIGHTLINE_SERVICENOW_INSTANCE_URL: servicenowUrl,
+    // The sandbox's public demo client secret (crm-sandbox/README.md), not a real secret.
+    SIGHTLINE_SALESFORCE_CLIENT_SECRET: DEMO.oauthClient.clientSecret,
+    SIGHTLINE_SERVICENOW_CLIENT_SECRET: DEMO.oauthClient.clientSecret,
+  };
+  delete env.NODE_OPTIONS; // the test runner's own flags are not npm start's
+  delete env.NODE_TEST_CONTEXT; // a child `node` must not report to this test run
+  const child: ChildProcess = spawn(join(BIN, 'node'), ['scripts/start.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+
+  const healthy = async () => {
+    if (exitCode !== undefined) assert.fail(`npm start exited with ${exitCode} before it was up:\n${out}`);
+    try {
+      const res = await fetch(`${relayUrl}/healthz`);
+      const sf = await fetch(`${salesforceUrl}/`, { redirect: 'manual' });
+      return res.ok && sf.status < 500;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    await until(healthy, (ok) => ok, 'npm start to answer /healthz', 60_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+
+  let stopped: Promise<number | null> | null = null;
+  return {
+    relayUrl,
+    salesforceUrl,
+    servicenowUrl,
+    output: () => out,
+    stop: () =>
+      (stopped ??= (async () => {
+        if (exitCode === undefined) child.kill('SIGINT');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        const code = await exited;
+        clearTimeout(timer);
+        rmSync(dir, { recursive: true, force: true });
+        return code;
+      })()),
+  };
+}
