@@ -278,3 +278,25 @@ test('logs carry no tokens, cookies, tickets, keys or join links', async (t) => 
   assert.doesNotMatch(logs, /code_verifier|refresh_token"?:"[^[]/);
   assert.ok(!logs.includes('lou@logs.example'), 'no contact details');
 });
+
+test('an agent invited from the console gets the console link by email through the CRM', async (t) => {
+  const stack = await startStack(t);
+  const jar = await stack.signInAgent();
+  const created = (await (
+    await stack.api('/api/sessions', { method: 'POST', jar, body: { crm: 'salesforce', recordId: CASE } })
+  ).json()) as { sessionId: string; consoleUrl: string };
+  const host = {
+    crm: 'salesforce' as const,
+    userId: DEMO.salesforce.users.agent.id,
+    username: 'x',
+    displayName: 'Alex Agent',
+  };
+  stack.relay.registry.notifyInvite(created.sessionId, DEMO.salesforce.users.manager.email, host);
+  let outbox = '';
+  for (let i = 0; i < 50 && !outbox.includes(created.consoleUrl); i++) {
+    await new Promise((ok) => setTimeout(ok, 50));
+    outbox = await stack.sandboxPage(stack.sandbox.salesforceUrl, '/outbox');
+  }
+  assert.ok(outbox.includes(created.consoleUrl));
+  assert.ok(outbox.includes(DEMO.salesforce.users.manager.email));
+});
