@@ -46,3 +46,14 @@ export function bearer(req: Request): string | undefined {
   const m = h ? /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(h) : null;
   return m?.[1];
 }
+
+/**
+ * Collapses repeated slashes in the path, as Salesforce's and ServiceNow's front ends do: clients
+ * that keep a trailing slash on the instance URL (the sf CLI does) send `//services/data/...`.
+ */
+export function collapseSlashes(req: Request, _res: unknown, next: () => void): void {
+  const q = req.url.indexOf('?');
+  const path = q < 0 ? req.url : req.url.slice(0, q);
+  if (path.includes('//')) req.url = path.replace(/\/{2,}/g, '/') + (q < 0 ? '' : req.url.slice(q));
+  next();
+}

@@ -132,7 +132,7 @@ describe('people pages', () => {
     assert.match(html, /Label printer stops after every job/);
     assert.match(html, /Jane Customer &lt;jane.customer@acme.example&gt;/);
     assert.match(html, /Screen share &lt;b&gt;session&lt;\/b&gt;/);
-    assert.match(html, /<pre>Attendees:\n  Jane Customer &lt;jane.customer@acme.example&gt;/);
+    assert.match(html, /<pre>Attendees:\n {2}Jane Customer &lt;jane.customer@acme.example&gt;/);
     assert.ok(!html.includes('<script>alert(1)</script>'));
     assert.match(
       html,

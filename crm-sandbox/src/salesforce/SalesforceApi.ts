@@ -182,6 +182,7 @@ export class SalesforceApi {
     }
     const q = req.query.get('q');
     if (!q) throw new SalesforceError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+    if (req.query.get('columns') === 'true') return { status: 200, body: this.ctx.soql.columns(q) };
     const out = this.ctx.soql.run(q, all);
     const option = /batchSize=(\d+)/i.exec(req.headers['sforce-query-options'] ?? '');
     batchSize = option ? Math.min(2000, Math.max(200, Number(option[1]))) : 2000;

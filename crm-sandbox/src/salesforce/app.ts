@@ -1,5 +1,6 @@
 // The Salesforce-compatible server: OAuth, REST API and the people pages on one origin.
 import express from 'express';
+import { collapseSlashes } from '../http.ts';
 import type { SalesforceContext } from './context.ts';
 import { SalesforceError } from './errors.ts';
 import { salesforceOAuthRouter } from './oauthRouter.ts';
@@ -12,6 +13,7 @@ export function salesforceApp(ctx: SalesforceContext, logger: Logger): express.E
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(collapseSlashes);
   app.use(assetsRouter());
   app.use(salesforceOAuthRouter(ctx));
   app.use(salesforceRestRouter(ctx, ctx.config.sandbox.maxUploadBytes));

@@ -104,8 +104,8 @@ export function salesforceRestRouter(ctx: SalesforceContext, maxUploadBytes: num
   );
 
   versioned.all('/{*rest}', (req, res) => {
-    const url = new URL(req.originalUrl, 'http://x');
-    const path = url.pathname.replace(/^\/services\/data\/v\d+\.\d\/?/, '');
+    const url = new URL(req.url, 'http://x');
+    const path = url.pathname.replace(/^\//, '');
     const out = api.handle({
       method: req.method,
       path,

@@ -79,6 +79,82 @@ export class SoqlEngine {
     return this.execute(parsed, includeDeleted);
   }
 
+  /** Column metadata for `query?q=...&columns=true`, which the sf CLI asks for to lay out results. */
+  columns(soql: string): Doc {
+    let q: PQuery;
+    try {
+      q = parseQuery(soql) as unknown as PQuery;
+    } catch (err) {
+      throw malformed(`unexpected token in query: ${(err as Error).message.split('\n')[0]}`);
+    }
+    const def = q.sObject ? objectDef(q.sObject) : undefined;
+    if (!def) throw invalidType(q.sObject ?? '');
+    const fields = q.fields ?? [];
+    const counts = fields.filter(
+      (f) => f.type === 'FieldFunctionExpression' && f.functionName?.toUpperCase() === 'COUNT',
+    );
+    const column = (
+      name: string,
+      display: string,
+      f: FieldDef | undefined,
+      joins: Doc[] = [],
+      aggregate = false,
+    ): Doc => ({
+      aggregate,
+      apexType: f ? (f.type === 'id' || f.type === 'reference' ? 'Id' : 'String') : null,
+      booleanType: f?.type === 'boolean',
+      columnName: name,
+      custom: f?.custom ?? false,
+      displayName: display,
+      foreignKeyName: null,
+      insertable: f?.createable ?? false,
+      joinColumns: joins,
+      numberType: f?.type === 'int' || f?.type === 'double',
+      textType: !!f && !['boolean', 'int', 'double'].includes(f.type),
+      updatable: f?.updateable ?? false,
+    });
+    let metadata: Doc[];
+    if (counts.length) {
+      metadata = counts
+        .filter((c) => c.parameters?.length)
+        .map((c) => column(c.alias ?? 'expr0', c.rawValue ?? 'COUNT()', undefined, [], true));
+    } else {
+      const build = (d: ObjectDef | undefined, paths: string[][], prefix: string): Doc[] => {
+        const out: Doc[] = [];
+        const groups = new Map<string, string[][]>();
+        for (const p of paths) {
+          if (p.length === 1) {
+            const f = d?.byLowerName.get(p[0]!.toLowerCase());
+            out.push(column(f?.name ?? p[0]!, `${prefix}${f?.name ?? p[0]!}`, f));
+          } else {
+            const key = p[0]!;
+            if (!groups.has(key)) {
+              groups.set(key, []);
+              out.push({ __join: key });
+            }
+            groups.get(key)!.push(p.slice(1));
+          }
+        }
+        return out.map((c) => {
+          if (!('__join' in c)) return c;
+          const key = String(c.__join);
+          const ref = d?.relationships.get(key.toLowerCase());
+          const name = ref?.relationshipName ?? key;
+          const target = ref && ref.referenceTo.length === 1 ? objectDef(ref.referenceTo[0]!) : undefined;
+          return column(name, `${prefix}${name}`, undefined, build(target, groups.get(key)!, `${prefix}${name}.`));
+        });
+      };
+      metadata = build(def, this.selectPaths(def, fields), '');
+    }
+    return {
+      columnMetadata: metadata,
+      entityName: def.name,
+      groupBy: false,
+      idSelected: fields.some((f) => f.type === 'Field' && f.field?.toLowerCase() === 'id'),
+      keyPrefix: def.keyPrefix,
+    };
+  }
+
   private execute(q: PQuery, includeDeleted: boolean): QueryOutput {
     if (!q.sObject) throw malformed('unexpected token: FROM is missing an object');
     if (q.groupBy || q.having) throw malformed('GROUP BY and HAVING are not supported by this sandbox');

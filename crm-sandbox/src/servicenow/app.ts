@@ -1,5 +1,6 @@
 // The ServiceNow-compatible server: OAuth, Table and Attachment APIs and the people pages.
 import express from 'express';
+import { collapseSlashes } from '../http.ts';
 import type { Logger } from 'pino';
 import { assetsRouter } from '../pages/assets.ts';
 import { servicenowPagesRouter } from '../pages/servicenowPages.ts';
@@ -12,6 +13,7 @@ export function servicenowApp(ctx: ServiceNowContext, logger: Logger): express.E
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(collapseSlashes);
   app.use(assetsRouter());
   app.use(servicenowOAuthRouter(ctx));
   app.use(servicenowApiRouter(ctx));
