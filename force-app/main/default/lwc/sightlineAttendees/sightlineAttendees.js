@@ -28,8 +28,8 @@ import NO_EMAIL from '@salesforce/label/c.Sightline_No_Email';
 import UNKNOWN_COMPANY from '@salesforce/label/c.Sightline_Unknown_Company';
 import ERROR_TITLE from '@salesforce/label/c.Sightline_Error';
 
-/** LeadSource for leads created here; a standard value so it saves in every org. */
-export const LEAD_SOURCE_VALUE = 'Other';
+/** LeadSource of every Sightline lead, the relay's automatic ones included. */
+export const LEAD_SOURCE_VALUE = 'Screen Share';
 
 const ATTENDEES = gql`
   query sightlineAttendees($recordId: ID) {

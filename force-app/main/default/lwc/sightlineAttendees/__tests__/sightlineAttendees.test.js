@@ -108,7 +108,7 @@ describe('c-sightline-attendees', () => {
         Email: 'grace@navy.example',
         Phone: '555-0100',
         Company: 'navy.example',
-        LeadSource: 'Other',
+        LeadSource: 'Screen Share',
       },
     });
     expect(updateRecord.mock.calls.map(([r]) => r.fields)).toEqual([
