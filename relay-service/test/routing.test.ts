@@ -452,3 +452,68 @@ test('logs carry no tickets, keys, link tokens, chat or stream bytes', async (t)
   ])
     assert.ok(!all.includes(forbidden), `logs must not contain ${forbidden.slice(0, 12)}...`);
 });
+
+test('pause hides the screen: no frames while paused, then everyone restarts at a fresh keyframe', async (t) => {
+  const relay = await startTestRelay({ keyframeRequestIntervalMs: 0 });
+  t.after(() => relay.close());
+  const { host, guest } = await sharingSession(relay);
+  guest.sendFrame(frame(0, true));
+  await host.waitForFrames(1);
+  guest.send({ type: 'pause', paused: true });
+  await host.waitFor('state', (m) => m.session.paused);
+  guest.sendFrame(frame(1, false));
+  guest.sendFrame(frame(2, true));
+  guest.send({ type: 'pause', paused: false });
+  await host.waitFor('state', (m) => !m.session.paused);
+  assert.equal((await guest.waitFor('keyframe-request')).stream, 0);
+  guest.sendFrame(frame(3, false)); // a delta right after unpausing is not decodable: skipped
+  guest.sendFrame(frame(4, true));
+  await host.waitForFrames(2);
+  assert.deepEqual(
+    host.frames.map((f) => f.header.sequence),
+    [0, 4],
+  );
+  host.send({ type: 'pause', paused: true });
+  assert.equal((await host.waitFor('error')).code, 'not_presenter');
+  host.close();
+  guest.close();
+});
+
+test('policy: no control sharing; a guest screen shown to agents only; no viewing guest screens at all', async (t) => {
+  const relay = await startTestRelay();
+  t.after(() => relay.close());
+  const strict = await sharingSession(relay, { presentersMayShareControl: false, guestsMayShowScreens: false });
+  strict.host.send({ type: 'control-request' });
+  assert.match((await strict.host.waitFor('error')).message, /does not allow sharing control/);
+  const second = relay.registry.join(strict.sessionId, { name: 'Second', email: 'second@example.com' });
+  const other = await TestClient.connect(relay.wsUrl, second.ticket);
+  strict.guest.sendFrame(frame(0, true));
+  await strict.host.waitForFrames(1);
+  other.send({ type: 'ping', t: 1 });
+  await other.waitFor('pong');
+  assert.equal(other.frames.length, 0, "another guest does not see a guest's screen");
+  assert.ok(!other.has('stream-start'));
+  const welcome = other.messages[0]!;
+  assert.ok(
+    welcome.type === 'welcome' &&
+      welcome.session.participants.find((p) => p.displayName === GUEST.name)?.contact.email === undefined,
+    "guests do not see each other's contact details",
+  );
+
+  const created = relay.registry.create({
+    host: HOST,
+    record: RECORD,
+    policy: policy({ allowViewGuestScreen: false }),
+  });
+  const host = await TestClient.connect(relay.wsUrl, relay.registry.agentTicket(created.sessionId, HOST).ticket);
+  const guest = await TestClient.connect(relay.wsUrl, relay.registry.join(created.sessionId, GUEST).ticket);
+  guest.send({ type: 'consent', view: true });
+  guest.send({ type: 'stream-start', config: VP8 });
+  assert.match((await guest.waitFor('error')).message, /does not allow viewing a guest's screen/);
+  // The agent may still show their own screen to the guest.
+  host.send({ type: 'stream-start', config: VP8 });
+  await guest.waitFor('stream-start');
+  host.sendFrame(frame(0, true));
+  await guest.waitForFrames(1);
+  for (const c of [strict.host, strict.guest, other, host, guest]) c.close();
+});
