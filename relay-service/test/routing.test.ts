@@ -211,6 +211,8 @@ test('oversized frames and malformed or unknown messages get a clear error; the 
   const bad = await guest.waitFor('error');
   assert.equal(bad.code, 'bad_message');
   assert.match(bad.message, /^chat: text: /);
+  guest.sendRaw(JSON.stringify({ type: 'chat', text: 'x'.repeat(40_000) }));
+  assert.match((await guest.waitFor('error')).message, /control message is at most 32768 bytes/);
   guest.sendFrame(Buffer.from([9, 0, 0]));
   assert.match((await guest.waitFor('error')).message, /shorter than the 16-byte header/);
   guest.sendFrame(frame(1, true, 10, 7));

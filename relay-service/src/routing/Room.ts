@@ -27,6 +27,9 @@ import type { WebSocket } from 'ws';
 /** A session may use this many times one participant's message and byte rates. */
 export const SESSION_RATE_FACTOR = 4;
 
+/** The largest valid control message (an annotation with 256 points) is far below this. */
+export const MAX_CONTROL_MESSAGE_BYTES = 32 * 1024;
+
 /**
  * Longest the presenter's socket stays paused because every viewer is behind; then reading resumes
  * for as long again (the stalled viewers skip frames meanwhile). A viewer that stopped reading
@@ -324,6 +327,17 @@ export class Room {
       this.metrics.messagesRejected.inc({ code: 'rate_limited' });
       conn.rateLimited(
         `more than ${this.config.limits.maxMessagesPerSecond} messages per second; messages are being dropped`,
+      );
+      return;
+    }
+    if (data.byteLength > MAX_CONTROL_MESSAGE_BYTES) {
+      this.reject(conn, 'bad_message', `a control message is at most ${MAX_CONTROL_MESSAGE_BYTES} bytes`);
+      return;
+    }
+    if (!conn.bytes.take(data.byteLength) || !this.sessionBytes.take(data.byteLength)) {
+      this.metrics.messagesRejected.inc({ code: 'rate_limited' });
+      conn.rateLimited(
+        `more than ${this.config.limits.maxBytesPerSecondPerParticipant} bytes per second; messages are being dropped`,
       );
       return;
     }
