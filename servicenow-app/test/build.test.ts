@@ -91,7 +91,8 @@ function assertMetadata(tables: Map<string, Row[]>): void {
   assert.equal(text(a.client), 'true');
   assert.equal(text(a.form_button), 'true');
   assert.equal(text(a.onclick), 'sightlineStartScreenShare()');
-  assert.match(text(a.script), /\/console\/new\?crm=servicenow&recordId=/);
+  assert.match(text(a.script), /'\/api\/sessions', \{ crm: 'servicenow', recordId: recordId \}/);
+  assert.match(text(a.script), /\/auth\/servicenow\?returnTo=/);
   const actionRoles = (tables.get('sys_ui_action_role') ?? []).map((r) => (r.sys_user_role as Row)['@name']);
   assert.deepEqual(actionRoles, ['x_sightline_share.agent']);
 

@@ -89,11 +89,16 @@ describe('widget client controller', () => {
         on('GET', `/api/sessions?crm=servicenow&recordId=${SYS_ID}`, { status: 200, data: { sessions: [SESSION] } }),
         on('GET', '/api/sessions/s_1', () => ({
           status: 200,
+          // The relay's shape: the session description plus its live snapshot.
           data: {
-            id: 's_1',
-            key: '123456',
+            ...SESSION,
             status,
-            participants: [{ id: 'p1', displayName: 'Jane', connected: true }],
+            session: {
+              id: 's_1',
+              key: '123456',
+              status,
+              participants: [{ id: 'p1', displayName: 'Jane', connected: true }],
+            },
           },
         })),
       ),
@@ -251,7 +256,7 @@ describe('widget client controller', () => {
     assert.equal(invite.error, 'Enter one email address.');
     invite.to = ' jane@acme.example ';
     await (w.c.sendInvite as () => Promise<void>)();
-    assert.deepEqual(w.http.at(-1)!.data, { emailAddresses: ['jane@acme.example'] });
+    assert.deepEqual(w.http.at(-1)!.data, { to: ['jane@acme.example'] });
     assert.equal(invite.sentTo, 'jane@acme.example');
     assert.deepEqual(w.messages, [{ kind: 'info', text: 'Invitation sent to jane@acme.example' }]);
     inviteReply = { status: 502, data: { error: 'crm_error', message: 'ServiceNow refused the email' } };

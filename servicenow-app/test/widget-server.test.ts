@@ -265,3 +265,47 @@ describe('widget server script over the sandbox Table API', () => {
     );
   });
 });
+
+describe("widget server script reads the relay's plain work-note summary", () => {
+  test('attendees, times, reason and recording from "Attendees (n):" lines and the [sightline:<id>] marker', async () => {
+    // As relay-service/src/writeback/format.ts writes it (subject, description, marker line).
+    const note = [
+      'Screen share 482913 2026-11-21',
+      '',
+      'Sightline screen share on INC0010002: Email not syncing',
+      'Host: Alex Agent (alex.agent)',
+      'Session key: 482913',
+      'Started: 2026-11-21 03:00:00 UTC',
+      'Ended: 2026-11-21 03:12:00 UTC (host ended)',
+      'Duration: 12m 0s',
+      'Recording: sightline-482913-2026-11-21.webm, attached to the record',
+      '',
+      'Attendees (3):',
+      '- Alex Agent (host): alex.agent@sightline.demo; joined 2026-11-21 03:00:00 UTC, left 2026-11-21 03:12:00 UTC',
+      '- Raj Patel (guest): raj.patel@globex.example, +44 20 7946 0000; joined 2026-11-21 03:01:00 UTC, left -',
+      '- Kim (guest); joined 2026-11-21 03:02:00 UTC, left 2026-11-21 03:05:00 UTC',
+      '',
+      'Log:',
+      '2026-11-21 03:00:00 UTC Alex Agent: session started',
+      '',
+      '[sightline:s_summary0001]',
+    ].join('\n');
+    await sb.addWorkNote(agentToken, EMAIL_INCIDENT, note);
+    await sb.addWorkNote(agentToken, EMAIL_INCIDENT, 'Attendees (1):\n- nobody\n\n[sightline:s_broken00001]');
+    const { data } = await run({ params: { table: 'incident', sys_id: EMAIL_INCIDENT } });
+    assert.equal(data.sessions.length, 1);
+    assert.equal(data.skippedNotes, 1);
+    const s = data.sessions[0]!;
+    assert.equal(s.sessionId, 's_summary0001');
+    assert.equal(s.endReason, 'host_ended');
+    assert.equal(s.recording, 'sightline-482913-2026-11-21.webm');
+    assert.deepEqual(
+      s.attendees.map((a) => [a.role, a.name, a.email, a.phone, a.leftAt]),
+      [
+        ['host', 'Alex Agent', 'alex.agent@sightline.demo', '', '2026-11-21 03:12:00 UTC'],
+        ['guest', 'Raj Patel', 'raj.patel@globex.example', '+44 20 7946 0000', ''],
+        ['guest', 'Kim', '', '', '2026-11-21 03:05:00 UTC'],
+      ],
+    );
+  });
+});

@@ -16,7 +16,13 @@ export interface TestSandbox {
   url: string;
   token(user: 'agent' | 'manager'): Promise<string>;
   addWorkNote(token: string, incidentId: string, note: string): Promise<void>;
-  attach(token: string, incidentId: string, fileName: string, type: string, bytes: Uint8Array<ArrayBuffer>): Promise<string>;
+  attach(
+    token: string,
+    incidentId: string,
+    fileName: string,
+    type: string,
+    bytes: Uint8Array<ArrayBuffer>,
+  ): Promise<string>;
   close(): Promise<void>;
 }
 

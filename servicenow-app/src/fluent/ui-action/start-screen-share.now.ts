@@ -1,4 +1,4 @@
-// Form button on the incident: opens <relay>/console/new?crm=servicenow&recordId=<sys_id>.
+// Form button on the incident: creates the agent's session on the relay and opens its console.
 // The relay URL reaches the browser through g_scratchpad, set by a display business rule.
 import { BusinessRule, UiAction } from '@servicenow/sdk/core';
 import { agentRole } from '../security/roles.now';

@@ -71,7 +71,7 @@ api.controller = function ($scope, $http, $interval, $window, spUtil) {
     if (!c.session || c.invite.sending) return null;
     c.invite.sending = true;
     return relay('POST', '/api/sessions/' + encodeURIComponent(c.session.sessionId) + '/invite', {
-      emailAddresses: [to],
+      to: [to],
     }).then(
       function () {
         c.invite.sending = false;
@@ -217,11 +217,13 @@ api.controller = function ($scope, $http, $interval, $window, spUtil) {
       relay('GET', '/api/sessions/' + encodeURIComponent(sessionId)).then(
         function (res) {
           busy = false;
+          // { ...session description, session: snapshot } (participants live in the snapshot)
           var snap = res.data || {};
+          var live = snap.session && typeof snap.session === 'object' ? snap.session : snap;
           if (typeof snap.status === 'string') c.session.status = snap.status;
-          if (snap.key !== undefined && snap.key !== null) c.session.key = String(snap.key);
+          if (typeof snap.key === 'string' && snap.key) c.session.key = snap.key;
           c.participants =
-            Object.prototype.toString.call(snap.participants) === '[object Array]' ? snap.participants : [];
+            Object.prototype.toString.call(live.participants) === '[object Array]' ? live.participants : [];
           if (snap.status === 'ended') {
             stop(poll);
             ended();

@@ -10,6 +10,8 @@
   var RECORDING_NAME = /^sightline-[A-Za-z0-9._-]{1,200}\.(webm|mp4)$/i;
   var FENCE_OPEN = '```sightline-attendees';
   var FENCE = /```sightline-attendees[ \t]*\r?\n([\s\S]*?)\r?\n```/g;
+  var MARKER = /^\[sightline:(s_[A-Za-z0-9_-]{1,100})\]$/m;
+  var SUMMARY_ATTENDEE = /^- (.{1,120}) \((host|agent|guest)\)(?:: (.{1,300}))?; joined (.{1,40}), left (.{1,40})$/;
   var ROLES = { host: true, agent: true, guest: true };
   var MAX_NOTES = 50;
   var MAX_RECORDINGS = 50;
@@ -111,11 +113,14 @@
   }
 
   // Work notes the relay wrote at the end of each session carry a fenced JSON block (README).
+  // Work notes the relay wrote at the end of each session (README "What the relay writes back"):
+  // a fenced JSON block, or else the relay's plain summary ("Attendees (n):" lines and the
+  // [sightline:<sessionId>] marker line).
   function sessionsFromNotes(recordId) {
     var note = new GlideRecordSecure('sys_journal_field');
     note.addQuery('element_id', recordId);
     note.addQuery('element', 'work_notes');
-    note.addQuery('value', 'CONTAINS', FENCE_OPEN);
+    note.addQuery('value', 'CONTAINS', 'sightline');
     note.orderByDesc('sys_created_on');
     note.setLimit(MAX_NOTES);
     note.query();
@@ -123,10 +128,9 @@
     var list = [];
     while (note.next()) {
       var text = note.getValue('value') || '';
-      var match;
-      FENCE.lastIndex = 0;
-      while ((match = FENCE.exec(text)) !== null) {
-        var parsed = parseBlock(match[1]);
+      var found = text.indexOf(FENCE_OPEN) >= 0 ? blocksOf(text) : MARKER.test(text) ? [parseSummary(text)] : [];
+      for (var i = 0; i < found.length; i++) {
+        var parsed = found[i];
         if (!parsed) {
           data.skippedNotes++;
           gs.warn('Sightline: ignored a malformed attendees block in work note ' + note.getUniqueValue());
@@ -140,6 +144,50 @@
       }
     }
     return list;
+  }
+
+  function blocksOf(text) {
+    var out = [];
+    var match;
+    FENCE.lastIndex = 0;
+    while ((match = FENCE.exec(text)) !== null) out.push(parseBlock(match[1]));
+    return out;
+  }
+
+  // The relay's human-readable summary: "- Name (role): email, phone; joined <t>, left <t>".
+  function parseSummary(text) {
+    var lines = text.split(/\r?\n/);
+    var sessionId = MARKER.exec(text)[1];
+    var start = -1;
+    var out = { sessionId: sessionId, startedAt: '', endedAt: '', endReason: '', recording: '', attendees: [] };
+    for (var i = 0; i < lines.length; i++) {
+      var line = lines[i];
+      var m;
+      if ((m = /^Started: (.{1,40})$/.exec(line))) out.startedAt = m[1];
+      else if ((m = /^Ended: (.{1,40}?) \(([a-z ]{1,40})\)$/.exec(line))) {
+        out.endedAt = m[1];
+        out.endReason = m[2].replace(/ /g, '_');
+      } else if ((m = /^Recording: (sightline-[A-Za-z0-9._-]{1,200}\.(webm|mp4)), /.exec(line))) out.recording = m[1];
+      else if (/^Attendees \(\d+\):$/.test(line)) start = i + 1;
+    }
+    if (start < 0) return null;
+    for (var j = start; j < lines.length && lines[j] !== ''; j++) {
+      var a = SUMMARY_ATTENDEE.exec(lines[j]);
+      if (!a) return null;
+      var details = a[3] ? a[3].split(', ') : [];
+      var attendee = { role: a[2], name: a[1], email: '', phone: '', joinedAt: dash(a[4]), leftAt: dash(a[5]) };
+      for (var k = 0; k < details.length; k++) {
+        if (details[k].indexOf('@') > 0) attendee.email = details[k];
+        else attendee.phone = details[k];
+      }
+      if (!optional(attendee.name, 120) || !optional(attendee.email, 254) || !optional(attendee.phone, 32)) return null;
+      out.attendees.push(attendee);
+    }
+    return out;
+  }
+
+  function dash(v) {
+    return v === '-' ? '' : v;
   }
 
   function parseBlock(json) {

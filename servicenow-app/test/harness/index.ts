@@ -1,0 +1,10 @@
+// The widget harness for other parts' tests (the browser walk-through in e2e-tests).
+export {
+  runServerScript,
+  ServerScriptError,
+  type BackendSpec,
+  type ServerJob,
+  type ServerResult,
+} from './runServerScript.ts';
+export { widgetDir, widgetSource } from './widgetSource.ts';
+export type { UserContext } from './platform.ts';
