@@ -126,6 +126,9 @@ test('the Sightline components on the sandbox Case page, with a real relay, in C
     joinUrl = (await launcher.locator('a.join-link').getAttribute('href')) ?? '';
     assert.match(joinUrl, new RegExp(`^${relay.url}/j/[A-Za-z0-9_-]{20,64}$`));
     assert.equal((await launcher.locator('.session-status').innerText()).trim(), 'Waiting for the customer');
+    // The console itself, signed in (not bounced to sign-in): it names the session's case.
+    await popup.getByRole('heading', { name: /^Screen share/ }).waitFor({ timeout: TIMEOUT });
+    assert.match(popup.url(), new RegExp(`^${relay.url}/console/[^/?#]+$`));
     const sessionId = popup.url().split('/').pop()!;
     assert.equal(await launcher.locator('a.console-link').getAttribute('href'), `${relay.url}/console/${sessionId}`);
     const live = relay.registry.get(sessionId);
