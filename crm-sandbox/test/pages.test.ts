@@ -58,9 +58,11 @@ describe('people pages', () => {
   });
 
   test('pages need sign-in; wrong passwords and cross-site sign-in are refused', async () => {
-    const anon = await fetch(`${sf}/lightning/r/Case/${printer}/view`);
-    assert.equal(anon.status, 401);
-    assert.match(await anon.text(), /name="returnTo" value="\/lightning\/r\/Case\//);
+    const anon = await fetch(`${sf}/lightning/r/Case/${printer}/view`, { redirect: 'manual' });
+    assert.equal(anon.status, 302);
+    const login = anon.headers.get('location')!;
+    assert.equal(login, `/login?returnTo=${encodeURIComponent(`/lightning/r/Case/${printer}/view`)}`);
+    assert.match(await (await fetch(`${sf}${login}`)).text(), /name="returnTo" value="\/lightning\/r\/Case\//);
     const wrong = await fetch(`${sf}/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: sf },

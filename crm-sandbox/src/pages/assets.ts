@@ -7,5 +7,8 @@ export function assetsRouter(): express.Router {
   router.get('/sandbox-assets/sandbox.css', (_req, res) => {
     res.type('css').set('Cache-Control', 'no-cache').send(STYLESHEET);
   });
+  router.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   return router;
 }

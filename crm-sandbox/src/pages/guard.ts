@@ -51,6 +51,11 @@ export function guard(o: GuardOptions) {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
 
+  router.get('/login', (req, res) => {
+    securityHeaders(res, []);
+    res.type('html').send(signInPage(o.brand, localPath(req.query.returnTo)));
+  });
+
   router.post('/login', form, (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const returnTo = localPath(b.returnTo);
@@ -85,15 +90,11 @@ export function guard(o: GuardOptions) {
 
   const userOf = (req: Request): string | undefined => o.auth.uiSessionUser(cookie(req, o.cookieName));
 
-  /** The signed-in user's id, or a sign-in page answered (and undefined). */
+  /** The signed-in user's id, or a redirect to the sign-in page answered (and undefined). */
   const requireUser = (req: Request, res: Response): string | undefined => {
     const userId = userOf(req);
     securityHeaders(res, o.connectSources());
-    if (!userId)
-      res
-        .status(401)
-        .type('html')
-        .send(signInPage(o.brand, localPath(req.originalUrl)));
+    if (!userId) res.redirect(302, `/login?returnTo=${encodeURIComponent(localPath(req.originalUrl))}`);
     return userId;
   };
 
