@@ -10,11 +10,14 @@ const SILENCE_LIMIT_MS = 25_000;
 /** Bytes waiting in the socket beyond which the presenter skips frames. */
 export const CONGESTED_BYTES = 1_000_000;
 
-/** This page's open sockets, so a browser test can simulate a network drop. */
+/** This page's open sockets, so a browser test can simulate a network outage. */
 const live = new Set();
-/** @returns {number} how many sockets were dropped (they reconnect by themselves) */
-globalThis.__sightlineDropConnections = () => {
-  for (const socket of live) socket.drop();
+/**
+ * @param {number} [outageMs] how long the "network" stays down before reconnecting may succeed
+ * @returns {number} how many sockets were dropped (they reconnect by themselves)
+ */
+globalThis.__sightlineDropConnections = (outageMs = 0) => {
+  for (const socket of live) socket.drop(outageMs);
   return live.size;
 };
 
@@ -50,6 +53,7 @@ export class RelaySocket extends EventTarget {
     this.disconnectedSince = 0;
     this.timer = 0;
     this.pinger = 0;
+    this.outageUntil = 0;
   }
 
   connect() {
@@ -103,7 +107,8 @@ export class RelaySocket extends EventTarget {
       return;
     }
     this.setState('reconnecting');
-    const delay = Math.min(this.maxDelayMs, 250 * 2 ** this.attempt++) * (0.75 + Math.random() * 0.5);
+    const backoff = Math.min(this.maxDelayMs, 250 * 2 ** this.attempt++) * (0.75 + Math.random() * 0.5);
+    const delay = Math.max(backoff, this.outageUntil - Date.now());
     // eslint-disable-next-line @lwc/lwc/no-async-operation -- reconnect backoff (not a component)
     this.timer = setTimeout(() => this.connect(), delay);
   }
@@ -134,8 +139,12 @@ export class RelaySocket extends EventTarget {
     return !!this.ws && this.ws.readyState === 1 && this.ws.bufferedAmount < CONGESTED_BYTES;
   }
 
-  /** Drops the connection as a network failure would (the socket reconnects by itself). */
-  drop() {
+  /**
+   * Drops the connection as a network failure would (the socket reconnects by itself).
+   * @param {number} [outageMs] no reconnect attempt before this many milliseconds
+   */
+  drop(outageMs = 0) {
+    this.outageUntil = Date.now() + outageMs;
     this.ws?.close(4999, 'dropped');
   }
 

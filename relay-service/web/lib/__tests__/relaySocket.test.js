@@ -112,6 +112,18 @@ describe('relay socket', () => {
     expect(FakeWebSocket.instances).toHaveLength(2);
   });
 
+  it('waits out a simulated outage before reconnecting', () => {
+    const socket = new RelaySocket({ wsUrl: 'ws://r/ws', ticket: 't', WebSocketImpl: FakeWebSocket });
+    socket.connect();
+    FakeWebSocket.instances[0].open();
+    socket.drop(3000);
+    expect(socket.state).toBe('reconnecting');
+    jest.advanceTimersByTime(2900);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    jest.advanceTimersByTime(200);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+  });
+
   it('pings, and treats a silent connection as dropped', () => {
     const socket = new RelaySocket({ wsUrl: 'ws://r/ws', ticket: 't', WebSocketImpl: FakeWebSocket });
     socket.connect();
