@@ -29,7 +29,7 @@ import UNKNOWN_COMPANY from '@salesforce/label/c.Sightline_Unknown_Company';
 import ERROR_TITLE from '@salesforce/label/c.Sightline_Error';
 
 /** LeadSource of every Sightline lead, the relay's automatic ones included. */
-export const LEAD_SOURCE_VALUE = 'Screen Share';
+const LEAD_SOURCE_VALUE = 'Screen Share';
 
 const ATTENDEES = gql`
   query sightlineAttendees($recordId: ID) {

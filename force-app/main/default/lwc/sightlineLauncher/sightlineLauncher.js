@@ -38,9 +38,9 @@ const STATUS_LABELS = {
 };
 const CONSOLE_WINDOW = 'sightline_console';
 const MAX_RECIPIENTS = 5; // emailSimple accepts at most five addresses per call
-export const POLL_MS = 5000;
-export const SIGN_IN_POLL_MS = 2000;
-export const SIGN_IN_TIMEOUT_MS = 3 * 60 * 1000;
+const POLL_MS = 5000;
+const SIGN_IN_POLL_MS = 2000;
+const SIGN_IN_TIMEOUT_MS = 3 * 60 * 1000;
 
 export default class SightlineLauncher extends LightningElement {
   @api recordId;
