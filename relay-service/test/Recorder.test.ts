@@ -186,3 +186,17 @@ test('host choice: the host starts recording from the console once the guest all
   const info = await probe(relay.reports[0]!.recording!.bytes);
   assert.equal(info.packets.length, 15);
 });
+
+test('host choice before the guest allowed it: told why, and it starts when the guest allows it', async (t) => {
+  const relay = await startTestRelay();
+  t.after(() => relay.close());
+  const { host, guest } = await sharingSession(relay, { recording: 'host' });
+  host.send({ type: 'recording', action: 'start' });
+  const err = await host.waitFor('error');
+  assert.equal(err.code, 'no_consent');
+  assert.match(err.message, /once the customer allows it/);
+  guest.send({ type: 'consent', view: true, recording: true });
+  await host.waitFor('state', (m) => m.session.recording === 'on');
+  host.close();
+  guest.close();
+});

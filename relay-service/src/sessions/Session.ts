@@ -377,6 +377,9 @@ export class Session {
     this.recordRequested = on;
     this.updateRecording(p.displayName);
     this.hooks.changed(this);
+    // Kept as requested: guests who join from now on are asked, and it starts when one allows it.
+    if (on && !this.recorder?.isRecording)
+      throw new SessionRuleError('no_consent', 'recording starts once the customer allows it and shares a screen');
   }
 
   /** Tee of the routed frames; called by the router for every frame it accepts from the presenter. */
