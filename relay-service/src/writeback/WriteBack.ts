@@ -53,7 +53,13 @@ export class WriteBack {
   /** The registry's `ended` handler: durable when it returns; the CRM writes start right after. */
   accept(report: SessionReport): void {
     const items = planWriteBack(report);
-    this.#outbox.enqueue(items);
+    try {
+      this.#outbox.enqueue(items);
+    } catch (err) {
+      // The one place a session's write-back could vanish: make it loud (the registry only logs listener errors).
+      this.#logger.fatal({ err, sessionId: report.sessionId }, 'could not store the session for write-back');
+      throw err;
+    }
     this.#logger.info({ sessionId: report.sessionId, writes: items.length }, 'session queued for write-back');
     void this.drain();
   }
