@@ -142,3 +142,13 @@ test('returnTo accepts relay paths only (no open redirect)', () => {
     assert.equal(returnToSchema.safeParse(bad).success, false, bad);
   }
 });
+
+test('OAuthStateStore: pending sign-ins are bounded, the oldest forgotten first', async () => {
+  const store = new OAuthStateStore({ maxPending: 2 });
+  const first = await storeState(store, 'b');
+  const second = await storeState(store, 'b');
+  const third = await storeState(store, 'b');
+  assert.equal((await verifyState(store, 'b', first)).ok, false);
+  assert.equal((await verifyState(store, 'b', second)).ok, 'the-verifier');
+  assert.equal((await verifyState(store, 'b', third)).ok, 'the-verifier');
+});

@@ -30,15 +30,24 @@ export class OAuthStateStore {
   readonly #ttlMs: number;
   readonly #now: () => number;
 
-  constructor({ ttlMs = 10 * 60_000, now = Date.now }: { ttlMs?: number; now?: () => number } = {}) {
+  readonly #maxPending: number;
+
+  constructor({
+    ttlMs = 10 * 60_000,
+    now = Date.now,
+    maxPending = 10_000,
+  }: { ttlMs?: number; now?: () => number; maxPending?: number } = {}) {
     this.#ttlMs = ttlMs;
     this.#now = now;
+    this.#maxPending = maxPending;
   }
 
   // Five parameters: passport-oauth2 dispatches on arity and passes the PKCE verifier only to this form.
   store(req: BoundRequest, verifier: string, state: unknown, meta: Meta, done: StoreCallback): void {
     if (!req.loginBinding) return done(new Error('sign-in started without a login binding'));
     this.#sweep();
+    // Anyone can start a sign-in: bound the memory by forgetting the oldest pending ones first.
+    while (this.#pending.size >= this.#maxPending) this.#pending.delete(this.#pending.keys().next().value!);
     const handle = randomBytes(24).toString('base64url');
     this.#pending.set(handle, {
       binding: req.loginBinding,
