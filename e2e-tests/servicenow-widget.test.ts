@@ -304,4 +304,31 @@ describe('ServiceNow widget, as the agent and the customer use it', { timeout: 1
     assert.ok(state.width > 0);
     assert.deepEqual(problems, []);
   });
+
+  test('on the incident form, Start Screen Share signs a new agent browser in and opens the console', async () => {
+    const { page, context } = await newPage('agent on the incident form');
+    await page.goto(`${sandbox.servicenowUrl}/`);
+    await page.getByLabel('Username').fill(AGENT.username);
+    await page.getByLabel('Password').fill(AGENT.password);
+    await page.getByRole('button', { name: /log in/i }).click();
+    await page.waitForLoadState('networkidle');
+
+    const other = DEMO.servicenow.incidents.email;
+    await page.goto(`${host.url}/incident.do?sys_id=${other.id}`);
+    const popup = context.waitForEvent('page', { timeout: TIMEOUT });
+    await page.getByRole('button', { name: 'Start Screen Share' }).click();
+    const win = await popup;
+    // No relay sign-in in this browser yet: the window shows ServiceNow's OAuth page first.
+    await win.getByRole('button', { name: 'Allow' }).click({ timeout: TIMEOUT });
+    await win.waitForURL(new RegExp(`^${relay.url}/console/s_[A-Za-z0-9_-]+$`), { timeout: 30_000 });
+    await win.getByText('Waiting for the customer', { exact: true }).first().waitFor({ timeout: TIMEOUT });
+    const sessionId = new URL(win.url()).pathname.split('/').pop()!;
+    const live = relay.registry.get(sessionId);
+    assert.ok(live, 'the relay holds the new session');
+    assert.equal(live.snapshot.record.id, other.id);
+    assert.equal(live.host.username, AGENT.username);
+    assert.equal(await page.locator('.form-error').count(), 0);
+    await relay.registry.end(sessionId, 'host_ended', AGENT.name);
+    assert.deepEqual(problems, []);
+  });
 });

@@ -1,14 +1,23 @@
-// A stand-in for the Service Portal page that hosts the Sightline widget: it serves the widget's
+// A stand-in for the instance pages Sightline lives on. The Service Portal page (/sp) serves the widget's
 // template with its client controller on AngularJS 1.8 (from npm), and answers c.server.get by
 // running the widget's server script under the harness against the sandbox's Table API, as the
-// signed-in instance user. What the portal does, with the widget's own shipped files.
+// signed-in instance user. The incident form (/incident.do) carries the Start Screen Share UI action,
+// its g_scratchpad filled by the app's display business rule. All with the app's own shipped files.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { findPackageJSON } from 'node:module';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { runServerScript, widgetSource, type BackendSpec, type UserContext } from '@sightline/servicenow-app/harness';
+import vm from 'node:vm';
+import {
+  makeGs,
+  runServerScript,
+  uiActionSource,
+  widgetSource,
+  type BackendSpec,
+  type UserContext,
+} from '@sightline/servicenow-app/harness';
 
 const angularJs = readFileSync(join(dirname(findPackageJSON('angular', import.meta.url)!), 'angular.min.js'), 'utf8');
 
@@ -73,6 +82,31 @@ function page(template: string, boot: unknown): string {
 </body></html>`;
 }
 
+// The incident form as far as the UI action needs it: its button, g_form and the g_scratchpad the
+// display business rule fills on the server.
+function incidentForm(sysId: string, scratchpad: Record<string, unknown>): string {
+  const pad = JSON.stringify(scratchpad).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Incident</title></head>
+<body>
+<ul id="form-messages"></ul>
+<form id="incident" data-sys-id="${sysId}">
+  <button type="button" id="sightline-start" onclick="return sightlineStartScreenShare()">Start Screen Share</button>
+</form>
+<script>
+var g_scratchpad = ${pad};
+var g_form = {
+  getUniqueValue: function () { return document.getElementById('incident').dataset.sysId; },
+  addErrorMessage: function (m) {
+    var li = document.createElement('li'); li.className = 'form-error'; li.textContent = m;
+    document.getElementById('form-messages').appendChild(li);
+  }
+};
+</script>
+<script src="/ui-action/client.js"></script>
+</body></html>`;
+}
+
 async function body(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -81,6 +115,7 @@ async function body(req: IncomingMessage): Promise<unknown> {
 
 export async function startWidgetHost(o: WidgetHostOptions): Promise<WidgetHost> {
   const src = widgetSource();
+  const action = uiActionSource();
   const user: UserContext = { ...o.user, properties: { ...o.user.properties } };
   const run = (params: Record<string, string>, input?: Record<string, unknown>) =>
     runServerScript({
@@ -104,6 +139,15 @@ export async function startWidgetHost(o: WidgetHostOptions): Promise<WidgetHost>
       if (req.method === 'GET' && url.pathname === '/widget/client_script.js')
         return send(res, 200, 'text/javascript', src.clientScript);
       if (req.method === 'GET' && url.pathname === '/widget/boot.js') return send(res, 200, 'text/javascript', BOOT);
+      if (req.method === 'GET' && url.pathname === '/ui-action/client.js')
+        return send(res, 200, 'text/javascript', action.clientScript);
+      if (req.method === 'GET' && url.pathname === '/incident.do') {
+        const sysId = url.searchParams.get('sys_id') ?? '';
+        if (!/^[0-9a-f]{32}$/.test(sysId)) return send(res, 400, 'text/plain', 'sys_id');
+        const g_scratchpad: Record<string, unknown> = {};
+        vm.runInNewContext(action.displayRule, { current: {}, previous: null, g_scratchpad, gs: makeGs(user, []) });
+        return send(res, 200, 'text/html', incidentForm(sysId, g_scratchpad));
+      }
       if (req.method === 'GET' && url.pathname === '/sp') {
         const params = Object.fromEntries(url.searchParams);
         const { data } = await run(params);

@@ -6,5 +6,5 @@ export {
   type ServerJob,
   type ServerResult,
 } from './runServerScript.ts';
-export { widgetDir, widgetSource } from './widgetSource.ts';
-export type { UserContext } from './platform.ts';
+export { uiActionSource, widgetDir, widgetSource } from './widgetSource.ts';
+export { makeGs, type UserContext } from './platform.ts';

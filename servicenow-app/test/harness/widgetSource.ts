@@ -15,3 +15,13 @@ export function widgetSource() {
     scss: read('style.scss'),
   };
 }
+
+/** The UI action's client script and the display business rule that feeds it g_scratchpad. */
+export function uiActionSource() {
+  const read = (name: string) =>
+    readFileSync(fileURLToPath(new URL(`../../src/fluent/ui-action/${name}`, import.meta.url)), 'utf8');
+  return {
+    clientScript: read('start-screen-share.client.js'),
+    displayRule: read('relay-url-scratchpad.server.js'),
+  };
+}

@@ -54,6 +54,11 @@
     shortDescription: rec.getValue('short_description') || '',
     contactEmail: contactEmail(rec),
   };
+  // The relay's create request names no table (it reads incidents): cases are review-only for now.
+  if (table !== 'incident' && data.canStart) {
+    data.canStart = false;
+    data.startNote = 'Start sessions from the incident form; on cases this widget shows recordings and attendees.';
+  }
   if (options.show_recordings !== false && options.show_recordings !== 'false')
     data.recordings = recordings(table, sysId);
   if (options.show_attendees !== false && options.show_attendees !== 'false') data.sessions = sessionsFromNotes(sysId);
