@@ -17,6 +17,7 @@ import {
   versionsOfSession,
   type Conn,
 } from '../support/crm.ts';
+import { agentStartsSession, customerEntersKey, customerLeaves, customerShares } from '../support/flows.ts';
 import { acceptTerms, assertSeesLiveScreen, chat, giveContactDetails, shareScreen } from '../support/pages.ts';
 import { assertRelayHoldsNothing } from '../support/relay.ts';
 import {
@@ -247,6 +248,26 @@ describe('Salesforce stories, as people do them', { timeout: 240_000 }, () => {
     assert.equal(await row.getByRole('button', { name: 'Create Lead' }).count(), 0, 'no Create Lead for a known email');
     assert.equal((await leadsWithEmail(crm, CUSTOMER.email)).length, 1, 'still exactly one Lead');
     assert.deepEqual(sales.problems, []);
+  });
+
+  test('4. a second session with the same attendee creates no duplicate Lead; a Contact gets none', async () => {
+    assert.ok(sessionId, 'story 2 ended a session with an unknown attendee');
+    await consolePage.close();
+    const jane = { name: DEMO.salesforce.contacts.jane.name, email: DEMO.salesforce.contacts.jane.email };
+    for (const contact of [CUSTOMER, jane]) {
+      const started = await agentStartsSession(agent, system.salesforceUrl, CASE, USERS.agent);
+      const customer = await newPerson(`customer ${contact.name}`);
+      await customerEntersKey(customer.page, system.relayUrl, started.key);
+      await customerShares(customer.page, contact, 'not asked');
+      await customerLeaves(customer.page, started.console);
+      await started.console.close();
+      await caseTaskOf(crm, started.sessionId, CASE);
+      await assertRelayHoldsNothing(system.relayUrl, started.sessionId, agent.context);
+      assert.deepEqual(customer.problems, []);
+    }
+    assert.equal((await leadsWithEmail(crm, CUSTOMER.email)).length, 1, 'no duplicate Lead for the same email');
+    assert.deepEqual(await leadsWithEmail(crm, jane.email), [], 'no Lead for an email a Contact has');
+    assert.deepEqual(agent.problems, []);
   });
 
   test('npm start stops cleanly on Ctrl-C', async () => {
