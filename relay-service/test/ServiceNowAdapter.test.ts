@@ -92,12 +92,13 @@ test('ServiceNow write-back: one work note and one attachment through 5xx, a los
     attendees: [guest('Nina New', 'nina.new@newco.example', '+1 555 0101')],
     recording,
   });
+  const fileName = `sightline-sn-1-${r.sessionId}.webm`;
   stack.relay.writeBack.accept(r);
   for (let i = 0; i < 30 && (await notesOf(stack, r.sessionId)).length === 0; i++) {
     await new Promise((ok) => setTimeout(ok, 60));
     await stack.relay.writeBack.drain();
   }
-  assert.equal((await attachmentsOf(stack, recording.fileName)).length, 1, 'written once, the answer lost each time');
+  assert.equal((await attachmentsOf(stack, fileName)).length, 1, 'written once, the answer lost each time');
 
   await stack.restartRelay();
   stack.snProxy.clear();
@@ -111,7 +112,7 @@ test('ServiceNow write-back: one work note and one attachment through 5xx, a los
   for (const text of ['nina.new@newco.example', '+1 555 0101', 'Screen share 482913', `[sightline:${r.sessionId}]`]) {
     assert.ok(notes[0]!.value!.includes(text), `the work note mentions ${text}`);
   }
-  const files = await attachmentsOf(stack, recording.fileName);
+  const files = await attachmentsOf(stack, fileName);
   assert.equal(files.length, 1);
   assert.equal(files[0]!.size_bytes, '3000');
   assert.equal(files[0]!.content_type, 'video/webm');

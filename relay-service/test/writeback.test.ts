@@ -9,7 +9,11 @@ import { AgentStore } from '../src/auth/AgentStore.ts';
 import { openDatabase } from '../src/auth/openDatabase.ts';
 import { TokenCipher } from '../src/auth/TokenCipher.ts';
 import type { AgentIdentity } from '../src/sessions/types.ts';
+import { encodeFrame } from '../src/protocol/index.ts';
+import { probe } from './helpers/media.ts';
+import { VP8, vp8Chunks } from './helpers/relay.ts';
 import { guest, report, webm } from './helpers/reports.ts';
+import { TestClient } from './helpers/wsClient.ts';
 import { DEMO, startStack, TEST_KEY, type Stack } from './helpers/stack.ts';
 
 const SF = DEMO.salesforce;
@@ -124,7 +128,7 @@ test('a Salesforce session ends in exactly one Task on the Case, Leads with thei
   const cv = await files(conn, r.sessionId);
   assert.equal(cv.length, 1);
   assert.equal(cv[0]!.FirstPublishLocationId, SF.cases.printer);
-  assert.equal(cv[0]!.PathOnClient, 'sightline-482913.webm');
+  assert.equal(cv[0]!.PathOnClient, `sightline-482913-${r.sessionId}.webm`);
   assert.equal(cv[0]!.ContentSize, 4096);
 
   const steps = await writebacks(stack, jar, r.sessionId);
@@ -303,4 +307,66 @@ test('the write-back log lines carry no tokens', async (t) => {
   for (const secret of [tokens.accessToken!, tokens.refreshToken]) assert.ok(!stack.logs.text.includes(secret));
   assert.ok(!stack.logs.text.includes('lia@log.example'), 'attendee contact details stay out of the log');
   assert.ok(join(stack.config.relay.dataDir).length > 0);
+});
+
+test('story 3 end to end: a recorded session streamed through the relay lands as a playable file on the Case', async (t) => {
+  const stack = await startStack(t, {
+    policy: { groups: { default: { recording: 'always', leads: 'new_email' } } },
+    limits: { keyframeRequestIntervalMs: 0 },
+  });
+  const jar = await stack.signInAgent();
+  const created = (await (
+    await stack.api('/api/sessions', { method: 'POST', jar, body: { crm: 'salesforce', recordId: SF.cases.printer } })
+  ).json()) as { sessionId: string; key: string };
+  const joined = (await (
+    await stack.api('/api/join', {
+      method: 'POST',
+      body: { key: created.key, contact: { name: 'Greta Guest', email: 'greta@guest.example' }, acceptedTerms: true },
+    })
+  ).json()) as { ticket: string; wsUrl: string };
+  const hostTicket = (await (
+    await stack.api(`/api/sessions/${created.sessionId}/ticket`, { method: 'POST', jar, body: {} })
+  ).json()) as { ticket: string };
+  const host = await TestClient.connect(joined.wsUrl, hostTicket.ticket);
+  const customer = await TestClient.connect(joined.wsUrl, joined.ticket);
+  t.after(() => {
+    host.close();
+    customer.close();
+  });
+  customer.send({ type: 'consent', view: true, recording: true });
+  customer.send({ type: 'stream-start', config: VP8 });
+  await host.waitFor('state', (m) => m.session.recording === 'on');
+  const chunks = vp8Chunks();
+  const t0 = Date.now();
+  for (const [i, c] of chunks.entries()) {
+    customer.sendFrame(
+      Buffer.from(
+        encodeFrame({ stream: 0, sequence: i, keyframe: c.keyframe, captureTimeMs: t0 + c.timestampUs / 1000 }, c.data),
+      ),
+    );
+  }
+  await host.waitForFrames(chunks.length);
+  assert.equal(
+    (await stack.api(`/api/sessions/${created.sessionId}/end`, { method: 'POST', jar, body: {} })).status,
+    200,
+  );
+  await stack.relay.writeBack.drain();
+
+  const conn = await stack.salesforceAs(SF.users.manager);
+  const [cv] = await files(conn, created.sessionId);
+  assert.ok(cv, 'the recording is on the Case');
+  assert.equal(cv.FirstPublishLocationId, SF.cases.printer);
+  const download = await fetch(
+    `${conn.instanceUrl}/services/data/v${stack.config.salesforce.apiVersion}/sobjects/ContentVersion/${String(cv.Id)}/VersionData`,
+    { headers: { authorization: `Bearer ${conn.accessToken}` } },
+  );
+  assert.equal(download.status, 200);
+  const info = await probe(new Uint8Array(await download.arrayBuffer()));
+  assert.equal(info.codec, 'vp8');
+  assert.equal(info.packets.length, chunks.length);
+  const written = await tasks(conn, created.sessionId);
+  assert.equal(written.length, 2, 'the Case Task and the Task of the new Lead');
+  assert.ok(String(written.find((x) => x.WhatId)!.Description).includes('recording started'));
+  const steps = await writebacks(stack, jar, created.sessionId);
+  assert.ok(steps.every((s) => s.status === 'done'));
 });

@@ -36,6 +36,15 @@ function leadCandidates(report: SessionReport) {
   });
 }
 
+/**
+ * The recorder names files by key and date, which a fixed-key policy repeats; the session id makes
+ * the name unique on the record (ServiceNow finds an earlier upload by file name).
+ */
+export function uniqueFileName(fileName: string, sessionId: string): string {
+  const dot = fileName.lastIndexOf('.');
+  return dot > 0 ? `${fileName.slice(0, dot)}-${sessionId}${fileName.slice(dot)}` : `${fileName}-${sessionId}`;
+}
+
 export function planWriteBack(report: SessionReport): NewItem[] {
   const base = { sessionId: report.sessionId, crm: report.host.crm, userId: report.host.userId };
   const activity: ActivityPayload = {
@@ -54,7 +63,7 @@ export function planWriteBack(report: SessionReport): NewItem[] {
   if (report.recording && report.recording.bytes.byteLength > 0) {
     const payload: RecordingPayload = {
       recordId: report.record.id,
-      fileName: report.recording.fileName,
+      fileName: uniqueFileName(report.recording.fileName, report.sessionId),
       mimeType: report.recording.mimeType,
       title: `${subject(report)} recording`,
       durationSeconds: report.recording.durationMs / 1000,
