@@ -238,22 +238,43 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
       await guest.page.locator('.pointer').waitFor({ timeout: TIMEOUT });
 
       // The customer's connection is down for 5 s: both sides show "reconnecting", not an error...
-      const dropped = await guest.page.evaluate(() =>
-        (globalThis as unknown as { __sightlineDropConnections(ms: number): number }).__sightlineDropConnections(5000),
+      assert.equal(
+        await guest.page.evaluate(() =>
+          (globalThis as unknown as { __sightlineDropConnections(ms: number): number }).__sightlineDropConnections(
+            5000,
+          ),
+        ),
+        1,
       );
-      assert.equal(dropped, 1);
       await guest.page.getByRole('heading', { name: 'Reconnecting…' }).waitFor({ timeout: TIMEOUT });
       await agent.page.getByText('reconnecting…', { exact: true }).waitFor({ timeout: TIMEOUT });
       await agent.page.getByText('Customer absent', { exact: true }).waitFor({ timeout: TIMEOUT });
-      // ...and when it is back, the session resumes by itself; a drop on the agent's side too.
-      const before = (await stats(agent.page)).framesDecoded;
-      await agent.page.evaluate(() =>
-        (globalThis as unknown as { __sightlineDropConnections(ms: number): number }).__sightlineDropConnections(0),
-      );
+      // ...and when it is back, the session resumes by itself.
+      const drop = (page: Page, ms: number) =>
+        page.evaluate(
+          (outage) =>
+            (globalThis as unknown as { __sightlineDropConnections(ms: number): number }).__sightlineDropConnections(
+              outage,
+            ),
+          ms,
+        );
+      let before = (await stats(agent.page)).framesDecoded;
       await until(
         () => stats(agent.page),
         (s) => s.framesDecoded > before + 5,
-        'frames after the drop',
+        'frames after the customer is back',
+      );
+      await agent.page.getByText('In progress', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await guest.page.getByText('You are sharing your screen', { exact: true }).waitFor({ timeout: TIMEOUT });
+      // The agent's connection drops for 3 s: the customer sees the agent reconnecting.
+      assert.equal(await drop(agent.page, 3000), 1);
+      await agent.page.getByText('Reconnecting…', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await guest.page.getByText(/connection dropped; they are reconnecting/).waitFor({ timeout: TIMEOUT });
+      before = (await stats(agent.page)).framesDecoded;
+      await until(
+        () => stats(agent.page),
+        (s) => s.framesDecoded > before + 5,
+        'frames after the agent is back',
       );
       await agent.page.getByText('In progress', { exact: true }).waitFor({ timeout: TIMEOUT });
       await guest.page.getByText('You are sharing your screen', { exact: true }).waitFor({ timeout: TIMEOUT });
@@ -285,6 +306,94 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
       assert.deepEqual(problems, []);
     } finally {
       await closeAll();
+    }
+  });
+
+  test('a still screen sends (almost) nothing; typing sends a burst', async () => {
+    const problems: string[] = [];
+    const agent = await openConsole(problems);
+    const context = await browser.newContext();
+    // A scripted support workload instead of the animated fake device: a white form with text,
+    // repainted every animation frame like a real screen capture; `__workload.type()` types into it.
+    await context.addInitScript(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 1280;
+      canvas.height = 720;
+      const ctx = canvas.getContext('2d')!;
+      let typed = '';
+      const paint = () => {
+        ctx.fillStyle = '#ffffff';
+        ctx.fillRect(0, 0, 1280, 720);
+        ctx.fillStyle = '#1b1b1b';
+        ctx.font = '22px sans-serif';
+        ctx.fillText('Printer settings  ·  Device: HP LaserJet 4000  ·  Status: offline', 40, 60);
+        for (let i = 0; i < 12; i++)
+          ctx.fillText(`Option ${i + 1}: default value for setting number ${i + 1}`, 40, 120 + i * 34);
+        ctx.strokeRect(40, 560, 800, 44);
+        ctx.fillText(typed, 52, 590);
+        requestAnimationFrame(paint);
+      };
+      (globalThis as unknown as { __workload: { type(t: string): void } }).__workload = {
+        type(t: string) {
+          typed += t;
+        },
+      };
+      navigator.mediaDevices.getDisplayMedia = async () => {
+        paint();
+        return canvas.captureStream(30);
+      };
+    });
+    const page = await context.newPage();
+    watch(page, problems);
+    await page.goto(agent.session.joinUrl);
+    try {
+      await fillJoinForms(page);
+      await page.getByRole('button', { name: 'Share my screen' }).click();
+      await page.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await until(
+        () => stats(agent.page),
+        (s) => (s?.framesDecoded ?? 0) >= 1,
+        'the first frame',
+      );
+      const t0 = Date.now();
+      const g0 = await stats(page);
+      // Let the picture settle, then watch a still screen for 4 s.
+      await new Promise((r) => setTimeout(r, 1500));
+      const stillStart = await stats(page);
+      await new Promise((r) => setTimeout(r, 4000));
+      const stillEnd = await stats(page);
+      const stillFrames = stillEnd.framesSent - stillStart.framesSent;
+      assert.ok(stillFrames <= 2, `a still screen sends almost nothing (${stillFrames} frames in 4 s)`);
+      // Typing: every keystroke changes the screen and goes out at once.
+      for (const ch of 'My printer says offline') {
+        await page.evaluate(
+          (c) => (globalThis as unknown as { __workload: { type(t: string): void } }).__workload.type(c),
+          ch,
+        );
+        await new Promise((r) => setTimeout(r, 120));
+      }
+      const typedEnd = await stats(page);
+      const typingFrames = typedEnd.framesSent - stillEnd.framesSent;
+      assert.ok(typingFrames >= 12, `typing sends a burst (${typingFrames} frames for 23 keystrokes)`);
+      await new Promise((r) => setTimeout(r, 4000));
+      const g1 = await stats(page);
+      const a1 = await stats(agent.page);
+      const pixels = await canvasPixels(agent.page, [
+        [1200, 700],
+        [60, 580],
+      ]);
+      assert.ok(near(pixels.pixels[0]!, [255, 255, 255], 12), `the agent sees the white form: ${pixels.pixels[0]}`);
+      const seconds = (Date.now() - t0) / 1000;
+      console.log(
+        `[figures] support workload (still form, typing, still): average bitrate ` +
+          `${(((g1.bytesSent - g0.bytesSent) * 8) / seconds / 1000).toFixed(1)} kbit/s over ${seconds.toFixed(1)} s, ` +
+          `${g1.framesSent - g0.framesSent} frames sent (${stillFrames} in 4 s still, ${typingFrames} while typing); ` +
+          `glass-to-glass p50 ${percentile(a1.latencyMs, 50).toFixed(1)} ms`,
+      );
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+      await agent.context.close();
     }
   });
 

@@ -29,6 +29,8 @@ export default class JoinApp extends LightningElement {
   sharing = false;
   controlled = false;
   reconnecting = false;
+  /** The agent's own connection dropped (the relay still holds their place). */
+  agentReconnecting = false;
   controlRequest = null;
   pointer = null;
   chat = [];
@@ -104,6 +106,7 @@ export default class JoinApp extends LightningElement {
   }
   get statusText() {
     if (this.reconnecting) return 'The connection dropped. We are reconnecting you to the session.';
+    if (this.agentReconnecting) return `${this.hostName}'s connection dropped; they are reconnecting…`;
     return this.sharing
       ? `${this.hostName} can see what you chose to share. Use Stop sharing at the top at any time.`
       : `${this.hostName} cannot see your screen. Use Resume sharing to show it again, or keep chatting.`;
@@ -271,6 +274,10 @@ export default class JoinApp extends LightningElement {
 
   applySnapshot(snapshot) {
     this.controlled = !!snapshot.controllerId && snapshot.controllerId !== this.participantId;
+    const host = (snapshot.participants || []).find((p) => p.role === 'host');
+    const wasAway = this.agentReconnecting;
+    this.agentReconnecting = !!host && !host.connected;
+    if (this.agentReconnecting && !wasAway) this.liveStatus = `${this.hostName} is reconnecting…`;
     if (snapshot.status === 'ended' && this.step === 'joined') this.end('host_ended');
   }
 

@@ -198,6 +198,17 @@ describe('sl-join-app', () => {
     expect(session.sent).toContainEqual({ type: 'control-grant', participantId: 'h1' });
     expect(q(el, 'sl-share-bar').controlled).toBe(true);
 
+    session.emit('message', {
+      type: 'state',
+      session: {
+        status: 'in_progress',
+        controllerId: null,
+        participants: [{ id: 'h1', role: 'host', displayName: 'Alex Agent', connected: false }],
+      },
+    });
+    await flush();
+    expect(q(el, '.status p').textContent).toBe("Alex Agent's connection dropped; they are reconnecting…");
+
     session.emit('state', 'reconnecting');
     await flush();
     expect(q(el, 'sl-share-bar').reconnecting).toBe(true);
