@@ -397,6 +397,50 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
     }
   });
 
+  test('without MediaStreamTrackProcessor (the Firefox/Safari path) the share still reaches the agent', async () => {
+    const problems: string[] = [];
+    const agent = await openConsole(problems);
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      delete (globalThis as { MediaStreamTrackProcessor?: unknown }).MediaStreamTrackProcessor;
+    });
+    const page = await context.newPage();
+    watch(page, problems);
+    await page.goto(agent.session.joinUrl);
+    try {
+      await fillJoinForms(page);
+      await page.getByRole('button', { name: 'Share my screen' }).click();
+      await page.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await until(
+        () => stats(agent.page),
+        (s) => (s?.framesDecoded ?? 0) >= 10,
+        'frames through the fallback',
+      );
+      const seen = await canvasPixels(agent.page, [[640, 150]]);
+      assert.ok(near(seen.pixels[0]!, [0, 135, 0]), `the source's green: ${seen.pixels[0]}`);
+      assert.ok(seen.pacman > 5000);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+      await agent.context.close();
+    }
+  });
+
+  test('a browser without WebCodecs is told so in plain words', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      delete (globalThis as { VideoEncoder?: unknown }).VideoEncoder;
+    });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${relay.url}/join`);
+      await page.getByRole('heading', { name: 'This browser cannot share a screen' }).waitFor({ timeout: TIMEOUT });
+      await page.getByText(/WebCodecs is missing\). Please update your browser/).waitFor({ timeout: TIMEOUT });
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a wrong key gives a clear message; the right key joins', async () => {
     const problems: string[] = [];
     const agent = await openConsole(problems);
