@@ -1,44 +1,59 @@
-// Captures the traffic model: runs the scripted support session in Debian's Chromium, encodes it
-// with WebCodecs as the join page does, and writes every chunk's time, size and key flag to
-// benchmark/data/support-session.json (the file the load generator replays).
-//   node benchmark/src/capture-traffic.ts
+// Captures the traffic model: runs the scripted support session in Debian's Chromium through the
+// join page's own stillness gate and encoder configuration (loopback, virtual time), and writes
+// every chunk's time, size and key flag to benchmark/data/support-session.json, the file the load
+// generator replays.   node benchmark/src/capture-traffic.ts
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { runLoopback, type LoopbackResult } from './browser/loopback.ts';
 import { openBlankPage } from './chromium.ts';
-import { runSupportSession, type SupportSessionOptions, type SupportSessionResult } from './browser/support-session.ts';
+import { qualityOf, type QualityFigure } from './quality.ts';
 import { summarize, TRAFFIC_FILE, type TrafficFile } from './traffic.ts';
-import { PRESENTER_ENCODER } from './encoder-settings.ts';
 
-export async function captureSupportSession(
-  options: Partial<SupportSessionOptions> = {},
-): Promise<{ result: SupportSessionResult; chromium: string }> {
+/** The join page captures the screen track at up to 30 frames/s. */
+export const CAPTURE_FPS = 30;
+export const SCRIPT_SECONDS = 60;
+
+export interface LoopbackRun {
+  result: LoopbackResult;
+  quality: QualityFigure[];
+  chromium: string;
+}
+
+export async function runLoopbackSession(durationSeconds = SCRIPT_SECONDS): Promise<LoopbackRun> {
   const browser = await openBlankPage();
   try {
-    const result = await browser.page.evaluate(runSupportSession, { ...PRESENTER_ENCODER, ...options });
-    return { result, chromium: browser.browserVersion };
+    const result = await browser.page.evaluate(runLoopback, {
+      libUrl: browser.libUrl,
+      durationSeconds,
+      captureFps: CAPTURE_FPS,
+    });
+    const quality = result.snapshots.map((s) =>
+      qualityOf({ ...s, source: Buffer.from(s.source, 'base64'), decoded: Buffer.from(s.decoded, 'base64') }),
+    );
+    return { result, quality, chromium: browser.browserVersion };
   } finally {
     await browser.close();
   }
 }
 
-export function toTrafficFile(result: SupportSessionResult, chromium: string, durationSeconds: number): TrafficFile {
+export function toTrafficFile(run: LoopbackRun, durationSeconds: number): TrafficFile {
   return {
     generatedAt: new Date().toISOString(),
-    chromium,
-    encoderConfig: result.encoderConfig,
+    chromium: run.chromium,
+    encoderConfig: run.result.encoderConfig,
     durationSeconds,
-    chunks: result.chunks,
-    keyframeBytes: result.keyframeBytes,
-    quality: result.quality,
-    phases: result.phases,
-    summary: summarize(result.chunks, durationSeconds),
+    chunks: run.result.chunks,
+    keyframeBytes: run.result.keyframeBytes,
+    quality: run.quality,
+    phases: run.result.phases,
+    summary: summarize(run.result.chunks, durationSeconds),
   };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log('capturing the scripted support session in Chromium (60 s of virtual time)...');
-  const { result, chromium } = await captureSupportSession();
-  const file = toTrafficFile(result, chromium, PRESENTER_ENCODER.durationSeconds);
+  console.log(`capturing the scripted support session in Chromium (${SCRIPT_SECONDS} s of virtual time)...`);
+  const run = await runLoopbackSession();
+  const file = toTrafficFile(run, SCRIPT_SECONDS);
   writeFileSync(TRAFFIC_FILE, JSON.stringify(file) + '\n');
   console.log(`wrote ${fileURLToPath(TRAFFIC_FILE)}`);
   console.log(file.summary, file.quality);

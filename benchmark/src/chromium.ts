@@ -1,51 +1,65 @@
 // Debian's Chromium through playwright-core, with a page served from loopback (WebCodecs needs a
-// secure context, and http://127.0.0.1 is one).
+// secure context, and http://127.0.0.1 is one). The page also serves the join page's own lib
+// modules at /lib/ and defines the scripted scene (window.__supportScene).
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { SCENE_SCRIPT } from './browser/scene.ts';
 
 export const CHROMIUM_PATH = process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];
+const WEB_LIB = new URL('../../relay-service/web/lib/', import.meta.url);
 
 export interface BlankPage {
   page: Page;
+  libUrl: string;
   browserVersion: string;
   close(): Promise<void>;
 }
 
-/** A fresh Chromium profile with one empty page at a loopback origin. */
+/** Chromium with a fresh temporary profile (Playwright makes one per launch and removes it). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A fresh Chromium with one empty page at a loopback origin that also serves the join page's lib. */
 export async function openBlankPage(): Promise<BlankPage> {
-  const server = createServer((_req, res) => {
+  const server = createServer(async (req, res) => {
+    const lib = /^\/lib\/([a-zA-Z]+\.js)$/.exec(req.url ?? '');
+    if (lib) {
+      try {
+        const body = await readFile(new URL(lib[1]!, WEB_LIB));
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
+      } catch {
+        res.writeHead(404).end();
+      }
+      return;
+    }
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.end('<!doctype html><title>Sightline benchmark</title><body></body>');
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const userDataDir = mkdtempSync(join(tmpdir(), 'sightline-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-    ],
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-  const browserVersion = context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await launchChromium();
+  const page = await browser.newPage();
+  await page.addInitScript({ content: SCENE_SCRIPT });
+  await page.goto(`${origin}/`);
   return {
     page,
-    browserVersion,
+    libUrl: `${origin}/lib/`,
+    browserVersion: browser.version(),
     close: async () => {
-      await context.close();
+      await browser.close();
       await new Promise<void>((r) => server.close(() => r()));
-      rmSync(userDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -157,6 +157,13 @@ export async function capacitySearch(
     pass = r.sessions; // the pool may hold fewer than asked if connections failed
     if (n >= cap || r.sessions < n) break;
   }
+  // Nothing passed at the start: halve until something does.
+  while (fail && pass === 0 && fail.sessions > 8) {
+    const r = await confirmedStep(ctx, Math.floor(fail.sessions / 2));
+    steps.push(r);
+    if (r.ok) pass = r.sessions;
+    else fail = r;
+  }
   for (let i = 0; fail && i < bisections && fail.sessions - pass > Math.max(20, pass * 0.1); i++) {
     const mid = Math.round((pass + fail.sessions) / 2);
     const r = await confirmedStep(ctx, mid);

@@ -83,9 +83,11 @@ export const resultsSchema = z.object({
     os: z.string(),
     node: z.string(),
     chromium: z.string().nullable(),
+    loadAverageAtStart: z.number(),
     loadAverage1m: z.number(),
     hostname: z.string(),
     pinned: z.boolean(),
+    boosted: z.boolean(),
   }),
   traffic: z.object({
     captured: z.object({
@@ -130,6 +132,10 @@ export const resultsSchema = z.object({
     peakKbps: z.number(),
     avgFps: z.number(),
     idleShare: z.number(),
+    /** What the agent console received (full pipeline only). */
+    receivedKbps: z.number().nullable(),
+    /** Capture to paint on the console (full pipeline only). */
+    glassToGlassMs: latency.nullable(),
     quality: z.array(z.object({ atSeconds: z.number(), label: z.string(), psnrDb: z.number(), ssim: z.number() })),
     referenceKbps: z.tuple([z.number(), z.number()]),
   }),

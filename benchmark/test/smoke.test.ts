@@ -55,7 +55,11 @@ test('a short run measures floor and relay, the slow viewer and bandwidth, with 
   const slow = results.slowViewer!;
   assert.ok(slow.without.presenterFramesPerSec > 0 && slow.with.presenterFramesPerSec > 0);
   assert.ok(slow.without.slowViewerFramesPerSec > 0, 'the slow viewer receives frames before it is throttled');
-  assert.ok(results.bandwidth.avgKbps > 0 && results.bandwidth.quality.length > 0);
+  const b = results.bandwidth;
+  assert.equal(b.pipeline, 'browser-relay-browser', 'bandwidth went through the join page, relay and console');
+  assert.ok(b.avgKbps > 0 && b.receivedKbps! > 0, 'the join page sent and the console received');
+  assert.ok(b.glassToGlassMs!.samples > 0, 'the console measured glass-to-glass latency');
+  assert.ok(b.quality.length > 0 && b.quality.every((q) => q.ssim > 0 && q.ssim <= 1), 'legibility was measured');
   assert.ok(results.machine.cpuModel.length > 0 && results.machine.chromium);
   assert.ok(
     lines.some((l) => l.startsWith('capacity: sightline')),

@@ -1,6 +1,6 @@
 // The parent's handle on the load-generator processes (pinned away from the server's core).
 import { fork, type ChildProcess } from 'node:child_process';
-import { pin, LOAD_CORES } from '../targets/pin.ts';
+import { boost, pin, LOAD_CORES } from '../targets/pin.ts';
 import type { ReplayPlan } from '../traffic.ts';
 import type { SessionSpec, WindowReport, WorkerReply, WorkerRequest } from './messages.ts';
 
@@ -16,6 +16,7 @@ class Worker {
       serialization: 'advanced',
     });
     pin(this.child.pid!, LOAD_CORES);
+    boost(this.child.pid!);
     this.child.on('message', (m: WorkerReply) => {
       const p = this.pending;
       this.pending = null;

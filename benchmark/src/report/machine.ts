@@ -9,12 +9,23 @@ export interface MachineInfo {
   os: string;
   node: string;
   chromium: string | null;
+  /** 1-minute load average when the run started and when it ended (others' work on a shared machine). */
+  loadAverageAtStart: number;
   loadAverage1m: number;
   hostname: string;
   pinned: boolean;
+  /** Server and load processes ran at raised priority (nice -10). */
+  boosted: boolean;
 }
 
-export function machineInfo(pinned: boolean, chromium: string | null): MachineInfo {
+export const loadAverageNow = () => Math.round(loadavg()[0]! * 100) / 100;
+
+export function machineInfo(o: {
+  pinned: boolean;
+  boosted: boolean;
+  chromium: string | null;
+  loadAverageAtStart: number;
+}): MachineInfo {
   const gib = (b: number) => Math.round((b / 2 ** 30) * 10) / 10;
   return {
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
@@ -23,9 +34,11 @@ export function machineInfo(pinned: boolean, chromium: string | null): MachineIn
     freeMemoryGiB: gib(freemem()),
     os: `${process.platform} ${release()}`,
     node: process.version,
-    chromium,
-    loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
+    chromium: o.chromium,
+    loadAverageAtStart: o.loadAverageAtStart,
+    loadAverage1m: loadAverageNow(),
     hostname: hostname(),
-    pinned,
+    pinned: o.pinned,
+    boosted: o.boosted,
   };
 }

@@ -152,13 +152,21 @@ export function markdownReport(r: BenchResults): string {
     `${b.label}. Codec ${b.codec}, ${b.durationSeconds} s scripted session (typing, reading, scrolling, switching windows, idle).`,
     '',
     table(
-      ['average kbit/s', 'peak kbit/s (1 s)', 'frames/s', 'idle seconds', 'reference product'],
+      [
+        'average kbit/s',
+        'peak kbit/s (1 s)',
+        'frames/s',
+        'idle seconds',
+        'glass-to-glass p50 / p99 ms',
+        'reference product',
+      ],
       [
         [
           String(b.avgKbps),
           String(b.peakKbps),
           String(b.avgFps),
           `${Math.round(b.idleShare * 100)}%`,
+          b.glassToGlassMs ? `${b.glassToGlassMs.p50} / ${b.glassToGlassMs.p99}` : 'n/a (loopback)',
           `${b.referenceKbps[0]}-${b.referenceKbps[1]} kbit/s average`,
         ],
       ],

@@ -2,22 +2,30 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { TargetReply, TargetRequest, TargetStats } from './messages.ts';
-import { pin, SERVER_CORES } from './pin.ts';
+import { boost, pin, SERVER_CORES } from './pin.ts';
 
 export class TargetProcess {
   readonly name: string;
   readonly url: string;
   readonly pinned: boolean;
+  readonly boosted: boolean;
   readonly extra: Record<string, string>;
   private readonly child: ChildProcess;
   private nextId = 1;
   private readonly waiting = new Map<number, (s: TargetStats) => void>();
 
-  private constructor(name: string, child: ChildProcess, url: string, pinned: boolean, extra: Record<string, string>) {
+  private constructor(
+    name: string,
+    child: ChildProcess,
+    url: string,
+    placement: { pinned: boolean; boosted: boolean },
+    extra: Record<string, string>,
+  ) {
     this.name = name;
     this.child = child;
     this.url = url;
-    this.pinned = pinned;
+    this.pinned = placement.pinned;
+    this.boosted = placement.boosted;
     this.extra = extra;
     child.on('message', (m: TargetReply) => {
       if (m.type !== 'stats') return;
@@ -33,13 +41,13 @@ export class TargetProcess {
       serialization: 'advanced',
       env: { ...process.env, ...env },
     });
-    const pinned = pin(child.pid!, SERVER_CORES);
+    const placement = { pinned: pin(child.pid!, SERVER_CORES), boosted: boost(child.pid!) };
     const ready = new Promise<TargetReply & { type: 'ready' }>((ok, fail) => {
       child.on('message', (m: TargetReply) => m.type === 'ready' && ok(m));
       child.once('exit', (code) => fail(new Error(`${name} exited with ${code} before it was ready`)));
     });
     const m = await ready;
-    return new TargetProcess(name, child, m.url, pinned, m.extra ?? {});
+    return new TargetProcess(name, child, m.url, placement, m.extra ?? {});
   }
 
   get pid(): number {
