@@ -36,7 +36,8 @@ describe('people pages in Chromium', () => {
     await writeFile(join(build, 'case-page.js'), MOUNT_SCRIPT);
     t = await startTestSandbox({}, undefined, build);
     callback = createServer((req, res) => {
-      received = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname === '/auth/salesforce/callback') received = url;
       res.end('callback reached');
     });
     await new Promise<void>((ok) => callback.listen(0, '127.0.0.1', ok));

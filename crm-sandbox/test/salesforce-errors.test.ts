@@ -398,6 +398,41 @@ describe('Salesforce REST errors and DML rules', () => {
     const cv = (await (await api('/sobjects/ContentVersion/describe')).json()) as { fields: Array<{ name: string }> };
     assert.ok(cv.fields.some((f) => f.name === 'Sightline_Session_Id__c'));
     assert.ok(cv.fields.some((f) => f.name === 'Sightline_Duration_Seconds__c'));
+    const attendee = (await (await api('/sobjects/Sightline_Attendee__c/describe')).json()) as {
+      custom: boolean;
+      keyPrefix: string;
+      fields: Array<{ name: string; relationshipName: string | null }>;
+    };
+    assert.equal(attendee.custom, true);
+    assert.equal(attendee.fields.find((f) => f.name === 'Case__c')?.relationshipName, 'Case__r');
+    const missingName = await api('/sobjects/Sightline_Attendee__c', {
+      method: 'POST',
+      body: JSON.stringify({ Case__c: DEMO.salesforce.cases.printer }),
+    });
+    assert.equal(((await missingName.json()) as Array<{ errorCode: string }>)[0]!.errorCode, 'REQUIRED_FIELD_MISSING');
+    const created = await api('/sobjects/Sightline_Attendee__c', {
+      method: 'POST',
+      body: JSON.stringify({
+        Name: 'Jane Customer',
+        Case__c: DEMO.salesforce.cases.printer,
+        Email__c: DEMO.salesforce.contacts.jane.email,
+        Session_Id__c: 's-9',
+        Joined_At__c: '2026-11-21T03:00:00.000Z',
+      }),
+    });
+    assert.equal(created.status, 201);
+    assert.ok(((await created.json()) as { id: string }).id.startsWith(attendee.keyPrefix));
+    const rows = (
+      await query(
+        `SELECT Name, Case__r.CaseNumber, Joined_At__c FROM Sightline_Attendee__c WHERE Session_Id__c = 's-9'`,
+      )
+    ).body as {
+      records: Array<{ Name: string; Case__r: { CaseNumber: string }; Joined_At__c: string }>;
+    };
+    assert.equal(rows.records[0]!.Case__r.CaseNumber, '00001001');
+    assert.equal(rows.records[0]!.Joined_At__c, '2026-11-21T03:00:00.000+0000');
+    const badId = await query(`SELECT Id FROM Case WHERE Id = 'not-an-id'`);
+    assert.equal((badId.body as Array<{ errorCode: string }>)[0]!.errorCode, 'INVALID_QUERY_FILTER_OPERATOR');
     const versions = (await (await fetch(`${base}/services/data`)).json()) as Array<{ version: string; url: string }>;
     assert.ok(versions.some((v) => v.version === '62.0' && v.url === '/services/data/v62.0'));
     const global = (await (await api('/sobjects')).json()) as { sobjects: Array<{ name: string; keyPrefix: string }> };

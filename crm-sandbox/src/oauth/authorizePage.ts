@@ -37,3 +37,23 @@ export function errorPage(brand: string, error: string, description: string): st
     body: `<section><h1>Authorization error</h1><p class="error">error=${esc(error)}</p><p>${esc(description)}</p></section>`,
   });
 }
+
+/**
+ * Headers for the authorization pages: never framed (a framed one-click consent could be clickjacked),
+ * never cached. No form-action: the consent form's redirect goes to the client's own redirect URI.
+ * Referrer-Policy stays same-origin: with no-referrer Chromium posts the form with `Origin: null`.
+ */
+export function authorizePageHeaders(
+  _req: unknown,
+  res: { set(h: Record<string, string>): unknown },
+  next: () => void,
+): void {
+  res.set({
+    'Content-Security-Policy': "default-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    'X-Frame-Options': 'DENY',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'same-origin',
+    'Cache-Control': 'no-store',
+  });
+  next();
+}

@@ -23,7 +23,7 @@ export function securityHeaders(res: Response, connect: string[]): void {
       "media-src 'self' blob:",
       `connect-src 'self' ${[...connect, ...ws].join(' ')}`.trim(),
       "frame-ancestors 'none'",
-      "form-action 'self' http://127.0.0.1:* http://localhost:*",
+      "form-action 'self'",
       "base-uri 'none'",
     ].join('; '),
     'X-Content-Type-Options': 'nosniff',

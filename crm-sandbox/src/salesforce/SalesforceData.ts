@@ -182,7 +182,7 @@ export class SalesforceData {
         return raw.replace(/\s/g, '');
       case 'picklist':
         if (typeof raw !== 'string') throw wrong();
-        if (f.picklist.length && !f.picklist.includes(raw) && f.name !== 'Industry' && f.name !== 'LeadSource') {
+        if (f.restricted && !f.picklist.includes(raw)) {
           throw new SalesforceError(
             400,
             'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',

@@ -50,8 +50,7 @@ function describeField(f: FieldDef): Doc {
     relationshipName: f.relationshipName,
     polymorphicForeignKey: f.referenceTo.length > 1,
     cascadeDelete: false,
-    restrictedPicklist:
-      f.type === 'picklist' && f.picklist.length > 0 && f.name !== 'Industry' && f.name !== 'LeadSource',
+    restrictedPicklist: f.restricted,
     picklistValues: f.picklist.map((v) => ({
       active: true,
       defaultValue: v === f.defaultValue,

@@ -5,7 +5,7 @@ import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { cookie, sameOriginRequest } from '../http.ts';
 import { OAuthError } from '../oauth/OAuthError.ts';
-import { authorizePage, errorPage } from '../oauth/authorizePage.ts';
+import { authorizePage, authorizePageHeaders, errorPage } from '../oauth/authorizePage.ts';
 import { DEMO } from '../demo.ts';
 import type { Doc } from '../store.ts';
 import { UI_COOKIE, type SalesforceContext } from './context.ts';
@@ -119,6 +119,7 @@ export function identity(ctx: SalesforceContext, user: Doc, version = '{version}
 
 export function salesforceOAuthRouter(ctx: SalesforceContext): express.Router {
   const router = express.Router();
+  router.use('/services/oauth2/authorize', authorizePageHeaders);
   const form = express.urlencoded({ extended: false, limit: '64kb' });
 
   const userOf = (id: string) => ctx.data.find(id)?.record;

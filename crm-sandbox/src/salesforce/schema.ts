@@ -1,5 +1,5 @@
 // The sObjects the sandbox knows, with the field metadata describe returns and the DML checks use.
-import { loadPackageFields } from './packageFields.ts';
+import { loadPackageMetadata } from './packageFields.ts';
 
 export type FieldType =
   | 'id'
@@ -30,6 +30,8 @@ export interface FieldDef {
   updateable: boolean;
   defaultValue: unknown;
   picklist: string[];
+  /** A restricted picklist refuses values it does not list. */
+  restricted: boolean;
   custom: boolean;
 }
 
@@ -77,6 +79,7 @@ function field(name: string, spec: FieldSpec): FieldDef {
     updateable: spec.updateable ?? spec.createable ?? true,
     defaultValue: spec.defaultValue ?? null,
     picklist: spec.picklist ?? [],
+    restricted: spec.restricted ?? (spec.type === 'picklist' && (spec.picklist?.length ?? 0) > 0),
     custom: spec.custom ?? name.endsWith('__c'),
   };
 }
@@ -148,7 +151,11 @@ const SPECS: Array<{
     owned: true,
     fields: {
       Name: { type: 'string', required: true },
-      Industry: { type: 'picklist', picklist: ['Technology', 'Manufacturing', 'Finance', 'Retail', 'Other'] },
+      Industry: {
+        type: 'picklist',
+        restricted: false,
+        picklist: ['Technology', 'Manufacturing', 'Finance', 'Retail', 'Other'],
+      },
       Phone: { type: 'phone' },
       Website: { type: 'url' },
     },
@@ -188,7 +195,11 @@ const SPECS: Array<{
         defaultValue: 'Open - Not Contacted',
         picklist: ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'],
       },
-      LeadSource: { type: 'picklist', picklist: ['Web', 'Phone Inquiry', 'Partner Referral', 'Screen Share', 'Other'] },
+      LeadSource: {
+        type: 'picklist',
+        restricted: false,
+        picklist: ['Web', 'Phone Inquiry', 'Partner Referral', 'Screen Share', 'Other'],
+      },
       Description: { type: 'textarea' },
       IsConverted: readOnly('boolean', { defaultValue: false }),
       ConvertedDate: readOnly('date'),
@@ -310,14 +321,30 @@ const SPECS: Array<{
   },
 ];
 
-const PACKAGE_FIELDS = loadPackageFields();
+const PACKAGE = loadPackageMetadata();
+const PACKAGE_FIELDS = PACKAGE.fields;
+// Custom objects get key prefixes a01, a02, ... in name order, as an org assigns them on deploy.
+SPECS.push(
+  ...PACKAGE.objects.map((o, i) => ({
+    name: o.name,
+    label: o.label,
+    plural: o.plural,
+    prefix: `a0${'123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'[i] ?? 'Z'}`,
+    owned: o.owned,
+    fields: {
+      Name: o.autoNumberName
+        ? readOnly('string', { length: 80 })
+        : ({ type: 'string', length: 80, required: true } as FieldSpec),
+    },
+  })),
+);
 
 function build(spec: (typeof SPECS)[number]): ObjectDef {
   const extra: Record<string, FieldSpec> = Object.fromEntries(
-    PACKAGE_FIELDS.filter((p) => p.object === spec.name).map((p) => [
-      p.name,
-      { type: p.type, label: p.label, required: p.required, ...(p.length ? { length: p.length } : {}) },
-    ]),
+    PACKAGE_FIELDS.filter((p) => p.object === spec.name).map((p) => {
+      const { object: _object, name, ...rest } = p;
+      return [name, rest];
+    }),
   );
   const fields = Object.entries({ ...system(spec.owned), ...spec.fields, ...extra }).map(([n, s]) => field(n, s));
   return {

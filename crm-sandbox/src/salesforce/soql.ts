@@ -483,7 +483,11 @@ function literal(raw: string | undefined, type: string, f: FieldDef | undefined)
     case 'STRING': {
       const v = unquote(s);
       if (f?.type === 'datetime') return Date.parse(v);
-      if (f?.type === 'id' || f?.type === 'reference') return (normalizeSalesforceId(v) ?? v).toLowerCase();
+      if (f?.type === 'id' || f?.type === 'reference') {
+        const id = normalizeSalesforceId(v);
+        if (!id && v !== '') throw new SalesforceError(400, 'INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${v}`);
+        return (id ?? v).toLowerCase();
+      }
       return v.toLowerCase();
     }
     case 'INTEGER':

@@ -4,7 +4,7 @@ import express, { type Response } from 'express';
 import { z } from 'zod';
 import { cookie, sameOriginRequest } from '../http.ts';
 import { OAuthError } from '../oauth/OAuthError.ts';
-import { authorizePage, errorPage } from '../oauth/authorizePage.ts';
+import { authorizePage, authorizePageHeaders, errorPage } from '../oauth/authorizePage.ts';
 import { SN_UI_COOKIE, type ServiceNowContext } from './context.ts';
 
 const BRAND = 'ServiceNow (Sightline sandbox)';
@@ -52,6 +52,7 @@ const denied = () => new OAuthError(401, 'server_error', 'access_denied');
 
 export function servicenowOAuthRouter(ctx: ServiceNowContext): express.Router {
   const router = express.Router();
+  router.use('/oauth_auth.do', authorizePageHeaders);
   const form = express.urlencoded({ extended: false, limit: '64kb' });
   const ttl = ctx.config.sandbox.accessTokenTtlSeconds;
 
