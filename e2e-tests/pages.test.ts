@@ -441,7 +441,7 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
     }
   });
 
-  test('a wrong key gives a clear message; the right key joins', async () => {
+  test('a wrong key gives a clear message; the right key joins; the agent emails the link', async () => {
     const problems: string[] = [];
     const agent = await openConsole(problems);
     const guest = await openGuest(`${relay.url}/join`, problems);
@@ -455,6 +455,9 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
       await guest.page.getByLabel('Session key').fill(agent.session.key);
       await guest.page.getByRole('button', { name: 'Continue' }).click();
       await guest.page.getByRole('heading', { name: 'Your contact details' }).waitFor({ timeout: TIMEOUT });
+      // The agent emails the link to the case contact through the CRM (the sandbox's outbox).
+      await agent.page.getByRole('button', { name: 'Email the link to the customer' }).click();
+      await agent.page.getByText(/^Join link emailed to .+@.+\.$/).waitFor({ timeout: TIMEOUT });
       assert.deepEqual(problems, []);
     } finally {
       await guest.context.close();

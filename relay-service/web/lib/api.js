@@ -99,6 +99,18 @@ export function sessionDetails(sessionId) {
   return call(`/api/sessions/${encodeURIComponent(sessionId)}`, {}, sessionDetailsSchema);
 }
 
+/**
+ * Emails the join link to the record's contact, through the CRM as the agent.
+ * @param {string} sessionId
+ */
+export function inviteCustomer(sessionId) {
+  return call(
+    `/api/sessions/${encodeURIComponent(sessionId)}/invite`,
+    { method: 'POST', body: {} },
+    z.object({ sent: z.boolean(), to: z.array(z.string()) }),
+  );
+}
+
 /** @param {string} sessionId */
 export function endSession(sessionId) {
   return call(`/api/sessions/${encodeURIComponent(sessionId)}/end`, { method: 'POST', body: {} }, z.unknown());

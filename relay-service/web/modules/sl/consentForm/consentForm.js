@@ -28,6 +28,14 @@ export default class ConsentForm extends LightningElement {
     return this.recording === 'refuse';
   }
 
+  renderedCallback() {
+    // A new step: its heading takes the focus so screen readers announce it and Tab goes on from it.
+    if (!this.focused) {
+      this.focused = true;
+      this.refs.title.focus();
+    }
+  }
+
   handleAccept(event) {
     this.accepted = event.target.checked;
     if (this.accepted) this.acceptError = '';

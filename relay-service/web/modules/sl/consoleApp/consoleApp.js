@@ -1,5 +1,5 @@
 import { LightningElement, api } from 'lwc';
-import { ApiError, endSession, me, sessionDetails, sessionTicket } from '../../../lib/api.js';
+import { ApiError, endSession, inviteCustomer, me, sessionDetails, sessionTicket } from '../../../lib/api.js';
 import { AgentSession } from '../../../lib/agentSession.js';
 import { checkViewCapability } from '../../../lib/capabilities.js';
 
@@ -26,6 +26,7 @@ export default class ConsoleApp extends LightningElement {
   notes = [];
   seq = 0;
   inviteEmail = '';
+  emailStatus = '';
   inviteStatus = '';
   inviteInvalid = 'false';
   confirmingEnd = false;
@@ -231,6 +232,16 @@ export default class ConsoleApp extends LightningElement {
     if (this.send({ type: 'invite-agent', email })) {
       this.inviteStatus = `Invitation sent to ${email}.`;
       this.inviteEmail = '';
+    }
+  }
+
+  async handleEmailCustomer() {
+    this.emailStatus = 'Sending…';
+    try {
+      const { to } = await inviteCustomer(this.sessionId);
+      this.emailStatus = `Join link emailed to ${to.join(', ')}.`;
+    } catch (error) {
+      this.emailStatus = error.message;
     }
   }
 

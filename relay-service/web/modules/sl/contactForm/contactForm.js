@@ -57,6 +57,17 @@ export default class ContactForm extends LightningElement {
     });
   }
 
+  renderedCallback() {
+    // A new step: the first field takes the focus so keyboard users continue where they are.
+    if (!this.focused) {
+      const first = this.template.querySelector('input');
+      if (first) {
+        this.focused = true;
+        first.focus();
+      }
+    }
+  }
+
   handleInput(event) {
     const name = event.target.dataset.name;
     this.values = { ...this.values, [name]: event.target.value };

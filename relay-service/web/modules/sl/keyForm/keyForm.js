@@ -29,6 +29,14 @@ export default class KeyForm extends LightningElement {
     return this.busy ? 'Checking…' : 'Continue';
   }
 
+  renderedCallback() {
+    // The page's one task: the key field takes the focus when the step appears.
+    if (!this.focused) {
+      this.focused = true;
+      this.refs.input.focus();
+    }
+  }
+
   handleInput(event) {
     this.key = event.target.value;
     this.localError = '';

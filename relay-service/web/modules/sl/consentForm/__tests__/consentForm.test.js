@@ -35,6 +35,11 @@ describe('sl-consent-form', () => {
     expect(qa(el, 'input[type="radio"]').map((r) => r.value)).toEqual(['allow', 'refuse']);
   });
 
+  it('moves the focus to its heading when it appears', () => {
+    const el = mount({});
+    expect(el.shadowRoot.activeElement).toBe(q(el, 'h1'));
+  });
+
   it('hides the recording prompt when the policy does not ask', () => {
     const el = mount({ recordingPrompt: false });
     expect(q(el, 'fieldset')).toBeNull();

@@ -1,6 +1,6 @@
 import { createElement } from 'lwc';
 import ConsoleApp from 'sl/consoleApp';
-import { me, sessionDetails, sessionTicket } from '../../../../lib/api.js';
+import { inviteCustomer, me, sessionDetails, sessionTicket } from '../../../../lib/api.js';
 import { AgentSession } from '../../../../lib/agentSession.js';
 import { checkViewCapability } from '../../../../lib/capabilities.js';
 
@@ -11,7 +11,14 @@ jest.mock('../../../../lib/api.js', () => {
       this.status = status;
     }
   }
-  return { ApiError, me: jest.fn(), sessionDetails: jest.fn(), sessionTicket: jest.fn(), endSession: jest.fn() };
+  return {
+    ApiError,
+    me: jest.fn(),
+    sessionDetails: jest.fn(),
+    sessionTicket: jest.fn(),
+    endSession: jest.fn(),
+    inviteCustomer: jest.fn(),
+  };
 });
 jest.mock('../../../../lib/capabilities.js', () => ({ checkViewCapability: jest.fn() }));
 jest.mock('../../../../lib/agentSession.js', () => {
@@ -171,7 +178,20 @@ describe('sl-console-app', () => {
     q(el, 'form.invite').dispatchEvent(new CustomEvent('submit', { cancelable: true }));
     await flush();
     expect(agent.sent).toEqual([{ type: 'control-request' }, { type: 'invite-agent', email: 'sam@example.com' }]);
-    expect(q(el, '#invite-status, [role="status"].hint').textContent).toBe('Invitation sent to sam@example.com.');
+    expect(q(el, '.invite-status').textContent).toBe('Invitation sent to sam@example.com.');
+  });
+
+  it('emails the join link to the customer through the CRM and says so', async () => {
+    inviteCustomer.mockResolvedValueOnce({ sent: true, to: ['jane@acme.example'] });
+    const { el } = await mountSignedIn();
+    button(el, 'Email the link to the customer').click();
+    await flush();
+    expect(inviteCustomer).toHaveBeenCalledWith('s1');
+    expect(q(el, '.email-status').textContent).toBe('Join link emailed to jane@acme.example.');
+    inviteCustomer.mockRejectedValueOnce(new Error('the record has no contact email'));
+    button(el, 'Email the link to the customer').click();
+    await flush();
+    expect(q(el, '.email-status').textContent).toBe('the record has no contact email');
   });
 
   it('ends the session after a confirmation and shows the ended screen', async () => {

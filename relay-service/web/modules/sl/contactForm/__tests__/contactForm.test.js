@@ -79,6 +79,11 @@ describe('sl-contact-form', () => {
     expect(handler.mock.calls[0][0].detail).toEqual({ contact: { name: 'Ada Lovelace', email: 'ada@example.com' } });
   });
 
+  it('puts the focus on the first field', () => {
+    const el = mount({ name: 'off', email: 'required', phone: 'optional' });
+    expect(el.shadowRoot.activeElement).toBe(input(el, 'email'));
+  });
+
   it('validates values like the relay does', () => {
     expect(validateField('phone', '+44 (20) 7946-0958', 'optional')).toBe('');
     expect(validateField('email', '', 'optional')).toBe('');

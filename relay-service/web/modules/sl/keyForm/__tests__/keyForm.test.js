@@ -80,6 +80,11 @@ describe('sl-key-form', () => {
     expect(button.textContent).toBe('Checking…');
   });
 
+  it('puts the focus on the key field', () => {
+    const el = mount();
+    expect(el.shadowRoot.activeElement).toBe(el.shadowRoot.querySelector('input'));
+  });
+
   it('normalizes keys', () => {
     expect(normalizeKey(' 12-34 56 ')).toBe('123456');
     expect(normalizeKey(undefined)).toBe('');
