@@ -102,6 +102,20 @@ describe('people pages', () => {
       }),
     });
     assert.equal(task.status, 201);
+    const attendeeLead = await api('/sobjects/Lead', {
+      method: 'POST',
+      body: JSON.stringify({ LastName: 'Attendee', Company: 'Unknown', Email: 'attendee@visitor.example' }),
+    });
+    const attendee = await api('/sobjects/Sightline_Attendee__c', {
+      method: 'POST',
+      body: JSON.stringify({
+        Name: 'Attendee',
+        Case__c: printer,
+        Lead__c: ((await attendeeLead.json()) as { id: string }).id,
+        Session_Id__c: 's-1',
+      }),
+    });
+    assert.equal(attendee.status, 201);
     const webm = Buffer.from('1a45dfa3', 'hex');
     const cv = await api('/sobjects/ContentVersion', {
       method: 'POST',
@@ -144,6 +158,7 @@ describe('people pages', () => {
     );
     assert.match(html, /Join our screen share/);
     assert.match(html, /guest@visitor.example<\/td>/);
+    assert.match(html, /attendee@visitor.example<\/td>/);
     assert.match(
       html,
       new RegExp(

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import express from 'express';
 import { UI_COOKIE, type SalesforceContext } from '../salesforce/context.ts';
+import { objectDef } from '../salesforce/schema.ts';
 import type { Doc } from '../store.ts';
 import { guard } from './guard.ts';
 import { esc, fields, page, table } from './html.ts';
@@ -178,6 +179,14 @@ function casePage(ctx: SalesforceContext, c: Doc, userId: string, name: (id: unk
       .filter((t) => sessions.has(t.Sightline_Session_Id__c) && String(t.WhoId ?? '').startsWith('00Q'))
       .map((t) => t.WhoId),
   );
+  // The package's attendee records (when it defines them) name leads and emails of the case's sessions too.
+  const attendees = objectDef('Sightline_Attendee__c')
+    ? ctx.data.list('Sightline_Attendee__c').filter((a) => a.Case__c === c.Id)
+    : [];
+  for (const a of attendees) {
+    if (a.Lead__c) sessionLeads.add(a.Lead__c);
+    if (typeof a.Email__c === 'string') mentioned.add(a.Email__c.toLowerCase());
+  }
   const leads = ctx.data
     .list('Lead')
     .filter((l) => sessionLeads.has(l.Id) || (typeof l.Email === 'string' && mentioned.has(l.Email.toLowerCase())));
