@@ -39,15 +39,12 @@ describe('a session no one joins', { timeout: 180_000 }, () => {
     people.push(agent);
     await signInToSandbox(agent.page, system.salesforceUrl, USERS.agent);
     const started = await agentStartsSession(agent, system.salesforceUrl, CASE, USERS.agent);
-    const createdAt = Date.now();
     const expiresText = await launcher(agent.page).locator('.session-expires').innerText();
     assert.ok(expiresText.trim().length > 0, 'the launcher says until when the session waits');
 
     // Waiting time plus the relay's expiry sweep (every 5 s) plus the console's reaction.
     const limit = WAITING_MINUTES * 60_000 + 15_000;
     await started.console.getByRole('heading', { name: 'The session has expired' }).waitFor({ timeout: limit });
-    const expiredAfter = Date.now() - createdAt;
-    assert.ok(expiredAfter >= WAITING_MINUTES * 60_000 - 1000, `not before the waiting time (${expiredAfter} ms)`);
     // The Case page's launcher drops the ended session and offers a new one.
     await launcher(agent.page).getByRole('button', { name: 'Start Screen Share' }).waitFor({ timeout: TIMEOUT });
 

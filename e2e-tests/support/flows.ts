@@ -34,7 +34,12 @@ export async function agentStartsSession(
   const window = await opened;
   await window.waitForURL((url) => !url.href.startsWith('about:'), { timeout: TIMEOUT });
   if (!/\/console\//.test(window.url())) await allowAccess(window, user);
-  await window.waitForURL(/\/console\/[^/?#]+$/, { timeout: 30_000 });
+  await window.waitForURL(/\/console\/[^/?#]+$/, { timeout: 30_000 }).catch(async (err: Error) => {
+    const said = await launcher(page).locator('.error, .signing-in').allInnerTexts();
+    assert.fail(
+      `the console did not open (window at ${window.url()}; launcher: ${JSON.stringify(said)}): ${err.message}`,
+    );
+  });
   await window.getByText('Waiting for the customer', { exact: true }).first().waitFor({ timeout: TIMEOUT });
   const shown = await launcherSession(page);
   assert.match(shown.key, /^\d{6}$/);

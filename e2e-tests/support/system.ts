@@ -39,14 +39,36 @@ async function freePort(): Promise<number> {
   }
 }
 
+/** Where one npm start lives: its ports and its data dirs, kept across a restart. */
+export interface SystemPlan {
+  dir: string;
+  relayPort: number;
+  salesforcePort: number;
+  servicenowPort: number;
+}
+
+export async function planSystem(): Promise<SystemPlan> {
+  const ports = new Set<number>();
+  while (ports.size < 3) ports.add(await freePort());
+  const [relayPort, salesforcePort, servicenowPort] = [...ports] as [number, number, number];
+  return { dir: mkdtempSync(join(tmpdir(), 'sightline-stories-')), relayPort, salesforcePort, servicenowPort };
+}
+
 export interface SystemOptions {
   /** Merged over config/default.json's default group policy (written into the SIGHTLINE_CONFIG file). */
   policy?: Partial<Policy>;
+  /** Browser origins besides the CRMs' that may call the relay (SIGHTLINE_ALLOWED_ORIGINS). */
+  allowedOrigins?: string[];
+  /** The sandbox's access-token lifetime (the test environment's is 60 s). */
+  accessTokenTtlSeconds?: number;
+  /** Ports and data dirs of an earlier run to start again on; its owner removes plan.dir. */
+  plan?: SystemPlan;
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<System> {
-  const dir = mkdtempSync(join(tmpdir(), 'sightline-stories-'));
-  const [relayPort, sfPort, snPort] = [await freePort(), await freePort(), await freePort()];
+  const plan = options.plan ?? (await planSystem());
+  const ownsDir = options.plan === undefined;
+  const { dir, relayPort, salesforcePort: sfPort, servicenowPort: snPort } = plan;
   const configFile = join(dir, 'sightline.json');
   const policy = {
     keyMode: 'random',
@@ -56,7 +78,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     leads: 'new_email',
     ...options.policy,
   };
-  writeFileSync(configFile, JSON.stringify({ policy: { groups: { default: policy } } }, null, 2));
+  const sandbox = options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {};
+  writeFileSync(configFile, JSON.stringify({ policy: { groups: { default: policy } }, sandbox }, null, 2));
   const salesforceUrl = `http://127.0.0.1:${sfPort}`;
   const servicenowUrl = `http://127.0.0.1:${snPort}`;
   const relayUrl = `http://127.0.0.1:${relayPort}`;
@@ -76,6 +99,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     // The sandbox's public demo client secret (crm-sandbox/README.md), not a real secret.
     SIGHTLINE_SALESFORCE_CLIENT_SECRET: DEMO.oauthClient.clientSecret,
     SIGHTLINE_SERVICENOW_CLIENT_SECRET: DEMO.oauthClient.clientSecret,
+    ...(options.allowedOrigins ? { SIGHTLINE_ALLOWED_ORIGINS: options.allowedOrigins.join(',') } : {}),
   };
   delete env.NODE_OPTIONS; // the test runner's own flags are not npm start's
   delete env.NODE_TEST_CONTEXT; // a child `node` must not report to this test run
@@ -105,7 +129,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     await until(healthy, (ok) => ok, 'npm start to answer /healthz', 60_000);
   } catch (err) {
     child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    if (ownsDir) rmSync(dir, { recursive: true, force: true });
     throw err;
   }
 
@@ -121,7 +145,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
         const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
         const code = await exited;
         clearTimeout(timer);
-        rmSync(dir, { recursive: true, force: true });
+        if (ownsDir) rmSync(dir, { recursive: true, force: true });
         return code;
       })()),
   };
