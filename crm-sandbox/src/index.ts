@@ -10,6 +10,7 @@ import { DEMO } from './demo.ts';
 import { AuthServer } from './oauth/AuthServer.ts';
 import { seed } from './seed.ts';
 import { BROWSER_BUILD_DIR } from './pages/salesforcePages.ts';
+import { UI_ACTION_SCRIPT } from './pages/servicenowPages.ts';
 import { salesforceApp } from './salesforce/app.ts';
 import type { SalesforceContext } from './salesforce/context.ts';
 import { QueryCursors } from './salesforce/QueryCursors.ts';
@@ -85,12 +86,15 @@ export interface StartSandboxOptions {
   relayUrl?: string;
   /** Where the Salesforce package's browser build lives (default force-app/.browser-build). */
   browserBuildDir?: string;
+  /** The ServiceNow app's "Start Screen Share" client script (default from servicenow-app/src). */
+  uiActionScript?: string;
 }
 
 export async function startSandbox({
   config,
   relayUrl,
   browserBuildDir,
+  uiActionScript,
 }: StartSandboxOptions): Promise<RunningSandbox> {
   const logger = pino({ name: 'crm-sandbox', level: config.log.level });
   const parts = openSandboxStore(config);
@@ -119,6 +123,7 @@ export async function startSandbox({
     auth: parts.servicenowAuth,
     baseUrl: () => snUrl,
     relayUrl: () => relay,
+    uiActionScript: uiActionScript ?? UI_ACTION_SCRIPT,
   };
   const { host } = config.sandbox;
   const sfServer = await listen(salesforceApp(sf, logger), host, config.sandbox.salesforcePort);

@@ -30,6 +30,9 @@ describe('people pages in Chromium', () => {
   let callback: Server;
   let callbackUrl: string;
   let received: URL | undefined;
+  let relay: Server;
+  let relayUrl: string;
+  let sessionRequest: unknown;
 
   before(async () => {
     build = await mkdtemp(join(tmpdir(), 'sightline-build-'));
@@ -42,6 +45,30 @@ describe('people pages in Chromium', () => {
     });
     await new Promise<void>((ok) => callback.listen(0, '127.0.0.1', ok));
     callbackUrl = `http://127.0.0.1:${(callback.address() as AddressInfo).port}/auth/salesforce/callback`;
+    relay = createServer((req, res) => {
+      const cors = {
+        'Access-Control-Allow-Origin': t.sandbox.servicenowUrl,
+        'Access-Control-Allow-Credentials': 'true',
+        'Access-Control-Allow-Headers': 'Content-Type, Accept',
+        'Access-Control-Allow-Methods': 'GET, POST',
+      };
+      if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
+      if (req.method === 'POST' && req.url === '/api/sessions') {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          sessionRequest = JSON.parse(body);
+          res
+            .writeHead(201, { ...cors, 'content-type': 'application/json' })
+            .end(JSON.stringify({ consoleUrl: `${relayUrl}/console/s-42` }));
+        });
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<title>console</title>agent console');
+    });
+    await new Promise<void>((ok) => relay.listen(0, '127.0.0.1', ok));
+    relayUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
+    t.sandbox.setRelayUrl(relayUrl);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: [
@@ -57,6 +84,7 @@ describe('people pages in Chromium', () => {
   after(async () => {
     await browser?.close();
     await new Promise((ok) => callback.close(ok));
+    await new Promise((ok) => relay.close(ok));
     await t.close();
     await rm(build, { recursive: true, force: true });
   });
@@ -144,5 +172,20 @@ describe('people pages in Chromium', () => {
     await page.waitForURL(`${callbackUrl}**`);
     assert.equal(received?.searchParams.get('state'), 'relay-state');
     assert.match(received?.searchParams.get('code') ?? '', /^[\w-]{40,}$/);
+  });
+
+  test("ServiceNow incident page runs the app's Start Screen Share UI action against the relay", async () => {
+    const sn = t.sandbox.servicenowUrl;
+    const incident = DEMO.servicenow.incidents.vpn.id;
+    await page.goto(`${sn}/incident.do?sys_id=${incident}`);
+    await page.fill('input[name=username]', DEMO.servicenow.users.agent.username);
+    await page.fill('input[name=password]', DEMO.servicenow.users.agent.password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`**/incident.do?sys_id=${incident}`);
+    const [popup] = await Promise.all([page.context().waitForEvent('page'), page.click('#sightline-start')]);
+    await popup.waitForURL(`${relayUrl}/console/s-42`);
+    assert.deepEqual(sessionRequest, { crm: 'servicenow', recordId: incident });
+    assert.equal(await page.textContent('#sightline-messages'), '');
+    await popup.close();
   });
 });

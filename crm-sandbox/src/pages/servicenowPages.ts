@@ -1,5 +1,7 @@
 // ServiceNow people pages: sign-in, the incident list, an incident with its work notes, attachments
 // (videos playable) and emails; the shared email outbox.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import express from 'express';
 import { SN_UI_COOKIE, type ServiceNowContext } from '../servicenow/context.ts';
 import type { Doc } from '../store.ts';
@@ -8,6 +10,12 @@ import { esc, fields, page, table } from './html.ts';
 import { outboxHtml } from './outbox.ts';
 
 const BRAND = 'ServiceNow sandbox';
+/** The ServiceNow app's own "Start Screen Share" UI action script, run on the incident page as the form runs it. */
+export const UI_ACTION_SCRIPT = resolve(
+  import.meta.dirname,
+  '../../../servicenow-app/src/fluent/ui-action/start-screen-share.client.js',
+);
+
 const NAV: Array<[string, string]> = [
   ['/incident_list.do', 'Incidents'],
   ['/outbox', 'Outbox'],
@@ -64,7 +72,12 @@ export function servicenowPagesRouter(ctx: ServiceNowContext): express.Router {
         .send(render(userId, 'Not found', '<section><h1>Record not found</h1></section>'));
       return;
     }
-    res.type('html').send(render(userId, String(inc.number), incidentPage(ctx, inc, userName)));
+    res.type('html').send(render(userId, String(inc.number), startButton(ctx, inc) + incidentPage(ctx, inc, userName)));
+  });
+
+  router.get('/sightline-servicenow/ui-action.js', (_req, res, next) => {
+    if (!existsSync(ctx.uiActionScript)) return next();
+    res.type('js').set('Cache-Control', 'no-cache').sendFile(ctx.uiActionScript);
   });
 
   router.get('/outbox', (req, res) => {
@@ -76,6 +89,14 @@ export function servicenowPagesRouter(ctx: ServiceNowContext): express.Router {
   });
 
   return router;
+}
+
+/** The form's UI action button, wired to the app's client script by a small g_form/g_scratchpad shim. */
+function startButton(ctx: ServiceNowContext, inc: Doc): string {
+  if (!existsSync(ctx.uiActionScript)) return '';
+  return `<section><button type="button" id="sightline-start" data-sys-id="${esc(inc.sys_id)}" data-relay-url="${esc(ctx.relayUrl())}">Start Screen Share</button>
+<p id="sightline-messages" class="error" role="alert"></p>
+<script src="/sightline-servicenow/ui-action.js"></script><script src="/sandbox-assets/servicenow-form.js"></script></section>`;
 }
 
 function incidentPage(ctx: ServiceNowContext, inc: Doc, userName: (id: unknown) => string): string {

@@ -11,6 +11,8 @@ export interface ServiceNowContext {
   auth: AuthServer;
   baseUrl(): string;
   relayUrl(): string;
+  /** The ServiceNow app's UI action client script, offered on the incident page when present. */
+  uiActionScript: string;
 }
 
 export const SN_UI_COOKIE = 'sandbox_sn_session';
