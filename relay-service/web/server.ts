@@ -72,6 +72,8 @@ export async function createWebRouter({ config, distDir }: WebRouterOptions): Pr
     });
     return build;
   };
+  // Warm the cache now so the first visitor does not wait for rollup (a failure retries on use).
+  bundles().catch(() => {});
   let serveBuild: ReturnType<typeof express.static> | null = null;
   let servedDir = '';
 
