@@ -2,7 +2,7 @@
 import { DEMO } from './demo.ts';
 import { salesforceId } from './ids.ts';
 import type { AuthServer } from './oauth/AuthServer.ts';
-import { sfDateTime } from './salesforce/SalesforceData.ts';
+import { sfDateTime, snDateTime } from './time.ts';
 import type { Doc, Store } from './store.ts';
 
 const SF = DEMO.salesforce;
@@ -20,11 +20,6 @@ function sfRecord(store: Store, type: string, id: string, fields: Doc, createdBy
     SystemModstamp: at,
     ...fields,
   });
-}
-
-/** ServiceNow's display format for date-times: 2026-11-21 03:15:17 (UTC here). */
-export function snDateTime(d: Date = new Date()): string {
-  return d.toISOString().slice(0, 19).replace('T', ' ');
 }
 
 function snRecord(store: Store, table: string, id: string, fields: Doc, daysAgo: number): void {

@@ -135,6 +135,7 @@ export class AuthServer {
 
   issueAccess(userId: string, clientId: string, scope: string): { token: string; expiresAt: number } {
     const token = `${this.tokenPrefix}${randomBytes(32).toString('base64url')}`;
+    this.store.purgeExpiredTokens(Date.now());
     const expiresAt = Date.now() + this.accessTtlMs;
     this.store.putToken(sha256(token), { crm: this.crm, kind: 'access', userId, clientId, scope, expiresAt });
     return { token, expiresAt };

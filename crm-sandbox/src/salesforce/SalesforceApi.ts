@@ -113,6 +113,11 @@ export class SalesforceApi {
           this.ctx.data.delete(def.name, b);
           return { status: 204 };
         }
+        throw new SalesforceError(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `HTTP Method '${m}' not allowed. Allowed are GET,PATCH,DELETE`,
+        );
       }
       throw notFound();
     }

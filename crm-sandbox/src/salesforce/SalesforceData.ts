@@ -1,14 +1,10 @@
 // sObject DML with Salesforce's validation rules: field existence and access, types, references,
 // required fields, the Task Who/What rule, and the derived fields Salesforce computes.
 import { normalizeSalesforceId, salesforceId } from '../ids.ts';
+import { sfDateTime } from '../time.ts';
 import type { Doc, Store } from '../store.ts';
 import { SalesforceError, invalidField, invalidType, notFound } from './errors.ts';
 import { objectDef, objectForId, type FieldDef, type ObjectDef } from './schema.ts';
-
-/** Salesforce's datetime wire format: 2026-11-21T03:15:17.000+0000. */
-export function sfDateTime(d: Date = new Date()): string {
-  return d.toISOString().replace('Z', '+0000');
-}
 
 export interface NewFile {
   bytes: Uint8Array;
@@ -135,7 +131,7 @@ export class SalesforceData {
         blocked.push(f.name);
         continue;
       }
-      out[f.name] = this.value(def, f, raw);
+      out[f.name] = this.value(f, raw);
     }
     if (blocked.length) {
       throw new SalesforceError(
@@ -148,7 +144,7 @@ export class SalesforceData {
     return out;
   }
 
-  private value(def: ObjectDef, f: FieldDef, raw: unknown): unknown {
+  private value(f: FieldDef, raw: unknown): unknown {
     if (raw === null || (raw === '' && f.type !== 'string' && f.type !== 'textarea')) return null;
     const wrong = () =>
       new SalesforceError(
@@ -176,7 +172,7 @@ export class SalesforceData {
         return sfDateTime(new Date(ms));
       }
       case 'reference':
-        return this.reference(def, f, raw);
+        return this.reference(f, raw);
       case 'base64':
         if (typeof raw !== 'string' || !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(raw)) throw wrong();
         return raw.replace(/\s/g, '');
@@ -214,7 +210,7 @@ export class SalesforceData {
     }
   }
 
-  private reference(def: ObjectDef, f: FieldDef, raw: unknown): string {
+  private reference(f: FieldDef, raw: unknown): string {
     const id = typeof raw === 'string' ? normalizeSalesforceId(raw) : undefined;
     const target = id && objectForId(id);
     if (!id || !target || !f.referenceTo.includes(target.name)) {
@@ -228,7 +224,6 @@ export class SalesforceData {
     if (!this.find(id)) {
       throw new SalesforceError(400, 'INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [f.name]);
     }
-    void def;
     return id;
   }
 

@@ -3,7 +3,7 @@
 // API's serialisation (reference links, display values).
 import { createHash } from 'node:crypto';
 import { newSysId } from '../ids.ts';
-import { snDateTime } from '../seed.ts';
+import { snDateTime } from '../time.ts';
 import type { Doc, Store } from '../store.ts';
 import { ServiceNowError, invalidTable, noRecord } from './errors.ts';
 import { compileEncodedQuery } from './encodedQuery.ts';
