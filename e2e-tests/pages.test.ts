@@ -167,7 +167,7 @@ const percentile = (values: number[], p: number) => {
 };
 
 describe('relay pages in Chromium', { timeout: 180_000 }, () => {
-  test('the customer shares by link, the agent sees the synthetic screen; chat, pointer, stop, resume, drop, leave', async () => {
+  test('the customer shares by link, the agent sees the synthetic screen; chat, pointer, control, drops, stop, resume, leave', async () => {
     const problems: string[] = [];
     const agent = await openConsole(problems);
     const guest = await openGuest(agent.session.joinUrl, problems);
@@ -236,6 +236,16 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
       await agent.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await agent.page.mouse.move(box.x + box.width / 2 + 10, box.y + box.height / 2 + 5);
       await guest.page.locator('.pointer').waitFor({ timeout: TIMEOUT });
+
+      // Control is the customer's to give and take back: red while the agent has it.
+      await agent.page.getByRole('button', { name: 'Request control' }).click();
+      await guest.page.getByRole('heading', { name: /asks to control your screen/ }).waitFor({ timeout: TIMEOUT });
+      await guest.page.getByRole('button', { name: 'Allow control' }).click();
+      await guest.page.getByText('The agent is controlling your screen', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await agent.page.getByRole('button', { name: 'You have control' }).waitFor({ timeout: TIMEOUT });
+      await guest.page.getByRole('button', { name: 'Take back control' }).click();
+      await guest.page.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await agent.page.getByRole('button', { name: 'Request control' }).waitFor({ timeout: TIMEOUT });
 
       // The customer's connection is down for 5 s: both sides show "reconnecting", not an error...
       assert.equal(

@@ -132,14 +132,15 @@ export default class ConsoleApp extends LightningElement {
     return !r || r === 'refused' || r === 'not_allowed';
   }
   get controlDisabled() {
-    return !this.snapshot?.presenterId || this.controlled || this.controlRequested;
+    // A customer who says no sends nothing back, so asking again stays possible.
+    return !this.snapshot?.presenterId || this.controlled;
   }
   get controlled() {
     return !!this.snapshot?.controllerId && this.snapshot.controllerId === this.participantId;
   }
   get controlLabel() {
     if (this.controlled) return 'You have control';
-    return this.controlRequested ? 'Control requested…' : 'Request control';
+    return this.controlRequested ? 'Control requested (ask again)' : 'Request control';
   }
 
   onMessage(message) {
