@@ -1,5 +1,5 @@
 // Small HTTP helpers shared by both servers.
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 
 export function cookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
@@ -56,4 +56,31 @@ export function collapseSlashes(req: Request, _res: unknown, next: () => void): 
   const path = q < 0 ? req.url : req.url.slice(0, q);
   if (path.includes('//')) req.url = path.replace(/\/{2,}/g, '/') + (q < 0 ? '' : req.url.slice(q));
   next();
+}
+
+/**
+ * Sends a stored file, honouring a single `Range: bytes=a-b` request (video players seek with
+ * ranges; Safari will not play a video without them).
+ */
+export function sendBytes(req: Request, res: Response, bytes: Uint8Array, headers: Record<string, string>): void {
+  const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  res.set({ ...headers, 'Accept-Ranges': 'bytes' });
+  const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+  if (!m || (m[1] === '' && m[2] === '')) {
+    res.set('Content-Length', String(body.length)).end(body);
+    return;
+  }
+  const size = body.length;
+  let start = m[1] === '' ? size - Number(m[2]) : Number(m[1]);
+  let end = m[1] === '' || m[2] === '' ? size - 1 : Number(m[2]);
+  start = Math.max(0, start);
+  end = Math.min(end, size - 1);
+  if (start > end || start >= size) {
+    res.status(416).set('Content-Range', `bytes */${size}`).end();
+    return;
+  }
+  res
+    .status(206)
+    .set({ 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': String(end - start + 1) })
+    .end(body.subarray(start, end + 1));
 }

@@ -217,6 +217,17 @@ describe('jsforce against the Salesforce sandbox', () => {
     );
     assert.equal(download.headers.get('content-type'), 'video/webm');
     assert.deepEqual(Buffer.from(await download.arrayBuffer()), bytes);
+    const ranged = (range: string) =>
+      fetch(`${t.sandbox.salesforceUrl}/services/data/v62.0/sobjects/ContentVersion/${res.id!}/VersionData`, {
+        headers: { authorization: `Bearer ${conn.accessToken!}`, range },
+      });
+    const middle = await ranged('bytes=10-19');
+    assert.equal(middle.status, 206);
+    assert.equal(middle.headers.get('content-range'), `bytes 10-19/${bytes.length}`);
+    assert.deepEqual(Buffer.from(await middle.arrayBuffer()), bytes.subarray(10, 20));
+    const tail = await ranged('bytes=-5');
+    assert.deepEqual(Buffer.from(await tail.arrayBuffer()), bytes.subarray(bytes.length - 5));
+    assert.equal((await ranged(`bytes=${bytes.length}-`)).status, 416);
   });
 });
 

@@ -1,7 +1,7 @@
 // /services/data: the versions list, bearer-token (or same-origin UI cookie) authentication, JSON and
 // multipart bodies, VersionData downloads; everything else goes to SalesforceApi.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { cookie, sameOriginRequest } from '../http.ts';
+import { cookie, sameOriginRequest, sendBytes } from '../http.ts';
 import { API_VERSIONS, UI_COOKIE, type SalesforceContext } from './context.ts';
 import { SalesforceError } from './errors.ts';
 import { parseBlobInsert } from './multipart.ts';
@@ -60,10 +60,10 @@ export function salesforceRestRouter(ctx: SalesforceContext, maxUploadBytes: num
     try {
       const bytes = ctx.data.versionData(req.params.id!);
       const record = ctx.data.get('ContentVersion', req.params.id!);
-      res.set('Content-Type', mimeFor(String(record.FileExtension ?? '')));
-      res.set('Content-Disposition', `attachment; filename="${String(record.PathOnClient).replace(/[^\w.-]/g, '_')}"`);
-      res.set('Content-Length', String(bytes.length));
-      res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      sendBytes(req, res, bytes, {
+        'Content-Type': mimeFor(String(record.FileExtension ?? '')),
+        'Content-Disposition': `attachment; filename="${String(record.PathOnClient).replace(/[^\w.-]/g, '_')}"`,
+      });
     } catch (err) {
       if (err instanceof SalesforceError) return send(res, err);
       throw err;

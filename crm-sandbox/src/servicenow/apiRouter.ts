@@ -3,7 +3,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import busboy from 'busboy';
 import { z } from 'zod';
-import { cookie, sameOriginRequest } from '../http.ts';
+import { cookie, sameOriginRequest, sendBytes } from '../http.ts';
 import type { Doc } from '../store.ts';
 import { SN_UI_COOKIE, type ServiceNowContext } from './context.ts';
 import { ServiceNowError } from './errors.ts';
@@ -202,19 +202,16 @@ export function servicenowApiRouter(ctx: ServiceNowContext): express.Router {
     '/api/now/attachment/:sysId/file',
     wrap((req, res) => {
       const { meta, bytes } = ctx.data.attachmentFile(String(req.params.sysId));
-      res.set('Content-Type', String(meta.content_type || 'application/octet-stream'));
-      res.set('Content-Disposition', `attachment;filename="${safeName(String(meta.file_name))}"`);
-      res.set('Content-Length', String(bytes.length));
-      res.set(
-        'X-Attachment-Metadata',
-        JSON.stringify({
+      sendBytes(req, res, bytes, {
+        'Content-Type': String(meta.content_type || 'application/octet-stream'),
+        'Content-Disposition': `attachment;filename="${safeName(String(meta.file_name))}"`,
+        'X-Attachment-Metadata': JSON.stringify({
           sys_id: meta.sys_id,
           file_name: meta.file_name,
           table_name: meta.table_name,
           table_sys_id: meta.table_sys_id,
         }),
-      );
-      res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      });
     }),
   );
 
