@@ -407,7 +407,7 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
     }
   });
 
-  test('without MediaStreamTrackProcessor (the Firefox/Safari path) the share still reaches the agent', async () => {
+  test('without MediaStreamTrackProcessor (the Firefox/Safari path) the share still reaches the agent; the agent ends it', async () => {
     const problems: string[] = [];
     const agent = await openConsole(problems);
     const context = await browser.newContext();
@@ -429,6 +429,13 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
       const seen = await canvasPixels(agent.page, [[640, 150]]);
       assert.ok(near(seen.pixels[0]!, [0, 135, 0]), `the source's green: ${seen.pixels[0]}`);
       assert.ok(seen.pacman > 5000);
+      // The agent ends the session for everyone: a clear end on both sides.
+      await agent.page.getByRole('button', { name: 'End session' }).click();
+      await agent.page.getByRole('button', { name: 'Yes, end for everyone' }).click();
+      await agent.page.getByRole('heading', { name: 'The session has ended' }).waitFor({ timeout: TIMEOUT });
+      await page.getByRole('heading', { name: 'The session has ended' }).waitFor({ timeout: TIMEOUT });
+      await page.getByText('The agent ended the session.').waitFor({ timeout: TIMEOUT });
+      assert.equal(await page.getByText('Your screen is visible').count(), 0);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

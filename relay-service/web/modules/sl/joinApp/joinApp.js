@@ -325,6 +325,8 @@ export default class JoinApp extends LightningElement {
   end(reason, detail = '') {
     this.endReason = reason;
     this.endDetail = detail;
+    // The ended panel's heading takes the focus and is announced; the old status must not linger.
+    this.liveStatus = '';
     this.sharing = false;
     this.controlled = false;
     this.step = 'ended';
