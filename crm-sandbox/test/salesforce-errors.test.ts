@@ -439,6 +439,61 @@ describe('Salesforce REST errors and DML rules', () => {
     assert.equal(global.sobjects.find((o) => o.name === 'Case')?.keyPrefix, '500');
   });
 
+  test('upsert by External ID: 201 created, 200 (204 before v46) updated, unknown field, duplicates refused', async () => {
+    const key = `s-up:${Date.now()}`;
+    const url = `/sobjects/Sightline_Attendee__c/Attendee_Key__c/${encodeURIComponent(key)}`;
+    const body = (extra: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        Name: 'Ursula Upsert',
+        Case__c: DEMO.salesforce.cases.printer,
+        Session_Id__c: 's-up',
+        ...extra,
+      });
+    const first = await api(url, { method: 'PATCH', body: body() });
+    assert.equal(first.status, 201);
+    const created = (await first.json()) as { id: string; success: boolean; created: boolean };
+    assert.equal(created.created, true);
+    assert.equal(created.success, true);
+    const again = await api(url, { method: 'PATCH', body: body({ Email__c: 'ursula@upsert.example' }) });
+    assert.equal(again.status, 200);
+    assert.deepEqual(await again.json(), { id: created.id, success: true, errors: [], created: false });
+    const old = await fetch(`${base}/services/data/v45.0${url}`, {
+      method: 'PATCH',
+      headers,
+      body: body({ Phone__c: '+1 555 0199' }),
+    });
+    assert.equal(old.status, 204);
+    const rows = (
+      await query(
+        `SELECT Id, Attendee_Key__c, Email__c, Phone__c FROM Sightline_Attendee__c WHERE Session_Id__c = 's-up'`,
+      )
+    ).body as { records: Array<Record<string, unknown>> };
+    assert.equal(rows.records.length, 1, 'one row for the key, however often it is upserted');
+    assert.deepEqual(
+      [rows.records[0]!.Id, rows.records[0]!.Attendee_Key__c, rows.records[0]!.Email__c, rows.records[0]!.Phone__c],
+      [created.id, key, 'ursula@upsert.example', '+1 555 0199'],
+    );
+    const notExternal = await api('/sobjects/Sightline_Attendee__c/Email__c/x@y.example', {
+      method: 'PATCH',
+      body: body(),
+    });
+    assert.equal(notExternal.status, 404);
+    assert.equal(((await notExternal.json()) as Array<{ errorCode: string }>)[0]!.errorCode, 'NOT_FOUND');
+    const mismatch = await api(url, { method: 'PATCH', body: body({ Attendee_Key__c: 'other' }) });
+    assert.equal(((await mismatch.json()) as Array<{ errorCode: string }>)[0]!.errorCode, 'INVALID_FIELD');
+    const duplicate = await api('/sobjects/Sightline_Attendee__c', {
+      method: 'POST',
+      body: body({ Attendee_Key__c: key }),
+    });
+    assert.equal(duplicate.status, 400);
+    assert.equal(((await duplicate.json()) as Array<{ errorCode: string }>)[0]!.errorCode, 'DUPLICATE_VALUE');
+    const describe = (await (await api('/sobjects/Sightline_Attendee__c/describe')).json()) as {
+      fields: Array<{ name: string; externalId: boolean; unique: boolean }>;
+    };
+    const field = describe.fields.find((f) => f.name === 'Attendee_Key__c')!;
+    assert.deepEqual([field.externalId, field.unique], [true, true]);
+  });
+
   test('multipart: both part orders and names, missing JSON part, malformed body, oversized file', async () => {
     const json = JSON.stringify({
       Title: 'Rec',

@@ -119,6 +119,16 @@ export class SalesforceApi {
           `HTTP Method '${m}' not allowed. Allowed are GET,PATCH,DELETE`,
         );
       }
+      if (b !== undefined && c !== undefined && parts.length === 4 && m === 'PATCH') {
+        const out = this.ctx.data.upsert(def.name, b, decodeURIComponent(c), this.object(req.body), req.userId);
+        // Since API 46.0 an update answers 200 with the result; before it, 204 with no body.
+        if (!out.created && Number(v) < 46) return { status: 204 };
+        return {
+          status: out.created ? 201 : 200,
+          body: { id: out.id, success: true, errors: [], created: out.created },
+          ...(out.created ? { headers: { Location: `/services/data/v${v}/sobjects/${def.name}/${out.id}` } } : {}),
+        };
+      }
       throw notFound();
     }
     if ((head === 'query' || head === 'queryAll') && m === 'GET') return this.query(req, head === 'queryAll', a);

@@ -64,6 +64,7 @@ export class SalesforceData {
       (f) => f.required && (values[f.name] === undefined || values[f.name] === null || values[f.name] === ''),
     );
     if (missingFields.length) throw missing(missingFields.map((f) => f.name));
+    this.checkUnique(def, values);
     const now = sfDateTime();
     const id = salesforceId(def.keyPrefix, this.store.next(`sf:${def.keyPrefix}`, 1000));
     const record: Doc = {
@@ -92,10 +93,46 @@ export class SalesforceData {
     Object.assign(record, this.coerce(def, body, 'update'));
     const stillMissing = def.fields.filter((f) => f.required && (record[f.name] === null || record[f.name] === ''));
     if (stillMissing.length) throw missing(stillMissing.map((f) => f.name));
+    this.checkUnique(def, record);
     const now = sfDateTime();
     Object.assign(record, { LastModifiedDate: now, LastModifiedById: userId, SystemModstamp: now });
     this.derive(def, record);
     this.store.update(String(record.Id), record);
+  }
+
+  /**
+   * Upsert on an External ID field: creates the record (with the field set to `value`) when none holds
+   * the value, else updates the one that does; several holders are Salesforce's 300 Multiple Choices.
+   */
+  upsert(type: string, fieldName: string, value: string, body: Doc, userId: string): { id: string; created: boolean } {
+    const def = this.describe(type);
+    const f = def.byLowerName.get(fieldName.toLowerCase());
+    if (!f || !(f.externalId || f.type === 'id'))
+      throw new SalesforceError(
+        404,
+        'NOT_FOUND',
+        `Provided external ID field does not exist or is not accessible: ${fieldName}`,
+      );
+    const given = Object.entries(body).find(([k]) => k.toLowerCase() === f.name.toLowerCase());
+    if (given && given[1] !== value)
+      throw new SalesforceError(
+        400,
+        'INVALID_FIELD',
+        `The value of the external ID field in the body (${String(given[1])}) does not match the one in the URL (${value})`,
+        [f.name],
+      );
+    if (f.type === 'id') {
+      this.update(def.name, value, body, userId);
+      return { id: String(this.get(def.name, value).Id), created: false };
+    }
+    const holders = this.list(def.name).filter((r) => r[f.name] === value);
+    if (holders.length > 1)
+      throw new SalesforceError(300, 'MULTIPLE_CHOICES', `More than one record found for external id field ${f.name}`);
+    if (holders[0]) {
+      this.update(def.name, String(holders[0].Id), body, userId);
+      return { id: String(holders[0].Id), created: false };
+    }
+    return { id: this.create(def.name, { ...body, [f.name]: value }, userId), created: true };
   }
 
   delete(type: string, id: string): void {
@@ -116,6 +153,22 @@ export class SalesforceData {
     const bytes = this.store.getBlob(String(record.Id));
     if (!bytes) throw notFound();
     return bytes;
+  }
+
+  /** Unique fields (the package's unique External IDs) refuse a value another record already holds. */
+  private checkUnique(def: ObjectDef, values: Doc): void {
+    for (const f of def.fields.filter((x) => x.unique)) {
+      const v = values[f.name];
+      if (v === undefined || v === null || v === '') continue;
+      const other = this.list(def.name).find((r) => r[f.name] === v && r.Id !== values.Id);
+      if (other)
+        throw new SalesforceError(
+          400,
+          'DUPLICATE_VALUE',
+          `duplicate value found: ${f.name} duplicates value on record with id: ${String(other.Id)}`,
+          [f.name],
+        );
+    }
   }
 
   /** Validates and converts a request body's fields to stored values. */

@@ -16,6 +16,8 @@ export interface PackageField {
   relationshipName?: string;
   picklist?: string[];
   restricted?: boolean;
+  externalId?: boolean;
+  unique?: boolean;
 }
 
 export interface PackageObject {
@@ -70,6 +72,8 @@ function parseField(object: string, xml: string): PackageField | undefined {
     ...(length ? { length: Number(length) } : {}),
     ...(referenceTo ? { referenceTo: [referenceTo], relationshipName: name.replace(/__c$/, '__r') } : {}),
     ...(type === 'picklist' ? { picklist: values, restricted: tag(xml, 'restricted') === 'true' } : {}),
+    ...(tag(xml, 'externalId') === 'true' ? { externalId: true } : {}),
+    ...(tag(xml, 'unique') === 'true' ? { unique: true } : {}),
   };
 }
 

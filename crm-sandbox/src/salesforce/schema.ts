@@ -33,6 +33,10 @@ export interface FieldDef {
   /** A restricted picklist refuses values it does not list. */
   restricted: boolean;
   custom: boolean;
+  /** An External ID field: upsert (`PATCH /sobjects/<type>/<field>/<value>`) may key on it. */
+  externalId: boolean;
+  /** Two records may not hold the same value (DUPLICATE_VALUE). */
+  unique: boolean;
 }
 
 export interface ObjectDef {
@@ -81,6 +85,8 @@ function field(name: string, spec: FieldSpec): FieldDef {
     picklist: spec.picklist ?? [],
     restricted: spec.restricted ?? (spec.type === 'picklist' && (spec.picklist?.length ?? 0) > 0),
     custom: spec.custom ?? name.endsWith('__c'),
+    externalId: spec.externalId ?? false,
+    unique: spec.unique ?? false,
   };
 }
 
