@@ -50,7 +50,14 @@ async function leads(conn: Connection, emails: string[]) {
 async function files(conn: Connection, sessionId: string) {
   return q(
     conn,
-    `SELECT Id, Title, PathOnClient, FirstPublishLocationId, ContentSize FROM ContentVersion WHERE Sightline_Session_Id__c = '${sessionId}'`,
+    `SELECT Id, Title, PathOnClient, FirstPublishLocationId, ContentSize, Sightline_Duration_Seconds__c FROM ContentVersion WHERE Sightline_Session_Id__c = '${sessionId}'`,
+  );
+}
+
+async function attendeeRows(conn: Connection, sessionId: string) {
+  return q(
+    conn,
+    `SELECT Id, Name, Case__c, Session_Id__c, Attendee_Key__c, Email__c, Phone__c, Role__c, Joined_At__c, Left_At__c, Contact__c, Lead__c FROM Sightline_Attendee__c WHERE Session_Id__c = '${sessionId}'`,
   );
 }
 
@@ -77,7 +84,11 @@ async function writebacks(stack: Stack, jar: Awaited<ReturnType<Stack['signInAge
 test('a Salesforce session ends in exactly one Task on the Case, Leads with their Tasks, and the recording', async (t) => {
   const stack = await startStack(t);
   const jar = await stack.signInAgent();
-  const r = report(AGENT, CASE, { attendees: NEW_PEOPLE, policy: { leads: 'new_email' }, recording: webm() });
+  const r = report(AGENT, CASE, {
+    attendees: NEW_PEOPLE,
+    policy: { leads: 'new_email' },
+    recording: { ...webm(), durationMs: 61_600 },
+  });
   stack.relay.writeBack.accept(r);
   await stack.relay.writeBack.drain();
   const conn = await stack.salesforceAs();
@@ -130,9 +141,33 @@ test('a Salesforce session ends in exactly one Task on the Case, Leads with thei
   assert.equal(cv[0]!.FirstPublishLocationId, SF.cases.printer);
   assert.equal(cv[0]!.PathOnClient, `sightline-482913-${r.sessionId}.webm`);
   assert.equal(cv[0]!.ContentSize, 4096);
+  assert.equal(cv[0]!.Sightline_Duration_Seconds__c, 62, 'durationMs 61600, rounded to seconds');
+
+  // One Sightline_Attendee__c per guest (none for the host), linked as force-app's Attendees reads them.
+  const rows = await attendeeRows(conn, r.sessionId);
+  assert.equal(rows.length, NEW_PEOPLE.length, 'one row per guest, none for the host');
+  const pat = created.find((l) => l.Email === SF.leads.open.email)!;
+  const expected = new Map<string, [string, string | null, string | null]>([
+    [SF.contacts.jane.email, ['Jane Customer', SF.contacts.jane.id, null]],
+    [SF.leads.open.email, ['Pat Prospect', null, String(pat.Id)]],
+    ['nina.new@newco.example', ['Nina New', null, String(nina.Id)]],
+    ['anon@solo.example', ['Guest', null, String(anon.Id)]],
+  ]);
+  for (const g of NEW_PEOPLE) {
+    const row = rows.find((x) => x.Attendee_Key__c === `${r.sessionId}:${g.participantId}`);
+    assert.ok(row, `a row keyed ${r.sessionId}:<participantId> for ${g.contact.email}`);
+    const [name, contact, lead] = expected.get(g.contact.email!)!;
+    assert.deepEqual(
+      [row.Name, row.Case__c, row.Session_Id__c, row.Email__c, row.Role__c, row.Contact__c, row.Lead__c],
+      [name, SF.cases.printer, r.sessionId, g.contact.email, 'Guest', contact, lead],
+    );
+    assert.equal(row.Phone__c, g.contact.phone ?? null);
+    assert.equal(new Date(String(row.Joined_At__c)).toISOString(), g.joinedAt);
+    assert.equal(new Date(String(row.Left_At__c)).toISOString(), g.leftAt);
+  }
 
   const steps = await writebacks(stack, jar, r.sessionId);
-  assert.equal(steps.length, 6, 'the Case Task, one check per guest email, the recording');
+  assert.equal(steps.length, 7, 'the Case Task, one check per guest email, the attendee rows, the recording');
   assert.ok(steps.every((s) => s.status === 'done'));
 });
 
@@ -161,12 +196,16 @@ test('lead policy: never creates none; new_email_and_name only for attendees who
 
 test('5xx and lost answers are retried with backoff and never write twice', async (t) => {
   const stack = await startStack(t);
-  await stack.signInAgent();
+  const jar = await stack.signInAgent();
   const post = (type: string) => (m: string, p: string) => m === 'POST' && p.includes(`/sobjects/${type}`);
   stack.sfProxy.fail(post('Task'), 2); // the CRM is down for the first attempts
   stack.sfProxy.fail(post('Task'), 1, { afterUpstream: true }); // then a Task is written but the answer is lost
   stack.sfProxy.fail(post('Lead'), 1, { afterUpstream: true });
   stack.sfProxy.fail(post('ContentVersion'), 1, { status: 500, afterUpstream: true });
+  // The attendee upsert lands but its answer is lost: the retry updates the same row.
+  stack.sfProxy.fail((m, p) => m === 'PATCH' && p.includes('/sobjects/Sightline_Attendee__c/Attendee_Key__c/'), 1, {
+    afterUpstream: true,
+  });
   const r = report(AGENT, CASE, { attendees: [guest('Nina New', 'nina2@newco.example')], recording: webm(2048) });
   stack.relay.writeBack.accept(r);
   const conn = await stack.salesforceAs();
@@ -180,6 +219,20 @@ test('5xx and lost answers are retried with backoff and never write twice', asyn
   assert.equal((await tasks(conn, r.sessionId)).length, 2, 'one Task on the Case, one on the Lead');
   assert.equal((await leads(conn, ['nina2@newco.example'])).length, 1);
   assert.equal((await files(conn, r.sessionId)).length, 1);
+  const deadlineRows = Date.now() + 15_000;
+  while (!(await writebacks(stack, jar, r.sessionId)).every((s) => s.status === 'done')) {
+    assert.ok(Date.now() < deadlineRows, 'the attendee step finishes');
+    await new Promise((ok) => setTimeout(ok, 100));
+    await stack.relay.writeBack.drain();
+  }
+  const rows = await attendeeRows(conn, r.sessionId);
+  assert.equal(rows.length, 1, 'the lost answer was retried without a second row');
+  const [lead] = await leads(conn, ['nina2@newco.example']);
+  assert.equal(rows[0]!.Lead__c, lead!.Id, 'linked to the Lead the write-back created');
+  assert.ok(
+    stack.sfProxy.seen.filter((s) => s.method === 'PATCH' && s.path.includes('Attendee_Key__c')).length >= 2,
+    'the upsert was sent again',
+  );
   assert.ok(stack.sfProxy.seen.filter((s) => s.status === 503).length >= 3);
   assert.match(stack.logs.text, /write-back will be retried/);
 });

@@ -44,6 +44,22 @@ export interface Recording {
   title: string;
 }
 
+/** One person who joined a session (not the host), as the CRM keeps them (Salesforce: Sightline_Attendee__c). */
+export interface AttendeeRow {
+  /** `<sessionId>:<participantId>`: the external id the row is upserted on. */
+  key: string;
+  sessionId: string;
+  recordId: string;
+  name: string;
+  role: 'Guest' | 'Agent';
+  email: string | null;
+  phone: string | null;
+  joinedAt: string;
+  leftAt: string | null;
+  contactId: string | null;
+  leadId: string | null;
+}
+
 export interface Email {
   to: string[];
   subject: string;
@@ -65,4 +81,6 @@ export interface CrmAdapter {
   /** Idempotent by marker + record (Salesforce) or record + file name (ServiceNow). */
   uploadRecording(recording: Recording): Promise<string>;
   sendEmail(email: Email): Promise<void>;
+  /** Salesforce only: creates or updates the attendee's row by its key (idempotent). */
+  upsertAttendee?(row: AttendeeRow): Promise<string>;
 }

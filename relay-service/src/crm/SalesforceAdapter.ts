@@ -3,7 +3,16 @@
 import { Connection, OAuth2 } from 'jsforce';
 import { ZodError, type z } from 'zod';
 import type { AgentTokens } from '../auth/identity.ts';
-import type { Activity, CrmAdapter, CrmRecord, Email, NewLead, PersonMatch, Recording } from './CrmAdapter.ts';
+import type {
+  Activity,
+  AttendeeRow,
+  CrmAdapter,
+  CrmRecord,
+  Email,
+  NewLead,
+  PersonMatch,
+  Recording,
+} from './CrmAdapter.ts';
 import { CrmError, kindForCode } from './CrmError.ts';
 import {
   sfCaseSchema,
@@ -12,10 +21,16 @@ import {
   sfIdRecordsSchema,
   sfIdSchema,
   sfSaveResultSchema,
+  sfUpsertResultSchema,
 } from './salesforceSchemas.ts';
 
 /** Custom field (force-app: Activity and ContentVersion) holding the session id: the write-back's idempotency marker. */
 export const MARKER_FIELD = 'Sightline_Session_Id__c';
+/** force-app's ContentVersion field the Recordings component shows. */
+export const DURATION_FIELD = 'Sightline_Duration_Seconds__c';
+/** force-app's attendee object and its external id (`<sessionId>:<participantId>`). */
+export const ATTENDEE_OBJECT = 'Sightline_Attendee__c';
+export const ATTENDEE_KEY_FIELD = 'Attendee_Key__c';
 const DESCRIPTION_MAX = 32000;
 
 export interface SalesforceOptions {
@@ -158,6 +173,7 @@ export class SalesforceAdapter implements CrmAdapter {
           PathOnClient: recording.fileName,
           FirstPublishLocationId: recordId,
           [MARKER_FIELD]: recording.marker,
+          [DURATION_FIELD]: Math.round(recording.durationSeconds),
           // jsforce decodes this base64 back into the binary part of a multipart request.
           VersionData: Buffer.from(recording.bytes).toString('base64'),
         },
@@ -165,6 +181,43 @@ export class SalesforceAdapter implements CrmAdapter {
       ),
     );
     return saved.id;
+  }
+
+  /** Upsert on the external id (`PATCH .../Attendee_Key__c/<key>`): a retry updates the same row. */
+  async upsertAttendee(row: AttendeeRow): Promise<string> {
+    const path = `/services/data/v${this.#apiVersion}/sobjects/${ATTENDEE_OBJECT}/${ATTENDEE_KEY_FIELD}/${encodeURIComponent(row.key)}`;
+    const saved = await this.#call(
+      sfUpsertResultSchema.nullable(),
+      async () =>
+        (await this.#conn.request({
+          method: 'PATCH',
+          url: path,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            Name: row.name.slice(0, 80),
+            Case__c: this.#id(row.recordId),
+            Session_Id__c: row.sessionId.slice(0, 64),
+            Email__c: row.email,
+            Phone__c: row.phone,
+            Role__c: row.role,
+            Joined_At__c: row.joinedAt,
+            Left_At__c: row.leftAt,
+            Contact__c: row.contactId,
+            Lead__c: row.leadId,
+          }),
+        })) || null,
+    );
+    if (saved) return saved.id;
+    // Before API 46.0 an update answers 204 without the id.
+    const found = await this.#call(sfIdRecordsSchema, () =>
+      this.#conn
+        .sobject(ATTENDEE_OBJECT)
+        .find({ [ATTENDEE_KEY_FIELD]: row.key }, ['Id'])
+        .limit(1)
+        .execute(),
+    );
+    if (!found[0]) throw new CrmError('transient', 'NOT_FOUND', 'the upserted attendee row is not there yet');
+    return found[0].Id;
   }
 
   async sendEmail(email: Email): Promise<void> {

@@ -15,6 +15,8 @@ export const sfContactSchema = z.object({
 });
 export const sfIdRecordsSchema = z.array(z.object({ Id: sfIdSchema }));
 export const sfSaveResultSchema = z.object({ id: sfIdSchema, success: z.literal(true) });
+/** Upsert answers 201 or (API 46+) 200 with the result; older versions answer an update with 204 and no body. */
+export const sfUpsertResultSchema = z.object({ id: sfIdSchema, success: z.literal(true), created: z.boolean() });
 const emailSimpleResult = z.object({
   isSuccess: z.boolean(),
   errors: z.array(z.object({ statusCode: z.string().optional(), message: z.string() })).nullish(),

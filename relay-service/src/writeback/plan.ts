@@ -23,6 +23,38 @@ export interface RecordingPayload {
   durationSeconds: number;
 }
 
+export interface AttendeesPayload {
+  recordId: string;
+  attendees: {
+    participantId: string;
+    name: string;
+    role: 'Guest' | 'Agent';
+    email: string | null;
+    phone: string | null;
+    joinedAt: string;
+    leftAt: string | null;
+  }[];
+}
+
+/** Everyone who joined except the host, as Salesforce's Sightline_Attendee__c rows describe them. */
+function attendeeRows(report: SessionReport): AttendeesPayload['attendees'] {
+  return report.attendees.flatMap((a) => {
+    if (a.role === 'host') return [];
+    const email = (a.contact.email ?? a.agent?.email)?.trim() || null;
+    return [
+      {
+        participantId: a.participantId,
+        name: a.contact.name?.trim() || a.displayName,
+        role: a.role === 'agent' ? ('Agent' as const) : ('Guest' as const),
+        email,
+        phone: a.contact.phone?.trim() || null,
+        joinedAt: a.joinedAt,
+        leftAt: a.leftAt,
+      },
+    ];
+  });
+}
+
 /** Guests with an email the policy turns into Leads, one per distinct email. */
 function leadCandidates(report: SessionReport) {
   if (report.record.crm !== 'salesforce' || report.policy.leads === 'never') return [];
@@ -59,6 +91,12 @@ export function planWriteBack(report: SessionReport): NewItem[] {
     const { recordId: _r, ...rest } = activity;
     const payload: LeadPayload = { ...rest, lead: leadFromContact(contact), decision: null };
     items.push({ ...base, step: `lead:${contact.email}`, payload });
+  }
+  const attendees = report.record.crm === 'salesforce' ? attendeeRows(report) : [];
+  // After the Lead steps: an attendee row links the Lead its step created.
+  if (attendees.length) {
+    const payload: AttendeesPayload = { recordId: report.record.id, attendees };
+    items.push({ ...base, step: 'attendees', payload });
   }
   if (report.recording && report.recording.bytes.byteLength > 0) {
     const payload: RecordingPayload = {
