@@ -443,6 +443,43 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
     }
   });
 
+  test('an H.264-only encoder without Annex B (avcC description) still reaches the agent', async () => {
+    const problems: string[] = [];
+    const agent = await openConsole(problems);
+    const context = await browser.newContext();
+    // Pretend the browser only has H.264 with length-prefixed output (as some encoders do).
+    await context.addInitScript(() => {
+      const original = VideoEncoder.isConfigSupported.bind(VideoEncoder);
+      VideoEncoder.isConfigSupported = async (config: VideoEncoderConfig) => {
+        const onlyAvcc = config.codec.startsWith('avc1') && config.avc?.format === 'avc';
+        return onlyAvcc ? original(config) : { supported: false, config };
+      };
+    });
+    const page = await context.newPage();
+    watch(page, problems);
+    await page.goto(agent.session.joinUrl);
+    try {
+      await fillJoinForms(page);
+      await page.getByRole('button', { name: 'Share my screen' }).click();
+      await page.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await until(
+        () => stats(agent.page),
+        (s) => (s?.framesDecoded ?? 0) >= 10,
+        'H.264 frames decoded',
+      );
+      const [stream] = relay.registry.get(agent.session.sessionId)!.snapshot.streams;
+      assert.match(stream!.codec, /^avc1\./);
+      assert.ok(stream!.description, 'the avcC description travels in stream-start');
+      const seen = await canvasPixels(agent.page, [[640, 150]]);
+      assert.ok(near(seen.pixels[0]!, [0, 135, 0]), `the source's green: ${seen.pixels[0]}`);
+      assert.ok(seen.pacman > 5000);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+      await agent.context.close();
+    }
+  });
+
   test('a browser without WebCodecs is told so in plain words', async () => {
     const context = await browser.newContext();
     await context.addInitScript(() => {

@@ -37,6 +37,8 @@ export function encoderCandidates(width, height) {
     { ...base, codec: 'vp09.00.10.08' },
     { ...base, codec: 'vp8' },
     { ...base, codec: avcCodec(width, height), avc: { format: 'annexb' } },
+    // Encoders without Annex B output: length-prefixed NALs plus an avcC description in stream-start.
+    { ...base, codec: avcCodec(width, height), avc: { format: 'avc' } },
   ];
 }
 

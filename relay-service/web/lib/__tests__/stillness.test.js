@@ -36,10 +36,11 @@ describe('stillness gate', () => {
 describe('codec choice', () => {
   it('prefers VP9, then VP8, then H.264, for realtime screen text', () => {
     const list = encoderCandidates(1280, 720);
-    expect(list.map((c) => codecName(c.codec))).toEqual(['VP9', 'VP8', 'H.264']);
+    expect(list.map((c) => codecName(c.codec))).toEqual(['VP9', 'VP8', 'H.264', 'H.264']);
     expect(list[0]).toMatchObject({ latencyMode: 'realtime', contentHint: 'text', bitrate: 200_000 });
     expect(list[0].scalabilityMode).toBeUndefined();
     expect(list[2].avc).toEqual({ format: 'annexb' });
+    expect(list[3].avc).toEqual({ format: 'avc' });
   });
 
   it('keeps the bitrate target in the screen-content range', () => {
@@ -56,7 +57,7 @@ describe('codec choice', () => {
     };
     const config = await pickEncoderConfig(1920, 1080, Encoder);
     expect(config.codec).toBe('avc1.42E02A');
-    expect(Encoder.isConfigSupported).toHaveBeenCalledTimes(3);
+    expect(Encoder.isConfigSupported).toHaveBeenCalledTimes(3); // stops at the first supported one
     expect(await pickEncoderConfig(1280, 720, { isConfigSupported: async () => ({ supported: false }) })).toBeNull();
   });
 });
