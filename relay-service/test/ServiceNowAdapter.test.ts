@@ -7,6 +7,7 @@ import { AgentStore } from '../src/auth/AgentStore.ts';
 import { openDatabase } from '../src/auth/openDatabase.ts';
 import { TokenCipher } from '../src/auth/TokenCipher.ts';
 import type { AgentIdentity } from '../src/sessions/types.ts';
+import { runServerScript, widgetSource } from '@sightline/servicenow-app/harness';
 import { guest, report, webm } from './helpers/reports.ts';
 import { DEMO, startStack, TEST_KEY, type Stack } from './helpers/stack.ts';
 
@@ -131,4 +132,87 @@ test('ServiceNow: a deleted incident is reported as failed, not retried forever'
   const [step] = ((await res.json()) as { writebacks: { status: string; error: string }[] }).writebacks;
   assert.equal(step!.status, 'failed');
   assert.match(step!.error, /404/);
+});
+
+test('the work note carries the sightline-attendees block, and the ServiceNow widget reads the attendees from it', async (t) => {
+  const stack = await startStack(t);
+  await stack.signInAgent('servicenow');
+  const r = report({ ...AGENT, email: 'alex.agent@sightline.demo' }, INCIDENT, {
+    attendees: [
+      guest('Grace Hopper', 'grace@navy.example', '+1 202 555 0142'),
+      // Over the widget's limits (name 120, phone 32): clipped, not a reason to skip the note.
+      guest('N'.repeat(150), 'not-an-email', '+1 555 0100 extension 1234567890123'),
+    ],
+    recording: { ...webm(1000), fileName: 'sightline-sn-2.webm' },
+  });
+  stack.relay.writeBack.accept(r);
+  await stack.relay.writeBack.drain();
+  const [note] = await notesOf(stack, r.sessionId);
+  assert.ok(note, 'the work note was written');
+  const fence = /```sightline-attendees\n(.+)\n```/.exec(note.value!);
+  assert.ok(fence, 'a fenced sightline-attendees block');
+  const block = JSON.parse(fence[1]!) as { v: number; sessionId: string; recording: string; attendees: unknown[] };
+  assert.deepEqual([block.v, block.sessionId, block.recording], [1, r.sessionId, `sightline-sn-2-${r.sessionId}.webm`]);
+  assert.ok(note.value!.includes('Attendees (3):'), 'the human-readable summary is still there');
+
+  const { serverScript } = widgetSource();
+  const { data, logs } = await runServerScript({
+    script: serverScript,
+    filename: 'server_script.js',
+    backend: {
+      baseUrl: stack.sandbox.servicenowUrl,
+      headers: { authorization: `Bearer ${await stack.servicenowToken()}` },
+    },
+    user: {
+      userId: SN.users.agent.id,
+      userName: SN.users.agent.username,
+      roles: ['x_sightline_share.agent'],
+      properties: { 'x_sightline_share.relay_url': stack.relay.url },
+    },
+    params: { table: 'incident', sys_id: INCIDENT.id },
+    options: {},
+  });
+  const widget = data as {
+    skippedNotes: number;
+    sessions: {
+      sessionId: string;
+      endReason: string;
+      recording: string;
+      attendees: { role: string; name: string; email: string; phone: string; joinedAt: string; leftAt: string }[];
+    }[];
+  };
+  assert.equal(widget.skippedNotes, 0, JSON.stringify(logs));
+  const session = widget.sessions.find((s) => s.sessionId === r.sessionId);
+  assert.ok(session, 'the widget lists the session');
+  assert.deepEqual([session.endReason, session.recording], ['host_ended', `sightline-sn-2-${r.sessionId}.webm`]);
+  // ISO times come from the block (the summary writes "2026-11-21 09:00:00 UTC").
+  assert.deepEqual(
+    session.attendees.map((a) => [a.role, a.name, a.email, a.phone, a.joinedAt, a.leftAt]),
+    [
+      [
+        'host',
+        AGENT.displayName,
+        'alex.agent@sightline.demo',
+        '',
+        '2026-11-21T09:00:00.000Z',
+        '2026-11-21T09:14:00.000Z',
+      ],
+      [
+        'guest',
+        'Grace Hopper',
+        'grace@navy.example',
+        '+1 202 555 0142',
+        '2026-11-21T09:01:00.000Z',
+        '2026-11-21T09:13:00.000Z',
+      ],
+      [
+        'guest',
+        'N'.repeat(120),
+        '',
+        '+1 555 0100 extension 1234567890',
+        '2026-11-21T09:01:00.000Z',
+        '2026-11-21T09:13:00.000Z',
+      ],
+    ],
+  );
 });

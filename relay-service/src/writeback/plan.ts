@@ -1,6 +1,6 @@
 // Turns a finished session into the list of CRM writes the outbox will carry out.
 import type { NewItem } from './Outbox.ts';
-import { describe, leadFromContact, subject } from './format.ts';
+import { attendeesBlock, describe, leadFromContact, subject } from './format.ts';
 import type { SessionReport } from '../sessions/types.ts';
 
 export interface ActivityPayload {
@@ -79,10 +79,15 @@ export function uniqueFileName(fileName: string, sessionId: string): string {
 
 export function planWriteBack(report: SessionReport): NewItem[] {
   const base = { sessionId: report.sessionId, crm: report.host.crm, userId: report.host.userId };
+  const fileName = report.recording?.bytes.byteLength
+    ? uniqueFileName(report.recording.fileName, report.sessionId)
+    : null;
+  const summary = describe(report);
   const activity: ActivityPayload = {
     recordId: report.record.id,
     subject: subject(report),
-    description: describe(report),
+    // The ServiceNow widget reads the attendees from the block; Salesforce has them as rows.
+    description: report.record.crm === 'servicenow' ? `${summary}\n\n${attendeesBlock(report, fileName)}` : summary,
     durationSeconds: report.durationSeconds,
     date: new Date(report.startedAt).toISOString(),
   };
@@ -98,10 +103,10 @@ export function planWriteBack(report: SessionReport): NewItem[] {
     const payload: AttendeesPayload = { recordId: report.record.id, attendees };
     items.push({ ...base, step: 'attendees', payload });
   }
-  if (report.recording && report.recording.bytes.byteLength > 0) {
+  if (report.recording && fileName) {
     const payload: RecordingPayload = {
       recordId: report.record.id,
-      fileName: uniqueFileName(report.recording.fileName, report.sessionId),
+      fileName,
       mimeType: report.recording.mimeType,
       title: `${subject(report)} recording`,
       durationSeconds: report.recording.durationMs / 1000,
