@@ -1,6 +1,7 @@
 // The viewer's pipeline: framed chunks -> WebCodecs VideoDecoder -> canvas. Waits for a keyframe
 // after (re)configuration or a gap in the sequence, and asks the presenter for one.
 import { decodeFrameHeader, framePayload } from '../../src/protocol/frame.ts';
+import { CaptureTimes } from './captureTimes.js';
 import { epochNow, recordLatency, stats } from './stats.js';
 
 /**
@@ -21,8 +22,7 @@ export class ScreenDecoder {
     this.config = null;
     this.needKeyframe = true;
     this.lastSequence = -1;
-    /** @type {Map<number, number>} chunk timestamp -> capture time (epoch ms) */
-    this.captureTimes = new Map();
+    this.captureTimes = new CaptureTimes();
     this.context = options.canvas.getContext('2d');
   }
 
@@ -81,8 +81,7 @@ export class ScreenDecoder {
 
   /** @param {VideoFrame} frame */
   paint(frame) {
-    const captureTime = this.captureTimes.get(frame.timestamp);
-    this.captureTimes.delete(frame.timestamp);
+    const captureTime = this.captureTimes.take(frame.timestamp);
     try {
       this.context.drawImage(frame, 0, 0, this.options.canvas.width, this.options.canvas.height);
     } finally {

@@ -2,6 +2,7 @@
 // chunks (shared protocol header) handed to the sender. Nothing is encoded while the screen is
 // still; a keyframe goes out on request, after a congestion skip and as a ~10 s heartbeat.
 import { encodeFrame } from '../../src/protocol/frame.ts';
+import { CaptureTimes } from './captureTimes.js';
 import { pickEncoderConfig } from './codecs.js';
 import { readFrames } from './frameSource.js';
 import { StillnessGate, THUMB_HEIGHT, THUMB_WIDTH, toLuma } from './stillness.js';
@@ -46,8 +47,7 @@ export class ScreenEncoder {
     this.forceKeyframe = true;
     this.configAnnounced = false;
     this.stopped = false;
-    /** @type {Map<number, number>} frame timestamp (us) -> capture time (epoch ms) */
-    this.captureTimes = new Map();
+    this.captureTimes = new CaptureTimes();
     /** @type {{stop(): void} | null} */
     this.reader = null;
     this.thumbCanvas = new OffscreenCanvas(THUMB_WIDTH, THUMB_HEIGHT);
@@ -126,10 +126,15 @@ export class ScreenEncoder {
     const config = await pickEncoderConfig(width, height);
     if (!config) throw new Error('This browser has no VP9, VP8 or H.264 encoder for screen sharing.');
     if (this.encoder && this.encoder.state !== 'closed') this.encoder.close();
-    this.encoder = new VideoEncoder({
+    const encoder = new VideoEncoder({
       output: (chunk, metadata) => this.onChunk(chunk, metadata),
-      error: (error) => this.options.onError?.(error),
+      error: (error) => {
+        // A failed encoder is closed for good: the next captured frame configures a new one.
+        if (this.encoder === encoder) this.encoder = null;
+        this.options.onError?.(error);
+      },
     });
+    this.encoder = encoder;
     this.encoder.configure(config);
     this.codec = config.codec;
     this.width = width;
@@ -162,8 +167,7 @@ export class ScreenEncoder {
     }
     const payload = new Uint8Array(chunk.byteLength);
     chunk.copyTo(payload);
-    const captureTimeMs = this.captureTimes.get(chunk.timestamp) ?? epochNow();
-    this.captureTimes.delete(chunk.timestamp);
+    const captureTimeMs = this.captureTimes.take(chunk.timestamp) ?? epochNow();
     const keyframe = chunk.type === 'key';
     const frame = encodeFrame({ stream: this.stream, sequence: this.sequence++, captureTimeMs, keyframe }, payload);
     const s = stats();
