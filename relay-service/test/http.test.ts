@@ -104,10 +104,41 @@ test('sessions: created for a readable case, refused for an unreadable one; join
     list.sessions.map((s) => s.sessionId),
     [created.sessionId],
   );
+  // The same Case by its 15-character id (as a URL or a report shows it), and in another letter case.
+  for (const id of [CASE.slice(0, 15), CASE.toLowerCase()]) {
+    const same = (await (await stack.api(`/api/sessions?crm=salesforce&recordId=${id}`, { jar })).json()) as {
+      sessions: { sessionId: string }[];
+    };
+    assert.deepEqual(
+      same.sessions.map((s) => s.sessionId),
+      [created.sessionId],
+      `listed by ${id}`,
+    );
+  }
   const details = (await (await stack.api(`/api/sessions/${created.sessionId}`, { jar })).json()) as {
-    session: { record: { label: string } };
+    session: { record: { id: string; label: string } };
   };
   assert.match(details.session.record.label, /Case/);
+  assert.equal(details.session.record.id, CASE);
+  const by15 = await stack.api('/api/sessions', {
+    method: 'POST',
+    jar,
+    body: { crm: 'salesforce', recordId: CASE.slice(0, 15) },
+  });
+  assert.equal(by15.status, 201, 'a session can be started from the 15-character id');
+  const by15Id = ((await by15.json()) as { sessionId: string }).sessionId;
+  const both = (await (await stack.api(`/api/sessions?crm=salesforce&recordId=${CASE}`, { jar })).json()) as {
+    sessions: { sessionId: string }[];
+  };
+  assert.deepEqual(both.sessions.map((s) => s.sessionId).sort(), [created.sessionId, by15Id].sort());
+  await stack.api(`/api/sessions/${by15Id}/end`, { method: 'POST', jar });
+  const badChecksum = await stack.api(
+    `/api/sessions?crm=salesforce&recordId=${CASE.slice(0, 12)}1${CASE.slice(13, 15)}ZZZ`,
+    {
+      jar,
+    },
+  );
+  assert.equal(badChecksum.status, 400);
 
   const lookup = await stack.api('/api/join/lookup', { method: 'POST', body: { key: created.key } });
   assert.equal(lookup.status, 200);

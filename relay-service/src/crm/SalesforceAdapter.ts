@@ -14,12 +14,12 @@ import type {
   Recording,
 } from './CrmAdapter.ts';
 import { CrmError, kindForCode } from './CrmError.ts';
+import { normalizeSalesforceId } from './salesforceId.ts';
 import {
   sfCaseSchema,
   sfContactSchema,
   sfEmailSimpleSchema,
   sfIdRecordsSchema,
-  sfIdSchema,
   sfSaveResultSchema,
   sfUpsertResultSchema,
 } from './salesforceSchemas.ts';
@@ -98,7 +98,7 @@ export class SalesforceAdapter implements CrmAdapter {
     const label = [kase.CaseNumber ? `Case ${kase.CaseNumber}` : `Case ${kase.Id}`, kase.Subject]
       .filter(Boolean)
       .join(': ');
-    return { id: kase.Id, label, contact };
+    return { id: this.#id(kase.Id), label, contact };
   }
 
   async findContactOrLead(email: string): Promise<PersonMatch | null> {
@@ -251,11 +251,11 @@ export class SalesforceAdapter implements CrmAdapter {
     return leads[0]?.Id ?? null;
   }
 
+  /** Every id the relay sends is in the 18-character form. */
   #id(id: string): string {
-    const parsed = sfIdSchema.safeParse(id);
-    if (!parsed.success)
-      throw new CrmError('invalid', 'MALFORMED_ID', `not a Salesforce record id: ${JSON.stringify(id)}`);
-    return parsed.data;
+    const full = normalizeSalesforceId(id);
+    if (!full) throw new CrmError('invalid', 'MALFORMED_ID', `not a Salesforce record id: ${JSON.stringify(id)}`);
+    return full;
   }
 
   /** Runs one jsforce call, validates its answer and turns every failure into a CrmError. */

@@ -14,10 +14,22 @@ import type { SessionInfo } from '../sessions/types.ts';
 import { policyFor, wsUrlOf, type AppContext } from './AppContext.ts';
 import { HttpError } from './HttpError.ts';
 import { validate } from './validate.ts';
+import { normalizeRecordId } from '../crm/recordId.ts';
+import type { Crm } from '../auth/identity.ts';
 
 const sessionIdSchema = z.string().regex(/^s_[A-Za-z0-9_-]{8,64}$/, 'not a session id');
 
 const agentOf = (res: Response) => res.locals.agent as AgentIdentity;
+
+/** A Case id in either Salesforce form (15 or 18 characters) names the same Case. */
+function recordIdOf(crm: Crm, id: string): string {
+  const canonical = normalizeRecordId(crm, id);
+  if (!canonical) {
+    const message = `not a ${crm === 'salesforce' ? 'Salesforce record id' : 'ServiceNow sys_id'}`;
+    throw new HttpError(400, 'bad_request', `invalid recordId: ${message}`, [{ path: 'recordId', message }]);
+  }
+  return canonical;
+}
 const sameAgent = (a: AgentIdentity, b: AgentIdentity) => a.crm === b.crm && a.userId === b.userId;
 
 export function sessionRoutes(ctx: AppContext): Router {
@@ -53,10 +65,10 @@ export function sessionRoutes(ctx: AppContext): Router {
       throw new HttpError(403, 'wrong_crm', `you are signed in with ${agent.crm}, not ${body.crm}`);
     }
     // The agent's own token decides: no session for a record they cannot read.
-    const record = await adapterFor(agent).readRecord(body.recordId);
+    const record = await adapterFor(agent).readRecord(recordIdOf(body.crm, body.recordId));
     const created = registry.create({
       host: agent,
-      record: { crm: body.crm, id: record.id, label: record.label },
+      record: { crm: body.crm, id: recordIdOf(body.crm, record.id), label: record.label },
       policy: policyFor(config, agent.username),
       recordRequested: body.record ?? false,
     });
@@ -69,7 +81,7 @@ export function sessionRoutes(ctx: AppContext): Router {
     const q = validate(activeSessionsQuerySchema, req.query, 'query');
     const agent = agentOf(res);
     const sessions = registry
-      .activeFor(q.crm, q.recordId)
+      .activeFor(q.crm, recordIdOf(q.crm, q.recordId))
       .filter((s) => registry.isAgentOf(s.snapshot.id, agent))
       .map((s) => describe(s.snapshot.id, s));
     res.json({ sessions });
