@@ -49,10 +49,31 @@ async function getJson<T>(url: string, accessToken: string, schema: z.ZodType<T>
   return parsed.data;
 }
 
-function secretFor(config: SightlineConfig, crm: 'salesforce' | 'servicenow'): string {
-  const secret = config[crm].clientSecret ?? (config.sandbox.enabled ? SANDBOX_DEMO_CLIENT_SECRET : undefined);
-  if (!secret) throw new Error(`${crm}.clientSecret is not configured (SIGHTLINE_${crm.toUpperCase()}_CLIENT_SECRET)`);
-  return secret;
+/** The configured secret, the sandbox's demo one, or none: a public client that proves itself with PKCE. */
+function secretFor(config: SightlineConfig, crm: 'salesforce' | 'servicenow'): string | undefined {
+  return config[crm].clientSecret ?? (config.sandbox.enabled ? SANDBOX_DEMO_CLIENT_SECRET : undefined);
+}
+
+interface NodeOAuth2 {
+  _request(method: string, url: string, headers: object, body: unknown, token: unknown, done: unknown): void;
+}
+
+/**
+ * node-oauth (under passport-oauth2) always puts `client_secret` in the token request, empty when
+ * there is none; a public client must not send one (the CRM would check it and refuse).
+ */
+function withoutEmptySecret(strategy: OAuth2Strategy): OAuth2Strategy {
+  const oauth2 = (strategy as unknown as { _oauth2: NodeOAuth2 })._oauth2;
+  const send = oauth2._request.bind(oauth2);
+  oauth2._request = (method, url, headers, body, token, done) => {
+    if (typeof body === 'string') {
+      const form = new URLSearchParams(body);
+      if (form.get('client_secret') === '') form.delete('client_secret');
+      body = form.toString();
+    }
+    send(method, url, headers, body, token, done);
+  };
+  return strategy;
 }
 
 type Verify = (
@@ -86,39 +107,48 @@ export function salesforceStrategy(
 ): OAuth2Strategy {
   const login = config.salesforce.loginUrl.replace(/\/$/, '');
   const allowedIdOrigins = (instanceUrl: string) => [new URL(login).origin, new URL(instanceUrl).origin];
-  return new OAuth2Strategy(
-    {
-      authorizationURL: `${login}/services/oauth2/authorize`,
-      tokenURL: `${login}/services/oauth2/token`,
-      clientID: config.salesforce.clientId,
-      clientSecret: secretFor(config, 'salesforce'),
-      callbackURL,
-      scope: config.salesforce.scope,
-      pkce: true,
-      state: true,
-      store: store as never,
-      skipUserProfile: true,
-    },
-    verifyWith(sfTokenSchema, async (token) => {
-      const idUrl = new URL(token.id);
-      // The identity URL comes from the token response; only follow it to the CRM itself.
-      if (!allowedIdOrigins(token.instance_url).includes(idUrl.origin) && !idUrl.hostname.endsWith('.salesforce.com')) {
-        throw new Error('the identity URL points outside Salesforce');
-      }
-      idUrl.searchParams.set('format', 'json');
-      const who = await getJson(idUrl.href, token.access_token, sfIdentitySchema, 'Salesforce identity');
-      return {
-        identity: {
-          crm: 'salesforce',
-          userId: who.user_id,
-          orgId: who.organization_id,
-          username: who.username,
-          displayName: who.display_name,
-          ...(who.email ? { email: who.email } : {}),
-        },
-        tokens: { instanceUrl: token.instance_url, accessToken: token.access_token, refreshToken: token.refresh_token },
-      };
-    }) as never,
+  return withoutEmptySecret(
+    new OAuth2Strategy(
+      {
+        authorizationURL: `${login}/services/oauth2/authorize`,
+        tokenURL: `${login}/services/oauth2/token`,
+        clientID: config.salesforce.clientId,
+        clientSecret: secretFor(config, 'salesforce') ?? '',
+        callbackURL,
+        scope: config.salesforce.scope,
+        pkce: true,
+        state: true,
+        store: store as never,
+        skipUserProfile: true,
+      },
+      verifyWith(sfTokenSchema, async (token) => {
+        const idUrl = new URL(token.id);
+        // The identity URL comes from the token response; only follow it to the CRM itself.
+        if (
+          !allowedIdOrigins(token.instance_url).includes(idUrl.origin) &&
+          !idUrl.hostname.endsWith('.salesforce.com')
+        ) {
+          throw new Error('the identity URL points outside Salesforce');
+        }
+        idUrl.searchParams.set('format', 'json');
+        const who = await getJson(idUrl.href, token.access_token, sfIdentitySchema, 'Salesforce identity');
+        return {
+          identity: {
+            crm: 'salesforce',
+            userId: who.user_id,
+            orgId: who.organization_id,
+            username: who.username,
+            displayName: who.display_name,
+            ...(who.email ? { email: who.email } : {}),
+          },
+          tokens: {
+            instanceUrl: token.instance_url,
+            accessToken: token.access_token,
+            refreshToken: token.refresh_token,
+          },
+        };
+      }) as never,
+    ),
   );
 }
 
@@ -128,33 +158,35 @@ export function servicenowStrategy(
   callbackURL: string,
 ): OAuth2Strategy {
   const instance = config.servicenow.instanceUrl.replace(/\/$/, '');
-  return new OAuth2Strategy(
-    {
-      authorizationURL: `${instance}/oauth_auth.do`,
-      tokenURL: `${instance}/oauth_token.do`,
-      clientID: config.servicenow.clientId,
-      clientSecret: secretFor(config, 'servicenow'),
-      callbackURL,
-      scope: config.servicenow.scope,
-      pkce: true,
-      state: true,
-      store: store as never,
-      skipUserProfile: true,
-    },
-    verifyWith(snTokenSchema, async (token) => {
-      const url = `${instance}/api/now/table/sys_user?sysparm_query=${encodeURIComponent('sys_id=javascript:gs.getUserID()')}&sysparm_fields=sys_id,user_name,name,email&sysparm_limit=1`;
-      const { result } = await getJson(url, token.access_token, snUserSchema, 'ServiceNow current user');
-      const user = result[0]!;
-      return {
-        identity: {
-          crm: 'servicenow',
-          userId: user.sys_id,
-          username: user.user_name,
-          displayName: user.name || user.user_name,
-          ...(user.email ? { email: user.email } : {}),
-        },
-        tokens: { instanceUrl: instance, accessToken: token.access_token, refreshToken: token.refresh_token },
-      };
-    }) as never,
+  return withoutEmptySecret(
+    new OAuth2Strategy(
+      {
+        authorizationURL: `${instance}/oauth_auth.do`,
+        tokenURL: `${instance}/oauth_token.do`,
+        clientID: config.servicenow.clientId,
+        clientSecret: secretFor(config, 'servicenow') ?? '',
+        callbackURL,
+        scope: config.servicenow.scope,
+        pkce: true,
+        state: true,
+        store: store as never,
+        skipUserProfile: true,
+      },
+      verifyWith(snTokenSchema, async (token) => {
+        const url = `${instance}/api/now/table/sys_user?sysparm_query=${encodeURIComponent('sys_id=javascript:gs.getUserID()')}&sysparm_fields=sys_id,user_name,name,email&sysparm_limit=1`;
+        const { result } = await getJson(url, token.access_token, snUserSchema, 'ServiceNow current user');
+        const user = result[0]!;
+        return {
+          identity: {
+            crm: 'servicenow',
+            userId: user.sys_id,
+            username: user.user_name,
+            displayName: user.name || user.user_name,
+            ...(user.email ? { email: user.email } : {}),
+          },
+          tokens: { instanceUrl: instance, accessToken: token.access_token, refreshToken: token.refresh_token },
+        };
+      }) as never,
+    ),
   );
 }

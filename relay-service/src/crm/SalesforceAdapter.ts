@@ -36,7 +36,8 @@ const DESCRIPTION_MAX = 32000;
 export interface SalesforceOptions {
   loginUrl: string;
   clientId: string;
-  clientSecret: string;
+  /** Absent for a public client (PKCE): jsforce then sends no client_secret. */
+  clientSecret?: string;
   apiVersion: string;
   tokens: AgentTokens;
   onAccessToken: (accessToken: string) => void;
@@ -53,7 +54,7 @@ export class SalesforceAdapter implements CrmAdapter {
     const oauth2 = new OAuth2({
       loginUrl: options.loginUrl,
       clientId: options.clientId,
-      clientSecret: options.clientSecret,
+      ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
     });
     const refreshToken = options.tokens.refreshToken;
     this.#conn = new Connection({

@@ -18,7 +18,8 @@ import {
 export interface ServiceNowOptions {
   instanceUrl: string;
   clientId: string;
-  clientSecret: string;
+  /** Absent for a public client (PKCE): the refresh then carries no client_secret. */
+  clientSecret?: string;
   tokens: AgentTokens;
   onTokens: (accessToken: string, refreshToken?: string) => void;
   /** The table the agent's records live in. */
@@ -187,7 +188,7 @@ export class ServiceNowAdapter implements CrmAdapter {
           grant_type: 'refresh_token',
           refresh_token: this.#refreshToken,
           client_id: this.#options.clientId,
-          client_secret: this.#options.clientSecret,
+          ...(this.#options.clientSecret ? { client_secret: this.#options.clientSecret } : {}),
         }),
       });
     } catch (err) {

@@ -8,11 +8,14 @@ import { CrmError } from './CrmError.ts';
 import { SalesforceAdapter } from './SalesforceAdapter.ts';
 import { ServiceNowAdapter } from './ServiceNowAdapter.ts';
 
+const optionalSecret = (clientSecret: string | undefined) => (clientSecret ? { clientSecret } : {});
+
 export type AdapterFactory = (agent: Pick<AgentIdentity, 'crm' | 'userId'>) => CrmAdapter;
 
 export function createAdapterFactory(config: SightlineConfig, agents: AgentStore): AdapterFactory {
+  // No secret configured: a public client (PKCE), which must send no client_secret at all.
   const secret = (crm: 'salesforce' | 'servicenow') =>
-    config[crm].clientSecret ?? (config.sandbox.enabled ? SANDBOX_DEMO_CLIENT_SECRET : '');
+    config[crm].clientSecret ?? (config.sandbox.enabled ? SANDBOX_DEMO_CLIENT_SECRET : undefined);
   return ({ crm, userId }) => {
     const tokens = agents.tokens(crm, userId);
     if (!tokens) throw new CrmError('revoked', 'NO_TOKEN', 'the agent has not signed in to the relay');
@@ -20,7 +23,7 @@ export function createAdapterFactory(config: SightlineConfig, agents: AgentStore
       return new SalesforceAdapter({
         loginUrl: config.salesforce.loginUrl,
         clientId: config.salesforce.clientId,
-        clientSecret: secret('salesforce'),
+        ...optionalSecret(secret('salesforce')),
         apiVersion: config.salesforce.apiVersion,
         tokens,
         onAccessToken: (accessToken) => agents.updateTokens(crm, userId, accessToken),
@@ -29,7 +32,7 @@ export function createAdapterFactory(config: SightlineConfig, agents: AgentStore
     return new ServiceNowAdapter({
       instanceUrl: config.servicenow.instanceUrl,
       clientId: config.servicenow.clientId,
-      clientSecret: secret('servicenow'),
+      ...optionalSecret(secret('servicenow')),
       tokens,
       onTokens: (accessToken, refreshToken) => agents.updateTokens(crm, userId, accessToken, refreshToken),
     });

@@ -45,7 +45,16 @@ export interface Stack {
   sandboxPage(base: string, path: string, user?: { username: string; password: string }): Promise<string>;
 }
 
-export async function startStack(t: TestContext, relayOverrides: ConfigInput = {}): Promise<Stack> {
+export interface StackOptions {
+  /** The relay has no client secret (a public PKCE client) and no embedded-sandbox fallback to one. */
+  publicClient?: boolean;
+}
+
+export async function startStack(
+  t: TestContext,
+  relayOverrides: ConfigInput = {},
+  { publicClient = false }: StackOptions = {},
+): Promise<Stack> {
   const sandboxConfig = loadConfig({
     env: { SIGHTLINE_ENV: 'test' },
     overrides: { sandbox: { dataDir: tmpDir(t, 'sightline-sandbox-') } },
@@ -54,14 +63,16 @@ export async function startStack(t: TestContext, relayOverrides: ConfigInput = {
   const sfProxy = await FaultProxy.start(sandbox.salesforceUrl);
   const snProxy = await FaultProxy.start(sandbox.servicenowUrl);
   const relayDir = tmpDir(t);
+  const secret = publicClient ? {} : { clientSecret: DEMO.oauthClient.clientSecret };
   const config = loadConfig({
     env: { SIGHTLINE_ENV: 'test' },
     overrides: {
       ...relayOverrides,
       log: { level: 'debug' },
       relay: { dataDir: relayDir, tokenEncryptionKey: TEST_KEY, ...relayOverrides.relay },
-      salesforce: { loginUrl: sfProxy.url, clientSecret: DEMO.oauthClient.clientSecret },
-      servicenow: { instanceUrl: snProxy.url, clientSecret: DEMO.oauthClient.clientSecret },
+      salesforce: { loginUrl: sfProxy.url, ...secret },
+      servicenow: { instanceUrl: snProxy.url, ...secret },
+      ...(publicClient ? { sandbox: { ...relayOverrides.sandbox, enabled: false } } : {}),
     },
   });
   const logs = new LogCapture();
