@@ -79,15 +79,23 @@ function watch(page: Page, problems: string[]) {
   });
 }
 
-/** The agent signs in through the sandbox's OAuth page, creates a session and opens its console. */
-async function openConsole(problems: string[]) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  watch(page, problems);
-  await page.goto(`${relay.url}/auth/salesforce?returnTo=${encodeURIComponent('/join')}`);
+async function signInOnSandbox(page: Page) {
   await page.getByLabel('Username').fill(DEMO.salesforce.users.agent.username);
   await page.getByLabel('Password').fill(DEMO.salesforce.users.agent.password);
   await page.getByRole('button', { name: 'Allow' }).click();
+}
+
+/**
+ * The agent signs in through the sandbox's OAuth page, creates a session and opens its console.
+ * `viaConsoleLink`: the console link is then opened in a fresh browser (no relay cookie), which
+ * must lead through sign-in back to the console.
+ */
+async function openConsole(problems: string[], { viaConsoleLink = false } = {}) {
+  let context = await browser.newContext();
+  let page = await context.newPage();
+  watch(page, problems);
+  await page.goto(`${relay.url}/auth/salesforce?returnTo=${encodeURIComponent('/join')}`);
+  await signInOnSandbox(page);
   await page.waitForURL(`${relay.url}/join`);
   const created = await page.evaluate(async (recordId) => {
     const res = await fetch('/api/sessions', {
@@ -98,7 +106,18 @@ async function openConsole(problems: string[]) {
     return (await res.json()) as { sessionId: string; key: string; joinUrl: string; consoleUrl: string };
   }, CASE);
   assert.ok(created.sessionId, `session created: ${JSON.stringify(created)}`);
-  await page.goto(created.consoleUrl);
+  if (viaConsoleLink) {
+    await context.close();
+    context = await browser.newContext();
+    page = await context.newPage();
+    watch(page, problems);
+    await page.goto(created.consoleUrl);
+    await page.getByRole('link', { name: 'Sign in with Salesforce' }).click();
+    await signInOnSandbox(page);
+    await page.waitForURL(created.consoleUrl);
+  } else {
+    await page.goto(created.consoleUrl);
+  }
   await page.getByText('Waiting for the customer', { exact: true }).waitFor({ timeout: TIMEOUT });
   return { context, page, session: created };
 }
@@ -519,9 +538,9 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
     }
   });
 
-  test('refusing consent ends the session politely on both sides', async () => {
+  test('refusing consent ends the session politely on both sides (console opened by its link, signing in)', async () => {
     const problems: string[] = [];
-    const agent = await openConsole(problems);
+    const agent = await openConsole(problems, { viaConsoleLink: true });
     const guest = await openGuest(agent.session.joinUrl, problems);
     try {
       await fillJoinForms(guest.page);

@@ -33,6 +33,22 @@ export function pageHtml({ title, script, data, loading }: Shell): string {
 `;
 }
 
+/** The agent picks the CRM to sign in with (when the relay serves both). */
+export function signInChoiceHtml(returnTo: string): string {
+  const link = (crm: string, label: string) =>
+    `<li><a href="/auth/${crm}?returnTo=${encodeURIComponent(returnTo)}">${label}</a></li>`;
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in</title><link rel="stylesheet" href="/static/page.css"></head>
+<body><main class="boot"><h1>Sign in to open the console</h1>
+<p>Sign in with the CRM you started the session from.</p>
+<ul>${link('salesforce', 'Sign in with Salesforce')}${link('servicenow', 'Sign in with ServiceNow')}</ul>
+</main></body>
+</html>
+`;
+}
+
 export function messageHtml(title: string, text: string): string {
   return `<!doctype html>
 <html lang="en">

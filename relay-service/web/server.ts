@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { SightlineConfig } from '@sightline/config';
 import { buildBundles } from './build.ts';
-import { messageHtml, pageHtml } from './pages.ts';
+import { messageHtml, pageHtml, signInChoiceHtml } from './pages.ts';
 
 const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,64}$/);
 const sessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-const crmSchema = z.enum(['salesforce', 'servicenow']).catch('salesforce');
+const crmSchema = z.enum(['salesforce', 'servicenow']);
 const SESSION_COOKIE = 'sightline_sid';
 
 export interface WebRouterOptions {
@@ -56,6 +56,14 @@ function pageHeaders(config: SightlineConfig) {
     });
     next();
   };
+}
+
+/** The CRM to sign in with: the `crm` query, else the only one configured, else unknown (''). */
+function crmOf(req: Request, config: SightlineConfig): 'salesforce' | 'servicenow' | '' {
+  const asked = crmSchema.safeParse(req.query.crm);
+  if (asked.success) return asked.data;
+  const enabled = crmSchema.options.filter((crm) => config[crm].enabled);
+  return enabled.length === 1 ? enabled[0]! : '';
 }
 
 const hasCookie = (req: Request, name: string) =>
@@ -116,9 +124,12 @@ export async function createWebRouter({ config, distDir }: WebRouterOptions): Pr
       sendPage(res, messageHtml('No such session', 'This console link is not valid.'), 404);
       return;
     }
-    const crm = crmSchema.parse(req.query.crm);
-    if (!hasCookie(req, SESSION_COOKIE)) {
-      res.redirect(302, `/auth/${crm}?returnTo=${encodeURIComponent(req.originalUrl)}`);
+    const crm = crmOf(req, config);
+    const returnTo = `/console/${id.data}`;
+    if (!hasCookie(req, SESSION_COOKIE) || req.query.signin === 'choose') {
+      // With one CRM configured there is nothing to ask; with both the agent picks theirs.
+      if (crm) res.redirect(302, `/auth/${crm}?returnTo=${encodeURIComponent(returnTo)}`);
+      else sendPage(res, signInChoiceHtml(returnTo));
       return;
     }
     ready(req, res, () =>

@@ -8,12 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { loadConfig } from '@sightline/config';
+import { loadConfig, type ConfigInput } from '@sightline/config';
 import { createWebRouter } from '../../web/server.ts';
 
-async function startPages(t: import('node:test').TestContext) {
+async function startPages(t: import('node:test').TestContext, overrides: ConfigInput = {}) {
   const distDir = await mkdtemp(join(tmpdir(), 'sightline-web-'));
-  const config = loadConfig({ env: { SIGHTLINE_ENV: 'test' } });
+  const config = loadConfig({ env: { SIGHTLINE_ENV: 'test' }, overrides });
   const app = express();
   app.use(await createWebRouter({ config, distDir }));
   const server = createServer(app);
@@ -52,10 +52,18 @@ test('join pages, console redirect and bundles with a strict CSP', { timeout: 12
 
   const anonymous = await fetch(`${base}/console/s_123?crm=servicenow`, { redirect: 'manual' });
   assert.equal(anonymous.status, 302);
-  assert.equal(anonymous.headers.get('location'), '/auth/servicenow?returnTo=%2Fconsole%2Fs_123%3Fcrm%3Dservicenow');
+  assert.equal(anonymous.headers.get('location'), '/auth/servicenow?returnTo=%2Fconsole%2Fs_123');
+  // Both CRMs configured and none named: the agent chooses.
+  const choose = await fetch(`${base}/console/s_123`, { redirect: 'manual' });
+  assert.equal(choose.status, 200);
+  const chooser = await choose.text();
+  assert.match(chooser, /href="\/auth\/salesforce\?returnTo=%2Fconsole%2Fs_123"/);
+  assert.match(chooser, /href="\/auth\/servicenow\?returnTo=%2Fconsole%2Fs_123"/);
   const signedIn = await fetch(`${base}/console/s_123`, { headers: { cookie: 'a=b; sightline_sid=x' } });
   assert.equal(signedIn.status, 200);
-  assert.match(await signedIn.text(), /data-session-id="s_123" data-crm="salesforce"/);
+  assert.match(await signedIn.text(), /data-session-id="s_123" data-crm=""/);
+  const again = await fetch(`${base}/console/s_123?signin=choose`, { headers: { cookie: 'sightline_sid=expired' } });
+  assert.match(await again.text(), /Sign in to open the console/);
 
   for (const file of ['join.js', 'console.js', 'page.css']) {
     const res = await fetch(`${base}/static/${file}`);
@@ -68,4 +76,13 @@ test('join pages, console redirect and bundles with a strict CSP', { timeout: 12
   // One cached build, reused by the next router on the same folder.
   const builds = (await readdir(distDir)).filter((n) => n.startsWith('build-'));
   assert.equal(builds.length, 1);
+});
+
+test('with one CRM configured the console goes straight to its sign-in', { timeout: 120_000 }, async (t) => {
+  const { base } = await startPages(t, { servicenow: { enabled: false } });
+  const res = await fetch(`${base}/console/s_9`, { redirect: 'manual' });
+  assert.equal(res.status, 302);
+  assert.equal(res.headers.get('location'), '/auth/salesforce?returnTo=%2Fconsole%2Fs_9');
+  const page = await fetch(`${base}/console/s_9`, { headers: { cookie: 'sightline_sid=x' } });
+  assert.match(await page.text(), /data-crm="salesforce"/);
 });

@@ -7,5 +7,5 @@ import ConsoleApp from 'sl/consoleApp';
 const mount = document.getElementById('app');
 const app = createElement('sl-console-app', { is: ConsoleApp });
 app.sessionId = mount.dataset.sessionId;
-app.crm = mount.dataset.crm || 'salesforce';
+app.crm = mount.dataset.crm || '';
 mount.replaceChildren(app);

@@ -11,8 +11,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  */
 export default class ConsoleApp extends LightningElement {
   @api sessionId = '';
-  /** The CRM to sign in with when there is no agent cookie. */
-  @api crm = 'salesforce';
+  /** The CRM to sign in with when the agent's sign-in expired ('' when the relay serves both). */
+  @api crm = '';
 
   /** @type {AgentSession | null} */
   agent = null;
@@ -58,8 +58,12 @@ export default class ConsoleApp extends LightningElement {
       await me();
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
-        const returnTo = window.location.pathname + window.location.search;
-        window.location.assign(`/auth/${encodeURIComponent(this.crm)}?returnTo=${encodeURIComponent(returnTo)}`);
+        const returnTo = window.location.pathname;
+        window.location.assign(
+          this.crm
+            ? `/auth/${encodeURIComponent(this.crm)}?returnTo=${encodeURIComponent(returnTo)}`
+            : `${returnTo}?signin=choose`,
+        );
         return;
       }
       this.error = error.message;

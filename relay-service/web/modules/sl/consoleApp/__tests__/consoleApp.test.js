@@ -207,18 +207,22 @@ describe('sl-console-app', () => {
     expect(agent.closed).toBe(true);
   });
 
-  it('sends the agent to sign in when there is no agent cookie', async () => {
-    me.mockRejectedValue(Object.assign(new (jest.requireMock('../../../../lib/api.js').ApiError)(401, 'x', 'no'), {}));
+  it.each([
+    ['salesforce', '/auth/salesforce?returnTo=%2Fconsole%2Fs1'],
+    ['', '/console/s1?signin=choose'],
+  ])('sends an agent whose sign-in expired to sign in again (crm "%s")', async (crm, target) => {
+    me.mockRejectedValue(new (jest.requireMock('../../../../lib/api.js').ApiError)(401, 'x', 'no'));
     const assign = jest.fn();
     const original = window.location;
     delete window.location;
     window.location = { ...original, pathname: '/console/s1', search: '', assign };
     const el = createElement('sl-console-app', { is: ConsoleApp });
     el.sessionId = 's1';
+    el.crm = crm;
     document.body.appendChild(el);
     await flush();
     window.location = original;
-    expect(assign).toHaveBeenCalledWith('/auth/salesforce?returnTo=%2Fconsole%2Fs1');
+    expect(assign).toHaveBeenCalledWith(target);
     expect(sessionTicket).not.toHaveBeenCalled();
   });
 });
