@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import type { SightlineConfig } from '@sightline/config';
 import { AgentStore } from './auth/AgentStore.ts';
+import { cookiePolicyFor } from './auth/cookies.ts';
 import { LoginSessions } from './auth/LoginSessions.ts';
 import { openDatabase } from './auth/openDatabase.ts';
 import { TokenCipher } from './auth/TokenCipher.ts';
@@ -24,6 +25,8 @@ import { WriteBack, type RetryPolicy } from './writeback/WriteBack.ts';
 
 export interface RunningRelay {
   url: string;
+  /** Where the server listens (differs from `url` when relay.publicUrl names a proxy in front). */
+  listenUrl: string;
   storyHints: string[];
   registry: SessionRegistry;
   /** The write-back worker (tests drive `drain()` directly). */
@@ -76,7 +79,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     loginSessions,
     outbox,
     adapterFor,
-    cookies: { secure: (config.relay.publicUrl ?? '').startsWith('https:') },
+    cookies: cookiePolicyFor(config.relay.publicUrl),
     publicUrl: () => publicUrl,
   };
   sendAgentInvitations(registry, adapterFor, ctx.publicUrl, logger);
@@ -97,6 +100,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   let closing: Promise<void> | null = null;
   return {
     url: publicUrl,
+    listenUrl: url,
     storyHints: await storyHints(config, publicUrl),
     registry,
     writeBack,

@@ -81,8 +81,8 @@ export function createAuthRouter(deps: AuthDeps): Router {
       }
       agents.save(user.identity, user.tokens);
       const sid = sessions.create(user.identity.crm, user.identity.userId);
-      setCookie(res, cookies, SESSION_COOKIE, sid, { maxAgeMs: sessions.ttlMs });
-      clearCookie(res, cookies, LOGIN_COOKIE, '/auth');
+      setCookie(res, cookies, SESSION_COOKIE, sid, { maxAgeMs: sessions.ttlMs, sameSite: cookies.sessionSameSite });
+      clearCookie(res, cookies, LOGIN_COOKIE, { path: '/auth' });
       logger.info({ crm, userId: user.identity.userId }, 'agent signed in');
       onSignedIn?.(user.identity);
       const returnTo = returnToSchema.safeParse((info?.state as { returnTo?: unknown } | undefined)?.returnTo);
@@ -93,7 +93,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
 
   router.post('/auth/logout', (req, res) => {
     sessions.destroy(readCookie(req, SESSION_COOKIE));
-    clearCookie(res, cookies, SESSION_COOKIE);
+    clearCookie(res, cookies, SESSION_COOKIE, { sameSite: cookies.sessionSameSite });
     res.status(204).end();
   });
 

@@ -32,7 +32,7 @@ export function createApp(ctx: AppContext, { webRouter }: { webRouter?: Router |
   app.use(securityHeaders(config, ctx.publicUrl));
   app.use(cors(config));
   app.use(express.json({ limit: '64kb' }));
-  app.use(csrf(config));
+  app.use(csrf(config, ctx.publicUrl));
 
   app.use(opsRoutes(ctx));
   app.use(

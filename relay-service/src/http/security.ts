@@ -71,10 +71,13 @@ export function cors(config: SightlineConfig) {
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * CSRF: a state-changing call must be JSON (a cross-site form cannot send that without a CORS
- * preflight) and, when it carries the agent's cookie, come from the relay itself or a CRM origin.
+ * CSRF, for every method but GET/HEAD/OPTIONS on every path (mounted before all routes): a body must
+ * be JSON (a cross-site form cannot send that without a CORS preflight), a request carrying an
+ * Origin must come from the relay itself or a CRM origin, and one carrying the agent's cookie must
+ * carry its Origin (or be same-origin by Sec-Fetch-Site). With a `SameSite=None` login cookie on an
+ * https relay, this is what stops another site from acting as the agent.
  */
-export function csrf(config: SightlineConfig) {
+export function csrf(config: SightlineConfig, publicUrl: () => string) {
   const allowed = new Set(crmOrigins(config));
   return (req: Request, _res: Response, next: NextFunction) => {
     if (SAFE.has(req.method)) return next();
@@ -84,7 +87,9 @@ export function csrf(config: SightlineConfig) {
     }
     const origin = req.get('origin');
     const signedIn = readCookie(req, SESSION_COOKIE) !== undefined;
-    if (origin !== undefined && origin !== ownOrigin(req) && !allowed.has(origin)) {
+    // The relay's own pages: as the browser sees it (publicUrl, e.g. https behind a proxy) or as reached.
+    const own = origin === ownOrigin(req) || (publicUrl() !== '' && origin === new URL(publicUrl()).origin);
+    if (origin !== undefined && !own && !allowed.has(origin)) {
       return next(new HttpError(403, 'forbidden_origin', `requests from ${origin} are not allowed`));
     }
     if (signedIn && origin === undefined && req.get('sec-fetch-site') !== 'same-origin') {
