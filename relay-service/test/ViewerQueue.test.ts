@@ -99,7 +99,15 @@ test('streams skip independently', () => {
   );
 });
 
-test('keyframe requests: at most one per stream per interval, an early one deferred rather than lost', async () => {
+test('keyframe requests: at most one per stream per interval, an early one deferred rather than lost', (t) => {
+  // A fake clock (performance.now) and fake timers move together: no dependence on scheduling.
+  let now = 1_000;
+  t.mock.method(performance, 'now', () => now);
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const advance = (ms: number) => {
+    now += ms;
+    t.mock.timers.tick(ms);
+  };
   const sent: [number, string][] = [];
   const requests = new KeyframeRequests(50, (s, r) => sent.push([s, r]));
   requests.request(0, 'late_joiner');
@@ -110,12 +118,18 @@ test('keyframe requests: at most one per stream per interval, an early one defer
     [0, 'late_joiner'],
     [1, 'late_joiner'],
   ]);
-  await new Promise((r) => setTimeout(r, 80));
-  assert.deepEqual(sent.at(-1), [0, 'slow_viewer']);
+  advance(49);
+  assert.equal(sent.length, 2, 'not before the interval is over');
+  advance(1);
+  assert.deepEqual(sent.at(-1), [0, 'slow_viewer'], 'the deferred request at the end of the interval');
   assert.equal(sent.length, 3);
+  advance(30); // 30 ms after the deferred one went out: still within its interval
   requests.request(0, 'viewer'); // deferred again...
   requests.satisfied(0); // ...but a keyframe went through meanwhile
-  await new Promise((r) => setTimeout(r, 80));
-  assert.equal(sent.length, 3);
+  advance(100);
+  assert.equal(sent.length, 3, 'a satisfied deferred request is not sent');
+  requests.request(0, 'viewer'); // the interval is long over: at once
+  assert.deepEqual(sent.at(-1), [0, 'viewer']);
+  assert.equal(sent.length, 4);
   requests.clear();
 });
