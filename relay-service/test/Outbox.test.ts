@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../src/auth/openDatabase.ts';
 import { TokenCipher } from '../src/auth/TokenCipher.ts';
 import { Outbox } from '../src/writeback/Outbox.ts';
-import { planWriteBack } from '../src/writeback/plan.ts';
+import { planWriteBack, type AttendeesPayload } from '../src/writeback/plan.ts';
 import { describe as describeReport, leadFromContact } from '../src/writeback/format.ts';
 import { guest, report, webm } from './helpers/reports.ts';
 import { tmpDir } from './helpers/tmp.ts';
@@ -84,9 +84,28 @@ test('the plan: the Case activity, one step per distinct guest email by policy, 
     planWriteBack(report(HOST, CASE, { attendees, policy: { leads }, recording: recording ? webm(10) : null })).map(
       (i) => i.step,
     );
-  assert.deepEqual(steps('new_email', true), ['activity', 'lead:nina@newco.example', 'lead:x@y.example', 'recording']);
-  assert.deepEqual(steps('new_email_and_name'), ['activity', 'lead:nina@newco.example']);
-  assert.deepEqual(steps('never'), ['activity']);
+  // The attendee rows come after the Lead steps (they link the Leads) whatever the lead policy.
+  assert.deepEqual(steps('new_email', true), [
+    'activity',
+    'lead:nina@newco.example',
+    'lead:x@y.example',
+    'attendees',
+    'recording',
+  ]);
+  assert.deepEqual(steps('new_email_and_name'), ['activity', 'lead:nina@newco.example', 'attendees']);
+  assert.deepEqual(steps('never'), ['activity', 'attendees']);
+  const rows = planWriteBack(report(HOST, CASE, { attendees })).find((i) => i.step === 'attendees')!
+    .payload as AttendeesPayload;
+  assert.deepEqual(
+    rows.attendees.map((a) => [a.participantId, a.name, a.role, a.email]),
+    attendees.map((a) => [a.participantId, a.contact.name ?? 'Guest', 'Guest', a.contact.email ?? null]),
+    'every guest, not the host',
+  );
+  assert.deepEqual(
+    planWriteBack(report(HOST, CASE)).map((i) => i.step),
+    ['activity'],
+    'no guests, no rows',
+  );
   const sn = planWriteBack(report({ ...HOST, crm: 'servicenow' }, { ...CASE, crm: 'servicenow' }, { attendees }));
   assert.deepEqual(
     sn.map((i) => i.step),
