@@ -95,3 +95,33 @@ test('the invite email goes through emailSimple; refreshes persist the new acces
   const outbox = await stack.sandboxPage(stack.sandbox.salesforceUrl, '/outbox');
   assert.ok(outbox.includes('casey@example.com'));
 });
+
+test('attendee rows are upserted on their key: the same row however often, an over-long email left out', async (t) => {
+  const stack = await startStack(t);
+  const sf = await adapter(stack);
+  const row = {
+    key: 's_upsert123:p_guest1',
+    sessionId: 's_upsert123',
+    recordId: SF.cases.printer.slice(0, 15),
+    name: 'Grace Hopper',
+    role: 'Guest' as const,
+    email: `${'g'.repeat(70)}@navy.example`,
+    phone: '+1 202 555 0142',
+    joinedAt: '2026-11-21T09:01:00.000Z',
+    leftAt: null,
+    contactId: null,
+    leadId: null,
+  };
+  const first = await sf.upsertAttendee(row);
+  const again = await sf.upsertAttendee({ ...row, leftAt: '2026-11-21T09:13:00.000Z' });
+  assert.equal(again, first);
+  const conn = await stack.salesforceAs();
+  const { records } = await conn.query<Record<string, unknown>>(
+    `SELECT Id, Case__c, Email__c, Phone__c, Left_At__c FROM Sightline_Attendee__c WHERE Attendee_Key__c = '${row.key}'`,
+  );
+  assert.equal(records.length, 1);
+  assert.equal(records[0]!.Case__c, SF.cases.printer, 'the 15-character Case id was sent in its 18-character form');
+  assert.equal(records[0]!.Email__c, null, 'an Email field holds 80 characters');
+  assert.equal(records[0]!.Phone__c, row.phone);
+  assert.equal(new Date(String(records[0]!.Left_At__c)).toISOString(), '2026-11-21T09:13:00.000Z');
+});

@@ -198,7 +198,8 @@ export class SalesforceAdapter implements CrmAdapter {
             Name: row.name.slice(0, 80),
             Case__c: this.#id(row.recordId),
             Session_Id__c: row.sessionId.slice(0, 64),
-            Email__c: row.email,
+            // An Email field holds 80 characters; a longer address stays in the Task description.
+            Email__c: row.email && row.email.length <= 80 ? row.email : null,
             Phone__c: row.phone,
             Role__c: row.role,
             Joined_At__c: row.joinedAt,
