@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { DEMO } from '@sightline/crm-sandbox';
-import { ensureCasePageBuild, launchChromium, person, type Person } from '../support/browser.ts';
+import { launchChromium, person, type Person } from '../support/browser.ts';
 import { caseTaskOf, salesforceAs } from '../support/crm.ts';
 import { agentStartsSession, customerEntersKey } from '../support/flows.ts';
 import { assertRelayHoldsNothing } from '../support/relay.ts';
@@ -22,7 +22,6 @@ let browser: Browser;
 const people: Person[] = [];
 
 before(async () => {
-  await ensureCasePageBuild();
   system = await startSystem({ policy: { waitingTimeoutMinutes: WAITING_MINUTES } });
   browser = await launchChromium();
 });

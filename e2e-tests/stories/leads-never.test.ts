@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { DEMO } from '@sightline/crm-sandbox';
-import { ensureCasePageBuild, launchChromium, person, type Person } from '../support/browser.ts';
+import { launchChromium, person, type Person } from '../support/browser.ts';
 import { attendeeRowsOfSession, caseTaskOf, leadsWithEmail, salesforceAs, type Conn } from '../support/crm.ts';
 import { agentStartsSession, customerEntersKey, customerLeaves, customerShares } from '../support/flows.ts';
 import type { Contact } from '../support/pages.ts';
@@ -27,7 +27,6 @@ let agent: Person;
 const people: Person[] = [];
 
 before(async () => {
-  await ensureCasePageBuild();
   system = await startSystem({ policy: { leads: 'never' } });
   browser = await launchChromium();
   crm = await salesforceAs(system.salesforceUrl, USERS.sales);

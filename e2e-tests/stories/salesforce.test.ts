@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO } from '@sightline/crm-sandbox';
-import { ensureCasePageBuild, launchChromium, person, type Person } from '../support/browser.ts';
+import { launchChromium, person, type Person } from '../support/browser.ts';
 import {
   attendeeRowsOfSession,
   caseTaskOf,
@@ -50,7 +50,6 @@ let sessionId = '';
 let sessionKey = '';
 
 before(async () => {
-  await ensureCasePageBuild();
   system = await startSystem();
   browser = await launchChromium();
   crm = await salesforceAs(system.salesforceUrl, USERS.manager);
@@ -110,7 +109,7 @@ describe('Salesforce stories, as people do them', { timeout: 240_000 }, () => {
     assert.ok(sessionId, 'story 1 created a session');
     const customer = await newPerson('customer');
     const { page } = customer;
-    const invitation = await openInvitation(page, system.salesforceUrl, CUSTOMER.email);
+    const invitation = await openInvitation(page, system.salesforceUrl, CUSTOMER.email, USERS.sales);
     await page.goto(invitation.joinLink);
     await giveContactDetails(page, CUSTOMER);
     await acceptTerms(page, 'allow');

@@ -7,7 +7,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Policy } from '@sightline/config';
-import { DEMO } from '@sightline/crm-sandbox';
 import { until } from './wait.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -94,11 +93,6 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     SIGHTLINE_SANDBOX_SERVICENOW_PORT: String(snPort),
     SIGHTLINE_RELAY_DATA_DIR: join(dir, 'relay'),
     SIGHTLINE_SANDBOX_DATA_DIR: join(dir, 'crm-sandbox'),
-    SIGHTLINE_SALESFORCE_LOGIN_URL: salesforceUrl,
-    SIGHTLINE_SERVICENOW_INSTANCE_URL: servicenowUrl,
-    // The sandbox's public demo client secret (crm-sandbox/README.md), not a real secret.
-    SIGHTLINE_SALESFORCE_CLIENT_SECRET: DEMO.oauthClient.clientSecret,
-    SIGHTLINE_SERVICENOW_CLIENT_SECRET: DEMO.oauthClient.clientSecret,
     ...(options.allowedOrigins ? { SIGHTLINE_ALLOWED_ORIGINS: options.allowedOrigins.join(',') } : {}),
   };
   delete env.NODE_OPTIONS; // the test runner's own flags are not npm start's
