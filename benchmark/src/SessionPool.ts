@@ -22,11 +22,18 @@ export class SessionPool {
     return this.ids.length;
   }
 
-  /** Makes sure at least `count` sessions are connected (fewer if some failed to connect). */
+  /** Makes sure at least `count` sessions are connected (fewer if some could not be made or connect). */
   async ensure(count: number): Promise<void> {
     const missing = count - this.ids.length;
     if (missing <= 0) return;
-    const specs = await this.provision(missing, this.viewers);
+    let specs;
+    try {
+      specs = await this.provision(missing, this.viewers);
+    } catch (e) {
+      this.failures.push(`provisioning: ${(e as Error).message}`);
+      return;
+    }
+    for (let i = specs.length; i < missing; i++) this.failures.push('provisioning: the API refused or timed out');
     const failed = await this.load.add(specs);
     this.failures.push(...failed);
     const bad = new Set(failed.map((f) => f.slice(0, f.indexOf(':'))));

@@ -4,6 +4,7 @@
 // generator replays.   node benchmark/src/capture-traffic.ts
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 import { runLoopback, type LoopbackResult } from './browser/loopback.ts';
 import { openBlankPage } from './chromium.ts';
 import { qualityOf, type QualityFigure } from './quality.ts';
@@ -54,7 +55,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(`capturing the scripted support session in Chromium (${SCRIPT_SECONDS} s of virtual time)...`);
   const run = await runLoopbackSession();
   const file = toTrafficFile(run, SCRIPT_SECONDS);
-  writeFileSync(TRAFFIC_FILE, JSON.stringify(file) + '\n');
+  // Written as the repository's formatter would, so `prettier --check` stays clean.
+  const options = (await prettier.resolveConfig(fileURLToPath(TRAFFIC_FILE))) ?? {};
+  writeFileSync(TRAFFIC_FILE, await prettier.format(JSON.stringify(file), { ...options, parser: 'json' }));
   console.log(`wrote ${fileURLToPath(TRAFFIC_FILE)}`);
   console.log(file.summary, file.quality);
 }

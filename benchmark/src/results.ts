@@ -29,6 +29,7 @@ export const stepSchema = z.object({
   framesSkippedByPresenters: z.number(),
   keyframeRequests: z.number(),
   control: z.record(z.string(), z.number()),
+  keptUp: z.boolean(),
   ok: z.boolean(),
   loadBound: z.boolean(),
 });
@@ -37,6 +38,8 @@ const capacity = z.object({
   target: z.string(),
   viewersPerSession: z.number(),
   maxSessions: z.number().nullable(),
+  saturationSessions: z.number().nullable(),
+  projectedSessionsPerCore: z.number().nullable(),
   capped: z.boolean(),
   limitedByLoadGenerator: z.boolean(),
   steps: z.array(stepSchema),
@@ -55,6 +58,8 @@ export const targetFiguresSchema = z.object({
   reference: stepSchema,
   capacity1: capacity,
   capacity3: capacity,
+  /** Sessions that could not be made or connected (the search continued with the others). */
+  failures: z.object({ count: z.number(), examples: z.array(z.string()) }),
 });
 
 const slowPhase = z.object({
@@ -88,6 +93,14 @@ export const resultsSchema = z.object({
     hostname: z.string(),
     pinned: z.boolean(),
     boosted: z.boolean(),
+    /** How late an idle 5 ms timer fired on the server core: the machine's own noise. */
+    timerLatenessMs: z.object({
+      ticks: z.number(),
+      expected: z.number(),
+      p50: z.number(),
+      p99: z.number(),
+      max: z.number(),
+    }),
   }),
   traffic: z.object({
     captured: z.object({
@@ -110,6 +123,10 @@ export const resultsSchema = z.object({
       cpuAtSameLoad: z.number(),
       capacity1: z.number().nullable(),
       capacity3: z.number().nullable(),
+      saturationSessions1: z.number().nullable(),
+      saturationSessions3: z.number().nullable(),
+      projectedSessionsPerCore1: z.number().nullable(),
+      projectedSessionsPerCore3: z.number().nullable(),
       saturationFramesPerSec1: z.number().nullable(),
       saturationFramesPerSec3: z.number().nullable(),
     })

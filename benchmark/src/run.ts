@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { runBench, PROFILES } from './bench.ts';
 import { markdownReport } from './report/markdown.ts';
 import { latencyChart } from './report/latency-chart.ts';
+import { updateReadme } from './report/readme.ts';
 
 const args = new Set(process.argv.slice(2));
 const known = new Set(['--quick', '--smoke', '--capture']);
@@ -31,4 +32,6 @@ writeFileSync(new URL('latest.json', dir), JSON.stringify(results, null, 2) + '\
 writeFileSync(new URL('latest.md', dir), md);
 writeFileSync(new URL('latency-vs-sessions.svg', dir), latencyChart(results));
 console.log('\n' + md);
+// Only a full run speaks for the README; --quick and --smoke results stay in results/.
+if (profile.name === 'full' && updateReadme(md)) console.log('updated the latest figures in benchmark/README.md');
 console.log(`written: ${fileURLToPath(new URL('latest.md', dir))}, latest.json, latency-vs-sessions.svg`);

@@ -1,5 +1,9 @@
-// Per-window tallies of one worker, shared by its presenters and viewers.
+// Per-window tallies of one worker, shared by its presenters and viewers. A window counts the
+// frames *captured* inside it: sends while it is open, and their receipts even when they arrive
+// after it closed (the parent waits a grace period), so slow delivery is not mistaken for loss.
 export class Counters {
+  windowStart = -Infinity;
+  windowEnd = Infinity;
   framesSent = 0;
   bytesSent = 0;
   framesSkipped = 0;
@@ -13,13 +17,24 @@ export class Counters {
   slowLatencies = new Samples();
   peerLatencies = new Samples();
 
-  reset(): void {
+  inWindow(captureTimeMs: number): boolean {
+    return captureTimeMs >= this.windowStart && captureTimeMs <= this.windowEnd;
+  }
+
+  /** Opens a new window at `start` (epoch ms); it stays open until close(). */
+  reset(start = -Infinity): void {
+    this.windowStart = start;
+    this.windowEnd = Infinity;
     this.framesSent = this.bytesSent = this.framesSkipped = 0;
     this.framesReceived = this.bytesReceived = this.slowFramesReceived = 0;
     this.slowSessionFramesSent = this.keyframeRequests = this.peerFramesReceived = 0;
     this.latencies = new Samples();
     this.slowLatencies = new Samples();
     this.peerLatencies = new Samples();
+  }
+
+  close(end: number): void {
+    this.windowEnd = end;
   }
 }
 

@@ -90,11 +90,14 @@ export class LoadGenerator {
     await Promise.all(this.workers.map((w) => w.request({ type: 'throttle', bytesPerSecond })));
   }
 
-  /** Measures for `seconds` and returns every worker's figures merged. */
-  async window(seconds: number): Promise<WindowReport> {
+  /**
+   * Measures the frames captured during `seconds` (their receipts may arrive up to `graceMs` later)
+   * and returns every worker's figures merged.
+   */
+  async window(seconds: number, graceMs = 1500): Promise<WindowReport> {
     await Promise.all(this.workers.map((w) => w.request({ type: 'window-start' })));
     await new Promise((r) => setTimeout(r, seconds * 1000));
-    const replies = await Promise.all(this.workers.map((w) => w.request({ type: 'window-end' })));
+    const replies = await Promise.all(this.workers.map((w) => w.request({ type: 'window-end', graceMs })));
     return merge(replies.map((r) => (r as WorkerReply & { type: 'window' }).report));
   }
 

@@ -61,20 +61,25 @@ export class Presenter {
 
   private send(): void {
     const frame = this.plan.frames[this.index]!;
+    const now = epochMs();
+    const counted = this.counters.inWindow(now);
     if (this.ws.readyState === this.ws.OPEN) {
-      if (this.ws.bufferedAmount > BACKLOG_LIMIT_BYTES) this.counters.framesSkipped++;
-      else {
+      if (this.ws.bufferedAmount > BACKLOG_LIMIT_BYTES) {
+        if (counted) this.counters.framesSkipped++;
+      } else {
         const key = frame.key || this.forceKeyframe;
         this.forceKeyframe = false;
         const bytes = Math.round((key ? Math.max(frame.bytes, this.plan.keyframeBytes) : frame.bytes) * this.sizeScale);
         const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bytes);
         const start = Math.floor(Math.random() * (NOISE.length - bytes));
         NOISE.copy(out, FRAME_HEADER_BYTES, start, start + bytes);
-        writeFrameHeader(out, { stream: 0, sequence: this.sequence++, keyframe: key, captureTimeMs: epochMs() });
+        writeFrameHeader(out, { stream: 0, sequence: this.sequence++, keyframe: key, captureTimeMs: now });
         this.ws.send(out, { binary: true });
-        this.counters.framesSent++;
-        this.counters.bytesSent += out.length;
-        if (this.hasSlowViewer) this.counters.slowSessionFramesSent++;
+        if (counted) {
+          this.counters.framesSent++;
+          this.counters.bytesSent += out.length;
+          if (this.hasSlowViewer) this.counters.slowSessionFramesSent++;
+        }
       }
     }
     this.index++;

@@ -3,7 +3,7 @@
 import { WebSocket } from 'ws';
 import { parseServerMessage, type StreamConfig } from '@sightline/relay-service/protocol';
 
-const CONNECT_TIMEOUT_MS = 15_000;
+const CONNECT_TIMEOUT_MS = 8_000;
 
 export interface ConnectOptions {
   kind: 'floor' | 'relay';

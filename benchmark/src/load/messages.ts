@@ -23,7 +23,8 @@ export type WorkerRequest =
   /** Bytes per second the proxy lets through to the slow viewer; null = no limit. */
   | { type: 'throttle'; bytesPerSecond: number | null }
   | { type: 'window-start' }
-  | { type: 'window-end' }
+  /** Stops counting sends; receipts of frames sent in the window count for `graceMs` more. */
+  | { type: 'window-end'; graceMs: number }
   | { type: 'remove'; ids: string[] };
 
 export interface WindowReport {

@@ -10,7 +10,10 @@ export type ViewerKind = 'normal' | 'slow' | 'peer';
 export function onViewerFrame(counters: Counters, data: RawData, kind: ViewerKind): void {
   const buf = data as Buffer;
   const header = decodeFrameHeader(buf);
-  const latency = epochMs() - header.captureTimeMs;
+  const now = epochMs();
+  const latency = now - header.captureTimeMs;
+  // The slow viewer's frames arrive seconds late: count what it receives while the window is open.
+  if (kind === 'slow' ? !counters.inWindow(now) : !counters.inWindow(header.captureTimeMs)) return;
   if (kind === 'slow') {
     counters.slowFramesReceived++;
     counters.slowLatencies.push(latency);

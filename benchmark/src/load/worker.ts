@@ -4,6 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import type { StreamConfig } from '@sightline/relay-service/protocol';
 import { steadyPlan, type ReplayPlan } from '../traffic.ts';
+import { epochMs } from './clock.ts';
 import { connectClient } from './connect.ts';
 import { Counters } from './Counters.ts';
 import type { SessionSpec, WorkerReply, WorkerRequest } from './messages.ts';
@@ -91,8 +92,7 @@ async function addAll(specs: SessionSpec[]): Promise<string[]> {
   return failed;
 }
 
-function windowReport(): WorkerReply {
-  const cpu = process.cpuUsage(cpuAtStart);
+function windowReport(seconds: number, cpuMicros: number, eventLoopDelayP99Ms: number): WorkerReply {
   let open = 0;
   let active = 0;
   for (const s of sessions.values()) {
@@ -102,7 +102,7 @@ function windowReport(): WorkerReply {
   return {
     type: 'window',
     report: {
-      seconds: (performance.now() - windowStart) / 1000,
+      seconds,
       framesSent: counters.framesSent,
       bytesSent: counters.bytesSent,
       framesSkipped: counters.framesSkipped,
@@ -115,8 +115,8 @@ function windowReport(): WorkerReply {
       peerFramesReceived: counters.peerFramesReceived,
       peerLatencies: counters.peerLatencies.toArray(),
       keyframeRequests: counters.keyframeRequests,
-      cpuMicros: cpu.user + cpu.system,
-      eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      cpuMicros,
+      eventLoopDelayP99Ms,
       activeSessions: active,
       openSockets: open,
       control: Object.fromEntries(controlCounts),
@@ -145,14 +145,20 @@ process.on('message', async (m: WorkerRequest) => {
         if (proxy) proxy.bytesPerSecond = m.bytesPerSecond;
         return reply({ type: 'ok', of: m.type });
       case 'window-start':
-        counters.reset();
+        counters.reset(epochMs());
         controlCounts.clear();
         loopDelay.reset();
         cpuAtStart = process.cpuUsage();
         windowStart = performance.now();
         return reply({ type: 'ok', of: m.type });
-      case 'window-end':
-        return reply(windowReport());
+      case 'window-end': {
+        counters.close(epochMs());
+        const seconds = (performance.now() - windowStart) / 1000;
+        const cpu = process.cpuUsage(cpuAtStart);
+        const loopP99 = loopDelay.percentile(99) / 1e6;
+        await new Promise((r) => setTimeout(r, m.graceMs));
+        return reply(windowReport(seconds, cpu.user + cpu.system, loopP99));
+      }
       case 'remove':
         for (const id of m.ids) {
           const s = sessions.get(id);

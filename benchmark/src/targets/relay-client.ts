@@ -153,14 +153,32 @@ export function relayProvision(o: RelayProvisionOptions): Provision {
   };
   return async (count, viewers) => {
     const out: SessionSpec[] = [];
+    const errors: string[] = [];
     let left = count;
     const lane = async () => {
       while (left > 0) {
         left--;
-        out.push(await one(viewers));
+        try {
+          out.push(await retrying(() => one(viewers)));
+        } catch (e) {
+          errors.push((e as Error).message);
+        }
       }
     };
-    await Promise.all(Array.from({ length: o.concurrency ?? 8 }, lane));
-    return out;
+    await Promise.all(Array.from({ length: o.concurrency ?? 4 }, lane));
+    if (out.length === 0 && errors.length > 0) throw new Error(errors[0]);
+    return out; // fewer than asked when some failed: the pool records the shortfall
   };
+}
+
+/** A client retries what the relay says is temporary (the CRM did not answer, or try again later). */
+async function retrying<T>(call: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await call();
+    } catch (e) {
+      if (i >= attempts || !/HTTP (429|502|503)/.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 500 * i));
+    }
+  }
 }
