@@ -1,6 +1,6 @@
 // A session no one joins expires: the console and the Case page show it, the key stops working,
-// the CRM gets the Task, the relay holds nothing. The relay has no test clock to move yet, so the
-// policy's waiting time (10 minutes by default) is set to 6 seconds for this file.
+// the CRM gets the Task, the relay holds nothing. The policy's real 10-minute waiting time; the story
+// moves the relay's test clock forward instead of waiting (SIGHTLINE_ENV=test + SIGHTLINE_TEST_CLOCK=1).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
@@ -8,21 +8,21 @@ import { DEMO } from '@sightline/crm-sandbox';
 import { launchChromium, person, type Person } from '../support/browser.ts';
 import { caseTaskOf, salesforceAs } from '../support/crm.ts';
 import { agentStartsSession, customerEntersKey } from '../support/flows.ts';
-import { assertRelayHoldsNothing } from '../support/relay.ts';
+import { advanceRelayClock, assertRelayHoldsNothing } from '../support/relay.ts';
 import { launcher, signInToSandbox } from '../support/sandbox.ts';
 import { startSystem, type System } from '../support/system.ts';
 import { TIMEOUT } from '../support/wait.ts';
 
 const USERS = DEMO.salesforce.users;
 const CASE = DEMO.salesforce.cases.printer;
-const WAITING_MINUTES = 0.1;
+const WAITING_MINUTES = 10; // the default policy's
 
 let system: System;
 let browser: Browser;
 const people: Person[] = [];
 
 before(async () => {
-  system = await startSystem({ policy: { waitingTimeoutMinutes: WAITING_MINUTES } });
+  system = await startSystem({ policy: { waitingTimeoutMinutes: WAITING_MINUTES }, testClock: true });
   browser = await launchChromium();
 });
 
@@ -41,9 +41,19 @@ describe('a session no one joins', { timeout: 180_000 }, () => {
     const expiresText = await launcher(agent.page).locator('.session-expires').innerText();
     assert.ok(expiresText.trim().length > 0, 'the launcher says until when the session waits');
 
-    // Waiting time plus the relay's expiry sweep (every 5 s) plus the console's reaction.
-    const limit = WAITING_MINUTES * 60_000 + 15_000;
-    await started.console.getByRole('heading', { name: 'The session has expired' }).waitFor({ timeout: limit });
+    // A minute short of the waiting time the session still waits, and its key still works.
+    await advanceRelayClock(system.relayUrl, (WAITING_MINUTES - 1) * 60_000);
+    const early = await fetch(`${system.relayUrl}/api/join/lookup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: started.key }),
+    });
+    assert.equal(early.status, 200, 'the key still works a minute before the expiry');
+    await launcher(agent.page).locator('.session-expires').waitFor({ timeout: TIMEOUT });
+
+    // The last minute: the relay's sweep ends the session; the console says so.
+    await advanceRelayClock(system.relayUrl, 60_000);
+    await started.console.getByRole('heading', { name: 'The session has expired' }).waitFor({ timeout: TIMEOUT });
     // The Case page's launcher drops the ended session and offers a new one.
     await launcher(agent.page).getByRole('button', { name: 'Start Screen Share' }).waitFor({ timeout: TIMEOUT });
 

@@ -41,3 +41,13 @@ export async function assertRelayHoldsNothing(
   assert.ok(body.writebacks.length > 0, 'the session had write-backs');
   for (const w of body.writebacks) assert.equal(w.status, 'done', `write-back ${w.step} is done (${w.error ?? ''})`);
 }
+
+/** Moves the relay's session clock forward (a system started with `testClock`) and sweeps expiry. */
+export async function advanceRelayClock(relayUrl: string, advanceMs: number): Promise<void> {
+  const res = await fetch(`${relayUrl}/__test/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advanceMs }),
+  });
+  assert.equal(res.status, 200, `POST /__test/clock: ${res.status} ${await res.text()}`);
+}

@@ -62,6 +62,11 @@ export interface SystemOptions {
   accessTokenTtlSeconds?: number;
   /** Ports and data dirs of an earlier run to start again on; its owner removes plan.dir. */
   plan?: SystemPlan;
+  /**
+   * The relay's test clock (SIGHTLINE_TEST_CLOCK=1, honoured only because SIGHTLINE_ENV is `test`):
+   * `advanceRelayClock` moves session time forward instead of the story waiting for it.
+   */
+  testClock?: boolean;
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<System> {
@@ -93,8 +98,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     SIGHTLINE_SANDBOX_SERVICENOW_PORT: String(snPort),
     SIGHTLINE_RELAY_DATA_DIR: join(dir, 'relay'),
     SIGHTLINE_SANDBOX_DATA_DIR: join(dir, 'crm-sandbox'),
+    ...(options.testClock ? { SIGHTLINE_TEST_CLOCK: '1' } : {}),
     ...(options.allowedOrigins ? { SIGHTLINE_ALLOWED_ORIGINS: options.allowedOrigins.join(',') } : {}),
   };
+  if (!options.testClock) delete env.SIGHTLINE_TEST_CLOCK; // never inherited from the runner's shell
   delete env.NODE_OPTIONS; // the test runner's own flags are not npm start's
   delete env.NODE_TEST_CONTEXT; // a child `node` must not report to this test run
   const child: ChildProcess = spawn(join(BIN, 'node'), ['scripts/start.ts'], {

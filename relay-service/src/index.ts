@@ -14,6 +14,7 @@ import { createAdapterFactory } from './crm/adapterFor.ts';
 import { sendAgentInvitations } from './crm/agentInvitations.ts';
 import type { AppContext } from './http/AppContext.ts';
 import { createApp } from './http/createApp.ts';
+import { offsetClock, testClockEnabled, testClockRoutes } from './http/testClock.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { attachWebSocketServer } from './routing/attachWebSocketServer.ts';
@@ -38,6 +39,8 @@ export interface StartRelayOptions {
   config: SightlineConfig;
   logger?: Logger;
   clock?: Clock;
+  /** Where SIGHTLINE_TEST_CLOCK is read (process.env by default). */
+  env?: NodeJS.ProcessEnv;
   writeBack?: { retry?: Partial<RetryPolicy>; schedule?: string };
 }
 
@@ -64,7 +67,10 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const outbox = new Outbox(outboxDb, cipher);
   const adapterFor = createAdapterFactory(config, agents);
   const metrics = createMetrics();
-  const registry = new SessionRegistry({ config, logger, ...(options.clock ? { clock: options.clock } : {}) });
+  // The end-to-end suite moves this clock through POST /__test/clock (test environment only).
+  const testClock = testClockEnabled(config, options.env ?? process.env) ? offsetClock(options.clock) : null;
+  const clock = testClock ?? options.clock;
+  const registry = new SessionRegistry({ config, logger, ...(clock ? { clock } : {}) });
   const writeBack = new WriteBack({ outbox, adapterFor, logger, ...options.writeBack });
   // Synchronous: the report is on disk before the registry's `ended` emit returns.
   registry.on('ended', (report) => writeBack.accept(report));
@@ -85,7 +91,10 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   sendAgentInvitations(registry, adapterFor, ctx.publicUrl, logger);
 
   const server = createServer();
-  const app = createApp(ctx, { webRouter: await loadWebRouter(config) });
+  const app = createApp(ctx, {
+    webRouter: await loadWebRouter(config),
+    testClock: testClock && testClockRoutes(testClock, registry),
+  });
   server.on('request', app);
   const ws = attachWebSocketServer({ server, registry, config, logger, metrics });
   await listen(server, config.relay.port, config.relay.host);
@@ -96,6 +105,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   registry.start();
   writeBack.start();
   logger.info({ url: publicUrl }, 'relay listening');
+  if (testClock) logger.warn('test clock enabled: POST /__test/clock moves session time forward');
 
   let closing: Promise<void> | null = null;
   return {

@@ -15,7 +15,13 @@ import { sessionRoutes } from './sessionRoutes.ts';
 /** Paths as logged: join-link tokens are secrets and never reach the log. */
 export const loggablePath = (path: string) => path.replace(/^\/j\/[^/]+/, '/j/[redacted]');
 
-export function createApp(ctx: AppContext, { webRouter }: { webRouter?: Router | null } = {}): Express {
+export interface AppExtras {
+  webRouter?: Router | null;
+  /** `POST /__test/clock`, mounted only when startRelay enables the test clock. */
+  testClock?: Router | null;
+}
+
+export function createApp(ctx: AppContext, { webRouter, testClock }: AppExtras = {}): Express {
   const { config, logger, loginSessions, agents } = ctx;
   const app = express();
   app.disable('x-powered-by');
@@ -35,6 +41,7 @@ export function createApp(ctx: AppContext, { webRouter }: { webRouter?: Router |
   app.use(csrf(config, ctx.publicUrl));
 
   app.use(opsRoutes(ctx));
+  if (testClock) app.use(testClock);
   app.use(
     createAuthRouter({
       config,
