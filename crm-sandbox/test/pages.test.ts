@@ -82,6 +82,18 @@ describe('people pages', () => {
       body: `username=${encodeURIComponent(DEMO.salesforce.users.agent.username)}&password=sightline-demo&returnTo=${encodeURIComponent('//evil.example/')}`,
     });
     assert.equal(open.headers.get('location'), '/', 'only local return paths');
+    // Every people page but the outbox stays behind the sign-in, on both servers.
+    for (const [base, path] of [
+      [sf, '/'],
+      [sf, '/leads'],
+      [sn, '/'],
+      [sn, '/incident_list.do'],
+      [sn, `/incident.do?sys_id=${DEMO.servicenow.incidents.vpn.id}`],
+    ] as const) {
+      const res = await fetch(`${base}${path}`, { redirect: 'manual' });
+      assert.equal(res.status, 302, `${base}${path}`);
+      assert.match(res.headers.get('location')!, /^\/login\?returnTo=/);
+    }
   });
 
   test('the case page shows fields, escaped tasks, a playable file, emails, leads and the mount point', async () => {
@@ -257,5 +269,39 @@ describe('people pages', () => {
     const outbox = await (await fetch(`${sn}/outbox`, { headers: { cookie: snCookie } })).text();
     assert.match(outbox, /<a href="http:\/\/127.0.0.1:9\/j\/sn">/);
     assert.match(outbox, /Join our screen share/);
+  });
+  test('the outbox reads without signing in, like a mail catcher: escaped, clickable, same CSP', async () => {
+    const sent = await api('/actions/standard/emailSimple', {
+      method: 'POST',
+      body: JSON.stringify({
+        inputs: [
+          {
+            emailAddresses: 'mallory@example.com',
+            emailSubject: '<script>alert(1)</script> hello',
+            emailBody: 'See <img src=x onerror=alert(1)> http://127.0.0.1:9/j/xyz',
+          },
+        ],
+      }),
+    });
+    assert.equal(sent.status, 200, await sent.text());
+    for (const base of [sf, sn]) {
+      const res = await fetch(`${base}/outbox`, { redirect: 'manual' });
+      assert.equal(res.status, 200, `${base}/outbox without a cookie`);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /script-src 'self'/);
+      assert.match(csp, /frame-ancestors 'none'/);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+      const html = await res.text();
+      assert.match(html, /<h1>Outbox<\/h1>/);
+      assert.doesNotMatch(html, /Sign out/, 'nobody is signed in');
+      assert.match(html, /<a href="http:\/\/127.0.0.1:9\/j\/abc\?x=1&amp;y=2">/, 'the Salesforce email');
+      assert.match(html, /<a href="http:\/\/127.0.0.1:9\/j\/sn">/, 'the ServiceNow email');
+      assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt; hello/);
+      assert.match(html, /See &lt;img src=x onerror=alert\(1\)&gt; <a href="http:\/\/127.0.0.1:9\/j\/xyz">/);
+      assert.doesNotMatch(html, /<script>alert|<img src=x/);
+    }
+    // Signed in, the same page names the user.
+    const signedIn = await (await fetch(`${sf}/outbox`, { headers: { cookie } })).text();
+    assert.match(signedIn, /Sign out/);
   });
 });

@@ -98,5 +98,11 @@ export function guard(o: GuardOptions) {
     return userId;
   };
 
-  return { router, userOf, requireUser };
+  /** For pages anyone may read (the outbox): the headers, and the user's id when signed in. */
+  const optionalUser = (req: Request, res: Response): string | undefined => {
+    securityHeaders(res, o.connectSources());
+    return userOf(req);
+  };
+
+  return { router, userOf, requireUser, optionalUser };
 }
