@@ -138,7 +138,7 @@ export interface CapacityResult {
   maxSessions: number | null;
   /** Largest session count the server kept up with (>= 98% of frames delivered), latency aside. */
   saturationSessions: number | null;
-  /** Sessions one full core would hold at the CPU cost per session of the largest step within budget (else the largest kept up). */
+  /** Sessions one full core would hold at the median CPU cost per session of the steps that kept up. */
   projectedSessionsPerCore: number | null;
   /** True when the search stopped at its session cap while the server still kept up. */
   capped: boolean;
@@ -180,16 +180,19 @@ export async function capacitySearch(
   await ctx.load.activate([]);
   const within = steps.filter((s) => s.ok).map((s) => s.sessions);
   const best = kept as StepResult | null;
-  // CPU per session from a healthy step: under a backlog the server batches reads and its CPU
-  // per frame drops, which would flatter the projection.
-  const healthy = steps.filter((s) => s.ok).sort((a, b) => b.sessions - a.sessions)[0] ?? best;
+  // CPU per session: the median over every step that kept up. One step alone is at the mercy of
+  // the machine (a stalled VM uses little CPU while frames pile up; a backlog batches reads).
+  const perSession = steps
+    .filter((s) => s.keptUp && s.serverCpuPercent > 0)
+    .map((s) => s.serverCpuPercent / s.sessions)
+    .sort((a, b) => a - b);
+  const median = perSession.length ? perSession[Math.floor((perSession.length - 1) / 2)]! : null;
   return {
     target: ctx.target.name,
     viewersPerSession: ctx.pool.viewers,
     maxSessions: within.length ? Math.max(...within) : null,
     saturationSessions: best?.sessions ?? null,
-    projectedSessionsPerCore:
-      healthy && healthy.serverCpuPercent > 0 ? Math.round((healthy.sessions * 100) / healthy.serverCpuPercent) : null,
+    projectedSessionsPerCore: median ? Math.round(100 / median) : null,
     capped: lost === null,
     limitedByLoadGenerator: (lost as StepResult | null)?.loadBound ?? false,
     steps,

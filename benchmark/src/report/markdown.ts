@@ -71,8 +71,7 @@ export function markdownReport(r: BenchResults): string {
     '',
     '"Within 50 ms": the largest measured session count with p99 added latency under 50 ms and >= 98% of frames delivered. ' +
       '"Kept up to": the largest count with >= 98% delivered, latency aside (the figures after it are measured there). ' +
-      '"Per core": sessions one fully used core would hold at the CPU cost per session of the largest step within 50 ms ' +
-      '(or, when none was, of the largest step kept up with).',
+      '"Per core": sessions one fully used core would hold at the median CPU cost per session of the steps that kept up.',
     '',
     table(
       [

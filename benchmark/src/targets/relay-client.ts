@@ -98,7 +98,7 @@ export function relayProvision(o: RelayProvisionOptions): Provision {
   let guests = 0;
   const nextAddress = () => {
     const n = Math.floor(guests++ / GUESTS_PER_ADDRESS);
-    return `127.1.${(n >> 8) & 255}.${(n & 255) + 1}`;
+    return `127.1.${Math.floor(n / 254) % 256}.${(n % 254) + 1}`; // last octet 1-254
   };
   const one = async (viewers: number): Promise<SessionSpec> => {
     const i = made++;
