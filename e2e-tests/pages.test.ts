@@ -7,20 +7,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../scripts/chromium.ts';
 import { loadConfig } from '@sightline/config';
 import { DEMO, startSandbox, type RunningSandbox } from '@sightline/crm-sandbox';
 import { startRelay, type RunningRelay } from '@sightline/relay-service';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
 const CASE = DEMO.salesforce.cases.printer;
 const TIMEOUT = 20_000;
 
@@ -61,7 +53,7 @@ before(async () => {
   });
   relay = await startRelay({ config });
   sandbox.setRelayUrl(relay.url);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../scripts/chromium.ts';
 import { loadConfig, policySchema } from '@sightline/config';
 import { DEMO, startSandbox, type RunningSandbox } from '@sightline/crm-sandbox';
 import { startRelay, type RunningRelay } from '@sightline/relay-service';
@@ -88,16 +89,9 @@ test('the Sightline components on the sandbox Case page, with a real relay, in C
   t.after(() => relay.close());
   sandbox.setRelayUrl(relay.url);
 
-  const browser: Browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
+  const browser: Browser = await launchChromium({
+    fakeMedia: false,
+    extraArgs: ['--autoplay-policy=no-user-gesture-required'],
   });
   t.after(() => browser.close());
   const problems: string[] = [];

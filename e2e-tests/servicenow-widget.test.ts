@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../scripts/chromium.ts';
 import { z } from 'zod';
 import { loadConfig } from '@sightline/config';
 import { DEMO, startSandbox, type RunningSandbox } from '@sightline/crm-sandbox';
@@ -128,18 +129,8 @@ before(async () => {
   sandbox.setRelayUrl(relay.url);
   host.setRelayUrl(relay.url);
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      '--auto-select-desktop-capture-source=Entire screen',
-    ],
+  browser = await launchChromium({
+    extraArgs: ['--auto-select-desktop-capture-source=Entire screen'],
   });
 });
 

@@ -4,19 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.ts';
 import { SCENE_SCRIPT } from './browser/scene.ts';
 
-export const CHROMIUM_PATH = process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
 const WEB_LIB = new URL('../../relay-service/web/lib/', import.meta.url);
 
 export interface BlankPage {
@@ -26,10 +17,7 @@ export interface BlankPage {
   close(): Promise<void>;
 }
 
-/** Chromium with a fresh temporary profile (Playwright makes one per launch and removes it). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-}
+export { launchChromium };
 
 /** A fresh Chromium with one empty page at a loopback origin that also serves the join page's lib. */
 export async function openBlankPage(): Promise<BlankPage> {

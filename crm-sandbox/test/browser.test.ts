@@ -8,7 +8,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.ts';
 import { DEMO } from '../src/index.ts';
 import { passwordToken, pkce, startTestSandbox, type TestSandbox } from './helpers.ts';
 
@@ -69,15 +70,8 @@ describe('people pages in Chromium', () => {
     await new Promise<void>((ok) => relay.listen(0, '127.0.0.1', ok));
     relayUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
     t.sandbox.setRelayUrl(relayUrl);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+    browser = await launchChromium({
+      fakeMedia: false,
     });
     page = await browser.newPage();
   });

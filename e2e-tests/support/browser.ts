@@ -1,21 +1,8 @@
 // One Debian Chromium per story file, one browser context per person, with the page problems
 // (uncaught errors, CSP refusals) each person ran into collected for the test to assert on.
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
-
-export function launchChromium(): Promise<Browser> {
-  // playwright-core gives every launch a fresh temporary profile (--user-data-dir).
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
+export { launchChromium } from '../../scripts/chromium.ts';
 
 export interface Person {
   name: string;
