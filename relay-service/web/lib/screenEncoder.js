@@ -37,7 +37,7 @@ export class ScreenEncoder {
   constructor(options) {
     this.options = options;
     this.stream = options.stream ?? 0;
-    this.gate = new StillnessGate({ heartbeatMs: options.heartbeatMs ?? 10_000 });
+    this.gate = new StillnessGate(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {});
     /** @type {VideoEncoder | null} */
     this.encoder = null;
     this.sequence = 0;

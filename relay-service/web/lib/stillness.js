@@ -5,6 +5,12 @@ export const THUMB_WIDTH = 160;
 export const THUMB_HEIGHT = 90;
 /** Per-pixel luma difference that counts as a change (noise-free screen content needs little). */
 const PIXEL_THRESHOLD = 6;
+/** Frame-rate cap while the picture changes: 125 ms = 8 frames/s. */
+export const MIN_INTERVAL_MS = 125;
+/** Frames sent after the last change so the encoder sharpens the still picture. */
+export const SETTLE_FRAMES = 2;
+/** A keyframe after this long without sending anything (a safety net; the relay asks for keyframes). */
+export const HEARTBEAT_MS = 60_000;
 
 /**
  * Converts RGBA pixels to one luma byte per pixel.
@@ -35,19 +41,24 @@ export function changedPixels(previous, current) {
 }
 
 /**
- * Decides per captured frame whether to encode it: every frame while the picture changes, a
- * few more after it settles (so the encoder refines the last picture), then nothing until the
- * next change or the keyframe heartbeat.
+ * Decides per captured frame whether to encode it. While the picture changes, frames go out at
+ * most every `minIntervalMs` (typing and scrolling stay readable at a few frames per second, and
+ * each frame then carries more of the change for fewer bits); the latest picture is always sent
+ * once the interval has passed. After the last change a few "settle" frames at the same pace let
+ * the encoder refine it, then nothing until the next change or the keyframe heartbeat.
  */
 export class StillnessGate {
   /**
-   * @param {{settleFrames?: number, heartbeatMs?: number}} [options]
+   * @param {{settleFrames?: number, heartbeatMs?: number, minIntervalMs?: number}} [options]
    */
-  constructor({ settleFrames = 3, heartbeatMs = 10_000 } = {}) {
+  constructor({ settleFrames = SETTLE_FRAMES, heartbeatMs = HEARTBEAT_MS, minIntervalMs = MIN_INTERVAL_MS } = {}) {
     this.settleFrames = settleFrames;
     this.heartbeatMs = heartbeatMs;
+    this.minIntervalMs = minIntervalMs;
     /** @type {Uint8Array | null} */
     this.previous = null;
+    /** A change was seen that no sent frame carries yet. */
+    this.dirty = false;
     this.settleLeft = 0;
     this.lastSentAt = -Infinity;
   }
@@ -58,15 +69,23 @@ export class StillnessGate {
    * @returns {'change' | 'settle' | 'heartbeat' | 'skip'}
    */
   decide(thumb, now) {
-    const changed = changedPixels(this.previous, thumb) > 0;
-    this.previous = thumb;
-    let verdict = 'skip';
-    if (changed) {
+    if (changedPixels(this.previous, thumb) > 0) {
+      this.dirty = true;
       this.settleLeft = this.settleFrames;
-      verdict = 'change';
+    }
+    this.previous = thumb;
+    const due = now - this.lastSentAt >= this.minIntervalMs;
+    let verdict = 'skip';
+    if (this.dirty) {
+      if (due) {
+        this.dirty = false;
+        verdict = 'change';
+      }
     } else if (this.settleLeft > 0) {
-      this.settleLeft--;
-      verdict = 'settle';
+      if (due) {
+        this.settleLeft--;
+        verdict = 'settle';
+      }
     } else if (now - this.lastSentAt >= this.heartbeatMs) {
       verdict = 'heartbeat';
     }

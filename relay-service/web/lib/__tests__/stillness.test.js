@@ -19,7 +19,7 @@ describe('stillness gate', () => {
   });
 
   it('sends while the screen changes, settles, then stays silent until a heartbeat', () => {
-    const gate = new StillnessGate({ settleFrames: 2, heartbeatMs: 10_000 });
+    const gate = new StillnessGate({ settleFrames: 2, heartbeatMs: 10_000, minIntervalMs: 0 });
     const verdicts = [];
     verdicts.push(gate.decide(thumb(10), 0));
     verdicts.push(gate.decide(thumb(50), 33));
@@ -31,21 +31,43 @@ describe('stillness gate', () => {
     gate.reset();
     expect(gate.decide(thumb(50), 10_166)).toBe('change');
   });
+
+  it('caps the frame rate while the picture changes and always sends the latest picture', () => {
+    const gate = new StillnessGate({ settleFrames: 1, heartbeatMs: 60_000, minIntervalMs: 125 });
+    // Captures every 33 ms, each one different, until 300 ms; then the picture stays.
+    const verdicts = [];
+    for (let t = 0; t <= 297; t += 33) verdicts.push([t, gate.decide(thumb(t % 250), t)]);
+    const sent = verdicts.filter(([, v]) => v !== 'skip');
+    expect(sent).toEqual([
+      [0, 'change'],
+      [132, 'change'],
+      [264, 'change'],
+    ]);
+    // The change at 297 ms has not gone out yet: it does once the interval has passed.
+    expect(gate.decide(thumb(297 % 250), 330)).toBe('skip');
+    expect(gate.decide(thumb(297 % 250), 396)).toBe('change');
+    expect(gate.decide(thumb(297 % 250), 429)).toBe('skip');
+    expect(gate.decide(thumb(297 % 250), 528)).toBe('settle');
+    expect(gate.decide(thumb(297 % 250), 700)).toBe('skip');
+    // After a pause the first change goes out at once.
+    expect(gate.decide(thumb(1), 2_000)).toBe('change');
+  });
 });
 
 describe('codec choice', () => {
   it('prefers VP9, then VP8, then H.264, for realtime screen text', () => {
     const list = encoderCandidates(1280, 720);
     expect(list.map((c) => codecName(c.codec))).toEqual(['VP9', 'VP8', 'H.264', 'H.264']);
-    expect(list[0]).toMatchObject({ latencyMode: 'realtime', contentHint: 'text', bitrate: 200_000 });
+    expect(list[0]).toMatchObject({ latencyMode: 'realtime', contentHint: 'text', bitrate: 100_000 });
     expect(list[0].scalabilityMode).toBeUndefined();
     expect(list[2].avc).toEqual({ format: 'annexb' });
     expect(list[3].avc).toEqual({ format: 'avc' });
   });
 
   it('keeps the bitrate target in the screen-content range', () => {
-    expect(screenBitrate(640, 360)).toBe(100_000);
-    expect(screenBitrate(3840, 2160)).toBe(400_000);
+    expect(screenBitrate(640, 360)).toBe(50_000);
+    expect(screenBitrate(1920, 1080)).toBe(200_000);
+    expect(screenBitrate(3840, 2160)).toBe(200_000);
   });
 
   it('picks the first configuration the browser supports', async () => {
