@@ -7,7 +7,7 @@
  */
 export function screenBitrate(width, height) {
   const ratio = (width * height) / (1280 * 720);
-  return Math.round(Math.min(200_000, Math.max(50_000, 100_000 * ratio)));
+  return Math.round(Math.min(160_000, Math.max(40_000, 80_000 * ratio)));
 }
 
 /** H.264 constrained baseline; the level grows with the picture so large screens still encode. */

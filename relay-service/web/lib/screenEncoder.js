@@ -1,6 +1,6 @@
 // The presenter's pipeline: screen track -> stillness gate -> WebCodecs VideoEncoder -> framed
 // chunks (shared protocol header) handed to the sender. Nothing is encoded while the screen is
-// still; a keyframe goes out on request, after a congestion skip and as a ~10 s heartbeat.
+// still; a keyframe goes out on request, after a congestion skip and after 60 s without sending.
 import { encodeFrame } from '../../src/protocol/frame.ts';
 import { CaptureTimes } from './captureTimes.js';
 import { pickEncoderConfig } from './codecs.js';

@@ -8,7 +8,7 @@ const PIXEL_THRESHOLD = 6;
 /** Frame-rate cap while the picture changes: 125 ms = 8 frames/s. */
 export const MIN_INTERVAL_MS = 125;
 /** Frames sent after the last change so the encoder sharpens the still picture. */
-export const SETTLE_FRAMES = 2;
+export const SETTLE_FRAMES = 4;
 /** A keyframe after this long without sending anything (a safety net; the relay asks for keyframes). */
 export const HEARTBEAT_MS = 60_000;
 

@@ -58,16 +58,16 @@ describe('codec choice', () => {
   it('prefers VP9, then VP8, then H.264, for realtime screen text', () => {
     const list = encoderCandidates(1280, 720);
     expect(list.map((c) => codecName(c.codec))).toEqual(['VP9', 'VP8', 'H.264', 'H.264']);
-    expect(list[0]).toMatchObject({ latencyMode: 'realtime', contentHint: 'text', bitrate: 100_000 });
+    expect(list[0]).toMatchObject({ latencyMode: 'realtime', contentHint: 'text', bitrate: 80_000 });
     expect(list[0].scalabilityMode).toBeUndefined();
     expect(list[2].avc).toEqual({ format: 'annexb' });
     expect(list[3].avc).toEqual({ format: 'avc' });
   });
 
   it('keeps the bitrate target in the screen-content range', () => {
-    expect(screenBitrate(640, 360)).toBe(50_000);
-    expect(screenBitrate(1920, 1080)).toBe(200_000);
-    expect(screenBitrate(3840, 2160)).toBe(200_000);
+    expect(screenBitrate(640, 360)).toBe(40_000);
+    expect(screenBitrate(1280, 720)).toBe(80_000);
+    expect(screenBitrate(3840, 2160)).toBe(160_000);
   });
 
   it('picks the first configuration the browser supports', async () => {
