@@ -1,20 +1,9 @@
 // Small HTTP helpers shared by both servers.
+import { parse as parseCookies } from 'cookie';
 import type { Request, Response } from 'express';
 
 export function cookie(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
+  return req.headers.cookie ? parseCookies(req.headers.cookie)[name] : undefined;
 }
 
 export function sessionCookie(name: string, value: string, maxAgeSeconds: number): string {

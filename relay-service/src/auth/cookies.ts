@@ -1,4 +1,5 @@
-// Cookie names and attributes in one place; parsing by hand keeps the dependency list short.
+// Cookie names and attributes in one place.
+import { parse as parseCookies } from 'cookie';
 import type { Request, Response } from 'express';
 
 export const SESSION_COOKIE = 'sightline_sid';
@@ -6,19 +7,7 @@ export const SESSION_COOKIE = 'sightline_sid';
 export const LOGIN_COOKIE = 'sightline_login';
 
 export function readCookie(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
+  return req.headers.cookie ? parseCookies(req.headers.cookie)[name] : undefined;
 }
 
 export type SameSite = 'lax' | 'none';

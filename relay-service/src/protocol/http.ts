@@ -23,22 +23,29 @@ export const createSessionResponseSchema = z.object({
 });
 export type CreateSessionResponse = z.infer<typeof createSessionResponseSchema>;
 
+/** A spoken session key or an emailed link token: how a guest names the session. */
+const keyOrToken = {
+  key: z
+    .string()
+    .regex(/^\d{4,12}$/)
+    .optional(),
+  token: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{20,64}$/)
+    .optional(),
+};
+const exactlyOneOfKeyOrToken = (j: { key?: string; token?: string }) =>
+  (j.key === undefined) !== (j.token === undefined);
+
 /** Guest joins with a spoken key or the link token, plus contact details per policy. */
 export const joinRequestSchema = z
   .object({
-    key: z
-      .string()
-      .regex(/^\d{4,12}$/)
-      .optional(),
-    token: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{20,64}$/)
-      .optional(),
+    ...keyOrToken,
     contact: contactSchema.default({}),
     acceptedTerms: z.literal(true, { error: 'the terms must be accepted to join' }),
   })
   .strict()
-  .refine((j) => (j.key === undefined) !== (j.token === undefined), { message: 'give exactly one of key or token' });
+  .refine(exactlyOneOfKeyOrToken, { message: 'give exactly one of key or token' });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
 export const joinResponseSchema = z.object({
@@ -64,17 +71,10 @@ export type ApiError = z.infer<typeof apiErrorSchema>;
 /** `POST /api/join/lookup`: a spoken key or a link token, exactly one. */
 export const joinLookupRequestSchema = z
   .object({
-    key: z
-      .string()
-      .regex(/^\d{4,12}$/)
-      .optional(),
-    token: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{20,64}$/)
-      .optional(),
+    ...keyOrToken,
   })
   .strict()
-  .refine((j) => (j.key === undefined) !== (j.token === undefined), { message: 'give exactly one of key or token' });
+  .refine(exactlyOneOfKeyOrToken, { message: 'give exactly one of key or token' });
 export type JoinLookupRequest = z.infer<typeof joinLookupRequestSchema>;
 
 export const joinLookupResponseSchema = z.object({
