@@ -13,6 +13,7 @@ interface AgentRow {
 export class AgentStore {
   readonly #db: DatabaseSync;
   readonly #cipher: TokenCipher;
+  readonly #signedIn = new Set<(agent: { crm: Crm; userId: string }) => void>();
 
   constructor(db: DatabaseSync, cipher: TokenCipher) {
     this.#db = db;
@@ -47,16 +48,33 @@ export class AgentStore {
       );
   }
 
-  /** Persists a refreshed access token, and the refresh token when the CRM rotated it. */
+  /**
+   * Persists a refreshed access token and, when the CRM rotated it, the new refresh token, in one
+   * statement: no reader ever sees the new access token next to the spent refresh token.
+   */
   updateTokens(crm: Crm, userId: string, accessToken: string, refreshToken?: string): void {
+    const access = this.#cipher.encrypt(accessToken, this.#aad(crm, userId, 'access'));
+    const refresh = refreshToken ? this.#cipher.encrypt(refreshToken, this.#aad(crm, userId, 'refresh')) : null;
     this.#db
-      .prepare('UPDATE agents SET access_token = ?, updated_at = ? WHERE crm = ? AND user_id = ?')
-      .run(this.#cipher.encrypt(accessToken, this.#aad(crm, userId, 'access')), Date.now(), crm, userId);
-    if (refreshToken) {
-      this.#db
-        .prepare('UPDATE agents SET refresh_token = ? WHERE crm = ? AND user_id = ?')
-        .run(this.#cipher.encrypt(refreshToken, this.#aad(crm, userId, 'refresh')), crm, userId);
-    }
+      .prepare(
+        `UPDATE agents SET access_token = ?, refresh_token = COALESCE(?, refresh_token), updated_at = ?
+         WHERE crm = ? AND user_id = ?`,
+      )
+      .run(access, refresh, Date.now(), crm, userId);
+  }
+
+  /**
+   * Calls `listener` after an agent completes a sign-in (their CRM tokens are stored by then); the
+   * write-back resumes that agent's waiting items. Returns the unsubscribe function.
+   */
+  onSignedIn(listener: (agent: { crm: 'salesforce' | 'servicenow'; userId: string }) => void): () => void {
+    this.#signedIn.add(listener);
+    return () => this.#signedIn.delete(listener);
+  }
+
+  /** Called by the sign-in route once the agent's tokens are saved. */
+  signedIn(crm: Crm, userId: string): void {
+    for (const listener of [...this.#signedIn]) listener({ crm, userId });
   }
 
   identity(crm: Crm, userId: string): AgentIdentity | null {

@@ -85,6 +85,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
       clearCookie(res, cookies, LOGIN_COOKIE, { path: '/auth' });
       logger.info({ crm, userId: user.identity.userId }, 'agent signed in');
       onSignedIn?.(user.identity);
+      agents.signedIn(user.identity.crm, user.identity.userId);
       const returnTo = returnToSchema.safeParse((info?.state as { returnTo?: unknown } | undefined)?.returnTo);
       res.redirect(303, returnTo.success ? returnTo.data : '/');
     };

@@ -1,5 +1,5 @@
-// Salesforce as one agent, through jsforce: the agent's access token, refreshed with their refresh
-// token on a 401 (INVALID_SESSION_ID); every refreshed token is handed back to be stored.
+// Salesforce as one agent, through jsforce: the agent's access token, renewed on a 401
+// (INVALID_SESSION_ID) by the agent's token refresher, which stores what the CRM returns.
 import { Connection, OAuth2 } from 'jsforce';
 import { ZodError, type z } from 'zod';
 import type { AgentTokens } from '../auth/identity.ts';
@@ -40,7 +40,8 @@ export interface SalesforceOptions {
   clientSecret?: string;
   apiVersion: string;
   tokens: AgentTokens;
-  onAccessToken: (accessToken: string) => void;
+  /** A fresh access token after `stale` was rejected (auth/CrmTokenRefresher: single-flight, rotation-safe). */
+  refresh: (stale: string | null) => Promise<string>;
 }
 
 export class SalesforceAdapter implements CrmAdapter {
@@ -63,12 +64,13 @@ export class SalesforceAdapter implements CrmAdapter {
       instanceUrl: options.tokens.instanceUrl,
       ...(options.tokens.accessToken ? { accessToken: options.tokens.accessToken } : {}),
       refreshToken,
-      // Our own refresh function keeps the reason: jsforce rewraps it into a generic Error.
-      refreshFn: (_conn, callback) => {
-        oauth2.refreshToken(refreshToken).then(
-          (res) => {
+      // The agent's refresher renews the token (never this connection's own copy of the refresh
+      // token, which rotation may have spent); it keeps the reason, which jsforce would rewrap.
+      refreshFn: (conn, callback) => {
+        options.refresh(conn.accessToken ?? null).then(
+          (accessToken) => {
             this.#refreshError = null;
-            callback(null, res.access_token, res);
+            callback(null, accessToken);
           },
           (err: Error) => {
             this.#refreshError = err;
@@ -77,7 +79,6 @@ export class SalesforceAdapter implements CrmAdapter {
         );
       },
     });
-    this.#conn.on('refresh', (accessToken: string) => options.onAccessToken(accessToken));
   }
 
   async readRecord(id: string): Promise<CrmRecord> {
@@ -284,6 +285,7 @@ export class SalesforceAdapter implements CrmAdapter {
   #classify(err: unknown): CrmError {
     if (err instanceof CrmError) return err;
     const e = err as { errorCode?: string; name?: string; message?: string; code?: string };
+    if (this.#refreshError instanceof CrmError) return this.#refreshError;
     const refresh = this.#refreshError as { name?: string; message?: string } | null;
     if (refresh) {
       const revoked = /invalid_grant/.test(`${refresh.name} ${refresh.message}`);
