@@ -1,6 +1,6 @@
 // AES-256-GCM for everything the relay keeps at rest that must stay secret: agents' refresh and
 // access tokens, and recordings waiting in the write-back outbox.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SightlineConfig } from '@sightline/config';
@@ -56,5 +56,11 @@ export class TokenCipher {
 
   decryptText(sealed: Uint8Array, aad: string): string {
     return this.decrypt(sealed, aad).toString('utf8');
+  }
+
+  /** HMAC-SHA256 (hex) under a key derived for `purpose`: a stable name for a value that reveals nothing of it. */
+  keyedHash(text: string, purpose: string): string {
+    const key = Buffer.from(hkdfSync('sha256', this.#key, Buffer.alloc(0), `sightline ${purpose}`, 32));
+    return createHmac('sha256', key).update(text).digest('hex');
   }
 }
