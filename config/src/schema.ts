@@ -87,6 +87,8 @@ export const configSchema = z
         dataDir: z.string().min(1).default('.data/relay'),
         /** 32-byte key (hex or base64) that encrypts agents' refresh tokens at rest. */
         tokenEncryptionKey: z.string().min(32).optional(),
+        /** Outside production without a key: where one is generated (never inside dataDir). Default ~/.config/sightline/keys. */
+        devKeyDir: z.string().min(1).optional(),
         /** Extra origins (besides the CRM ones) allowed to call the relay from a browser. */
         allowedOrigins: z.array(httpUrl).default([]),
         trustProxy: z.boolean().default(false),
