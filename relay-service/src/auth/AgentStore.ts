@@ -10,10 +10,12 @@ interface AgentRow {
   refresh_token: Uint8Array;
 }
 
+export type SignedInListener = (agent: { crm: 'salesforce' | 'servicenow'; userId: string }) => void;
+
 export class AgentStore {
   readonly #db: DatabaseSync;
   readonly #cipher: TokenCipher;
-  readonly #signedIn = new Set<(agent: { crm: Crm; userId: string }) => void>();
+  readonly #signedIn = new Set<SignedInListener>();
 
   constructor(db: DatabaseSync, cipher: TokenCipher) {
     this.#db = db;
@@ -46,6 +48,13 @@ export class AgentStore {
         this.#cipher.encrypt(tokens.refreshToken, this.#aad(crm, userId, 'refresh')),
         Date.now(),
       );
+    for (const listener of this.#signedIn) listener({ crm, userId });
+  }
+
+  /** Called after every sign-in (new tokens stored); returns the unsubscribe function. */
+  onSignedIn(listener: SignedInListener): () => void {
+    this.#signedIn.add(listener);
+    return () => this.#signedIn.delete(listener);
   }
 
   /**
@@ -61,20 +70,6 @@ export class AgentStore {
          WHERE crm = ? AND user_id = ?`,
       )
       .run(access, refresh, Date.now(), crm, userId);
-  }
-
-  /**
-   * Calls `listener` after an agent completes a sign-in (their CRM tokens are stored by then); the
-   * write-back resumes that agent's waiting items. Returns the unsubscribe function.
-   */
-  onSignedIn(listener: (agent: { crm: 'salesforce' | 'servicenow'; userId: string }) => void): () => void {
-    this.#signedIn.add(listener);
-    return () => this.#signedIn.delete(listener);
-  }
-
-  /** Called by the sign-in route once the agent's tokens are saved. */
-  signedIn(crm: Crm, userId: string): void {
-    for (const listener of [...this.#signedIn]) listener({ crm, userId });
   }
 
   identity(crm: Crm, userId: string): AgentIdentity | null {

@@ -7,7 +7,8 @@
 import { OAuth2 } from 'jsforce';
 import { z } from 'zod';
 import type { SightlineConfig } from '@sightline/config';
-import { CrmError, kindForStatus } from '../crm/CrmError.ts';
+import { CrmError } from '../crm/CrmError.ts';
+import { bound } from '../crm/SalesforceAdapter.ts';
 import { snOAuthErrorSchema, snTokenSchema } from '../crm/servicenowSchemas.ts';
 import type { AgentStore } from './AgentStore.ts';
 import type { Crm } from './identity.ts';
@@ -90,6 +91,7 @@ export function salesforceRefreshGrant(config: SightlineConfig, sandboxSecret: s
     clientId: config.salesforce.clientId,
     ...(secret ? { clientSecret: secret } : {}),
   });
+  bound(oauth2._transport, config.writeBack.callTimeoutMs);
   return async (refreshToken) => {
     let raw: unknown;
     try {
@@ -118,6 +120,7 @@ export function servicenowRefreshGrant(config: SightlineConfig, sandboxSecret: s
     try {
       res = await fetch(`${base}/oauth_token.do`, {
         method: 'POST',
+        signal: AbortSignal.timeout(config.writeBack.callTimeoutMs),
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: new URLSearchParams({
           grant_type: 'refresh_token',
@@ -131,18 +134,14 @@ export function servicenowRefreshGrant(config: SightlineConfig, sandboxSecret: s
     }
     const body: unknown = await res.json().catch(() => ({}));
     if (!res.ok) {
+      // Revoked only when the instance's OAuth answer says so; anything else (a proxy's page, 5xx) is retried.
       const oauth = snOAuthErrorSchema.safeParse(body);
-      // ServiceNow answers every refused refresh with 401 {error: server_error, error_description: access_denied}.
-      if ((oauth.success && oauth.data.error === 'invalid_grant') || res.status === 401) throw revoked('servicenow');
-      throw new CrmError(
-        kindForStatus(res.status) === 'transient' ? 'transient' : 'revoked',
-        `HTTP_${res.status}`,
-        'ServiceNow token refresh failed',
-      );
+      if (oauth.success && (oauth.data.error === 'invalid_grant' || res.status === 401)) throw revoked('servicenow');
+      throw new CrmError('transient', `HTTP_${res.status}`, 'ServiceNow token refresh failed');
     }
     const token = snTokenSchema.safeParse(body);
     if (!token.success)
-      throw new CrmError('invalid', 'UNEXPECTED_RESPONSE', 'ServiceNow token refresh answered an unexpected shape');
+      throw new CrmError('transient', 'UNEXPECTED_RESPONSE', 'ServiceNow token refresh answered an unexpected shape');
     return {
       accessToken: token.data.access_token,
       ...(token.data.refresh_token ? { refreshToken: token.data.refresh_token } : {}),

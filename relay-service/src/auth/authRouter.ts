@@ -121,7 +121,6 @@ export function createAuthRouter(deps: AuthDeps): Router {
       clearCookie(res, cookies, LOGIN_COOKIE, { path: '/auth' });
       logger.info({ crm, userId: user.identity.userId }, 'agent signed in');
       onSignedIn?.(user.identity);
-      agents.signedIn(user.identity.crm, user.identity.userId);
       const state = info?.state as { returnTo?: unknown; request?: unknown } | undefined;
       if (typeof state?.request === 'string') completeRequest(state.request, user.identity);
       const returnTo = returnToSchema.safeParse(state?.returnTo);

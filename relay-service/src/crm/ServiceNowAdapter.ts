@@ -20,6 +20,8 @@ export interface ServiceNowOptions {
   refresh: (stale: string | null) => Promise<string>;
   /** The table the agent's records live in. */
   table?: string;
+  /** Each HTTP call's limit, the answer's body included. */
+  callTimeoutMs?: number;
 }
 
 /** The marker line that makes a work note findable again (idempotency of retries). */
@@ -27,6 +29,7 @@ export const markerLine = (marker: string) => `[sightline:${marker}]`;
 
 export class ServiceNowAdapter implements CrmAdapter {
   readonly crm = 'servicenow' as const;
+  readonly endpoint: string;
   readonly #base: string;
   readonly #options: ServiceNowOptions;
   readonly #table: string;
@@ -35,6 +38,7 @@ export class ServiceNowAdapter implements CrmAdapter {
   constructor(options: ServiceNowOptions) {
     this.#options = options;
     this.#base = options.instanceUrl.replace(/\/$/, '');
+    this.endpoint = this.#base;
     this.#table = options.table ?? 'incident';
     this.#accessToken = options.tokens.accessToken;
   }
@@ -138,18 +142,21 @@ export class ServiceNowAdapter implements CrmAdapter {
     }
     if (!res.ok) {
       const body = snErrorSchema.safeParse(await res.json().catch(() => ({})));
-      const why = body.success ? body.data.error?.message : undefined;
+      const error = body.success ? body.data.error : undefined;
+      const why = error?.message;
+      // Final only when ServiceNow itself says so (its JSON error body); a proxy's page is retried.
       throw new CrmError(
-        kindForStatus(res.status),
+        error ? kindForStatus(res.status) : 'transient',
         `HTTP_${res.status}`,
         `ServiceNow: HTTP ${res.status}${why ? `: ${why}` : ''}`,
       );
     }
     const parsed = schema.safeParse(res.status === 204 ? {} : await res.json().catch(() => undefined));
     if (!parsed.success) {
+      // A success the relay cannot read (truncated JSON, a proxy's HTML page) says nothing final: retry.
       const issue = parsed.error.issues[0];
       throw new CrmError(
-        'invalid',
+        'transient',
         'UNEXPECTED_RESPONSE',
         `ServiceNow answered an unexpected shape: ${issue?.path.join('.')} ${issue?.message}`,
       );
@@ -161,6 +168,7 @@ export class ServiceNowAdapter implements CrmAdapter {
     try {
       return await fetch(`${this.#base}${path}`, {
         ...init,
+        signal: AbortSignal.timeout(this.#options.callTimeoutMs ?? 30_000),
         headers: {
           accept: 'application/json',
           ...(init.headers as object),

@@ -38,10 +38,16 @@ export function createAdapterFactory(
         ...optionalSecret(secret('salesforce')),
         apiVersion: config.salesforce.apiVersion,
         tokens,
+        callTimeoutMs: config.writeBack.callTimeoutMs,
         refresh,
       });
     }
-    return new ServiceNowAdapter({ instanceUrl: config.servicenow.instanceUrl, tokens, refresh });
+    return new ServiceNowAdapter({
+      instanceUrl: config.servicenow.instanceUrl,
+      tokens,
+      callTimeoutMs: config.writeBack.callTimeoutMs,
+      refresh,
+    });
   };
 }
 

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { RelayMetrics } from '../metrics.ts';
 import type { SessionRegistry } from '../sessions/SessionRegistry.ts';
 import type { Outbox } from '../writeback/Outbox.ts';
+import type { WriteBack } from '../writeback/WriteBack.ts';
 
 export interface AppContext {
   config: SightlineConfig;
@@ -20,6 +21,8 @@ export interface AppContext {
   /** The CRM components' bearer tokens and sign-in hand-off. */
   agentAuth: AgentAuth;
   outbox: Outbox;
+  /** Delivery state for agents (`/api/me/deliveries`) and admins (summary(), retry()). */
+  writeBack: WriteBack;
   adapterFor: AdapterFactory;
   cookies: CookiePolicy;
   /** The relay's public base URL (known once the server listens). */
