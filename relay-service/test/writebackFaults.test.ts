@@ -34,7 +34,6 @@ const post = (type: string) => (m: string, p: string) => m === 'POST' && p.inclu
 const query = (m: string, p: string) => m === 'GET' && p.includes('/query');
 const attendeePatch = (m: string, p: string) => m === 'PATCH' && p.includes('/Attendee_Key__c/');
 const sfApi = (_m: string, p: string) => p.startsWith('/services/data/');
-const snApi = (_m: string, p: string) => p.startsWith('/api/now/');
 
 type Rec = Record<string, unknown>;
 const soql = async (conn: Connection, q: string) => (await conn.query<Rec>(q)).records;
