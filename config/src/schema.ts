@@ -185,6 +185,12 @@ export const configSchema = z
         servicenowPort: port.default(8082),
         dataDir: z.string().min(1).default('.data/crm-sandbox'),
         accessTokenTtlSeconds: z.number().int().positive().default(7200),
+        /**
+         * OAuth clients installed in the sandbox org / instance (Salesforce External Client Apps,
+         * ServiceNow application registry); any other client id gets the CRM's unknown-client error.
+         * Absent: the relay's configured client, the demo client and (Salesforce) the sf CLI.
+         */
+        installedClientIds: z.array(z.string().min(1)).optional(),
         /** Largest file the sandbox accepts in one upload (ContentVersion multipart, ServiceNow attachments). */
         maxUploadBytes: z
           .number()
