@@ -6,23 +6,25 @@ import { openDatabase } from '../src/auth/openDatabase.ts';
 import { TokenCipher } from '../src/auth/TokenCipher.ts';
 import { CrmError } from '../src/crm/CrmError.ts';
 import { SalesforceAdapter } from '../src/crm/SalesforceAdapter.ts';
+import { memoryRefresher, type FreshTokens } from '../src/crm/tokenRefresh.ts';
 import { DEMO, startStack, TEST_KEY, type Stack } from './helpers/stack.ts';
 
 const SF = DEMO.salesforce;
 
-async function adapter(stack: Stack, onAccessToken: (t: string) => void = () => {}) {
+async function adapter(stack: Stack, onTokens: (fresh: FreshTokens) => void = () => {}) {
   await stack.signInAgent();
   const store = new AgentStore(
     openDatabase(stack.config.relay.dataDir, 'auth.db'),
     new TokenCipher(Buffer.from(TEST_KEY, 'hex')),
   );
+  const tokens = store.tokens('salesforce', SF.users.agent.id)!;
   return new SalesforceAdapter({
     loginUrl: stack.sfProxy.url,
     clientId: DEMO.oauthClient.clientId,
     clientSecret: DEMO.oauthClient.clientSecret,
     apiVersion: stack.config.salesforce.apiVersion,
-    tokens: store.tokens('salesforce', SF.users.agent.id)!,
-    onAccessToken,
+    tokens,
+    refresh: memoryRefresher(tokens, onTokens),
   });
 }
 
@@ -85,7 +87,7 @@ test('a Task is written once per marker and parent; a rejected write is permanen
 test('the invite email goes through emailSimple; refreshes persist the new access token', async (t) => {
   const stack = await startStack(t);
   const seen: string[] = [];
-  const sf = await adapter(stack, (token) => seen.push(token));
+  const sf = await adapter(stack, (fresh) => seen.push(fresh.accessToken));
   stack.sfProxy.fail((_m, p) => p.includes('/actions/standard/emailSimple'), 1, {
     status: 401,
     body: '[{"errorCode":"INVALID_SESSION_ID","message":"Session expired or invalid"}]',

@@ -238,24 +238,32 @@ test('5xx and lost answers are retried with backoff and never write twice', asyn
   assert.match(stack.logs.text, /write-back will be retried/);
 });
 
-test('an expired access token is refreshed, and the new one is stored encrypted', async (t) => {
+test('an expired access token is refreshed once for concurrent write-backs, and the rotated tokens are stored encrypted', async (t) => {
   const stack = await startStack(t);
   await stack.signInAgent();
   const store = agentStore(stack);
   const before = store.tokens('salesforce', AGENT.userId)!;
   await revoke(stack, before.accessToken!);
-  const r = report(AGENT, CASE);
-  stack.relay.writeBack.accept(r);
+  // Several sessions of the agent at once: with refresh-token rotation a second refresh with the same
+  // refresh token would be refused (invalid_grant) and the agent's writes would wait for a new sign-in.
+  const sessions = Array.from({ length: 6 }, () => report(AGENT, CASE));
+  for (const r of sessions) stack.relay.writeBack.accept(r);
   await stack.relay.writeBack.drain();
   const conn = await stack.salesforceAs();
-  assert.equal((await tasks(conn, r.sessionId)).length, 1);
+  for (const r of sessions) assert.equal((await tasks(conn, r.sessionId)).length, 1);
+  assert.equal(stack.relay.writeBack.summary().awaitingSignIn, 0);
   assert.ok(
     stack.sfProxy.seen.some((s) => s.status === 401),
     'the CRM refused the expired token first',
   );
+  assert.equal(
+    stack.sfProxy.seen.filter((s) => s.method === 'POST' && s.path.startsWith('/services/oauth2/token')).length,
+    2,
+    'the sign-in and one refresh',
+  );
   const after = store.tokens('salesforce', AGENT.userId)!;
   assert.notEqual(after.accessToken, before.accessToken);
-  assert.equal(after.refreshToken, before.refreshToken);
+  assert.notEqual(after.refreshToken, before.refreshToken, 'the rotated refresh token was kept');
 });
 
 test('a relay restart in the middle of the outbox finishes the work without duplicates', async (t) => {
@@ -311,8 +319,8 @@ test('writes that can never succeed are reported to the agent and logged, and re
   // The agent's access is revoked: nothing is lost or failed, it waits...
   const store = agentStore(stack);
   const tokens = store.tokens('salesforce', AGENT.userId)!;
+  // Revoking the refresh token ends its grant's access tokens too (as Salesforce does).
   await revoke(stack, tokens.refreshToken);
-  await revoke(stack, tokens.accessToken!);
   const r = report(AGENT, CASE, { recording: webm(512) });
   stack.relay.writeBack.accept(r);
   await stack.relay.writeBack.drain();

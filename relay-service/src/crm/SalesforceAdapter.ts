@@ -15,6 +15,7 @@ import type {
 } from './CrmAdapter.ts';
 import { CrmError, kindForCode } from './CrmError.ts';
 import { normalizeSalesforceId } from './salesforceId.ts';
+import type { TokenRefresher } from './tokenRefresh.ts';
 import {
   sfCaseSchema,
   sfContactSchema,
@@ -40,7 +41,8 @@ export interface SalesforceOptions {
   clientSecret?: string;
   apiVersion: string;
   tokens: AgentTokens;
-  onAccessToken: (accessToken: string) => void;
+  /** Refreshes (one at a time per agent) and stores the agent's tokens. */
+  refresh: TokenRefresher;
   /** Each HTTP call's limit (jsforce's own default is 30 minutes). */
   callTimeoutMs?: number;
 }
@@ -70,19 +72,23 @@ export class SalesforceAdapter implements CrmAdapter {
       clientId: options.clientId,
       ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
     });
-    const refreshToken = options.tokens.refreshToken;
     this.#conn = new Connection({
       oauth2,
       version: options.apiVersion,
       instanceUrl: options.tokens.instanceUrl,
       ...(options.tokens.accessToken ? { accessToken: options.tokens.accessToken } : {}),
-      refreshToken,
-      // Our own refresh function keeps the reason: jsforce rewraps it into a generic Error.
-      refreshFn: (_conn, callback) => {
-        oauth2.refreshToken(refreshToken).then(
-          (res) => {
+      refreshToken: options.tokens.refreshToken,
+      // Our own refresh function keeps the reason (jsforce rewraps it into a generic Error), runs one
+      // refresh per agent at a time and keeps a rotated refresh token.
+      refreshFn: (conn, callback) => {
+        const request = async (refreshToken: string) => {
+          const res = await oauth2.refreshToken(refreshToken);
+          return { accessToken: res.access_token, refreshToken: res.refresh_token };
+        };
+        options.refresh(conn.accessToken ?? null, request).then(
+          (fresh) => {
             this.#refreshError = null;
-            callback(null, res.access_token, res);
+            callback(null, fresh.accessToken);
           },
           (err: Error) => {
             this.#refreshError = err;
@@ -91,7 +97,6 @@ export class SalesforceAdapter implements CrmAdapter {
         );
       },
     });
-    this.#conn.on('refresh', (accessToken: string) => options.onAccessToken(accessToken));
     const timeout = options.callTimeoutMs ?? 30_000;
     bound(this.#conn._transport, timeout);
     bound(oauth2._transport, timeout);
@@ -303,6 +308,7 @@ export class SalesforceAdapter implements CrmAdapter {
     if (err instanceof CrmError) return err;
     const e = err as { errorCode?: string; name?: string; message?: string; code?: string };
     const refresh = this.#refreshError as { name?: string; message?: string } | null;
+    if (refresh instanceof CrmError) return refresh;
     if (refresh) {
       const revoked = /invalid_grant/.test(`${refresh.name} ${refresh.message}`);
       return new CrmError(

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { AgentTokens } from '../auth/identity.ts';
 import type { Activity, CrmAdapter, CrmRecord, Email, NewLead, PersonMatch, Recording } from './CrmAdapter.ts';
 import { CrmError, kindForStatus } from './CrmError.ts';
+import type { TokenAnswer, TokenRefresher } from './tokenRefresh.ts';
 import {
   snErrorSchema,
   snIdListSchema,
@@ -21,7 +22,8 @@ export interface ServiceNowOptions {
   /** Absent for a public client (PKCE): the refresh then carries no client_secret. */
   clientSecret?: string;
   tokens: AgentTokens;
-  onTokens: (accessToken: string, refreshToken?: string) => void;
+  /** Refreshes (one at a time per agent) and stores the agent's tokens. */
+  refresh: TokenRefresher;
   /** The table the agent's records live in. */
   table?: string;
   /** Each HTTP call's limit, the answer's body included. */
@@ -38,7 +40,6 @@ export class ServiceNowAdapter implements CrmAdapter {
   readonly #options: ServiceNowOptions;
   readonly #table: string;
   #accessToken: string | null;
-  #refreshToken: string;
 
   constructor(options: ServiceNowOptions) {
     this.#options = options;
@@ -46,7 +47,6 @@ export class ServiceNowAdapter implements CrmAdapter {
     this.endpoint = this.#base;
     this.#table = options.table ?? 'incident';
     this.#accessToken = options.tokens.accessToken;
-    this.#refreshToken = options.tokens.refreshToken;
   }
 
   async readRecord(id: string): Promise<CrmRecord> {
@@ -187,6 +187,11 @@ export class ServiceNowAdapter implements CrmAdapter {
   }
 
   async #refresh(): Promise<void> {
+    const fresh = await this.#options.refresh(this.#accessToken, (refreshToken) => this.#requestToken(refreshToken));
+    this.#accessToken = fresh.accessToken;
+  }
+
+  async #requestToken(refreshToken: string): Promise<TokenAnswer> {
     let res: Response;
     try {
       res = await fetch(`${this.#base}/oauth_token.do`, {
@@ -195,7 +200,7 @@ export class ServiceNowAdapter implements CrmAdapter {
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: new URLSearchParams({
           grant_type: 'refresh_token',
-          refresh_token: this.#refreshToken,
+          refresh_token: refreshToken,
           client_id: this.#options.clientId,
           ...(this.#options.clientSecret ? { client_secret: this.#options.clientSecret } : {}),
         }),
@@ -219,8 +224,6 @@ export class ServiceNowAdapter implements CrmAdapter {
     const token = snTokenSchema.safeParse(body);
     if (!token.success)
       throw new CrmError('transient', 'UNEXPECTED_RESPONSE', 'ServiceNow token refresh answered an unexpected shape');
-    this.#accessToken = token.data.access_token;
-    if (token.data.refresh_token) this.#refreshToken = token.data.refresh_token;
-    this.#options.onTokens(token.data.access_token, token.data.refresh_token);
+    return { accessToken: token.data.access_token, refreshToken: token.data.refresh_token };
   }
 }

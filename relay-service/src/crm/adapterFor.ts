@@ -7,6 +7,7 @@ import type { CrmAdapter } from './CrmAdapter.ts';
 import { CrmError } from './CrmError.ts';
 import { SalesforceAdapter } from './SalesforceAdapter.ts';
 import { ServiceNowAdapter } from './ServiceNowAdapter.ts';
+import { TokenRefreshes } from './tokenRefresh.ts';
 
 const optionalSecret = (clientSecret: string | undefined) => (clientSecret ? { clientSecret } : {});
 
@@ -16,6 +17,7 @@ export function createAdapterFactory(config: SightlineConfig, agents: AgentStore
   // No secret configured: a public client (PKCE), which must send no client_secret at all.
   const secret = (crm: 'salesforce' | 'servicenow') =>
     config[crm].clientSecret ?? (config.sandbox.enabled ? SANDBOX_DEMO_CLIENT_SECRET : undefined);
+  const refreshes = new TokenRefreshes(agents);
   return ({ crm, userId }) => {
     const tokens = agents.tokens(crm, userId);
     if (!tokens) throw new CrmError('revoked', 'NO_TOKEN', 'the agent has not signed in to the relay');
@@ -27,7 +29,7 @@ export function createAdapterFactory(config: SightlineConfig, agents: AgentStore
         apiVersion: config.salesforce.apiVersion,
         tokens,
         callTimeoutMs: config.writeBack.callTimeoutMs,
-        onAccessToken: (accessToken) => agents.updateTokens(crm, userId, accessToken),
+        refresh: refreshes.for(crm, userId),
       });
     }
     return new ServiceNowAdapter({
@@ -36,7 +38,7 @@ export function createAdapterFactory(config: SightlineConfig, agents: AgentStore
       ...optionalSecret(secret('servicenow')),
       tokens,
       callTimeoutMs: config.writeBack.callTimeoutMs,
-      onTokens: (accessToken, refreshToken) => agents.updateTokens(crm, userId, accessToken, refreshToken),
+      refresh: refreshes.for(crm, userId),
     });
   };
 }
