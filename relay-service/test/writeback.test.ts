@@ -15,7 +15,7 @@ import { probe } from './helpers/media.ts';
 import { VP8, vp8Chunks } from './helpers/relay.ts';
 import { guest, report, webm } from './helpers/reports.ts';
 import { TestClient } from './helpers/wsClient.ts';
-import { DEMO, startStack, TEST_KEY, type Stack } from './helpers/stack.ts';
+import { DEMO, startStack, TEST_KEY, TEST_METRICS_TOKEN, type Stack } from './helpers/stack.ts';
 
 const SF = DEMO.salesforce;
 const CASE = { crm: 'salesforce' as const, id: SF.cases.printer, label: 'Case 00001001' };
@@ -322,7 +322,9 @@ test('writes that can never succeed are reported to the agent and logged, and re
     ['waiting', 'waiting'],
   );
   assert.match(waiting[0]!.error!, /revoked|sign in/);
-  const metrics = await (await stack.api('/metrics')).text();
+  const metrics = await (
+    await stack.api('/metrics', { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
+  ).text();
   assert.match(metrics, /sightline_writeback_awaiting_sign_in 2/);
   assert.match(metrics, /sightline_writeback_failed 1/);
   assert.equal(stack.relay.writeBack.summary().awaitingSignIn, 2);
