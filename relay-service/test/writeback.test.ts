@@ -98,7 +98,7 @@ test('a Salesforce session ends in exactly one Task on the Case, Leads with thei
   const onCase = all.filter((x) => x.WhatId === SF.cases.printer);
   assert.equal(onCase.length, 1);
   const task = onCase[0]!;
-  assert.equal(task.Subject, 'Screen share 482913 2026-11-21');
+  assert.equal(task.Subject, `Screen share 2026-11-21 with ${AGENT.displayName}`);
   assert.equal(task.Status, 'Completed');
   assert.equal(task.TaskSubtype, 'Call');
   assert.equal(task.ActivityDate, '2026-11-21');
@@ -360,7 +360,9 @@ test('a session ended through the API is written back from the registry report',
   const written = await tasks(conn, created.sessionId);
   assert.equal(written.length, 2, 'the Case Task and the new Lead Task');
   const caseTask = written.find((x) => x.WhatId === SF.cases.login)!;
-  assert.match(String(caseTask.Subject), new RegExp(`^Screen share ${created.key} \\d{4}-\\d{2}-\\d{2}$`));
+  assert.match(String(caseTask.Subject), /^Screen share \d{4}-\d{2}-\d{2} with Alex Agent$/);
+  // The session key stays out of the CRM record.
+  assert.ok(!String(caseTask.Subject).includes(created.key) && !String(caseTask.Description).includes(created.key));
   assert.ok(String(caseTask.Description).includes('walter@walkin.example'));
   assert.equal((await leads(conn, ['walter@walkin.example'])).length, 1);
 });

@@ -561,9 +561,9 @@ export class Session {
         leftAt: p.leftAt === null ? null : iso(p.leftAt),
       }));
     this.participants = new Map();
+    // The key is not in the report: nothing after the session needs it, and it must not reach the CRM.
     return {
       sessionId: this.id,
-      key: this.key,
       record: this.record,
       host: this.host,
       policy: this.policy,
