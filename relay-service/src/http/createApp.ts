@@ -26,7 +26,8 @@ export function createApp(ctx: AppContext, { webRouter, testClock }: AppExtras =
   const { config, logger, loginSessions, agents, agentAuth } = ctx;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.relay.trustProxy);
+  // X-Forwarded-For only from the configured proxies; anyone else's header is ignored.
+  app.set('trust proxy', config.relay.trustedProxies.length > 0 ? config.relay.trustedProxies : false);
 
   app.use((req, res, next) => {
     const started = performance.now();
