@@ -44,7 +44,14 @@ export const adminConfigSchema = z.object({
 export type AdminConfig = z.infer<typeof adminConfigSchema>;
 
 export const retryRequestSchema = z
-  .object({ sessionId: z.string().min(1).max(64).regex(/^[\w-]+$/).optional() })
+  .object({
+    sessionId: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[\w-]+$/)
+      .optional(),
+  })
   .strict();
 export type RetryRequest = z.infer<typeof retryRequestSchema>;
 

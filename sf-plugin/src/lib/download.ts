@@ -64,7 +64,10 @@ export async function downloadFile(req: DownloadRequest): Promise<DownloadStatus
   }
   const got = await sizeOf(part);
   if (got !== req.size)
-    throw new SfError(`${req.path}: got ${got ?? 0} of ${req.size} bytes; run the command again to resume.`, 'Incomplete');
+    throw new SfError(
+      `${req.path}: got ${got ?? 0} of ${req.size} bytes; run the command again to resume.`,
+      'Incomplete',
+    );
   await rename(part, req.path);
   return resumed ? 'resumed' : 'downloaded';
 }

@@ -31,13 +31,15 @@ export function adapterFor(conn: Connection): SalesforceAdapter {
 export async function unknownAttendees(conn: Connection, since?: string): Promise<UnknownLead[]> {
   const where = ["Role__c = 'Guest'", 'Email__c != null', 'Contact__c = null', 'Lead__c = null'];
   if (since) where.push(`CreatedDate >= ${soqlDateTime(since)}`);
-  const rows = z.array(attendeeRow).parse(
-    (
-      await conn.autoFetchQuery(
-        `SELECT Id, Name, Email__c, Phone__c, Case__c, Session_Id__c FROM Sightline_Attendee__c WHERE ${where.join(' AND ')} ORDER BY CreatedDate DESC`,
-      )
-    ).records,
-  );
+  const rows = z
+    .array(attendeeRow)
+    .parse(
+      (
+        await conn.autoFetchQuery(
+          `SELECT Id, Name, Email__c, Phone__c, Case__c, Session_Id__c FROM Sightline_Attendee__c WHERE ${where.join(' AND ')} ORDER BY CreatedDate DESC`,
+        )
+      ).records,
+    );
   // One person per email, case-insensitive; rows come newest first, so the first details win.
   const people = new Map<string, UnknownLead>();
   for (const r of rows) {
@@ -73,9 +75,12 @@ export async function createLeads(conn: Connection, people: UnknownLead[]): Prom
     const leadId = await adapter.createLead(
       leadFromContact({ name: person.name, email: person.email, ...(person.phone ? { phone: person.phone } : {}) }),
     );
-    const results = await conn.sobject('Sightline_Attendee__c').update(person.attendeeIds.map((Id) => ({ Id, Lead__c: leadId })));
+    const results = await conn
+      .sobject('Sightline_Attendee__c')
+      .update(person.attendeeIds.map((Id) => ({ Id, Lead__c: leadId })));
     const failed = results.filter((r) => !r.success);
-    if (failed.length) throw new Error(`Lead ${leadId} created, but ${failed.length} attendee rows could not be linked to it.`);
+    if (failed.length)
+      throw new Error(`Lead ${leadId} created, but ${failed.length} attendee rows could not be linked to it.`);
     out.push({ ...person, leadId });
   }
   return out;

@@ -62,7 +62,12 @@ async function checkPackageObjects(conn: Connection): Promise<CheckItem[]> {
           fix: 'Deploy the package: sf project deploy start --source-dir force-app',
         };
       } catch (err) {
-        return { check, ok: false, detail: errorText(err), fix: 'Deploy the package: sf project deploy start --source-dir force-app' };
+        return {
+          check,
+          ok: false,
+          detail: errorText(err),
+          fix: 'Deploy the package: sf project deploy start --source-dir force-app',
+        };
       }
     }),
   );
@@ -86,12 +91,24 @@ async function checkPermissionSets(conn: Connection, users: Record<Persona, stri
       r.PermissionSet && r.Assignee ? [{ set: r.PermissionSet.Name, username: r.Assignee.Username.toLowerCase() }] : [],
     );
   } catch (err) {
-    return [{ check: 'Permission sets', ok: false, detail: errorText(err), fix: 'Run the check as a user with View Setup and Configuration.' }];
+    return [
+      {
+        check: 'Permission sets',
+        ok: false,
+        detail: errorText(err),
+        fix: 'Run the check as a user with View Setup and Configuration.',
+      },
+    ];
   }
   return (Object.entries(PERMISSION_SETS) as [Persona, string][]).map(([persona, name]) => {
     const check = `Permission set ${name}`;
     if (!existing.has(name))
-      return { check, ok: false, detail: 'not in the org', fix: 'Deploy the package: sf project deploy start --source-dir force-app' };
+      return {
+        check,
+        ok: false,
+        detail: 'not in the org',
+        fix: 'Deploy the package: sf project deploy start --source-dir force-app',
+      };
     const holders = assignments.filter((a) => a.set === name).map((a) => a.username);
     const missing = users[persona].filter((u) => !holders.includes(u.toLowerCase()));
     if (missing.length)
@@ -102,21 +119,29 @@ async function checkPermissionSets(conn: Connection, users: Record<Persona, stri
         fix: `sf org assign permset --name ${name} --on-behalf-of ${missing.join(' --on-behalf-of ')}`,
       };
     if (holders.length === 0)
-      return { check, ok: false, detail: 'assigned to nobody', fix: `sf org assign permset --name ${name} --on-behalf-of <username>` };
+      return {
+        check,
+        ok: false,
+        detail: 'assigned to nobody',
+        fix: `sf org assign permset --name ${name} --on-behalf-of <username>`,
+      };
     return { check, ok: true, detail: `assigned to ${holders.length} user${holders.length === 1 ? '' : 's'}` };
   });
 }
 
 async function checkExternalClientApp(conn: Connection): Promise<CheckItem> {
   const check = `External Client App ${EXTERNAL_CLIENT_APP}`;
-  const fix = 'Deploy the package (it ships the External Client App), then set its callback to <relay>/auth/salesforce/callback.';
+  const fix =
+    'Deploy the package (it ships the External Client App), then set its callback to <relay>/auth/salesforce/callback.';
   try {
     const apps = records(ecaRow).parse(
       await conn.tooling.query(
         `SELECT Id, DeveloperName FROM ExternalClientApplication WHERE DeveloperName = ${quote(EXTERNAL_CLIENT_APP)}`,
       ),
     );
-    return apps.records.length ? { check, ok: true, detail: 'installed' } : { check, ok: false, detail: 'not installed', fix };
+    return apps.records.length
+      ? { check, ok: true, detail: 'installed' }
+      : { check, ok: false, detail: 'not installed', fix };
   } catch (err) {
     return { check, ok: false, detail: errorText(err), fix };
   }
@@ -132,7 +157,14 @@ async function checkCspTrustedSites(conn: Connection, relayOrigin: string): Prom
       ),
     ).records;
   } catch (err) {
-    return [{ check: 'CSP Trusted Sites', ok: false, detail: errorText(err), fix: 'Run the check as a user with View Setup and Configuration.' }];
+    return [
+      {
+        check: 'CSP Trusted Sites',
+        ok: false,
+        detail: errorText(err),
+        fix: 'Run the check as a user with View Setup and Configuration.',
+      },
+    ];
   }
   const covers = (origin: string) =>
     sites.find(
@@ -174,16 +206,33 @@ async function checkRelay({ relay, conn, orgId }: OrgCheckInput): Promise<CheckI
   try {
     const health = await relay.health();
     if (health.status !== 'ok')
-      return [{ check: reach, ok: false, detail: `${relay.origin}/healthz says ${health.status}`, fix: 'Look at the relay logs.' }];
+      return [
+        {
+          check: reach,
+          ok: false,
+          detail: `${relay.origin}/healthz says ${health.status}`,
+          fix: 'Look at the relay logs.',
+        },
+      ];
   } catch (err) {
-    return [{ check: reach, ok: false, detail: errorText(err), fix: 'Check --relay-url and that the relay is running.' }];
+    return [
+      { check: reach, ok: false, detail: errorText(err), fix: 'Check --relay-url and that the relay is running.' },
+    ];
   }
   const reachable: CheckItem = { check: reach, ok: true, detail: relay.origin };
   let config;
   try {
     config = await relay.config();
   } catch (err) {
-    return [reachable, { check: 'Relay admin API', ok: false, detail: errorText(err), fix: 'Assign Sightline Manager (grants Sightline_Admin) to yourself.' }];
+    return [
+      reachable,
+      {
+        check: 'Relay admin API',
+        ok: false,
+        detail: errorText(err),
+        fix: 'Assign Sightline Manager (grants Sightline_Admin) to yourself.',
+      },
+    ];
   }
   const origin = lightningOrigin(conn.instanceUrl);
   const originOk = config.allowedOrigins.includes(origin);
@@ -192,7 +241,12 @@ async function checkRelay({ relay, conn, orgId }: OrgCheckInput): Promise<CheckI
     reachable,
     originOk
       ? { check: 'Relay allows this org', ok: true, detail: `${origin} is an allowed origin` }
-      : { check: 'Relay allows this org', ok: false, detail: `${origin} is not an allowed origin`, fix: `Add ${origin} to SIGHTLINE_ALLOWED_ORIGINS on the relay.` },
+      : {
+          check: 'Relay allows this org',
+          ok: false,
+          detail: `${origin} is not an allowed origin`,
+          fix: `Add ${origin} to SIGHTLINE_ALLOWED_ORIGINS on the relay.`,
+        },
     orgOk
       ? { check: 'Relay configured for this org', ok: true, detail: `org ${orgId}` }
       : {

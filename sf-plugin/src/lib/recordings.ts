@@ -23,19 +23,27 @@ const versionRow = z.object({
 export async function listRecordings(conn: Connection, caseId: string): Promise<RecordingRow[]> {
   const links = z
     .array(linkRow)
-    .parse((await conn.autoFetchQuery(`SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = ${quote(caseId)}`)).records);
-  const docs = [...new Set(links.map((l) => l.ContentDocumentId))];
-  const out: RecordingRow[] = [];
-  for (const part of chunks(docs)) {
-    const versions = z.array(versionRow).parse(
+    .parse(
       (
         await conn.autoFetchQuery(
-          'SELECT Id, ContentDocumentId, Title, PathOnClient, FileExtension, ContentSize, Sightline_Session_Id__c, ' +
-            'Sightline_Duration_Seconds__c, CreatedDate, CreatedBy.Name FROM ContentVersion ' +
-            `WHERE ContentDocumentId IN (${quoteList(part)}) AND IsLatest = true AND Sightline_Session_Id__c != null ORDER BY CreatedDate DESC`,
+          `SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = ${quote(caseId)}`,
         )
       ).records,
     );
+  const docs = [...new Set(links.map((l) => l.ContentDocumentId))];
+  const out: RecordingRow[] = [];
+  for (const part of chunks(docs)) {
+    const versions = z
+      .array(versionRow)
+      .parse(
+        (
+          await conn.autoFetchQuery(
+            'SELECT Id, ContentDocumentId, Title, PathOnClient, FileExtension, ContentSize, Sightline_Session_Id__c, ' +
+              'Sightline_Duration_Seconds__c, CreatedDate, CreatedBy.Name FROM ContentVersion ' +
+              `WHERE ContentDocumentId IN (${quoteList(part)}) AND IsLatest = true AND Sightline_Session_Id__c != null ORDER BY CreatedDate DESC`,
+          )
+        ).records,
+      );
     for (const v of versions)
       out.push({
         contentVersionId: v.Id,
@@ -55,6 +63,9 @@ export async function listRecordings(conn: Connection, caseId: string): Promise<
 /** A file name that stays inside the output folder whatever the org holds (no separators, no dot-dot). */
 export function safeFileName(name: string, fallback: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[^\w.\- ]/g, '_').replace(/^\.+/, '').slice(0, 200);
+  const clean = base
+    .replace(/[^\w.\- ]/g, '_')
+    .replace(/^\.+/, '')
+    .slice(0, 200);
   return clean || fallback;
 }

@@ -19,7 +19,9 @@ export function relayOrigin(input: string): string {
   try {
     url = new URL(input);
   } catch {
-    throw new SfError(`"${input}" is not a URL.`, 'InvalidRelayUrl', ['Pass the relay origin, e.g. https://relay.example.com']);
+    throw new SfError(`"${input}" is not a URL.`, 'InvalidRelayUrl', [
+      'Pass the relay origin, e.g. https://relay.example.com',
+    ]);
   }
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
     throw new SfError(`"${input}" is not an http(s) URL without credentials.`, 'InvalidRelayUrl');
@@ -80,7 +82,10 @@ export class RelayClient {
         throw new SfError(`The relay refused: ${reason}`, 'RelayForbidden', [
           'Assign the Sightline Manager permission set (it grants the Sightline_Admin custom permission), or use an org this relay serves.',
         ]);
-      if (res.status === 429) throw new SfError(`The relay is rate-limiting admin calls: ${reason}`, 'RelayRateLimited', ['Wait a minute and retry.']);
+      if (res.status === 429)
+        throw new SfError(`The relay is rate-limiting admin calls: ${reason}`, 'RelayRateLimited', [
+          'Wait a minute and retry.',
+        ]);
       throw new SfError(`The relay answered ${path} with ${res.status}: ${reason}`, 'RelayError');
     }
     const parsed = schema.safeParse(body);
@@ -96,7 +101,12 @@ export class RelayClient {
     headers.set('accept', 'application/json');
     if (auth) headers.set('authorization', `Bearer ${await this.#token()}`);
     try {
-      return await fetch(`${this.#origin}${path}`, { ...init, headers, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' });
+      return await fetch(`${this.#origin}${path}`, {
+        ...init,
+        headers,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        redirect: 'error',
+      });
     } catch (err) {
       throw new SfError(`Cannot reach the relay at ${this.#origin}: ${(err as Error).message}`, 'RelayUnreachable', [
         'Check --relay-url and that the relay is running and reachable from here.',

@@ -36,7 +36,11 @@ export function sessionsSoql(filter: SessionFilter): string {
   if (filter.caseId) where.push(`WhatId = ${quote(filter.caseId)}`);
   if (filter.since) where.push(`CreatedDate >= ${soqlDateTime(filter.since)}`);
   if (filter.agent)
-    where.push(/^005[\w]{12}([\w]{3})?$/.test(filter.agent) ? `CreatedById = ${quote(filter.agent)}` : `CreatedBy.Username = ${quote(filter.agent)}`);
+    where.push(
+      /^005[\w]{12}([\w]{3})?$/.test(filter.agent)
+        ? `CreatedById = ${quote(filter.agent)}`
+        : `CreatedBy.Username = ${quote(filter.agent)}`,
+    );
   return (
     'SELECT Sightline_Session_Id__c, Subject, WhatId, What.Name, CreatedBy.Username, CreatedDate, CallDurationInSeconds ' +
     `FROM Task WHERE ${where.join(' AND ')} ORDER BY CreatedDate DESC LIMIT ${filter.limit ?? 200}`
@@ -54,14 +58,16 @@ export async function listSessions(conn: Connection, filter: SessionFilter): Pro
   const ids = [...bySession.keys()];
   const attendees = new Map<string, SessionRow['attendees']>();
   for (const part of chunks(ids)) {
-    const rows = z.array(attendeeRow).parse(
-      (
-        await conn.autoFetchQuery(
-          'SELECT Session_Id__c, Name, Email__c, Role__c, Joined_At__c, Left_At__c FROM Sightline_Attendee__c ' +
-            `WHERE Session_Id__c IN (${quoteList(part)}) ORDER BY Joined_At__c`,
-        )
-      ).records,
-    );
+    const rows = z
+      .array(attendeeRow)
+      .parse(
+        (
+          await conn.autoFetchQuery(
+            'SELECT Session_Id__c, Name, Email__c, Role__c, Joined_At__c, Left_At__c FROM Sightline_Attendee__c ' +
+              `WHERE Session_Id__c IN (${quoteList(part)}) ORDER BY Joined_At__c`,
+          )
+        ).records,
+      );
     for (const r of rows) {
       const list = attendees.get(r.Session_Id__c) ?? [];
       list.push({ name: r.Name, email: r.Email__c, role: r.Role__c, joinedAt: r.Joined_At__c, leftAt: r.Left_At__c });

@@ -20,7 +20,11 @@ export default class RecordingsDownload extends SfCommand<DownloadRow[]> {
     'api-version': Flags.orgApiVersion(),
     case: requiredCaseFlag,
     session: Flags.string({ summary: messages.getMessage('flags.session.summary') }),
-    'output-dir': Flags.directory({ summary: messages.getMessage('flags.output-dir.summary'), required: true, char: 'd' }),
+    'output-dir': Flags.directory({
+      summary: messages.getMessage('flags.output-dir.summary'),
+      required: true,
+      char: 'd',
+    }),
   };
 
   public async run(): Promise<DownloadRow[]> {

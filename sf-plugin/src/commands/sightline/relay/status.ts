@@ -34,7 +34,13 @@ export default class RelayStatusCommand extends SfCommand<RelayStatus> {
     if (w.failed.length)
       this.table({
         title: messages.getMessage('failed-title'),
-        data: w.failed.map((f) => ({ session: f.sessionId, step: f.step, agent: f.userId, at: f.failedAt, reason: f.reason })),
+        data: w.failed.map((f) => ({
+          session: f.sessionId,
+          step: f.step,
+          agent: f.userId,
+          at: f.failedAt,
+          reason: f.reason,
+        })),
       });
     return status;
   }
