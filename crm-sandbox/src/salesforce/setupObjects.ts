@@ -12,7 +12,16 @@ const readOnly = (type: FieldSpec['type'], extra: Partial<FieldSpec> = {}): Fiel
   ...extra,
 });
 
-export const SETUP_SPECS = [
+interface SetupSpec {
+  name: string;
+  label: string;
+  plural: string;
+  prefix: string;
+  owned: boolean;
+  fields: Record<string, FieldSpec>;
+}
+
+export const SETUP_SPECS: SetupSpec[] = [
   {
     name: 'CspTrustedSite',
     label: 'Trusted URL',
@@ -51,14 +60,7 @@ export const SETUP_SPECS = [
       ContactEmail: readOnly('email'),
     },
   },
-] satisfies Array<{
-  name: string;
-  label: string;
-  plural: string;
-  prefix: string;
-  owned: boolean;
-  fields: Record<string, FieldSpec>;
-}>;
+];
 
 /** Objects only the Tooling API answers; the data API says INVALID_TYPE for them, as Salesforce does. */
 export const TOOLING_ONLY = new Set(['externalclientapplication']);
