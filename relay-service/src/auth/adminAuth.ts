@@ -46,7 +46,10 @@ export class AdminAuth {
   /** The admin behind a Bearer header, or a 401/403 HttpError saying why not. */
   async verify(authorization: string | undefined): Promise<AdminIdentity> {
     const token = /^Bearer\s+(\S{20,4096})$/i.exec(authorization ?? '')?.[1];
-    if (!token) throw new HttpError(401, 'unauthorized', 'send the Salesforce access token as Authorization: Bearer', undefined, { 'www-authenticate': 'Bearer' });
+    if (!token)
+      throw new HttpError(401, 'unauthorized', 'send the Salesforce access token as Authorization: Bearer', undefined, {
+        'www-authenticate': 'Bearer',
+      });
     const key = createHash('sha256').update(token).digest('base64url');
     const cached = this.#cache.get(key);
     if (cached && cached.until > this.#now()) return cached.identity;
@@ -59,10 +62,13 @@ export class AdminAuth {
   async #check(token: string): Promise<AdminIdentity> {
     const res = await this.#get(`${this.#loginUrl}/services/oauth2/userinfo`, token);
     if (res.status === 401 || res.status === 403)
-      throw new HttpError(401, 'unauthorized', 'the org did not accept this access token', undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      throw new HttpError(401, 'unauthorized', 'the org did not accept this access token', undefined, {
+        'www-authenticate': 'Bearer error="invalid_token"',
+      });
     if (!res.ok) throw new HttpError(502, 'identity_unavailable', `the org's identity endpoint answered ${res.status}`);
     const info = userinfoSchema.safeParse(await res.json().catch(() => null));
-    if (!info.success) throw new HttpError(502, 'identity_unavailable', "the org's identity endpoint answered in an unknown shape");
+    if (!info.success)
+      throw new HttpError(502, 'identity_unavailable', "the org's identity endpoint answered in an unknown shape");
     const { user_id: userId, organization_id: orgId, preferred_username: username } = info.data;
     if (this.#orgId && !sameId(this.#orgId, orgId))
       throw new HttpError(403, 'wrong_org', `this relay serves org ${this.#orgId}, not ${orgId}`);
@@ -83,7 +89,11 @@ export class AdminAuth {
         )
       ).length > 0;
     if (!granted)
-      throw new HttpError(403, 'not_admin', `${username} lacks the ${ADMIN_PERMISSION} custom permission (Sightline Manager permission set)`);
+      throw new HttpError(
+        403,
+        'not_admin',
+        `${username} lacks the ${ADMIN_PERMISSION} custom permission (Sightline Manager permission set)`,
+      );
     return { userId, orgId, username };
   }
 
@@ -92,7 +102,11 @@ export class AdminAuth {
     if (res.status === 401) throw new HttpError(401, 'unauthorized', 'the org did not accept this access token');
     const body = idRecords.safeParse(await res.json().catch(() => null));
     if (!res.ok || !body.success)
-      throw new HttpError(502, 'org_unavailable', `the org could not say whether you hold ${ADMIN_PERMISSION} (HTTP ${res.status})`);
+      throw new HttpError(
+        502,
+        'org_unavailable',
+        `the org could not say whether you hold ${ADMIN_PERMISSION} (HTTP ${res.status})`,
+      );
     return body.data.records;
   }
 

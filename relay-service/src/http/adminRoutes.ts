@@ -6,12 +6,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { AdminAuth, AdminIdentity } from '../auth/adminAuth.ts';
-import {
-  retryRequestSchema,
-  type AdminConfig,
-  type AdminStatus,
-  type WriteBackSummary,
-} from '../protocol/index.ts';
+import { retryRequestSchema, type AdminConfig, type AdminStatus, type WriteBackSummary } from '../protocol/index.ts';
 import type { AppContext } from './AppContext.ts';
 import { HttpError } from './HttpError.ts';
 import { crmOrigins } from './security.ts';
@@ -68,7 +63,10 @@ export function adminRoutes(ctx: AppContext, auth: AdminAuth, writeBack: AdminWr
   };
   const adminOf = (res: Response) => res.locals.admin as AdminIdentity;
   const audit = (res: Response, req: Request, extra: Record<string, unknown> = {}) =>
-    log.info({ admin: adminOf(res).username, userId: adminOf(res).userId, method: req.method, path: req.path, ...extra }, 'admin request');
+    log.info(
+      { admin: adminOf(res).username, userId: adminOf(res).userId, method: req.method, path: req.path, ...extra },
+      'admin request',
+    );
 
   router.use('/admin', authenticate);
 
