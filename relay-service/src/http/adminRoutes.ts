@@ -6,26 +6,19 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { AdminAuth, AdminIdentity } from '../auth/adminAuth.ts';
-import { retryRequestSchema, type AdminConfig, type AdminStatus, type WriteBackSummary } from '../protocol/index.ts';
+import { retryRequestSchema, type AdminConfig, type AdminStatus } from '../protocol/index.ts';
 import type { AppContext } from './AppContext.ts';
 import { HttpError } from './HttpError.ts';
 import { crmOrigins } from './security.ts';
 import { validate } from './validate.ts';
-
-/** What the admin API needs of the write-back: its queue at a glance, and a way to try again. */
-export interface AdminWriteBack {
-  summary(): WriteBackSummary;
-  /** Re-queues failed (and parked) writes, all or one session's; returns how many. */
-  retry(filter?: { sessionId?: string }): number;
-}
 
 const VERSION = z
   .object({ version: z.string() })
   .parse(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))).version;
 const started = Date.now();
 
-export function adminRoutes(ctx: AppContext, auth: AdminAuth, writeBack: AdminWriteBack): Router {
-  const { config, logger, registry } = ctx;
+export function adminRoutes(ctx: AppContext, auth: AdminAuth): Router {
+  const { config, logger, registry, writeBack } = ctx;
   const log = logger.child({ component: 'admin' });
   // Every call may cost two CRM requests: a small budget per source, and less for failed sign-ins.
   const perSource = new RateLimiterMemory({ points: 60, duration: 60 });

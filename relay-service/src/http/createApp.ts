@@ -3,8 +3,8 @@
 import express, { type Express, type Router } from 'express';
 import { createAuthRouter } from '../auth/authRouter.ts';
 import { requireAgent } from '../auth/requireAgent.ts';
-import type { AdminAuth } from '../auth/adminAuth.ts';
-import { adminRoutes, type AdminWriteBack } from './adminRoutes.ts';
+import { AdminAuth } from '../auth/adminAuth.ts';
+import { adminRoutes } from './adminRoutes.ts';
 import { agentRoutes } from './agentRoutes.ts';
 import type { AppContext } from './AppContext.ts';
 import { errorHandler } from './errorHandler.ts';
@@ -21,11 +21,9 @@ export interface AppExtras {
   webRouter?: Router | null;
   /** `POST /__test/clock`, mounted only when startRelay enables the test clock. */
   testClock?: Router | null;
-  /** The admin API (`/admin/*`). */
-  admin?: { auth: AdminAuth; writeBack: AdminWriteBack } | null;
 }
 
-export function createApp(ctx: AppContext, { webRouter, testClock, admin }: AppExtras = {}): Express {
+export function createApp(ctx: AppContext, { webRouter, testClock }: AppExtras = {}): Express {
   const { config, logger, loginSessions, agents } = ctx;
   const app = express();
   app.disable('x-powered-by');
@@ -45,7 +43,7 @@ export function createApp(ctx: AppContext, { webRouter, testClock, admin }: AppE
   app.use(csrf(config, ctx.publicUrl));
 
   app.use(opsRoutes(ctx));
-  if (admin) app.use(adminRoutes(ctx, admin.auth, admin.writeBack));
+  app.use(adminRoutes(ctx, new AdminAuth(config)));
   if (testClock) app.use(testClock);
   app.use(
     createAuthRouter({

@@ -1,20 +1,7 @@
 // The relay's admin API (`/admin/*`, Bearer = the admin's own Salesforce access token), shared by
 // the relay and the `sf sightline` CLI plugin.
 import { z } from 'zod';
-
-export const failedDeliverySchema = z.object({
-  sessionId: z.string(),
-  /** The write that failed: activity, lead, attendees, recording. */
-  step: z.string(),
-  crm: z.string(),
-  /** The host agent the write runs as. */
-  userId: z.string(),
-  reason: z.string(),
-  kind: z.string().nullable(),
-  attempts: z.number().int(),
-  failedAt: z.string(),
-});
-export type FailedDelivery = z.infer<typeof failedDeliverySchema>;
+import { failedDeliverySchema } from './http.ts';
 
 export const writeBackSummarySchema = z.object({
   /** Writes still queued (due now or waiting for their retry). */

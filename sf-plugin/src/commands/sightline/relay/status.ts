@@ -36,9 +36,9 @@ export default class RelayStatusCommand extends SfCommand<RelayStatus> {
         title: messages.getMessage('failed-title'),
         data: w.failed.map((f) => ({
           session: f.sessionId,
-          step: f.step,
+          what: f.what,
           agent: f.userId,
-          at: f.failedAt,
+          since: f.since,
           reason: f.reason,
         })),
       });
