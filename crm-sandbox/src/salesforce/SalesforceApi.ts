@@ -161,6 +161,7 @@ export class SalesforceApi {
     if (head === 'composite' && a === undefined && m === 'POST') return this.composite(req);
     if (head === 'composite' && a === 'sobjects' && b === undefined) {
       if (m === 'POST') return this.collectionCreate(req);
+      if (m === 'PATCH') return this.collectionUpdate(req);
       if (m === 'DELETE') return this.collectionDelete(req);
     }
     if (head === 'actions' && a === 'standard' && b === 'emailSimple' && m === 'POST') return this.emailSimple(req);
@@ -346,7 +347,23 @@ export class SalesforceApi {
     return { status: 200, body: { compositeResponse: responses } };
   }
 
-  private collectionCreate(req: ApiRequest): ApiResponse {
+  /** `PATCH /composite/sobjects`: each record names its Id; results in order, as for create. */
+  private collectionUpdate(req: ApiRequest): ApiResponse {
+    return this.collectionCreate(req, (type, fields) => {
+      // Field names are case-insensitive: jsforce sends the key as `id`.
+      const key = Object.keys(fields).find((k) => k.toLowerCase() === 'id');
+      const { [key ?? 'Id']: id, ...rest } = fields;
+      if (typeof id !== 'string' || id === '')
+        throw new SalesforceError(400, 'MISSING_ARGUMENT', 'Id not specified in an update call');
+      this.ctx.data.update(type, id, rest, req.userId);
+      return id;
+    });
+  }
+
+  private collectionCreate(
+    req: ApiRequest,
+    write: (type: string, fields: Doc) => string = (type, fields) => this.ctx.data.create(type, fields, req.userId),
+  ): ApiResponse {
     const parsed = collectionSchema.safeParse(req.body);
     if (!parsed.success) throw bodyError(parsed.error);
     const { allOrNone, records } = parsed.data;
@@ -362,7 +379,7 @@ export class SalesforceApi {
               'ALL_OR_NONE_OPERATION_ROLLED_BACK',
               'Record rolled back because not all records were valid and the request was using AllOrNone header',
             );
-          const id = this.ctx.store.transaction(() => this.ctx.data.create(attrs.type, fields, req.userId));
+          const id = this.ctx.store.transaction(() => write(attrs.type, fields));
           out.push({ id, success: true, errors: [] });
         } catch (err) {
           if (!(err instanceof SalesforceError)) throw err;

@@ -48,16 +48,23 @@ export interface Stack {
 export interface StackOptions {
   /** The relay has no client secret (a public PKCE client) and no embedded-sandbox fallback to one. */
   publicClient?: boolean;
+  /** The sandbox's access-token lifetime (the test configuration's is 60 s). */
+  tokenTtlSeconds?: number;
 }
 
 export async function startStack(
   t: TestContext,
   relayOverrides: ConfigInput = {},
-  { publicClient = false }: StackOptions = {},
+  { publicClient = false, tokenTtlSeconds }: StackOptions = {},
 ): Promise<Stack> {
   const sandboxConfig = loadConfig({
     env: { SIGHTLINE_ENV: 'test' },
-    overrides: { sandbox: { dataDir: tmpDir(t, 'sightline-sandbox-') } },
+    overrides: {
+      sandbox: {
+        dataDir: tmpDir(t, 'sightline-sandbox-'),
+        ...(tokenTtlSeconds ? { accessTokenTtlSeconds: tokenTtlSeconds } : {}),
+      },
+    },
   });
   const sandbox = await startSandbox({ config: sandboxConfig });
   const sfProxy = await FaultProxy.start(sandbox.salesforceUrl);
@@ -76,7 +83,7 @@ export async function startStack(
         breaker: { failures: 5, halfOpenAfterMs: 200, ...relayOverrides.writeBack?.breaker },
       },
       relay: { dataDir: relayDir, tokenEncryptionKey: TEST_KEY, ...relayOverrides.relay },
-      salesforce: { loginUrl: sfProxy.url, ...secret },
+      salesforce: { ...relayOverrides.salesforce, loginUrl: sfProxy.url, ...secret },
       servicenow: { instanceUrl: snProxy.url, ...secret },
       ...(publicClient ? { sandbox: { ...relayOverrides.sandbox, enabled: false } } : {}),
     },

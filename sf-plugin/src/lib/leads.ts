@@ -1,7 +1,7 @@
 // Attendees the relay recorded with an email that is neither a Contact nor an open Lead, and with
 // --create the Leads for them: the relay's own matching and Lead rules (SalesforceAdapter,
 // leadFromContact), so the CLI, the Attendees component and the write-back agree on who is new.
-import type { Connection } from '@salesforce/core';
+import { SfError, type Connection } from '@salesforce/core';
 import { SalesforceAdapter } from '@sightline/relay-service/crm/SalesforceAdapter';
 import { leadFromContact } from '@sightline/relay-service/writeback/format';
 import { z } from 'zod';
@@ -79,8 +79,14 @@ export async function createLeads(conn: Connection, people: UnknownLead[]): Prom
       .sobject('Sightline_Attendee__c')
       .update(person.attendeeIds.map((Id) => ({ Id, Lead__c: leadId })));
     const failed = results.filter((r) => !r.success);
-    if (failed.length)
-      throw new Error(`Lead ${leadId} created, but ${failed.length} attendee rows could not be linked to it.`);
+    if (failed.length) {
+      const reasons = [...new Set(failed.flatMap((r) => (r.success ? [] : r.errors.map((e) => e.message))))].join('; ');
+      throw new SfError(
+        `Lead ${leadId} created, but ${failed.length} attendee rows could not be linked to it: ${reasons}`,
+        'LinkFailed',
+        ['The Lead exists, so the person already counts as known by email; link the rows by hand if needed.'],
+      );
+    }
     out.push({ ...person, leadId });
   }
   return out;
