@@ -5,26 +5,30 @@ import { AgentStore } from '../src/auth/AgentStore.ts';
 import { openDatabase } from '../src/auth/openDatabase.ts';
 import { TokenCipher } from '../src/auth/TokenCipher.ts';
 import { CrmError } from '../src/crm/CrmError.ts';
+import { createTokenRefresher } from '../src/crm/adapterFor.ts';
 import { SalesforceAdapter } from '../src/crm/SalesforceAdapter.ts';
-import { memoryRefresher, type FreshTokens } from '../src/crm/tokenRefresh.ts';
 import { DEMO, startStack, TEST_KEY, type Stack } from './helpers/stack.ts';
 
 const SF = DEMO.salesforce;
 
-async function adapter(stack: Stack, onTokens: (fresh: FreshTokens) => void = () => {}) {
+async function adapter(stack: Stack, onAccessToken: (t: string) => void = () => {}) {
   await stack.signInAgent();
   const store = new AgentStore(
     openDatabase(stack.config.relay.dataDir, 'auth.db'),
     new TokenCipher(Buffer.from(TEST_KEY, 'hex')),
   );
-  const tokens = store.tokens('salesforce', SF.users.agent.id)!;
+  const refresher = createTokenRefresher(stack.config, store);
   return new SalesforceAdapter({
     loginUrl: stack.sfProxy.url,
     clientId: DEMO.oauthClient.clientId,
     clientSecret: DEMO.oauthClient.clientSecret,
     apiVersion: stack.config.salesforce.apiVersion,
-    tokens,
-    refresh: memoryRefresher(tokens, onTokens),
+    tokens: store.tokens('salesforce', SF.users.agent.id)!,
+    refresh: async (stale) => {
+      const token = await refresher.refresh('salesforce', SF.users.agent.id, stale);
+      onAccessToken(token);
+      return token;
+    },
   });
 }
 
@@ -87,7 +91,7 @@ test('a Task is written once per marker and parent; a rejected write is permanen
 test('the invite email goes through emailSimple; refreshes persist the new access token', async (t) => {
   const stack = await startStack(t);
   const seen: string[] = [];
-  const sf = await adapter(stack, (fresh) => seen.push(fresh.accessToken));
+  const sf = await adapter(stack, (token) => seen.push(token));
   stack.sfProxy.fail((_m, p) => p.includes('/actions/standard/emailSimple'), 1, {
     status: 401,
     body: '[{"errorCode":"INVALID_SESSION_ID","message":"Session expired or invalid"}]',
