@@ -24,7 +24,8 @@ export function adapterFor(conn: Connection): SalesforceAdapter {
     clientId: 'PlatformCLI',
     apiVersion: conn.getApiVersion(),
     tokens: { instanceUrl: conn.instanceUrl, accessToken: conn.accessToken ?? null, refreshToken: '' },
-    onAccessToken: () => undefined,
+    // The CLI's own token: sf refreshes it, not the relay's refresher.
+    refresh: () => Promise.reject(new Error('the org login expired: run sf org login web again')),
   });
 }
 
