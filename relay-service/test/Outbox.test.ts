@@ -178,3 +178,43 @@ test('activity text and lead fields', () => {
     company: 'Unknown',
   });
 });
+
+test('an outbox written before step kinds is migrated: kinds set, lead steps renamed to their hash, content still readable', (t) => {
+  const dir = tmpDir(t);
+  const cipher = new TokenCipher(Buffer.alloc(32, 7));
+  const old = openDatabase(dir, 'outbox.db');
+  old.exec(`CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, step TEXT NOT NULL,
+    crm TEXT NOT NULL, user_id TEXT NOT NULL, payload BLOB, blob BLOB,
+    status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
+    last_error TEXT, error_kind TEXT, result_id TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+    UNIQUE (session_id, step))`);
+  const insert = old.prepare(
+    'INSERT INTO outbox (session_id, step, crm, user_id, payload, next_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, 1, 1)',
+  );
+  const seal = (session: string, step: string, payload: unknown) =>
+    cipher.encrypt(JSON.stringify(payload), `outbox:${session}:${step}:payload`);
+  insert.run('s_sf', 'activity', 'salesforce', 'u', seal('s_sf', 'activity', { recordId: '500A' }));
+  insert.run('s_sf', 'lead:old@lead.example', 'salesforce', 'u', seal('s_sf', 'lead:old@lead.example', { x: 1 }));
+  insert.run('s_sn', 'activity', 'servicenow', 'u', seal('s_sn', 'activity', { recordId: 'f'.repeat(32) }));
+  insert.run('s_sn', 'recording', 'servicenow', 'u', seal('s_sn', 'recording', { recordId: 'f'.repeat(32) }));
+  old.close();
+
+  const db = openDatabase(dir, 'outbox.db');
+  t.after(() => db.close());
+  const outbox = new Outbox(db, cipher);
+  const items = outbox.due();
+  assert.deepEqual(
+    items.map((i) => [i.sessionId, i.kind, i.recordId]),
+    [
+      ['s_sf', 'activity', '500A'],
+      ['s_sf', 'lead', ''],
+      ['s_sn', 'work_note', 'f'.repeat(32)],
+      ['s_sn', 'attachment', 'f'.repeat(32)],
+    ],
+  );
+  assert.match(items[1]!.step, /^lead:[0-9a-f]{32}$/);
+  assert.deepEqual(outbox.payload(items[1]!), { x: 1 });
+  db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  assert.ok(!readFileSync(join(dir, 'outbox.db')).toString('latin1').includes('old@lead.example'));
+});

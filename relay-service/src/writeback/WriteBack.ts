@@ -116,10 +116,10 @@ export class WriteBack {
     await Promise.allSettled([...this.#inflight.values()]);
   }
 
-  /** Starts every due write and waits until nothing is in flight (tests and shutdown use it). */
+  /** One pass: starts every due write and waits for what is in flight now (not for later retries). */
   async drain(): Promise<void> {
     this.#dispatch();
-    while (this.#inflight.size) await Promise.allSettled([...this.#inflight.values()]);
+    await Promise.allSettled([...this.#inflight.values()]);
     this.#outbox.purge(this.#settings.retentionDays * 24 * 3600_000);
   }
 
