@@ -53,16 +53,26 @@ export interface Stack {
 export interface StackOptions {
   /** The relay has no client secret (a public PKCE client) and no embedded-sandbox fallback to one. */
   publicClient?: boolean;
+  /** Sandbox settings (e.g. a small maxUploadBytes, as an org with a lower file limit). */
+  sandbox?: ConfigInput['sandbox'];
+  /** The sandbox's access-token lifetime (the test configuration's is 60 s). */
+  tokenTtlSeconds?: number;
 }
 
 export async function startStack(
   t: TestContext,
   relayOverrides: ConfigInput = {},
-  { publicClient = false }: StackOptions = {},
+  { publicClient = false, sandbox: sandboxSettings = {}, tokenTtlSeconds }: StackOptions = {},
 ): Promise<Stack> {
   const sandboxConfig = loadConfig({
     env: { SIGHTLINE_ENV: 'test' },
-    overrides: { sandbox: { dataDir: tmpDir(t, 'sightline-sandbox-') } },
+    overrides: {
+      sandbox: {
+        ...sandboxSettings,
+        dataDir: tmpDir(t, 'sightline-sandbox-'),
+        ...(tokenTtlSeconds ? { accessTokenTtlSeconds: tokenTtlSeconds } : {}),
+      },
+    },
   });
   const sandbox = await startSandbox({ config: sandboxConfig });
   const sfProxy = await FaultProxy.start(sandbox.salesforceUrl);
@@ -86,7 +96,7 @@ export async function startStack(
         metricsToken: TEST_METRICS_TOKEN,
         ...relayOverrides.relay,
       },
-      salesforce: { loginUrl: sfProxy.url, ...secret },
+      salesforce: { ...relayOverrides.salesforce, loginUrl: sfProxy.url, ...secret },
       servicenow: { instanceUrl: snProxy.url, ...secret },
       ...(publicClient ? { sandbox: { ...relayOverrides.sandbox, enabled: false } } : {}),
     },
