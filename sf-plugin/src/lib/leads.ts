@@ -24,7 +24,8 @@ export function adapterFor(conn: Connection): SalesforceAdapter {
     clientId: 'PlatformCLI',
     apiVersion: conn.getApiVersion(),
     tokens: { instanceUrl: conn.instanceUrl, accessToken: conn.accessToken ?? null, refreshToken: '' },
-    onAccessToken: () => undefined,
+    // The CLI's own connection: no relay-side refresh (sf refreshes its token itself).
+    refresh: () => Promise.reject(new Error('the sf CLI token expired; run the command again')),
   });
 }
 
