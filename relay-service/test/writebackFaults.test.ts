@@ -10,7 +10,7 @@ import type { AgentDeliveries } from '../src/protocol/index.ts';
 import type { AgentIdentity, SessionReport } from '../src/sessions/types.ts';
 import type { Fault } from './helpers/FaultProxy.ts';
 import { guest, report, webm } from './helpers/reports.ts';
-import { DEMO, startStack, type Stack } from './helpers/stack.ts';
+import { DEMO, startStack, TEST_METRICS_TOKEN, type Stack } from './helpers/stack.ts';
 
 const SF = DEMO.salesforce;
 const SN = DEMO.servicenow;
@@ -254,7 +254,10 @@ test('a recording over the instance limit fails for good, with its reason shown 
   assert.ok(!Number.isNaN(Date.parse(failed!.since)));
   const admin = stack.relay.writeBack.summary();
   assert.equal(admin.failed[0]!.reason, failed!.reason);
-  assert.match(await (await stack.api('/metrics')).text(), /sightline_writeback_failed 1/);
+  assert.match(
+    await (await stack.api('/metrics', { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).text(),
+    /sightline_writeback_failed 1/,
+  );
 
   // Retried, it fails the same way (nothing was lost); discarded, it is gone with its content.
   assert.equal(stack.relay.writeBack.retry({ sessionId: r.sessionId }), 1);
