@@ -236,6 +236,8 @@ async function startSightline(tmp: string) {
         sandbox: { enabled: false },
         // One benchmark agent hosts every session from one load-generator address: lift the per-agent
         // and per-address caps (the capacity under test is the media plane's).
+        // Its viewers join as guests with the key: open sessions, no lobby.
+        policy: { groups: { default: { openSessions: true, maxGuests: 100 } } },
         limits: {
           maxLiveSessionsPerAgent: 1_000_000,
           sessionCreationsPerAgentPerMinute: 1_000_000,
