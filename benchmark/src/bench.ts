@@ -234,6 +234,15 @@ async function startSightline(tmp: string) {
         salesforce: { loginUrl: sandbox.salesforceUrl, clientSecret: DEMO.oauthClient.clientSecret },
         servicenow: { instanceUrl: sandbox.servicenowUrl, clientSecret: DEMO.oauthClient.clientSecret },
         sandbox: { enabled: false },
+        // One benchmark agent hosts every session from one load-generator address: lift the per-agent
+        // and per-address caps (the capacity under test is the media plane's).
+        // Its viewers join as guests with the key: open sessions, no lobby.
+        policy: { groups: { default: { openSessions: true, maxGuests: 100 } } },
+        limits: {
+          maxLiveSessionsPerAgent: 1_000_000,
+          sessionCreationsPerAgentPerMinute: 1_000_000,
+          maxConnectionsPerAddress: 1_000_000,
+        },
       }),
     });
     sandbox.setRelayUrl(relay.url);

@@ -61,7 +61,8 @@ describe('permissions: Salesforce setup objects, ServiceNow roles', () => {
     );
     assert.deepEqual(mine.records.map((r) => r.PermissionSet.Name).sort(), ['Sightline_Agent', 'Sightline_Manager']);
     const perms = await conn.query<{ DeveloperName: string }>('SELECT DeveloperName FROM CustomPermission');
-    assert.equal(perms.totalSize, 3);
+    assert.equal(perms.totalSize, Object.keys(SF.customPermissions).length);
+    assert.ok(perms.records.some((r) => r.DeveloperName === 'Sightline_Start_Sessions'));
   });
 
   test('no API user grants themselves a permission set (INSUFFICIENT_ACCESS_OR_READONLY)', async () => {

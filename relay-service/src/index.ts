@@ -14,6 +14,7 @@ import { TokenCipher } from './auth/TokenCipher.ts';
 import { createAdapterFactory } from './crm/adapterFor.ts';
 import { sendAgentInvitations } from './crm/agentInvitations.ts';
 import type { AppContext } from './http/AppContext.ts';
+import { guardConnections } from './http/ConnectionGuard.ts';
 import { createApp } from './http/createApp.ts';
 import { offsetClock, testClockEnabled, testClockRoutes } from './http/testClock.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -95,6 +96,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   sendAgentInvitations(registry, adapterFor, ctx.publicUrl, logger);
 
   const server = createServer();
+  guardConnections(server, config.limits);
   const app = createApp(ctx, {
     webRouter: await loadWebRouter(config),
     testClock: testClock && testClockRoutes(testClock, registry),

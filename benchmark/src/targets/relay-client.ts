@@ -8,7 +8,7 @@ import { httpJson } from './http.ts';
 
 const createdSchema = z.object({ sessionId: z.string().min(1), key: z.string().regex(/^\d{4,12}$/) });
 const joinedSchema = z.object({ ticket: z.string().min(1), wsUrl: z.string().startsWith('ws') });
-const lookupSchema = z.object({ sessionId: z.string().min(1) });
+const lookupSchema = z.object({ hostName: z.string().min(1) });
 const ticketSchema = z.object({ ticket: z.string().min(1), wsUrl: z.string().startsWith('ws') });
 const meSchema = z.object({ crm: z.string(), userId: z.string() });
 

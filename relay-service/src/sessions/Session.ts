@@ -57,6 +57,8 @@ export interface SessionInit {
   recordingMemoryBytes: number;
   /** Guests who may wait in the lobby at once (limits.maxLobbyPerSession). */
   maxLobby: number;
+  /** Entries the log keeps; chat and notes are refused past it (limits.maxLogEntriesPerSession). */
+  maxLogEntries: number;
   hooks: SessionHooks;
 }
 
@@ -92,6 +94,7 @@ export class Session {
   private readonly clock: Clock;
   private readonly hooks: SessionHooks;
   private readonly recordingMemoryBytes: number;
+  private readonly maxLogEntries: number;
   private log: SessionLog;
 
   constructor(init: SessionInit) {
@@ -106,6 +109,7 @@ export class Session {
     this.hooks = init.hooks;
     this.recordingMemoryBytes = init.recordingMemoryBytes;
     this.admission = new Admission(init.policy, init.maxLobby);
+    this.maxLogEntries = init.maxLogEntries;
     this.createdAt = init.clock.now();
     this.expiresAt = this.createdAt + init.policy.waitingTimeoutMinutes * 60_000;
     this.log = new SessionLog(init.clock, (entry) => this.hooks.logged(this, entry));
@@ -413,13 +417,22 @@ export class Session {
   // ---- chat, notes, invitations -------------------------------------------------------------
 
   chat(id: string, text: string): LogEntry {
-    return this.log.add(this.participant(id).displayName, 'chat', text);
+    const p = this.participant(id);
+    this.roomInLog();
+    return this.log.add(p.displayName, 'chat', text);
   }
 
   note(id: string, text: string): LogEntry {
     const p = this.participant(id);
     if (p.role === 'guest') throw new SessionRuleError('not_allowed', 'notes are for agents');
+    this.roomInLog();
     return this.log.add(p.displayName, 'note', text);
+  }
+
+  /** The log goes to the CRM in one record: chat and notes stop at limits.maxLogEntriesPerSession. */
+  private roomInLog(): void {
+    if (this.log.size >= this.maxLogEntries)
+      throw new SessionRuleError('not_allowed', `this session's log is full (${this.maxLogEntries} entries)`);
   }
 
   /** Only the host invites; the invitation admits that person (their CRM email) and nobody else. */

@@ -34,6 +34,10 @@ export class SessionLog {
     return entry;
   }
 
+  get size(): number {
+    return this.entries.length;
+  }
+
   /** Hands the entries over (to the report) and keeps nothing. */
   drain(): LogEntry[] {
     const out = this.entries;

@@ -129,6 +129,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
       clock: this.clock,
       recordingMemoryBytes: this.config.limits.recordingMemoryBytes,
       maxLobby: this.config.limits.maxLobbyPerSession,
+      maxLogEntries: this.config.limits.maxLogEntriesPerSession,
       hooks: {
         changed: (s) => this.emitSafe('changed', s.snapshot()),
         logged: (s, entry) => this.emitSafe('logged', { sessionId: s.id, entry }),
