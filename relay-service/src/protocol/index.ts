@@ -2,4 +2,5 @@
 export * from './frame.ts';
 export * from './messages.ts';
 export * from './http.ts';
+export * from './agentAuth.ts';
 export * from './admin.ts';
