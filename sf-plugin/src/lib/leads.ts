@@ -24,7 +24,12 @@ export function adapterFor(conn: Connection): SalesforceAdapter {
     clientId: 'PlatformCLI',
     apiVersion: conn.getApiVersion(),
     tokens: { instanceUrl: conn.instanceUrl, accessToken: conn.accessToken ?? null, refreshToken: '' },
-    onAccessToken: () => undefined,
+    // A rejected token is refreshed by the CLI's own auth (for a web login; an access-token login cannot).
+    refresh: async () => {
+      await conn.refreshAuth();
+      if (!conn.accessToken) throw new SfError('The CLI holds no access token for this org.', 'NoAccessToken');
+      return conn.accessToken;
+    },
   });
 }
 
