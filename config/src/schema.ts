@@ -147,6 +147,14 @@ export const configSchema = z
           .int()
           .positive()
           .default(512 * 1024 * 1024),
+        /** Salesforce: single-email recipients a day (5,000 in a licensed org; 50 in Developer Edition). */
+        emailDailyLimit: z.number().int().positive().default(5000),
+        /** Salesforce: recipients of one email (150; 15 in Developer Edition). */
+        emailRecipientsPerMessage: z.number().int().positive().default(150),
+        /** ServiceNow `com.glide.attachment.max_size` in MB (the platform's default: 1024). */
+        attachmentMaxSizeMb: z.number().int().positive().default(1024),
+        /** ServiceNow `glide.attachment.extensions`: the allowed extensions, empty for any. */
+        attachmentExtensions: z.array(z.string().regex(/^[a-z0-9]{1,10}$/)).default([]),
       })
       .strict()
       .prefault({}),

@@ -76,6 +76,14 @@ export function seed(store: Store, salesforceAuth: AuthServer, servicenowAuth: A
       );
       salesforceAuth.setPassword(u.username, u.id, u.password);
     }
+    sfRecord(
+      store,
+      'OrgWideEmailAddress',
+      SF.orgWideAddress.id,
+      { Address: SF.orgWideAddress.address, DisplayName: SF.orgWideAddress.displayName, IsVerified: true },
+      admin,
+      90,
+    );
     const owned = (owner: string) => ({ OwnerId: owner });
     const accounts: Array<[string, string, string, string]> = [
       [SF.accounts.acme, 'Acme Corporation', 'Manufacturing', 'https://acme.example'],

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Doc } from '../store.ts';
 import { API_VERSIONS, type SalesforceContext } from './context.ts';
 import { describeGlobal, describeObject, summary } from './describe.ts';
+import { emailSimple } from './emailSimple.ts';
 import { SalesforceError, notFound } from './errors.ts';
 import { attributes } from './soql.ts';
 
@@ -47,26 +48,6 @@ const collectionSchema = z.object({
     .array(z.looseObject({ attributes: z.object({ type: z.string().min(1) }) }))
     .min(1)
     .max(200),
-});
-
-const emailSimpleSchema = z.object({
-  inputs: z
-    .array(
-      z.object({
-        emailAddresses: z.string().optional(),
-        emailAddressesArray: z.array(z.string()).optional(),
-        emailSubject: z.string().min(1).max(3000),
-        emailBody: z.string().max(100_000),
-        senderType: z.enum(['CurrentUser', 'DefaultWorkflowUser', 'OrgWideEmailAddress']).optional(),
-        senderAddress: z.string().optional(),
-        relatedRecordId: z.string().optional(),
-        logEmailOnSend: z.boolean().optional(),
-        useLineBreaks: z.boolean().optional(),
-        composeMode: z.string().optional(),
-      }),
-    )
-    .min(1)
-    .max(100),
 });
 
 const bodyError = (e: z.ZodError) => new SalesforceError(400, 'JSON_PARSER_ERROR', z.prettifyError(e));
@@ -137,7 +118,8 @@ export class SalesforceApi {
       if (m === 'POST') return this.collectionCreate(req);
       if (m === 'DELETE') return this.collectionDelete(req);
     }
-    if (head === 'actions' && a === 'standard' && b === 'emailSimple' && m === 'POST') return this.emailSimple(req);
+    if (head === 'actions' && a === 'standard' && b === 'emailSimple' && m === 'POST')
+      return emailSimple(this.ctx, req.body, req.userId, v);
     throw notFound();
   }
 
@@ -198,7 +180,7 @@ export class SalesforceApi {
     const q = req.query.get('q');
     if (!q) throw new SalesforceError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
     if (req.query.get('columns') === 'true') return { status: 200, body: this.ctx.soql.columns(q) };
-    const out = this.ctx.soql.run(q, all);
+    const out = this.ctx.soql.run(q, all, req.userId);
     const option = /batchSize=(\d+)/i.exec(req.headers['sforce-query-options'] ?? '');
     batchSize = option ? Math.min(2000, Math.max(200, Number(option[1]))) : 2000;
     if (out.records.length <= batchSize)
@@ -365,56 +347,6 @@ export class SalesforceApi {
       }
     });
     return { status: 200, body: out };
-  }
-
-  private emailSimple(req: ApiRequest): ApiResponse {
-    const parsed = emailSimpleSchema.safeParse(req.body);
-    if (!parsed.success) throw bodyError(parsed.error);
-    const sender = this.ctx.data.find(req.userId)?.record;
-    const results = parsed.data.inputs.map((input) => {
-      const to = [...(input.emailAddresses ?? '').split(/[,;]/), ...(input.emailAddressesArray ?? [])]
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const invalid = to.find((t) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(t));
-      const error = !to.length
-        ? 'Specify at least one recipient.'
-        : to.length > 5
-          ? 'You can send an email to up to 5 recipients.'
-          : invalid
-            ? `Invalid email address: ${invalid}`
-            : undefined;
-      if (error) {
-        return {
-          actionName: 'emailSimple',
-          errors: [{ statusCode: 'INVALID_EMAIL_ADDRESS', message: error, fields: [] }],
-          invocationId: null,
-          isSuccess: false,
-          outcome: null,
-          outputValues: null,
-          sortOrder: -1,
-          version: 1,
-        };
-      }
-      this.ctx.store.addEmail({
-        crm: 'salesforce',
-        from: String(input.senderAddress ?? sender?.Email ?? 'noreply@sightline.demo'),
-        to,
-        subject: input.emailSubject,
-        body: input.emailBody,
-        relatedId: input.relatedRecordId ?? null,
-      });
-      return {
-        actionName: 'emailSimple',
-        errors: null,
-        invocationId: null,
-        isSuccess: true,
-        outcome: null,
-        outputValues: null,
-        sortOrder: -1,
-        version: 1,
-      };
-    });
-    return { status: results.every((r) => r.isSuccess) ? 200 : 400, body: results };
   }
 }
 

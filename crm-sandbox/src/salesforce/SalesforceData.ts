@@ -148,6 +148,22 @@ export class SalesforceData {
     this.store.update(String(record.Id), { ...record, IsDeleted: true, SystemModstamp: sfDateTime() });
   }
 
+  /**
+   * A user reads a file they own or one linked to a record (the sandbox lets every user read every
+   * record); a file linked only to other users is theirs alone.
+   */
+  canReadFile(versionId: string, userId: string): boolean {
+    const found = this.find(versionId);
+    if (found?.def.name !== 'ContentVersion') return false;
+    const version = found.record;
+    if (version.OwnerId === userId) return true;
+    return this.list('ContentDocumentLink').some(
+      (l) =>
+        l.ContentDocumentId === version.ContentDocumentId &&
+        (l.LinkedEntityId === userId || !String(l.LinkedEntityId).startsWith('005')),
+    );
+  }
+
   versionData(id: string): Uint8Array {
     const record = this.get('ContentVersion', id);
     const bytes = this.store.getBlob(String(record.Id));
