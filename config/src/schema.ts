@@ -58,6 +58,17 @@ const salesforceSchema = z
     /** A secret: from SIGHTLINE_SALESFORCE_CLIENT_SECRET in any real deployment. */
     clientSecret: z.string().min(1).optional(),
     scope: z.string().default('api refresh_token id'),
+    /**
+     * Who invitations are sent as (emailSimple senderType). OrgWideEmailAddress with a verified
+     * address for orgs whose users have no verified sending domain (sending as CurrentUser fails there).
+     */
+    emailSender: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('CurrentUser') }).strict(),
+        z.object({ type: z.literal('DefaultWorkflowUser') }).strict(),
+        z.object({ type: z.literal('OrgWideEmailAddress'), address: z.email() }).strict(),
+      ])
+      .default({ type: 'CurrentUser' }),
   })
   .strict();
 
@@ -76,6 +87,13 @@ export const configSchema = z
     env: z.enum(['development', 'test', 'production']).default('development'),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+    invitations: z
+      .object({
+        /** The company the agent works for, named in the customer's invitation ("Alex Agent, Acme Support"). */
+        companyName: z.string().min(1).max(100).default('Sightline Demo Support'),
+      })
       .strict()
       .prefault({}),
     relay: z

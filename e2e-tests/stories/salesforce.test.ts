@@ -140,7 +140,7 @@ describe('Salesforce stories, as people do them', { timeout: 240_000 }, () => {
     assert.match(task.Description, /Thanks! The printer queue is stuck\./, 'customer chat in the log');
     assert.match(task.Subject, new RegExp(sessionKey));
     const versions = await until(
-      () => versionsOfSession(crm, sessionId),
+      () => versionsOfSession(crm, sessionId, CASE),
       (v) => v.length > 0,
       "the session's recording in the CRM",
       30_000,

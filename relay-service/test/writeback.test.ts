@@ -47,10 +47,11 @@ async function leads(conn: Connection, emails: string[]) {
     `SELECT Id, FirstName, LastName, Email, Phone, Company, LeadSource FROM Lead WHERE Email IN (${emails.map((e) => `'${e}'`).join(',')})`,
   );
 }
-async function files(conn: Connection, sessionId: string) {
+/** The session's files on the Case, through its links: whoever reads them need not own them. */
+async function files(conn: Connection, sessionId: string, recordId: string = SF.cases.printer) {
   return q(
     conn,
-    `SELECT Id, Title, PathOnClient, FirstPublishLocationId, ContentSize, Sightline_Duration_Seconds__c FROM ContentVersion WHERE Sightline_Session_Id__c = '${sessionId}'`,
+    `SELECT Id, Title, PathOnClient, FirstPublishLocationId, ContentSize, Sightline_Duration_Seconds__c FROM ContentVersion WHERE ContentDocumentId IN (SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '${recordId}') AND Sightline_Session_Id__c = '${sessionId}'`,
   );
 }
 

@@ -25,6 +25,7 @@ export function createAdapterFactory(config: SightlineConfig, agents: AgentStore
         clientId: config.salesforce.clientId,
         ...optionalSecret(secret('salesforce')),
         apiVersion: config.salesforce.apiVersion,
+        emailSender: config.salesforce.emailSender,
         tokens,
         onAccessToken: (accessToken) => agents.updateTokens(crm, userId, accessToken),
       });

@@ -48,16 +48,18 @@ export interface Stack {
 export interface StackOptions {
   /** The relay has no client secret (a public PKCE client) and no embedded-sandbox fallback to one. */
   publicClient?: boolean;
+  /** Sandbox settings (email limits, attachment properties) for the test's org and instance. */
+  sandbox?: Partial<NonNullable<ConfigInput['sandbox']>>;
 }
 
 export async function startStack(
   t: TestContext,
   relayOverrides: ConfigInput = {},
-  { publicClient = false }: StackOptions = {},
+  { publicClient = false, sandbox: sandboxSettings = {} }: StackOptions = {},
 ): Promise<Stack> {
   const sandboxConfig = loadConfig({
     env: { SIGHTLINE_ENV: 'test' },
-    overrides: { sandbox: { dataDir: tmpDir(t, 'sightline-sandbox-') } },
+    overrides: { sandbox: { ...sandboxSettings, dataDir: tmpDir(t, 'sightline-sandbox-') } },
   });
   const sandbox = await startSandbox({ config: sandboxConfig });
   const sfProxy = await FaultProxy.start(sandbox.salesforceUrl);
