@@ -9,6 +9,7 @@ import { AgentStore } from '../src/auth/AgentStore.ts';
 import { openDatabase } from '../src/auth/openDatabase.ts';
 import { TokenCipher } from '../src/auth/TokenCipher.ts';
 import type { AgentIdentity } from '../src/sessions/types.ts';
+import type { AgentDeliveries } from '../src/protocol/index.ts';
 import { encodeFrame } from '../src/protocol/index.ts';
 import { probe } from './helpers/media.ts';
 import { VP8, vp8Chunks } from './helpers/relay.ts';
@@ -297,8 +298,18 @@ test('writes that can never succeed are reported to the agent and logged, and re
   const me = (await (await stack.api('/api/me', { jar })).json()) as { failedWriteBacks: { sessionId: string }[] };
   assert.ok(me.failedWriteBacks.some((f) => f.sessionId === gone.sessionId));
   assert.match(stack.logs.text, /write-back failed for good/);
+  const deliveries = (await (await stack.api('/api/me/deliveries', { jar })).json()) as AgentDeliveries;
+  assert.deepEqual(
+    deliveries.failed.map((f) => [f.sessionId, f.crm, f.recordId, f.what]),
+    [[gone.sessionId, 'salesforce', '500000000000999AAA', 'activity']],
+  );
+  assert.match(
+    deliveries.failed[0]!.reason,
+    /^the session log \(a Task on the Case\) could not be written: the record no longer exists/,
+  );
+  assert.equal(stack.relay.writeBack.summary().failed[0]!.sessionId, gone.sessionId);
 
-  // The agent's access is revoked: everything fails as "revoked" and waits...
+  // The agent's access is revoked: nothing is lost or failed, it waits...
   const store = agentStore(stack);
   const tokens = store.tokens('salesforce', AGENT.userId)!;
   await revoke(stack, tokens.refreshToken);
@@ -306,14 +317,18 @@ test('writes that can never succeed are reported to the agent and logged, and re
   const r = report(AGENT, CASE, { recording: webm(512) });
   stack.relay.writeBack.accept(r);
   await stack.relay.writeBack.drain();
-  const failed = await writebacks(stack, jar, r.sessionId);
+  const waiting = await writebacks(stack, jar, r.sessionId);
   assert.deepEqual(
-    failed.map((s) => s.status),
-    ['failed', 'failed'],
+    waiting.map((s) => s.status),
+    ['waiting', 'waiting'],
   );
-  assert.match(failed[0]!.error!, /revoked|sign in again/);
+  assert.match(waiting[0]!.error!, /revoked|sign in/);
   const metrics = await (await stack.api('/metrics')).text();
-  assert.match(metrics, /sightline_writeback_backlog\{status="failed"\} 3/);
+  assert.match(metrics, /sightline_writeback_awaiting_sign_in 2/);
+  assert.match(metrics, /sightline_writeback_failed 1/);
+  assert.equal(stack.relay.writeBack.summary().awaitingSignIn, 2);
+  const after = (await (await stack.api('/api/me/deliveries', { jar })).json()) as AgentDeliveries;
+  assert.equal(after.awaitingSignIn, 2);
 
   // ...until they sign in again.
   await stack.signInAgent();
@@ -322,6 +337,29 @@ test('writes that can never succeed are reported to the agent and logged, and re
   assert.equal((await tasks(conn, r.sessionId)).length, 1);
   assert.equal((await files(conn, r.sessionId)).length, 1);
   assert.ok((await writebacks(stack, jar, r.sessionId)).every((s) => s.status === 'done'));
+});
+
+test('a recording the org cannot store (file storage full) is said on the Case and to the agent', async (t) => {
+  const stack = await startStack(t, {}, { sandbox: { fileStorageMb: 0.002 } });
+  const jar = await stack.signInAgent();
+  const r = report(AGENT, CASE, { recording: webm(4096) });
+  stack.relay.writeBack.accept(r);
+  await stack.relay.writeBack.drain();
+  const deliveries = (await (await stack.api('/api/me/deliveries', { jar })).json()) as AgentDeliveries;
+  const failed = deliveries.failed.find((f) => f.sessionId === r.sessionId);
+  assert.equal(failed?.what, 'recording');
+  assert.match(failed!.reason, /^the recording could not be attached: the CRM's file storage is full/);
+  const conn = await stack.salesforceAs();
+  const notes = await q(
+    conn,
+    `SELECT Subject, Description, WhatId FROM Task WHERE Sightline_Session_Id__c = 'recording-${r.sessionId}'`,
+  );
+  assert.equal(notes.length, 1, 'one note on the Case, beside the session log');
+  assert.equal(notes[0]!.WhatId, SF.cases.printer);
+  assert.match(String(notes[0]!.Subject), /^Recording not stored: /);
+  assert.match(String(notes[0]!.Description), /could not be stored: .*STORAGE_LIMIT_EXCEEDED/);
+  assert.equal((await tasks(conn, r.sessionId)).filter((x) => x.WhatId === SF.cases.printer).length, 1);
+  assert.equal((await files(conn, r.sessionId)).length, 0);
 });
 
 test('a session ended through the API is written back from the registry report', async (t) => {

@@ -27,6 +27,7 @@ export function createAdapterFactory(config: SightlineConfig, agents: AgentStore
         apiVersion: config.salesforce.apiVersion,
         emailSender: config.salesforce.emailSender,
         tokens,
+        callTimeoutMs: config.writeBack.callTimeoutMs,
         onAccessToken: (accessToken) => agents.updateTokens(crm, userId, accessToken),
       });
     }
@@ -35,6 +36,7 @@ export function createAdapterFactory(config: SightlineConfig, agents: AgentStore
       clientId: config.servicenow.clientId,
       ...optionalSecret(secret('servicenow')),
       tokens,
+      callTimeoutMs: config.writeBack.callTimeoutMs,
       onTokens: (accessToken, refreshToken) => agents.updateTokens(crm, userId, accessToken, refreshToken),
     });
   };
