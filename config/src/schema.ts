@@ -130,13 +130,24 @@ export const configSchema = z
         keyframeRequestIntervalMs: z.number().int().min(0).default(1000),
         wrongKeysPerSourcePerMinute: z.number().int().positive().default(5),
         wrongKeysGlobalPerMinute: z.number().int().positive().default(200),
+        /** One session's recording in memory. */
         recordingMemoryBytes: z
           .number()
           .int()
           .positive()
           .default(64 * 1024 * 1024),
+        /** Every session's recordings together on one relay node (heap the relay keeps for them). */
+        recordingMemoryBudgetBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(512 * 1024 * 1024),
       })
       .strict()
+      .refine((l) => l.recordingMemoryBytes <= l.recordingMemoryBudgetBytes, {
+        message: 'limits.recordingMemoryBytes cannot exceed limits.recordingMemoryBudgetBytes',
+        path: ['recordingMemoryBytes'],
+      })
       .prefault({}),
     /** The CRM write-back (relay-service/src/writeback): retry schedule, concurrency, timeouts. */
     writeBack: z

@@ -12,6 +12,7 @@ import type {
   StreamConfig,
 } from '../protocol/index.ts';
 import { Recorder, recordingFormat, type Recording, type RecorderStopReason } from '../recording/Recorder.ts';
+import type { RecordingBudget } from '../recording/RecordingBudget.ts';
 import { SessionRuleError } from './errors.ts';
 import { SessionLog } from './SessionLog.ts';
 import type { AgentIdentity, Attendee, Clock, EndReason, RecordRef, SessionReport } from './types.ts';
@@ -50,11 +51,14 @@ export interface SessionInit {
   recordRequested: boolean;
   clock: Clock;
   recordingMemoryBytes: number;
+  /** The relay-wide memory for recordings (shared by every session). */
+  recordingBudget?: RecordingBudget;
   hooks: SessionHooks;
 }
 
 const STOP_TEXT: Record<RecorderStopReason, string> = {
   size_limit: 'recording stopped: the recording reached the size limit',
+  memory_budget: "recording stopped: the relay's memory for recordings is full",
   format_changed: 'recording stopped: the shared screen changed video format',
   muxer_error: 'recording stopped: the recording could not be written',
 };
@@ -84,6 +88,7 @@ export class Session {
   private readonly clock: Clock;
   private readonly hooks: SessionHooks;
   private readonly recordingMemoryBytes: number;
+  private readonly recordingBudget: RecordingBudget | undefined;
   private log: SessionLog;
 
   constructor(init: SessionInit) {
@@ -97,6 +102,7 @@ export class Session {
     this.clock = init.clock;
     this.hooks = init.hooks;
     this.recordingMemoryBytes = init.recordingMemoryBytes;
+    this.recordingBudget = init.recordingBudget;
     this.createdAt = init.clock.now();
     this.expiresAt = this.createdAt + init.policy.waitingTimeoutMinutes * 60_000;
     this.log = new SessionLog(init.clock, (entry) => this.hooks.logged(this, entry));
@@ -414,6 +420,7 @@ export class Session {
         this.recorder = new Recorder({
           config: stream,
           maxBytes: this.recordingMemoryBytes,
+          ...(this.recordingBudget ? { budget: this.recordingBudget } : {}),
           baseName: `sightline-${this.key ?? this.id}-${new Date(this.createdAt).toISOString().slice(0, 10)}`,
           onStopped: (reason) => {
             this.log.add('Sightline', 'recording', STOP_TEXT[reason]);

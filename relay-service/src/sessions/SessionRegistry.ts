@@ -11,6 +11,7 @@ import { KeyInUseError, SessionNotFoundError } from './errors.ts';
 import { KeyGuard } from './KeyGuard.ts';
 import { digest, matchesDigest, randomDigits, randomToken, SecretIndex } from './secrets.ts';
 import { Session } from './Session.ts';
+import { RecordingBudget } from '../recording/RecordingBudget.ts';
 import type {
   AgentIdentity,
   Clock,
@@ -69,6 +70,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
   /** Per session: ticket index keys, to revoke them all on end. */
   private readonly ticketsOf = new Map<string, Map<string, string>>();
   private readonly keyGuard: KeyGuard;
+  private readonly recordingBudget: RecordingBudget;
   private task: ScheduledTask | null = null;
 
   constructor({ config, logger, clock, graceMs = 60_000, sweepSchedule = '*/5 * * * * *' }: SessionRegistryOptions) {
@@ -78,6 +80,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     this.clock = clock ?? systemClock;
     this.graceMs = graceMs;
     this.sweepSchedule = sweepSchedule;
+    this.recordingBudget = new RecordingBudget(config.limits.recordingMemoryBudgetBytes);
     this.keyGuard = new KeyGuard({
       perSourcePerMinute: config.limits.wrongKeysPerSourcePerMinute,
       globalPerMinute: config.limits.wrongKeysGlobalPerMinute,
@@ -125,6 +128,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
       recordRequested: policy.recording === 'host' && recordRequested,
       clock: this.clock,
       recordingMemoryBytes: this.config.limits.recordingMemoryBytes,
+      recordingBudget: this.recordingBudget,
       hooks: {
         changed: (s) => this.emitSafe('changed', s.snapshot()),
         logged: (s, entry) => this.emitSafe('logged', { sessionId: s.id, entry }),
