@@ -113,6 +113,8 @@ describe('Salesforce stories, as people do them', { timeout: 240_000 }, () => {
     await giveContactDetails(page, CUSTOMER);
     await acceptTerms(page, 'allow');
     await shareScreen(page);
+    // The agent asked for the recording and the customer allowed it: the join page says it runs.
+    await page.getByText('Recording: this session is being recorded').waitFor({ timeout: TIMEOUT });
 
     await assertSeesLiveScreen(consolePage);
     await consolePage.getByText('In progress', { exact: true }).first().waitFor({ timeout: TIMEOUT });
