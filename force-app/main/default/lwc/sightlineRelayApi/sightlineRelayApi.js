@@ -40,9 +40,9 @@ export function parseSession(raw) {
 
 function parseTokens(raw) {
   if (!raw || typeof raw !== 'object') return null;
-  const { accessToken, refreshToken, expiresIn, agent } = raw;
-  if (!isNonEmptyString(accessToken) || !isNonEmptyString(refreshToken) || typeof expiresIn !== 'number') return null;
-  return { accessToken, refreshToken, expiresIn, agent: agent && typeof agent === 'object' ? agent : null };
+  const { accessToken: access, refreshToken, expiresIn, agent } = raw;
+  if (!isNonEmptyString(access) || !isNonEmptyString(refreshToken) || typeof expiresIn !== 'number') return null;
+  return { accessToken: access, refreshToken, expiresIn, agent: agent && typeof agent === 'object' ? agent : null };
 }
 
 // One credential per relay for every Sightline component on the page (the module is shared), and
