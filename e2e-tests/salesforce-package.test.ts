@@ -164,7 +164,6 @@ test('the Sightline components on the sandbox Case page, with a real relay, in C
     const recording = await recordFixture('sightline-482913-2026-11-21');
     const report: SessionReport = {
       sessionId,
-      key: '482913',
       record: { crm: 'salesforce', id: CASE, label: 'Printer' },
       host: { ...me, crm: 'salesforce' },
       policy: policySchema.parse({}),
