@@ -14,6 +14,7 @@ module.exports = {
     '^lightning/platformShowToastEvent$': `${forceAppMocks}/lightning/platformShowToastEvent`,
     '^lightning/uiRecordApi$': `${forceAppMocks}/lightning/uiRecordApi`,
     '^lightning/uiObjectInfoApi$': `${forceAppMocks}/lightning/uiObjectInfoApi`,
+    '^lightning/uiRelatedListApi$': `${forceAppMocks}/lightning/uiRelatedListApi`,
     // relay-service/web: the relay pages' namespace `sl` (sl/styles is a CSS-only module)
     '^sl/styles$': '<rootDir>/relay-service/web/modules/sl/styles/styles.css',
     '^sl/(\\w+)$': '<rootDir>/relay-service/web/modules/sl/$1/$1',

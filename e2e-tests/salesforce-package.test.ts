@@ -1,7 +1,8 @@
 // The Salesforce package's components (force-app, built for the browser by
 // force-app/scripts/build-browser.ts) on the local CRM sandbox's Case page, against a real relay, in
 // Chromium: Start Screen Share signs the agent in and reaches the agent console, Email invite lands
-// in the sandbox outbox, and the manager plays the recording the relay attached to the case.
+// in the sandbox outbox, and the manager and a second agent (neither owns the file) list, play and
+// seek the recording the relay attached to the case through the file servlet.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -150,14 +151,17 @@ test('the Sightline components on the sandbox Case page, with a real relay, in C
     assert.deepEqual(problems, []);
   });
 
-  await t.test('the manager plays the recording the relay attached, beside its session log', async () => {
-    // The agent is signed in to the relay now, so the relay's write-back can run as them.
-    const me = (await agentPage.evaluate(
-      async (url) => (await fetch(`${url}/api/me`, { credentials: 'include' })).json(),
-      relay.url,
-    )) as AgentIdentity;
-    assert.equal(me.userId, SF.users.agent.id);
+  await t.test('the manager and a second agent, neither the owner, list, play and seek the recording', async () => {
+    // The agent signed in to the relay in the first step, so the relay holds their CRM tokens and its
+    // write-back can run as them.
+    const me: AgentIdentity = {
+      crm: 'salesforce',
+      userId: SF.users.agent.id,
+      username: SF.users.agent.username,
+      displayName: SF.users.agent.name,
+    };
     const sessionId = `s_e2e${Date.now()}`;
+    const recording = await recordFixture('sightline-482913-2026-11-21');
     const report: SessionReport = {
       sessionId,
       record: { crm: 'salesforce', id: CASE, label: 'Printer' },
@@ -172,45 +176,65 @@ test('the Sightline components on the sandbox Case page, with a real relay, in C
         { at: '2026-11-21T09:00:00.000Z', actor: me.displayName, kind: 'created', text: 'started the session' },
         { at: '2026-11-21T09:00:01.000Z', actor: 'Jane Customer', kind: 'joined', text: 'joined' },
       ],
-      recording: await recordFixture('sightline-482913-2026-11-21'),
+      recording,
     };
     relay.writeBack.accept(report);
     await relay.writeBack.drain();
 
-    const managerContext = await browser.newContext();
-    managerContext.on('page', (p) => watch(p, problems));
-    const page = await managerContext.newPage();
-    await signInToSandbox(page, sandbox.salesforceUrl, SF.users.manager);
-    await openCase(page, sandbox.salesforceUrl);
-    const recordings = page.locator('c-sightline-recordings');
-    const item = recordings.locator('li.recording');
-    await item.first().waitFor({ timeout: TIMEOUT });
-    assert.equal(await item.count(), 1);
-    assert.equal((await item.locator('.rec-agent').innerText()).trim(), SF.users.agent.name);
-    assert.match(await item.locator('.rec-log').innerText(), /started the session/);
-
-    const video = item.locator('video.rec-video');
-    const played = await video.evaluate(async (v: HTMLVideoElement) => {
-      v.muted = true;
-      await v.play();
-      await new Promise<void>((ok, fail) => {
-        const stop = setTimeout(
-          () => fail(new Error(`stuck at ${v.currentTime}s, readyState ${v.readyState}`)),
-          10_000,
-        );
-        v.addEventListener('timeupdate', function tick() {
-          if (v.currentTime > 0.5) {
-            clearTimeout(stop);
-            v.removeEventListener('timeupdate', tick);
-            ok();
-          }
-        });
+    for (const viewer of [SF.users.manager, SF.users.agent2]) {
+      const context = await browser.newContext();
+      context.on('page', (p) => watch(p, problems));
+      const page = await context.newPage();
+      const ranges: number[] = [];
+      page.on('response', (r) => {
+        if (r.url().includes('/sfc/servlet.shepherd/version/download/')) ranges.push(r.status());
       });
-      return { width: v.videoWidth, height: v.videoHeight, src: v.currentSrc };
-    });
-    assert.deepEqual([played.width, played.height], [320, 240]);
-    assert.match(played.src, /\/services\/data\/v62\.0\/sobjects\/ContentVersion\/068\w+\/VersionData$/);
-    await managerContext.close();
+      await signInToSandbox(page, sandbox.salesforceUrl, viewer);
+      await openCase(page, sandbox.salesforceUrl);
+      const recordings = page.locator('c-sightline-recordings');
+      const item = recordings.locator('li.recording');
+      await item.first().waitFor({ timeout: TIMEOUT });
+      assert.equal(await item.count(), 1, `${viewer.username} lists the recording`);
+      assert.equal((await item.locator('.rec-agent').innerText()).trim(), SF.users.agent.name);
+      assert.match(await item.locator('.rec-log').innerText(), /started the session/);
+
+      const video = item.locator('video.rec-video');
+      const played = await video.evaluate(async (v: HTMLVideoElement) => {
+        v.muted = true;
+        await v.play();
+        const wait = (what: string, done: () => boolean, event: string) =>
+          new Promise<void>((ok, fail) => {
+            if (done()) return ok();
+            const stop = setTimeout(
+              () => fail(new Error(`${what}: stuck at ${v.currentTime}s, readyState ${v.readyState}`)),
+              10_000,
+            );
+            v.addEventListener(event, function tick() {
+              if (!done()) return;
+              clearTimeout(stop);
+              v.removeEventListener(event, tick);
+              ok();
+            });
+          });
+        await wait('playing', () => v.currentTime > 0.5, 'timeupdate');
+        v.pause();
+        const duration = v.duration;
+        const target = duration * 0.8;
+        v.currentTime = target;
+        await wait('seeking', () => !v.seeking && Math.abs(v.currentTime - target) < 0.5, 'seeked');
+        return { width: v.videoWidth, height: v.videoHeight, src: v.currentSrc, duration, at: v.currentTime };
+      });
+      assert.deepEqual([played.width, played.height], [320, 240]);
+      assert.match(played.src, /\/sfc\/servlet\.shepherd\/version\/download\/068\w+$/);
+      assert.ok(Number.isFinite(played.duration), `finite duration (${played.duration})`);
+      const expected = recording.durationMs / 1000;
+      assert.ok(
+        Math.abs(played.duration - expected) <= expected * 0.05,
+        `duration ${played.duration}s within 5% of the session's ${expected}s`,
+      );
+      assert.ok(ranges.includes(206), `the player read byte ranges (${ranges.join(',')})`);
+      await context.close();
+    }
     assert.deepEqual(problems, []);
   });
 });

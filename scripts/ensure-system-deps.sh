@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # What the tests need from the system: Debian's Chromium (browser suites), redis-server (the
-# clustered registry) and xvfb (the desktop client's window). Installed with apt-get when we are
+# clustered registry), xvfb (the desktop client's window) and ffmpeg (ffprobe checks recordings). Installed with apt-get when we are
 # root; otherwise one clear line says what to install. Never a silent skip.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb)
+command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing system packages the tests need: ${missing[*]}"

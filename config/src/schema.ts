@@ -70,6 +70,17 @@ const salesforceSchema = z
       .string()
       .regex(/^00D[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/, 'an Organization Id (00D..., 15 or 18 characters)')
       .optional(),
+    /**
+     * Who invitations are sent as (emailSimple senderType). OrgWideEmailAddress with a verified
+     * address for orgs whose users have no verified sending domain (sending as CurrentUser fails there).
+     */
+    emailSender: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('CurrentUser') }).strict(),
+        z.object({ type: z.literal('DefaultWorkflowUser') }).strict(),
+        z.object({ type: z.literal('OrgWideEmailAddress'), address: z.email() }).strict(),
+      ])
+      .default({ type: 'CurrentUser' }),
   })
   .strict();
 
@@ -88,6 +99,13 @@ export const configSchema = z
     env: z.enum(['development', 'test', 'production']).default('development'),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+    invitations: z
+      .object({
+        /** The company the agent works for, named in the customer's invitation ("Alex Agent, Acme Support"). */
+        companyName: z.string().min(1).max(100).default('Sightline Demo Support'),
+      })
       .strict()
       .prefault({}),
     relay: z
@@ -154,13 +172,24 @@ export const configSchema = z
           .default(4 * 1024 * 1024),
         /** Log entries (chat, notes, events) one session keeps; chat past it is refused. */
         maxLogEntriesPerSession: z.number().int().positive().default(5000),
+        /** One session's recording in memory. */
         recordingMemoryBytes: z
           .number()
           .int()
           .positive()
           .default(64 * 1024 * 1024),
+        /** Every session's recordings together on one relay node (heap the relay keeps for them). */
+        recordingMemoryBudgetBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(512 * 1024 * 1024),
       })
       .strict()
+      .refine((l) => l.recordingMemoryBytes <= l.recordingMemoryBudgetBytes, {
+        message: 'limits.recordingMemoryBytes cannot exceed limits.recordingMemoryBudgetBytes',
+        path: ['recordingMemoryBytes'],
+      })
       .prefault({}),
     /** The CRM write-back (relay-service/src/writeback): retry schedule, concurrency, timeouts. */
     writeBack: z
@@ -239,6 +268,19 @@ export const configSchema = z
           .int()
           .positive()
           .default(512 * 1024 * 1024),
+        /** Salesforce: the org's file storage in MB (a Developer Edition org has 20 MB); uploads past it fail. */
+        fileStorageMb: z
+          .number()
+          .positive()
+          .default(10 * 1024),
+        /** Salesforce: single-email recipients a day (5,000 in a licensed org; 50 in Developer Edition). */
+        emailDailyLimit: z.number().int().positive().default(5000),
+        /** Salesforce: recipients of one email (150; 15 in Developer Edition). */
+        emailRecipientsPerMessage: z.number().int().positive().default(150),
+        /** ServiceNow `com.glide.attachment.max_size` in MB (the platform's default: 1024). */
+        attachmentMaxSizeMb: z.number().int().positive().default(1024),
+        /** ServiceNow `glide.attachment.extensions`: the allowed extensions, empty for any. */
+        attachmentExtensions: z.array(z.string().regex(/^[a-z0-9]{1,10}$/)).default([]),
       })
       .strict()
       .prefault({}),

@@ -58,7 +58,18 @@ export const DEMO = {
         'sam.sales@sightline.demo',
         'Account Executive',
       ),
+      /** A second support agent: not the owner of the main case or of its recordings. */
+      agent2: user(
+        sf('005', 4),
+        'riley.agent@sightline.demo',
+        'Riley',
+        'Reyes',
+        'riley.agent@sightline.demo',
+        'Support Agent',
+      ),
     },
+    /** The verified organization-wide address invitations can be sent from (senderType OrgWideEmailAddress). */
+    orgWideAddress: { id: sf('0D2', 1), address: 'support@sightline.demo', displayName: 'Sightline Demo Support' },
     accounts: { acme: sf('001', 1), globex: sf('001', 2), initech: sf('001', 3) },
     contacts: {
       jane: { id: sf('003', 1), name: 'Jane Customer', email: 'jane.customer@acme.example' },
@@ -103,6 +114,8 @@ export const DEMO = {
       agent: ['agent'],
       manager: ['agent', 'manager'],
       sales: ['sales'],
+      /** A second agent who also reviews recordings (Sightline Manager) but owns none of them. */
+      agent2: ['agent', 'manager'],
     },
   },
   servicenow: {

@@ -112,7 +112,7 @@ export async function startSandbox({
   let snUrl = '';
   pointTrustedSitesAt(store, relay);
   const cursors = new QueryCursors();
-  const sfData = new SalesforceData(store);
+  const sfData = new SalesforceData(store, config.sandbox.fileStorageMb * 1024 * 1024);
   const sf: SalesforceContext = {
     config,
     store,

@@ -78,6 +78,14 @@ export function seed(store: Store, salesforceAuth: AuthServer, servicenowAuth: A
       );
       salesforceAuth.setPassword(u.username, u.id, u.password);
     }
+    sfRecord(
+      store,
+      'OrgWideEmailAddress',
+      SF.orgWideAddress.id,
+      { Address: SF.orgWideAddress.address, DisplayName: SF.orgWideAddress.displayName, IsVerified: true },
+      admin,
+      90,
+    );
     seedPermissions(store, admin);
     const owned = (owner: string) => ({ OwnerId: owner });
     const accounts: Array<[string, string, string, string]> = [

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { loadConfig, type ConfigInput, type SightlineConfig } from '@sightline/config';
 import { DEMO, startSandbox, type RunningSandbox } from '../src/index.ts';
@@ -91,3 +92,18 @@ export async function passwordToken(salesforceUrl: string, user = DEMO.salesforc
 }
 
 export const REDIRECT = 'http://127.0.0.1:45678/auth/salesforce/callback';
+
+/** Signs in on a sandbox's sign-in page; returns the UI session cookie (`name=value`). */
+export async function signIn(base: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    body: new URLSearchParams({ username, password, returnTo: '/outbox' }),
+  });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get('location'), '/outbox');
+  const cookie = res.headers.get('set-cookie') ?? '';
+  assert.match(cookie, /HttpOnly; SameSite=Lax/);
+  return cookie.split(';')[0]!;
+}

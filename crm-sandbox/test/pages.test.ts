@@ -7,23 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEMO } from '../src/index.ts';
-import { passwordToken, startTestSandbox, type TestSandbox } from './helpers.ts';
+import { passwordToken, signIn, startTestSandbox, type TestSandbox } from './helpers.ts';
 
 const printer = DEMO.salesforce.cases.printer;
-
-async function signIn(base: string, username: string, password: string): Promise<string> {
-  const res = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
-    body: new URLSearchParams({ username, password, returnTo: '/outbox' }),
-  });
-  assert.equal(res.status, 303);
-  assert.equal(res.headers.get('location'), '/outbox');
-  const cookie = res.headers.get('set-cookie') ?? '';
-  assert.match(cookie, /HttpOnly; SameSite=Lax/);
-  return cookie.split(';')[0]!;
-}
 
 describe('people pages', () => {
   let t: TestSandbox;
@@ -148,6 +134,7 @@ describe('people pages', () => {
             emailSubject: 'Join our screen share',
             emailBody: 'Click http://127.0.0.1:9/j/abc?x=1&y=2 to join',
             relatedRecordId: printer,
+            logEmailOnSend: true,
           },
         ],
       }),
@@ -164,11 +151,10 @@ describe('people pages', () => {
     assert.ok(!html.includes('<script>alert(1)</script>'));
     assert.match(
       html,
-      new RegExp(
-        `<video controls preload="metadata" src="/services/data/v62.0/sobjects/ContentVersion/${cvId}/VersionData"`,
-      ),
+      new RegExp(`<video controls preload="metadata" src="/sfc/servlet.shepherd/version/download/${cvId}"`),
     );
-    assert.match(html, /Join our screen share/);
+    assert.match(html, /<h2>Emails \(1\)<\/h2>/, 'the logged EmailMessage is on the case');
+    assert.match(html, /Join our screen share<pre>Click http:\/\/127.0.0.1:9\/j\/abc\?x=1&amp;y=2 to join<\/pre>/);
     assert.match(html, /guest@visitor.example<\/td>/);
     assert.match(html, /attendee@visitor.example<\/td>/);
     assert.match(
@@ -180,11 +166,26 @@ describe('people pages', () => {
     assert.match(html, /<script type="module" src="\/sightline-components\/case-page.js"><\/script>/);
     const bundle = await fetch(`${sf}/sightline-components/case-page.js`);
     assert.match(await bundle.text(), /mounted = true/);
-    const video = await fetch(`${sf}/services/data/v62.0/sobjects/ContentVersion/${cvId}/VersionData`, {
+    // The REST blob URL wants a Bearer header; the page's session reads the file servlet.
+    const rest = await fetch(`${sf}/services/data/v62.0/sobjects/ContentVersion/${cvId}/VersionData`, {
       headers: { cookie },
     });
+    assert.equal(rest.status, 401);
+    assert.equal(((await rest.json()) as { errorCode: string }[])[0]!.errorCode, 'INVALID_SESSION_ID');
+    const video = await fetch(`${sf}/sfc/servlet.shepherd/version/download/${cvId}`, { headers: { cookie } });
+    assert.equal(video.status, 200);
     assert.equal(video.headers.get('content-type'), 'video/webm');
+    assert.equal(video.headers.get('accept-ranges'), 'bytes');
     assert.deepEqual(Buffer.from(await video.arrayBuffer()), webm);
+    const part = await fetch(`${sf}/sfc/servlet.shepherd/version/download/${cvId}`, {
+      headers: { cookie, range: 'bytes=1-2' },
+    });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get('content-range'), `bytes 1-2/${webm.length}`);
+    assert.equal(part.headers.get('content-type'), 'video/webm');
+    assert.deepEqual(Buffer.from(await part.arrayBuffer()), webm.subarray(1, 3));
+    const anonymous = await fetch(`${sf}/sfc/servlet.shepherd/version/download/${cvId}`, { redirect: 'manual' });
+    assert.equal(anonymous.status, 302, 'the servlet wants a signed-in user');
   });
 
   test('the UI session authenticates same-origin API calls only', async () => {

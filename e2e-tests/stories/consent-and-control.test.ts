@@ -108,7 +108,7 @@ describe('consent, recording and control, through the pages', { timeout: 300_000
 
     const task = await afterSession(started.sessionId, started.console);
     assert.match(task.Description, /consent refused/, `the log says how it ended:\n${task.Description}`);
-    assert.deepEqual(await versionsOfSession(crm, started.sessionId), []);
+    assert.deepEqual(await versionsOfSession(crm, started.sessionId, CASE), []);
     assert.deepEqual(customer.problems, []);
   });
 
@@ -127,7 +127,7 @@ describe('consent, recording and control, through the pages', { timeout: 300_000
     const task = await afterSession(started.sessionId, started.console);
     assert.match(task.Description, /refused recording/, 'the refusal is in the log');
     assert.match(task.Description, /Recording: none/);
-    assert.deepEqual(await versionsOfSession(crm, started.sessionId), [], 'no ContentVersion of the session');
+    assert.deepEqual(await versionsOfSession(crm, started.sessionId, CASE), [], 'no ContentVersion of the session');
     assert.equal((await versionsOn(crm, CASE)).length, before, 'no new file on the Case');
     assert.deepEqual(customer.problems, []);
   });

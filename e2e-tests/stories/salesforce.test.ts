@@ -113,6 +113,8 @@ describe('Salesforce stories, as people do them', { timeout: 240_000 }, () => {
     await giveContactDetails(page, CUSTOMER);
     await acceptTerms(page, 'allow');
     await shareScreen(page);
+    // The agent asked for the recording and the customer allowed it: the join page says it runs.
+    await page.getByText('Recording: this session is being recorded').waitFor({ timeout: TIMEOUT });
 
     await assertSeesLiveScreen(consolePage);
     await consolePage.getByText('In progress', { exact: true }).first().waitFor({ timeout: TIMEOUT });
@@ -141,7 +143,7 @@ describe('Salesforce stories, as people do them', { timeout: 240_000 }, () => {
     assert.match(task.Subject, /^Screen share \d{4}-\d{2}-\d{2} with Alex Agent$/);
     assert.ok(!`${task.Subject}\n${task.Description}`.includes(sessionKey), 'the session key stays out of the CRM');
     const versions = await until(
-      () => versionsOfSession(crm, sessionId),
+      () => versionsOfSession(crm, sessionId, CASE),
       (v) => v.length > 0,
       "the session's recording in the CRM",
       30_000,

@@ -60,17 +60,18 @@ export async function caseTaskOf(conn: Conn, sessionId: string, caseId: string, 
   return tasks.find((t) => t.WhatId === caseId)!;
 }
 
+// The files linked to a record, as a user who does not own them finds them: through the record's
+// ContentDocumentLinks (a ContentVersion query without ids returns only the user's own files).
+const linkedVersions = (recordId: string) =>
+  `SELECT Id, Title, ContentDocumentId, FirstPublishLocationId, FileExtension, ContentSize FROM ContentVersion WHERE IsLatest = true AND ContentDocumentId IN (SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = ${q(recordId)})`;
+
 export async function versionsOn(conn: Conn, recordId: string): Promise<VersionRow[]> {
-  const r = await conn.query<VersionRow>(
-    `SELECT Id, Title, ContentDocumentId, FirstPublishLocationId, FileExtension, ContentSize FROM ContentVersion WHERE FirstPublishLocationId = ${q(recordId)}`,
-  );
+  const r = await conn.query<VersionRow>(linkedVersions(recordId));
   return r.records;
 }
 
-export async function versionsOfSession(conn: Conn, sessionId: string): Promise<VersionRow[]> {
-  const r = await conn.query<VersionRow>(
-    `SELECT Id, Title, ContentDocumentId, FirstPublishLocationId, FileExtension, ContentSize FROM ContentVersion WHERE Sightline_Session_Id__c = ${q(sessionId)}`,
-  );
+export async function versionsOfSession(conn: Conn, sessionId: string, recordId: string): Promise<VersionRow[]> {
+  const r = await conn.query<VersionRow>(`${linkedVersions(recordId)} AND Sightline_Session_Id__c = ${q(sessionId)}`);
   return r.records;
 }
 

@@ -15,8 +15,8 @@ const FORCE_APP = resolve(import.meta.dirname, '..');
 const LWC_DIR = join(FORCE_APP, 'main/default/lwc');
 const BROWSER = join(import.meta.dirname, 'browser');
 export const DEFAULT_OUT_DIR = join(FORCE_APP, '.browser-build');
-/** Modules of force-app the browser replaces (same API, sandbox URLs). */
-const OVERRIDES = ['sightlineFileUrl'];
+/** Modules of force-app the browser replaces (same API, sandbox URLs): none since the sandbox serves the file servlet. */
+const OVERRIDES: string[] = [];
 
 function labels(): Map<string, string> {
   const parser = new XMLParser({ isArray: (name) => name === 'labels' });

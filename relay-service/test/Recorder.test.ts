@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Recorder, type RecorderStopReason } from '../src/recording/Recorder.ts';
+import { RecordingBudget } from '../src/recording/RecordingBudget.ts';
 import { encodeFrame } from '../src/protocol/index.ts';
 import { probe } from './helpers/media.ts';
 import { avcFixture, sharingSession, startTestRelay, VP8, vp8Chunks } from './helpers/relay.ts';
@@ -84,6 +85,27 @@ test('past the memory bound the recording stops, says why, and keeps a readable 
   feed(recorder);
   const info = await probe((await recorder.finish())!.bytes);
   assert.equal(info.packets.length, 20);
+});
+
+test('the relay-wide budget is shared: the recording that would pass it stops, and a finished one gives its bytes back', async () => {
+  const first = chunks.slice(0, 20).reduce((n, c) => n + c.data.byteLength, 0);
+  const budget = new RecordingBudget(first + 100);
+  const stops: RecorderStopReason[] = [];
+  const a = new Recorder({ config: VP8, maxBytes: 1 << 20, baseName: 'a', budget });
+  feed(a, 0, 20);
+  assert.equal(budget.used, first);
+  const b = new Recorder({ config: VP8, maxBytes: 1 << 20, baseName: 'b', budget, onStopped: (r) => stops.push(r) });
+  feed(b);
+  assert.deepEqual(stops, ['memory_budget'], 'the second recording found no room');
+  assert.ok(!b.isRecording);
+  assert.ok((await a.finish())!.bytes.byteLength > 0);
+  const bFile = await b.finish();
+  assert.equal(budget.used, 0, 'both gave back what they held');
+  assert.equal(bFile, null, 'b never had room for its first keyframe');
+  const c = new Recorder({ config: VP8, maxBytes: 1 << 20, baseName: 'c', budget });
+  feed(c, 0, 20);
+  assert.ok(c.isRecording, 'room again once the others are done');
+  await c.finish();
 });
 
 test('nothing recorded (no keyframe ever came) gives no file', async () => {

@@ -6,12 +6,16 @@ import { openDatabase } from '../src/auth/openDatabase.ts';
 import { TokenCipher } from '../src/auth/TokenCipher.ts';
 import { CrmError } from '../src/crm/CrmError.ts';
 import { createTokenRefresher } from '../src/crm/adapterFor.ts';
-import { SalesforceAdapter } from '../src/crm/SalesforceAdapter.ts';
+import { SalesforceAdapter, type SalesforceOptions } from '../src/crm/SalesforceAdapter.ts';
 import { DEMO, startStack, TEST_KEY, type Stack } from './helpers/stack.ts';
 
 const SF = DEMO.salesforce;
 
-async function adapter(stack: Stack, onAccessToken: (t: string) => void = () => {}) {
+async function adapter(
+  stack: Stack,
+  onAccessToken: (t: string) => void = () => {},
+  emailSender?: SalesforceOptions['emailSender'],
+) {
   await stack.signInAgent();
   const store = new AgentStore(
     openDatabase(stack.config.relay.dataDir, 'auth.db'),
@@ -29,6 +33,7 @@ async function adapter(stack: Stack, onAccessToken: (t: string) => void = () => 
       onAccessToken(token);
       return token;
     },
+    ...(emailSender ? { emailSender } : {}),
   });
 }
 
@@ -100,6 +105,43 @@ test('the invite email goes through emailSimple; refreshes persist the new acces
   assert.equal(seen.length, 1, 'the 401 made jsforce refresh, and the new token was handed back');
   const outbox = await stack.sandboxPage(stack.sandbox.salesforceUrl, '/outbox');
   assert.ok(outbox.includes('casey@example.com'));
+});
+
+test('the invitation is logged on the Case as an EmailMessage, to the contact, from the org-wide address', async (t) => {
+  const stack = await startStack(t);
+  const sf = await adapter(stack, undefined, { type: 'OrgWideEmailAddress', address: SF.orgWideAddress.address });
+  await sf.sendEmail({
+    to: [SF.contacts.jane.email],
+    recipient: { id: SF.contacts.jane.id, email: SF.contacts.jane.email },
+    recordId: SF.cases.printer.slice(0, 15),
+    subject: 'Screen share with Alex Agent',
+    body: 'Join here: http://relay/j/abc',
+  });
+  const sent = stack.sfProxy.seen.find((r) => r.path.endsWith('/actions/standard/emailSimple'));
+  assert.equal(sent?.status, 200);
+  const conn = await stack.salesforceAs();
+  const { records } = await conn.query<Record<string, unknown>>(
+    `SELECT Subject, FromAddress, ToAddress FROM EmailMessage WHERE ParentId = '${SF.cases.printer}'`,
+  );
+  assert.deepEqual(
+    records.map((r) => [r.Subject, r.FromAddress, r.ToAddress]),
+    [['Screen share with Alex Agent', SF.orgWideAddress.address, SF.contacts.jane.email]],
+  );
+});
+
+test("the org's daily email limit reaches the agent in plain words", async (t) => {
+  const stack = await startStack(t, {}, { sandbox: { emailDailyLimit: 1 } });
+  const sf = await adapter(stack);
+  const email = { to: ['casey@example.com'], subject: 'Join', body: 'http://relay/j/abc', recordId: SF.cases.printer };
+  await sf.sendEmail(email);
+  await assert.rejects(sf.sendEmail(email), (e: unknown) => {
+    assert.ok(e instanceof CrmError);
+    assert.equal(e.code, 'SINGLE_EMAIL_LIMIT_EXCEEDED');
+    assert.equal(e.kind, 'invalid', 'no retry today will send it');
+    assert.match(e.message, /used up today's email limit/);
+    assert.ok(!e.message.includes('{'), 'no raw JSON for the agent');
+    return true;
+  });
 });
 
 test('attendee rows are upserted on their key: the same row however often, an over-long email left out', async (t) => {

@@ -8,6 +8,7 @@ import { openDatabase } from '../src/auth/openDatabase.ts';
 import { TokenCipher } from '../src/auth/TokenCipher.ts';
 import type { AgentIdentity } from '../src/sessions/types.ts';
 import { runServerScript, widgetSource } from '@sightline/servicenow-app/harness';
+import { uniqueFileName } from '../src/writeback/plan.ts';
 import { guest, report, webm } from './helpers/reports.ts';
 import { DEMO, startStack, TEST_KEY, type Stack } from './helpers/stack.ts';
 
@@ -137,6 +138,27 @@ test('ServiceNow: a deleted incident is reported as failed, not retried forever'
   const [step] = ((await res.json()) as { writebacks: { status: string; error: string }[] }).writebacks;
   assert.equal(step!.status, 'failed');
   assert.match(step!.error, /404/);
+});
+
+test('a recording the instance refuses (attachment size cap or extension) is said on the incident and to the agent', async (t) => {
+  const stack = await startStack(t, {}, { sandbox: { attachmentExtensions: ['pdf', 'txt'] } });
+  const jar = await stack.signInAgent('servicenow');
+  const r = report(AGENT, INCIDENT, { recording: webm(2048) });
+  stack.relay.writeBack.accept(r);
+  await stack.relay.writeBack.drain();
+  const deliveries = (await (await stack.api('/api/me/deliveries', { jar })).json()) as {
+    failed: { sessionId: string; what: string; reason: string }[];
+  };
+  const failed = deliveries.failed.find((f) => f.sessionId === r.sessionId);
+  assert.equal(failed?.what, 'attachment');
+  assert.match(failed!.reason, /the CRM does not accept this type of file/);
+  const notes = await notesOf(stack, `recording-${r.sessionId}`);
+  assert.equal(notes.length, 1, 'a work note says the recording was not stored');
+  assert.match(
+    notes[0]!.value!,
+    /Recording not stored: [^\n]*\n\nThe recording of this session \(.*\.webm, 0\.0 MB, \d+ s\) could not be stored: .*glide\.attachment\.extensions/s,
+  );
+  assert.equal((await attachmentsOf(stack, uniqueFileName(r.recording!.fileName, r.sessionId))).length, 0);
 });
 
 test('the work note carries the sightline-attendees block, and the ServiceNow widget reads the attendees from it', async (t) => {

@@ -198,6 +198,20 @@ test('the invite email goes out through the CRM as the agent, to the case contac
   assert.ok(stack.sfProxy.seen.some((r) => r.path.endsWith('/actions/standard/emailSimple') && r.status === 200));
   const outbox = await stack.sandboxPage(stack.sandbox.salesforceUrl, '/outbox');
   assert.ok(outbox.includes(created.joinUrl.split('/j/')[1]!), 'the captured email carries the join link');
+  // Logged on the case, addressed to the contact, saying who invites, what is asked and when it expires.
+  const conn = await stack.salesforceAs();
+  const { records } = await conn.query<{ Subject: string; TextBody: string; ToAddress: string }>(
+    `SELECT Subject, TextBody, ToAddress FROM EmailMessage WHERE ParentId = '${DEMO.salesforce.cases.printer}'`,
+  );
+  assert.equal(records.length, 1);
+  const [logged] = records;
+  assert.equal(logged!.ToAddress, DEMO.salesforce.contacts.jane.email);
+  assert.match(logged!.Subject, /^Screen share with Alex Agent \(Sightline Demo Support\): Case 00001001/);
+  assert.match(logged!.TextBody, /^Hello Jane Customer,/);
+  assert.match(logged!.TextBody, /for your name and your email address, and optionally your phone number;/);
+  assert.match(logged!.TextBody, /whether you agree to share your screen/);
+  assert.match(logged!.TextBody, /if the agent wants to record the session, whether you agree/);
+  assert.match(logged!.TextBody, /The link expires at \d\d:\d\d UTC on \d{4}-\d\d-\d\d \(in about 10 minutes\)/);
 });
 
 test('CSRF and CORS: only JSON from the relay or a CRM origin changes state', async (t) => {

@@ -48,10 +48,11 @@ async function leads(conn: Connection, emails: string[]) {
     `SELECT Id, FirstName, LastName, Email, Phone, Company, LeadSource FROM Lead WHERE Email IN (${emails.map((e) => `'${e}'`).join(',')})`,
   );
 }
-async function files(conn: Connection, sessionId: string) {
+/** The session's files on the Case, through its links: whoever reads them need not own them. */
+async function files(conn: Connection, sessionId: string, recordId: string = SF.cases.printer) {
   return q(
     conn,
-    `SELECT Id, Title, PathOnClient, FirstPublishLocationId, ContentSize, Sightline_Duration_Seconds__c FROM ContentVersion WHERE Sightline_Session_Id__c = '${sessionId}'`,
+    `SELECT Id, Title, PathOnClient, FirstPublishLocationId, ContentSize, Sightline_Duration_Seconds__c FROM ContentVersion WHERE ContentDocumentId IN (SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '${recordId}') AND Sightline_Session_Id__c = '${sessionId}'`,
   );
 }
 
@@ -342,6 +343,29 @@ test('writes that can never succeed are reported to the agent and logged, and re
   assert.equal((await tasks(conn, r.sessionId)).length, 1);
   assert.equal((await files(conn, r.sessionId)).length, 1);
   assert.ok((await writebacks(stack, jar, r.sessionId)).every((s) => s.status === 'done'));
+});
+
+test('a recording the org cannot store (file storage full) is said on the Case and to the agent', async (t) => {
+  const stack = await startStack(t, {}, { sandbox: { fileStorageMb: 0.002 } });
+  const jar = await stack.signInAgent();
+  const r = report(AGENT, CASE, { recording: webm(4096) });
+  stack.relay.writeBack.accept(r);
+  await stack.relay.writeBack.drain();
+  const deliveries = (await (await stack.api('/api/me/deliveries', { jar })).json()) as AgentDeliveries;
+  const failed = deliveries.failed.find((f) => f.sessionId === r.sessionId);
+  assert.equal(failed?.what, 'recording');
+  assert.match(failed!.reason, /^the recording could not be attached: the CRM's file storage is full/);
+  const conn = await stack.salesforceAs();
+  const notes = await q(
+    conn,
+    `SELECT Subject, Description, WhatId FROM Task WHERE Sightline_Session_Id__c = 'recording-${r.sessionId}'`,
+  );
+  assert.equal(notes.length, 1, 'one note on the Case, beside the session log');
+  assert.equal(notes[0]!.WhatId, SF.cases.printer);
+  assert.match(String(notes[0]!.Subject), /^Recording not stored: /);
+  assert.match(String(notes[0]!.Description), /could not be stored: .*STORAGE_LIMIT_EXCEEDED/);
+  assert.equal((await tasks(conn, r.sessionId)).filter((x) => x.WhatId === SF.cases.printer).length, 1);
+  assert.equal((await files(conn, r.sessionId)).length, 0);
 });
 
 test('a session ended through the API is written back from the registry report', async (t) => {

@@ -24,13 +24,17 @@ const translator = (await import(pathToFileURL(join(repo, 'force-app/scripts/bro
 };
 const CASE = '500Sl0000000001IAA';
 
-test('recordings: ContentVersions published to the case with a session id, newest first, and their Tasks', () => {
-  assert.deepEqual(translator.soqlFor(gqlOf('sightlineRecordings', 'sightlineRecordings'), { recordId: CASE }), [
-    'SELECT Id, Title, CreatedDate, FileExtension, Sightline_Session_Id__c, Sightline_Duration_Seconds__c, CreatedBy.Name ' +
-      `FROM ContentVersion WHERE (FirstPublishLocationId = '${CASE}' AND Sightline_Session_Id__c != null AND IsLatest = true) ` +
-      'ORDER BY CreatedDate DESC LIMIT 50',
-    `SELECT Id, Sightline_Session_Id__c, Description FROM Task WHERE (WhatId = '${CASE}' AND Sightline_Session_Id__c != null) LIMIT 200`,
-  ]);
+test('recordings: the case files by version id with a session id, newest first, and their Tasks', () => {
+  const versionIds = ['068Sl0000000001IAA', '068Sl0000000002IAA'];
+  assert.deepEqual(
+    translator.soqlFor(gqlOf('sightlineRecordings', 'sightlineRecordings'), { recordId: CASE, versionIds }),
+    [
+      'SELECT Id, Title, CreatedDate, FileExtension, Sightline_Session_Id__c, Sightline_Duration_Seconds__c, CreatedBy.Name ' +
+        `FROM ContentVersion WHERE (Id IN ('${versionIds[0]}', '${versionIds[1]}') AND Sightline_Session_Id__c != null) ` +
+        'ORDER BY CreatedDate DESC LIMIT 50',
+      `SELECT Id, Sightline_Session_Id__c, Description FROM Task WHERE (WhatId = '${CASE}' AND Sightline_Session_Id__c != null) LIMIT 200`,
+    ],
+  );
 });
 
 test('attendees: matching by email escapes values and never sends an empty IN', () => {
@@ -64,7 +68,7 @@ test('the translation refuses what it cannot express safely', () => {
   );
 });
 
-test('the build compiles the three components with their labels and the sandbox file URL', async () => {
+test('the build compiles the three components with their labels and the file servlet URL', async () => {
   const out = mkdtempSync(join(tmpdir(), 'sightline-browser-build-'));
   try {
     const file = await buildBrowser(join(out, 'build'));
@@ -72,8 +76,9 @@ test('the build compiles the three components with their labels and the sandbox 
     for (const tag of ['c-sightline-launcher', 'c-sightline-recordings', 'c-sightline-attendees'])
       assert.ok(js.includes(tag), tag);
     assert.ok(js.includes('"Start Screen Share"'), 'custom labels are inlined');
-    assert.ok(js.includes('/VersionData'), 'recordings play from the REST VersionData URL');
-    assert.ok(!js.includes('/sfc/servlet.shepherd'), 'the Lightning file URL module is replaced');
+    assert.ok(js.includes('/sfc/servlet.shepherd/version/download/'), 'recordings play from the file servlet');
+    assert.ok(!js.includes('/VersionData'), 'never the REST blob URL, which needs a Bearer header');
+    assert.ok(js.includes('/ui-api/related-list-records/'), 'the related-list wire adapter reads the UI API');
     assert.ok(!/from\s+['"]@salesforce\//.test(js), 'no @salesforce/* import is left unresolved');
   } finally {
     rmSync(out, { recursive: true, force: true });

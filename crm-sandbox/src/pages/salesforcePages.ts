@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import express from 'express';
 import { UI_COOKIE, type SalesforceContext } from '../salesforce/context.ts';
+import { sendVersion } from '../salesforce/restRouter.ts';
 import { objectDef } from '../salesforce/schema.ts';
 import type { Doc } from '../store.ts';
 import { guard } from './guard.ts';
@@ -110,6 +111,19 @@ export function salesforcePagesRouter(ctx: SalesforceContext): express.Router {
       .send(render(userId, 'Outbox', `<section><h1>Outbox</h1>${outboxHtml(ctx.store.emails())}</section>`));
   });
 
+  // Where Lightning serves a file's bytes to a signed-in user (the org session cookie, no Bearer
+  // header): what a <video> on a record page can load. It answers Range, as players need to seek.
+  router.get('/sfc/servlet.shepherd/version/download/:id', (req, res) => {
+    const userId = requireUser(req, res);
+    if (!userId) return;
+    const version = ctx.data.find(req.params.id)?.record;
+    if (!version || version.Id === undefined || !ctx.data.canReadFile(String(version.Id), userId)) {
+      res.status(404).type('text').send('File not found or not shared with you');
+      return;
+    }
+    sendVersion(ctx, req, res, String(version.Id));
+  });
+
   router.use('/sightline-components', (req, res, next) => {
     if (!existsSync(ctx.browserBuildDir)) return next();
     express.static(ctx.browserBuildDir, { fallthrough: true, index: false })(req, res, next);
@@ -151,7 +165,7 @@ function casePage(ctx: SalesforceContext, c: Doc, userId: string, name: (id: unk
       ? ctx.data.find(String(doc.LatestPublishedVersionId))?.record
       : undefined;
     if (!doc || !version) return [];
-    const url = `/services/data/v62.0/sobjects/ContentVersion/${String(version.Id)}/VersionData`;
+    const url = `/sfc/servlet.shepherd/version/download/${String(version.Id)}`;
     const ext = String(version.FileExtension ?? '');
     const player =
       ext === 'webm' || ext === 'mp4'
@@ -161,15 +175,18 @@ function casePage(ctx: SalesforceContext, c: Doc, userId: string, name: (id: unk
       `<article class="file"><h3>${esc(version.Title)}</h3><p class="hint">${esc(version.PathOnClient)} &middot; ${esc(version.ContentSize)} bytes &middot; ${esc(name(version.OwnerId))} &middot; ${esc(version.CreatedDate)} &middot; <a href="${esc(url)}">Download</a></p>${player}</article>`,
     ];
   });
-  const contactEmail = String(contact?.Email ?? '').toLowerCase();
-  const emails = ctx.store
-    .emails()
-    .filter((e) => e.relatedId === c.Id || (contactEmail && e.to.some((t) => t.toLowerCase() === contactEmail)));
+  // The Emails related list shows what was logged on the case (emailSimple with logEmailOnSend),
+  // as Salesforce does; an email sent without logging is only in the outbox.
+  const emails = ctx.data
+    .list('EmailMessage')
+    .filter((e) => e.ParentId === c.Id || e.RelatedToId === c.Id)
+    .sort((a, b) => String(b.MessageDate).localeCompare(String(a.MessageDate)));
   const emailRows = emails.map((e) => [
-    esc(e.createdAt),
-    esc(e.to.join(', ')),
-    esc(e.subject),
-    `<a href="/outbox#email-${e.id}">open</a>`,
+    esc(e.MessageDate),
+    esc(e.FromAddress),
+    esc(e.ToAddress),
+    `${esc(e.Subject)}<pre>${esc(e.TextBody)}</pre>`,
+    esc(name(e.CreatedById)),
   ]);
   const mentioned = new Set(
     tasks
@@ -206,6 +223,6 @@ function casePage(ctx: SalesforceContext, c: Doc, userId: string, name: (id: unk
 ${mount}
 <section id="tasks"><h2>Activity (${tasks.length})</h2>${table(['Subject / description', 'Status', 'Type', 'Name', 'Date', 'Duration', 'Assigned'], taskRows, 'No activity yet.')}</section>
 <section id="files"><h2>Files (${files.length})</h2>${files.join('') || '<p class="empty">No files yet.</p>'}</section>
-<section id="emails"><h2>Emails (${emails.length})</h2>${table(['Sent', 'To', 'Subject', ''], emailRows, 'No emails yet.')}</section>
+<section id="emails"><h2>Emails (${emails.length})</h2>${table(['Sent', 'From', 'To', 'Subject / body', 'Sent by'], emailRows, 'No emails yet.')}</section>
 <section id="leads"><h2>Leads from sessions (${leads.length})</h2>${table(['Name', 'Company', 'Email', 'Status', 'Source', 'Created'], leadRows, 'No leads from sessions.')}</section>`;
 }

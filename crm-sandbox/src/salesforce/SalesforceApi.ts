@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Doc } from '../store.ts';
 import { API_VERSIONS, type SalesforceContext } from './context.ts';
 import { describeGlobal, describeObject, summary } from './describe.ts';
+import { emailSimple } from './emailSimple.ts';
 import { SalesforceError, notFound } from './errors.ts';
 import { parseQuery } from '@jetstreamapp/soql-parser-js';
 import { TOOLING_OBJECTS, TOOLING_ONLY } from './setupObjects.ts';
@@ -50,29 +51,6 @@ const collectionSchema = z.object({
     .min(1)
     .max(200),
 });
-
-const emailSimpleSchema = z.object({
-  inputs: z
-    .array(
-      z.object({
-        emailAddresses: z.string().optional(),
-        emailAddressesArray: z.array(z.string()).optional(),
-        emailSubject: z.string().min(1).max(3000),
-        emailBody: z.string().max(100_000),
-        senderType: z.enum(['CurrentUser', 'DefaultWorkflowUser', 'OrgWideEmailAddress']).optional(),
-        senderAddress: z.string().optional(),
-        relatedRecordId: z.string().optional(),
-        logEmailOnSend: z.boolean().optional(),
-        useLineBreaks: z.boolean().optional(),
-        composeMode: z.string().optional(),
-      }),
-    )
-    .min(1)
-    .max(100),
-});
-
-/** An Enterprise org's daily limit on emails to external addresses (REST limits: SingleEmail). */
-const SINGLE_EMAIL_DAILY_MAX = 5000;
 
 /** The data API and the Tooling API answer different objects; the wrong one is INVALID_TYPE, as in Salesforce. */
 function checkApiSurface(soql: string, api: 'data' | 'tooling'): void {
@@ -164,7 +142,8 @@ export class SalesforceApi {
       if (m === 'PATCH') return this.collectionUpdate(req);
       if (m === 'DELETE') return this.collectionDelete(req);
     }
-    if (head === 'actions' && a === 'standard' && b === 'emailSimple' && m === 'POST') return this.emailSimple(req);
+    if (head === 'actions' && a === 'standard' && b === 'emailSimple' && m === 'POST')
+      return emailSimple(this.ctx, req.body, req.userId, v);
     throw notFound();
   }
 
@@ -175,7 +154,7 @@ export class SalesforceApi {
       .emails()
       .filter((e) => e.crm === 'salesforce' && e.createdAt.startsWith(today))
       .reduce((n, e) => n + e.to.length, 0);
-    const max = SINGLE_EMAIL_DAILY_MAX;
+    const max = this.ctx.config.sandbox.emailDailyLimit; // what emailSimple enforces
     return {
       DailyApiRequests: { Max: 15000, Remaining: 15000 },
       DataStorageMB: { Max: 5, Remaining: 5 },
@@ -248,7 +227,7 @@ export class SalesforceApi {
     if (!q) throw new SalesforceError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
     checkApiSurface(q, api);
     if (req.query.get('columns') === 'true') return { status: 200, body: this.ctx.soql.columns(q) };
-    const out = this.ctx.soql.run(q, all);
+    const out = this.ctx.soql.run(q, all, req.userId);
     const option = /batchSize=(\d+)/i.exec(req.headers['sforce-query-options'] ?? '');
     batchSize = option ? Math.min(2000, Math.max(200, Number(option[1]))) : 2000;
     if (out.records.length <= batchSize)
@@ -431,56 +410,6 @@ export class SalesforceApi {
       }
     });
     return { status: 200, body: out };
-  }
-
-  private emailSimple(req: ApiRequest): ApiResponse {
-    const parsed = emailSimpleSchema.safeParse(req.body);
-    if (!parsed.success) throw bodyError(parsed.error);
-    const sender = this.ctx.data.find(req.userId)?.record;
-    const results = parsed.data.inputs.map((input) => {
-      const to = [...(input.emailAddresses ?? '').split(/[,;]/), ...(input.emailAddressesArray ?? [])]
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const invalid = to.find((t) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(t));
-      const error = !to.length
-        ? 'Specify at least one recipient.'
-        : to.length > 5
-          ? 'You can send an email to up to 5 recipients.'
-          : invalid
-            ? `Invalid email address: ${invalid}`
-            : undefined;
-      if (error) {
-        return {
-          actionName: 'emailSimple',
-          errors: [{ statusCode: 'INVALID_EMAIL_ADDRESS', message: error, fields: [] }],
-          invocationId: null,
-          isSuccess: false,
-          outcome: null,
-          outputValues: null,
-          sortOrder: -1,
-          version: 1,
-        };
-      }
-      this.ctx.store.addEmail({
-        crm: 'salesforce',
-        from: String(input.senderAddress ?? sender?.Email ?? 'noreply@sightline.demo'),
-        to,
-        subject: input.emailSubject,
-        body: input.emailBody,
-        relatedId: input.relatedRecordId ?? null,
-      });
-      return {
-        actionName: 'emailSimple',
-        errors: null,
-        invocationId: null,
-        isSuccess: true,
-        outcome: null,
-        outputValues: null,
-        sortOrder: -1,
-        version: 1,
-      };
-    });
-    return { status: results.every((r) => r.isSuccess) ? 200 : 400, body: results };
   }
 }
 

@@ -12,9 +12,12 @@ export interface NewFile {
 
 export class SalesforceData {
   readonly store: Store;
+  readonly #fileStorageBytes: number;
 
-  constructor(store: Store) {
+  /** `fileStorageBytes`: the org's file storage; an upload past it fails as in a full org. */
+  constructor(store: Store, fileStorageBytes = Number.POSITIVE_INFINITY) {
     this.store = store;
+    this.#fileStorageBytes = fileStorageBytes;
   }
 
   describe(type: string): ObjectDef {
@@ -149,6 +152,22 @@ export class SalesforceData {
     }
     // Deleted records stay queryable through queryAll, as in the recycle bin.
     this.store.update(String(record.Id), { ...record, IsDeleted: true, SystemModstamp: sfDateTime() });
+  }
+
+  /**
+   * A user reads a file they own or one linked to a record (the sandbox lets every user read every
+   * record); a file linked only to other users is theirs alone.
+   */
+  canReadFile(versionId: string, userId: string): boolean {
+    const found = this.find(versionId);
+    if (found?.def.name !== 'ContentVersion') return false;
+    const version = found.record;
+    if (version.OwnerId === userId) return true;
+    return this.list('ContentDocumentLink').some(
+      (l) =>
+        l.ContentDocumentId === version.ContentDocumentId &&
+        (l.LinkedEntityId === userId || !String(l.LinkedEntityId).startsWith('005')),
+    );
   }
 
   versionData(id: string): Uint8Array {
@@ -309,6 +328,9 @@ export class SalesforceData {
   /** A new file version: its ContentDocument (first version) and the FirstPublishLocation link. */
   private insertContentVersion(v: Doc, userId: string): void {
     const bytes = Buffer.from(String(v.VersionData), 'base64');
+    const used = this.list('ContentVersion').reduce((n, x) => n + Number(x.ContentSize ?? 0), 0);
+    if (used + bytes.length > this.#fileStorageBytes)
+      throw new SalesforceError(400, 'STORAGE_LIMIT_EXCEEDED', 'storage limit exceeded');
     const ext = (/\.([A-Za-z0-9]{1,20})$/.exec(String(v.PathOnClient))?.[1] ?? '').toLowerCase();
     const id = String(v.Id);
     Object.assign(v, {

@@ -5,6 +5,7 @@ import { cookie, sameOriginRequest, sendBytes } from '../http.ts';
 import { API_VERSIONS, UI_COOKIE, type SalesforceContext } from './context.ts';
 import { SalesforceError } from './errors.ts';
 import { parseBlobInsert } from './multipart.ts';
+import { relatedListRecords } from './relatedList.ts';
 import { SalesforceApi } from './SalesforceApi.ts';
 
 const LABELS: Record<string, string> = {
@@ -39,6 +40,7 @@ export function salesforceRestRouter(ctx: SalesforceContext, maxUploadBytes: num
     else if (sameOriginRequest(req)) userId = ctx.auth.uiSessionUser(cookie(req, UI_COOKIE));
     if (!userId) return send(res, invalidSession());
     res.locals.userId = userId;
+    res.locals.bearer = !!token;
     next();
   };
 
@@ -56,14 +58,30 @@ export function salesforceRestRouter(ctx: SalesforceContext, maxUploadBytes: num
     versioned,
   );
 
+  // The REST blob URL takes the Bearer header only: a browser's <video> cannot send one, and
+  // Salesforce serves files to signed-in users through /sfc/servlet.shepherd instead.
   versioned.get('/sobjects/ContentVersion/:id/VersionData', (req, res) => {
+    if (!res.locals.bearer) return send(res, invalidSession());
     try {
-      const bytes = ctx.data.versionData(req.params.id!);
-      const record = ctx.data.get('ContentVersion', req.params.id!);
-      sendBytes(req, res, bytes, {
-        'Content-Type': mimeFor(String(record.FileExtension ?? '')),
-        'Content-Disposition': `attachment; filename="${String(record.PathOnClient).replace(/[^\w.-]/g, '_')}"`,
-      });
+      sendVersion(ctx, req, res, req.params.id!);
+    } catch (err) {
+      if (err instanceof SalesforceError) return send(res, err);
+      throw err;
+    }
+  });
+
+  versioned.get('/ui-api/related-list-records/:parentId/:relatedListId', (req, res) => {
+    try {
+      const url = new URL(req.url, 'http://x');
+      res.json(
+        relatedListRecords(ctx, {
+          parentId: req.params.parentId!,
+          relatedListId: req.params.relatedListId!,
+          query: url.searchParams,
+          userId: String(res.locals.userId),
+          version: String(res.locals.version),
+        }),
+      );
     } catch (err) {
       if (err instanceof SalesforceError) return send(res, err);
       throw err;
@@ -133,6 +151,16 @@ export function salesforceRestRouter(ctx: SalesforceContext, maxUploadBytes: num
   });
 
   return router;
+}
+
+/** A ContentVersion's bytes with its type and name, honouring Range (the REST blob URL and the file servlet). */
+export function sendVersion(ctx: SalesforceContext, req: Request, res: Response, versionId: string): void {
+  const bytes = ctx.data.versionData(versionId);
+  const record = ctx.data.get('ContentVersion', versionId);
+  sendBytes(req, res, bytes, {
+    'Content-Type': mimeFor(String(record.FileExtension ?? '')),
+    'Content-Disposition': `attachment; filename="${String(record.PathOnClient).replace(/[^\w.-]/g, '_')}"`,
+  });
 }
 
 export function mimeFor(ext: string): string {

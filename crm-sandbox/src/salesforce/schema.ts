@@ -263,6 +263,37 @@ const SPECS: Array<{
     },
   },
   {
+    // What logEmailOnSend writes: the sent email as a record on the case's activity.
+    name: 'EmailMessage',
+    label: 'Email Message',
+    plural: 'Email Messages',
+    prefix: '02s',
+    owned: false,
+    fields: {
+      Subject: { type: 'string' },
+      TextBody: { type: 'textarea' },
+      FromAddress: { type: 'email' },
+      ToAddress: { type: 'string', length: 4000 },
+      Status: { type: 'picklist', defaultValue: '3', picklist: ['0', '1', '2', '3', '4', '5'] },
+      Incoming: { type: 'boolean', defaultValue: false },
+      MessageDate: { type: 'datetime' },
+      ParentId: { type: 'reference', referenceTo: ['Case'], relationshipName: 'Parent' },
+      RelatedToId: { type: 'reference', referenceTo: ['Case', 'Account'], relationshipName: 'RelatedTo' },
+    },
+  },
+  {
+    name: 'OrgWideEmailAddress',
+    label: 'Organization-Wide Email Address',
+    plural: 'Organization-Wide Email Addresses',
+    prefix: '0D2',
+    owned: false,
+    fields: {
+      Address: { type: 'email' },
+      DisplayName: { type: 'string' },
+      IsVerified: readOnly('boolean', { defaultValue: true }),
+    },
+  },
+  {
     name: 'ContentDocument',
     label: 'Content Document',
     plural: 'Content Documents',
@@ -270,7 +301,10 @@ const SPECS: Array<{
     owned: true,
     fields: {
       Title: { type: 'string' },
-      LatestPublishedVersionId: readOnly('reference', { referenceTo: ['ContentVersion'] }),
+      LatestPublishedVersionId: readOnly('reference', {
+        referenceTo: ['ContentVersion'],
+        relationshipName: 'LatestPublishedVersion',
+      }),
       FileExtension: readOnly('string', { length: 40 }),
       FileType: readOnly('string', { length: 20 }),
       ContentSize: readOnly('int'),
@@ -288,7 +322,12 @@ const SPECS: Array<{
       VersionData: { type: 'base64', updateable: false },
       Description: { type: 'textarea' },
       ReasonForChange: { type: 'string' },
-      ContentDocumentId: { type: 'reference', referenceTo: ['ContentDocument'], updateable: false },
+      ContentDocumentId: {
+        type: 'reference',
+        referenceTo: ['ContentDocument'],
+        relationshipName: 'ContentDocument',
+        updateable: false,
+      },
       FirstPublishLocationId: {
         type: 'reference',
         referenceTo: ['Case', 'Account', 'Contact', 'Lead', 'User'],
@@ -310,7 +349,13 @@ const SPECS: Array<{
     prefix: '06A',
     owned: false,
     fields: {
-      ContentDocumentId: { type: 'reference', referenceTo: ['ContentDocument'], required: true, updateable: false },
+      ContentDocumentId: {
+        type: 'reference',
+        referenceTo: ['ContentDocument'],
+        relationshipName: 'ContentDocument',
+        required: true,
+        updateable: false,
+      },
       LinkedEntityId: {
         type: 'reference',
         referenceTo: ['Case', 'Account', 'Contact', 'Lead', 'User'],

@@ -69,14 +69,15 @@ export class SoqlEngine {
     this.data = data;
   }
 
-  run(soql: string, includeDeleted: boolean): QueryOutput {
+  /** Runs a query as `userId`: the file rules below depend on who asks. */
+  run(soql: string, includeDeleted: boolean, userId: string): QueryOutput {
     let parsed: PQuery;
     try {
       parsed = parseQuery(soql) as unknown as PQuery;
     } catch (err) {
       throw malformed(`unexpected token in query: ${(err as Error).message.split('\n')[0]}`);
     }
-    return this.execute(parsed, includeDeleted);
+    return this.execute(parsed, includeDeleted, userId);
   }
 
   /** Column metadata for `query?q=...&columns=true`, which the sf CLI asks for to lay out results. */
@@ -155,11 +156,12 @@ export class SoqlEngine {
     };
   }
 
-  private execute(q: PQuery, includeDeleted: boolean): QueryOutput {
+  private execute(q: PQuery, includeDeleted: boolean, userId: string): QueryOutput {
     if (!q.sObject) throw malformed('unexpected token: FROM is missing an object');
     if (q.groupBy || q.having) throw malformed('GROUP BY and HAVING are not supported by this sandbox');
     const def = objectDef(q.sObject);
     if (!def) throw invalidType(q.sObject);
+    const fileScope = fileRules(def.name, q.where);
     const fields = q.fields ?? [];
     const counts = fields.filter(
       (f) => f.type === 'FieldFunctionExpression' && f.functionName?.toUpperCase() === 'COUNT',
@@ -170,8 +172,9 @@ export class SoqlEngine {
       );
     }
     const paths = counts.length ? [] : this.selectPaths(def, fields);
-    const predicate = q.where ? this.predicate(def, q.where) : () => true;
+    const predicate = q.where ? this.predicate(def, q.where, userId) : () => true;
     let rows = this.data.list(def.name, includeDeleted).filter(predicate);
+    if (fileScope === 'owned') rows = rows.filter((r) => r.OwnerId === userId);
     const orderBy = q.orderBy === undefined ? [] : Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy];
     if (orderBy.length) rows = this.sort(def, rows, orderBy);
     const offset = q.offset ?? 0;
@@ -313,7 +316,7 @@ export class SoqlEngine {
   }
 
   /** Builds a predicate honouring NOT > AND > OR precedence and the parser's parenthesis counts. */
-  private predicate(def: ObjectDef, where: PWhere): Predicate {
+  private predicate(def: ObjectDef, where: PWhere, userId: string): Predicate {
     const tokens: Token[] = [];
     const walk = (w: PWhere | undefined) => {
       if (!w) return;
@@ -360,14 +363,14 @@ export class SoqlEngine {
         return inner;
       }
       if (t === undefined || typeof t === 'string') throw malformed('unexpected token in WHERE');
-      return this.condition(def, t);
+      return this.condition(def, t, userId);
     };
     const out = or();
     if (pos !== tokens.length) throw malformed('unexpected token in WHERE');
     return out;
   }
 
-  private condition(def: ObjectDef, c: PCondition): Predicate {
+  private condition(def: ObjectDef, c: PCondition, userId: string): Predicate {
     if (!c.field || c.fn) throw malformed('functions in WHERE are not supported by this sandbox');
     const path = c.field.split('.');
     const f = this.checkPath(def, path);
@@ -376,7 +379,7 @@ export class SoqlEngine {
     if (op === 'IN' || op === 'NOT IN') {
       const set = new Set<unknown>(
         c.literalType === 'SUBQUERY' && c.valueQuery
-          ? this.semiJoin(c.valueQuery)
+          ? this.semiJoin(c.valueQuery, userId)
           : (Array.isArray(c.value) ? c.value : [c.value]).map((v, i) => literal(v, typeAt(c.literalType, i), f)),
       );
       return op === 'IN' ? (r) => set.has(get(r)) : (r) => !set.has(get(r));
@@ -399,8 +402,8 @@ export class SoqlEngine {
     return (r) => cmp(get(r), lit);
   }
 
-  private semiJoin(sub: PQuery): unknown[] {
-    const out = this.execute(sub, false);
+  private semiJoin(sub: PQuery, userId: string): unknown[] {
+    const out = this.execute(sub, false, userId);
     return out.records.map((r) => {
       const key = Object.keys(r).find((k) => k !== 'attributes');
       const v = key ? r[key] : null;
@@ -534,4 +537,34 @@ function likeRegex(quoted: string): RegExp {
 
 function escapeRe(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Every condition of a WHERE clause, whatever joins them. */
+function conditions(where: PWhere | undefined): PCondition[] {
+  const out: PCondition[] = [];
+  for (let w = where; w; w = w.right) if (w.left) out.push(w.left);
+  return out;
+}
+
+/** True when the WHERE clause filters `fields` by `=` or `IN` (values or a semi-join). */
+function filtersBy(where: PWhere | undefined, fields: string[]): boolean {
+  return conditions(where).some(
+    (c) => !!c.field && fields.includes(c.field.toLowerCase()) && ['=', 'IN'].includes(c.operator.toUpperCase()),
+  );
+}
+
+/**
+ * Salesforce's rules for files (object reference, ContentVersion and ContentDocumentLink): a query on
+ * ContentDocument or ContentVersion that names no Id returns only the files the user owns, not those
+ * they reach through a record share; ContentDocumentLink must be filtered by one of its two ids.
+ */
+function fileRules(type: string, where: PWhere | undefined): 'owned' | 'all' {
+  if (type === 'ContentDocumentLink' && !filtersBy(where, ['contentdocumentid', 'linkedentityid'])) {
+    throw malformed(
+      "Implementation restriction: ContentDocumentLink requires a filter by a single Id on ContentDocumentId or LinkedEntityId using the equals operator or multiple Id's using the IN operator.",
+    );
+  }
+  if (type === 'ContentVersion') return filtersBy(where, ['id', 'contentdocumentid']) ? 'all' : 'owned';
+  if (type === 'ContentDocument') return filtersBy(where, ['id']) ? 'all' : 'owned';
+  return 'all';
 }

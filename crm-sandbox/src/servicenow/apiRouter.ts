@@ -151,6 +151,7 @@ export function servicenowApiRouter(ctx: ServiceNowContext): express.Router {
       const p = params(attachmentParams.required({ file_name: true }), req.query);
       const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const type = req.get('content-type') ?? 'application/octet-stream';
+      checkAttachment(ctx, p.file_name, bytes.length);
       const meta = ctx.data.attach(p.table_name, p.table_sys_id, safeName(p.file_name), type, bytes, actor(res));
       res
         .status(201)
@@ -164,6 +165,7 @@ export function servicenowApiRouter(ctx: ServiceNowContext): express.Router {
     wrap(async (req, res) => {
       const upload = await parseUpload(req, maxBytes);
       const p = params(attachmentParams, upload.fields);
+      checkAttachment(ctx, upload.fileName, upload.bytes.length);
       const meta = ctx.data.attach(
         p.table_name,
         p.table_sys_id,
@@ -261,6 +263,29 @@ interface Upload {
 }
 
 /** multipart/form-data with table_name and table_sys_id fields first and the file part last. */
+/**
+ * The instance's attachment properties: `com.glide.attachment.max_size` (MB) and the
+ * `glide.attachment.extensions` allowlist (blank allows every extension). The error texts are the
+ * sandbox's own (the platform's wording is unverified); the status and shape are the Attachment API's.
+ */
+function checkAttachment(ctx: ServiceNowContext, fileName: string, size: number): void {
+  const maxMb = ctx.config.sandbox.attachmentMaxSizeMb;
+  if (size > maxMb * 1024 * 1024)
+    throw new ServiceNowError(
+      400,
+      'Failed to create the attachment',
+      `The attachment is larger than the instance allows (com.glide.attachment.max_size = ${maxMb} MB)`,
+    );
+  const allowed = ctx.config.sandbox.attachmentExtensions;
+  const ext = (/\.([^.]+)$/.exec(fileName)?.[1] ?? '').toLowerCase();
+  if (allowed.length && !allowed.includes(ext))
+    throw new ServiceNowError(
+      400,
+      'Failed to create the attachment',
+      `File type .${ext || '(none)'} is not allowed on this instance (glide.attachment.extensions = ${allowed.join(',')})`,
+    );
+}
+
 function parseUpload(req: Request, maxBytes: number): Promise<Upload> {
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;

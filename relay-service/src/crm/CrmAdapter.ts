@@ -64,8 +64,10 @@ export interface Email {
   to: string[];
   subject: string;
   body: string;
-  /** Record the email is about (ServiceNow links the email to it). */
+  /** Record the email is about: Salesforce logs it there as an EmailMessage, ServiceNow links it. */
   recordId?: string;
+  /** The record's contact when they are one of `to` (Salesforce recipientId). */
+  recipient?: { id: string; email: string };
 }
 
 export interface CrmAdapter {

@@ -47,6 +47,19 @@ export interface SalesforceOptions {
   refresh: (stale: string | null) => Promise<string>;
   /** Each HTTP call's limit (jsforce's own default is 30 minutes). */
   callTimeoutMs?: number;
+  /** emailSimple senderType (and the org-wide address); CurrentUser when absent. */
+  emailSender?: EmailSender;
+}
+
+export type EmailSender =
+  { type: 'CurrentUser' } | { type: 'DefaultWorkflowUser' } | { type: 'OrgWideEmailAddress'; address: string };
+
+function safeJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -64,10 +77,12 @@ export class SalesforceAdapter implements CrmAdapter {
   readonly endpoint: string;
   readonly #conn: Connection;
   readonly #apiVersion: string;
+  readonly #emailSender: EmailSender;
   #refreshError: unknown = null;
 
   constructor(options: SalesforceOptions) {
     this.#apiVersion = options.apiVersion;
+    this.#emailSender = options.emailSender ?? { type: 'CurrentUser' };
     this.endpoint = options.tokens.instanceUrl;
     const oauth2 = new OAuth2({
       loginUrl: options.loginUrl,
@@ -256,27 +271,46 @@ export class SalesforceAdapter implements CrmAdapter {
     return found[0].Id;
   }
 
+  /**
+   * emailSimple with the inputs of the pinned API version: logged on the record as an EmailMessage
+   * (`logEmailOnSend`, `relatedRecordId`), linked to the contact (`recipientId`), sent as the
+   * configured sender. Recipients go in `emailAddresses` (5 at most) before v65, `recipientAddresses` after.
+   */
   async sendEmail(email: Email): Promise<void> {
+    const others = email.to.filter((t) => t.toLowerCase() !== email.recipient?.email.toLowerCase());
+    const addressField = Number(this.#apiVersion) >= 65 ? 'recipientAddresses' : 'emailAddresses';
+    const sender = this.#emailSender;
+    const input = {
+      ...(others.length ? { [addressField]: others.slice(0, 5).join(',') } : {}),
+      ...(email.recipient ? { recipientId: this.#id(email.recipient.id) } : {}),
+      emailSubject: email.subject,
+      emailBody: email.body,
+      senderType: sender.type,
+      ...(sender.type === 'OrgWideEmailAddress' ? { senderAddress: sender.address } : {}),
+      ...(email.recordId ? { relatedRecordId: this.#id(email.recordId), logEmailOnSend: true } : {}),
+    };
+    const url = `/services/data/v${this.#apiVersion}/actions/standard/emailSimple`;
     const result = await this.#call(sfEmailSimpleSchema, () =>
-      this.#conn.requestPost(`/services/data/v${this.#apiVersion}/actions/standard/emailSimple`, {
-        inputs: [
-          {
-            emailAddresses: email.to.slice(0, 5).join(','),
-            emailSubject: email.subject,
-            emailBody: email.body,
-            senderType: 'CurrentUser',
-          },
-        ],
+      this.#conn.requestPost(url, { inputs: [input] }).catch((err: { errorCode?: string; message?: string }) => {
+        // A failed input comes back as a 400 whose body is the action results: read them as results.
+        if (err.errorCode === 'ERROR_HTTP_400') {
+          const parsed = safeJson(err.message);
+          if (sfEmailSimpleSchema.safeParse(parsed).success) return parsed;
+        }
+        throw err;
       }),
     );
     const first = Array.isArray(result) ? result[0]! : result;
     if (!first.isSuccess) {
+      const code = first.errors?.[0]?.statusCode ?? 'EMAIL_FAILED';
+      if (code === 'SINGLE_EMAIL_LIMIT_EXCEEDED')
+        throw new CrmError(
+          'invalid',
+          code,
+          "Salesforce did not send the email: your org has used up today's email limit. Give the customer the link or key another way (phone or chat), or try again tomorrow.",
+        );
       const why = first.errors?.map((e) => e.message).join('; ') || 'no reason given';
-      throw new CrmError(
-        'invalid',
-        first.errors?.[0]?.statusCode ?? 'EMAIL_FAILED',
-        `Salesforce did not send the email: ${why}`,
-      );
+      throw new CrmError('invalid', code, `Salesforce did not send the email: ${why}`);
     }
   }
 

@@ -156,7 +156,7 @@ export class ServiceNowAdapter implements CrmAdapter {
     if (!res.ok) {
       const body = snErrorSchema.safeParse(await res.json().catch(() => ({})));
       const error = body.success ? body.data.error : undefined;
-      const why = error?.message;
+      const why = error?.message && (error.detail ? `${error.message} (${error.detail})` : error.message);
       // Final only when ServiceNow itself says so (its JSON error body); a proxy's page is retried.
       throw new CrmError(
         error ? kindForStatus(res.status) : 'transient',

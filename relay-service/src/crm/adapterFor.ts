@@ -37,6 +37,7 @@ export function createAdapterFactory(
         clientId: config.salesforce.clientId,
         ...optionalSecret(secret('salesforce')),
         apiVersion: config.salesforce.apiVersion,
+        emailSender: config.salesforce.emailSender,
         tokens,
         callTimeoutMs: config.writeBack.callTimeoutMs,
         refresh,

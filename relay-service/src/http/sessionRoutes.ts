@@ -14,6 +14,7 @@ import type { SessionInfo } from '../sessions/types.ts';
 import { policyFor, wsUrlOf, type AppContext } from './AppContext.ts';
 import { HttpError } from './HttpError.ts';
 import { validate } from './validate.ts';
+import { invitationEmail } from '../crm/invitationEmail.ts';
 import { normalizeRecordId } from '../crm/recordId.ts';
 import type { Crm } from '../auth/identity.ts';
 import { SessionCreationLimit } from './SessionCreationLimit.ts';
@@ -127,30 +128,34 @@ export function sessionRoutes(ctx: AppContext): Router {
     const body = validate(inviteRequestSchema, req.body ?? {}, 'body');
     const { id, info, agent } = sessionFor(req, res);
     const crm = adapterFor(agent);
+    const record = await crm.readRecord(info.snapshot.record.id);
+    const contact = record.contact;
     let to = body.to;
     if (!to) {
-      const record = await crm.readRecord(info.snapshot.record.id);
-      if (!record.contact?.email) {
+      if (!contact?.email) {
         throw new HttpError(422, 'no_contact_email', 'the record has no contact email; give the address in "to"');
       }
-      to = [record.contact.email];
+      to = [contact.email];
     }
-    const link = `${publicUrl()}/j/${info.token}`;
+    // The record's contact, when the email goes to them, so the CRM links the email to the person.
+    const toContact = contact?.email && to.some((t) => t.toLowerCase() === contact.email!.toLowerCase());
     const key = info.snapshot.key;
+    const email = invitationEmail({
+      agentName: agent.displayName,
+      companyName: config.invitations.companyName,
+      recordLabel: info.snapshot.record.label,
+      link: `${publicUrl()}/j/${info.token}`,
+      keyEntry: key ? { url: `${publicUrl()}/join`, key } : null,
+      policy: info.policy,
+      expiresAt: info.expiresAt,
+      now: new Date(),
+      contactName: toContact && to.length === 1 ? contact!.name : null,
+    });
     await crm.sendEmail({
       to,
       recordId: info.snapshot.record.id,
-      subject: `Screen share with ${agent.displayName}: ${info.snapshot.record.label}`,
-      body: [
-        `Hello,`,
-        '',
-        `${agent.displayName} invites you to a screen share session about ${info.snapshot.record.label}.`,
-        `Join here: ${link}`,
-        ...(key ? [`Or open ${publicUrl()}/join and enter the session key ${key}.`] : []),
-        '',
-        'Nothing needs to be installed. You decide what is shared and can stop at any moment.',
-        `This link works for this session only.`,
-      ].join('\n'),
+      ...(toContact ? { recipient: { id: contact!.id, email: contact!.email! } } : {}),
+      ...email,
     });
     logger.info({ sessionId: id, recipients: to.length }, 'invitation emailed through the CRM');
     res.json({ sent: true, to });

@@ -1,7 +1,8 @@
 // Tees one routed stream into an in-memory WebM (VP8/VP9/AV1) or MP4 (H.264) file with mediabunny.
 // The relay never decodes: it hands the presenter's encoded chunks to the muxer as they are.
-// Memory bound: past `maxBytes` of media the recording stops for good (what was recorded is kept and
-// the session log says why). No spill to disk: nothing of the stream ever touches the relay's disk.
+// Memory bound: past `maxBytes` of media, or when the relay-wide RecordingBudget is used up, the
+// recording stops for good (what was recorded is kept and the session log says why). No spill to disk
+// yet: nothing of the stream touches the relay's disk.
 import {
   BufferTarget,
   EncodedPacket,
@@ -12,6 +13,7 @@ import {
   type VideoCodec,
 } from 'mediabunny';
 import type { StreamConfig } from '../protocol/index.ts';
+import type { RecordingBudget } from './RecordingBudget.ts';
 
 export interface Recording {
   bytes: Uint8Array;
@@ -20,11 +22,13 @@ export interface Recording {
   durationMs: number;
 }
 
-export type RecorderStopReason = 'size_limit' | 'format_changed' | 'muxer_error';
+export type RecorderStopReason = 'size_limit' | 'memory_budget' | 'format_changed' | 'muxer_error';
 
 export interface RecorderOptions {
   config: StreamConfig;
   maxBytes: number;
+  /** The relay-wide memory for recordings; the recorder reserves each chunk from it and gives all back when done. */
+  budget?: RecordingBudget;
   /** File name without extension. */
   baseName: string;
   /** Called once when the recorder stops itself; the session logs it. */
@@ -120,6 +124,10 @@ export class Recorder {
       this.stop('size_limit');
       return;
     }
+    if (this.options.budget && !this.options.budget.take(payload.byteLength)) {
+      this.stop('memory_budget');
+      return;
+    }
     this.firstCaptureMs ??= captureTimeMs;
     // Capture clocks can step backwards (another presenter, clock adjustment): keep timestamps rising.
     const timestamp = Math.max((captureTimeMs - this.firstCaptureMs) / 1000, this.lastTimestamp + 0.001);
@@ -133,6 +141,15 @@ export class Recorder {
 
   /** Finalizes the file; null when no frame was ever recorded. Drops every internal reference. */
   async finish(): Promise<Recording | null> {
+    try {
+      return await this.finalize();
+    } finally {
+      // The file now belongs to the session's report, which the outbox stores at once.
+      this.options.budget?.give(this.bytes);
+    }
+  }
+
+  private async finalize(): Promise<Recording | null> {
     this.active = false;
     await this.chain;
     if (this.packets === 0 || this.stoppedFor === 'muxer_error') {

@@ -12,6 +12,7 @@ import type {
   StreamConfig,
 } from '../protocol/index.ts';
 import { Recorder, recordingFormat, type Recording, type RecorderStopReason } from '../recording/Recorder.ts';
+import type { RecordingBudget } from '../recording/RecordingBudget.ts';
 import { Admission } from './Admission.ts';
 import { SessionRuleError } from './errors.ts';
 import { SessionLog } from './SessionLog.ts';
@@ -55,6 +56,8 @@ export interface SessionInit {
   recordRequested: boolean;
   clock: Clock;
   recordingMemoryBytes: number;
+  /** The relay-wide memory for recordings (shared by every session). */
+  recordingBudget?: RecordingBudget;
   /** Guests who may wait in the lobby at once (limits.maxLobbyPerSession). */
   maxLobby: number;
   /** Entries the log keeps; chat and notes are refused past it (limits.maxLogEntriesPerSession). */
@@ -64,6 +67,7 @@ export interface SessionInit {
 
 const STOP_TEXT: Record<RecorderStopReason, string> = {
   size_limit: 'recording stopped: the recording reached the size limit',
+  memory_budget: "recording stopped: the relay's memory for recordings is full",
   format_changed: 'recording stopped: the shared screen changed video format',
   muxer_error: 'recording stopped: the recording could not be written',
 };
@@ -95,6 +99,7 @@ export class Session {
   private readonly hooks: SessionHooks;
   private readonly recordingMemoryBytes: number;
   private readonly maxLogEntries: number;
+  private readonly recordingBudget: RecordingBudget | undefined;
   private log: SessionLog;
 
   constructor(init: SessionInit) {
@@ -108,6 +113,7 @@ export class Session {
     this.clock = init.clock;
     this.hooks = init.hooks;
     this.recordingMemoryBytes = init.recordingMemoryBytes;
+    this.recordingBudget = init.recordingBudget;
     this.admission = new Admission(init.policy, init.maxLobby);
     this.maxLogEntries = init.maxLogEntries;
     this.createdAt = init.clock.now();
@@ -497,6 +503,7 @@ export class Session {
         this.recorder = new Recorder({
           config: stream,
           maxBytes: this.recordingMemoryBytes,
+          ...(this.recordingBudget ? { budget: this.recordingBudget } : {}),
           // The session key never goes into a file name (it would outlive the session in the CRM).
           baseName: `sightline-${new Date(this.createdAt).toISOString().slice(0, 10)}-${this.id.slice(2, 12)}`,
           onStopped: (reason) => {

@@ -11,6 +11,7 @@ import { AgentSessionLimitError, KeyInUseError, SessionNotFoundError } from './e
 import { KeyGuard, keyLengthFor } from './KeyGuard.ts';
 import { digest, matchesDigest, randomDigits, randomToken, SecretIndex } from './secrets.ts';
 import { Session, publicParticipant as publicOf } from './Session.ts';
+import { RecordingBudget } from '../recording/RecordingBudget.ts';
 import type {
   AgentIdentity,
   Clock,
@@ -71,6 +72,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
   /** Per session: ticket index keys, to revoke them all on end. */
   private readonly ticketsOf = new Map<string, Map<string, string>>();
   private readonly keyGuard: KeyGuard;
+  private readonly recordingBudget: RecordingBudget;
   private task: ScheduledTask | null = null;
 
   constructor({ config, logger, clock, graceMs = 60_000, sweepSchedule = '*/5 * * * * *' }: SessionRegistryOptions) {
@@ -80,6 +82,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     this.clock = clock ?? systemClock;
     this.graceMs = graceMs;
     this.sweepSchedule = sweepSchedule;
+    this.recordingBudget = new RecordingBudget(config.limits.recordingMemoryBudgetBytes);
     this.keyGuard = new KeyGuard({ perSourcePerMinute: config.limits.wrongKeysPerSourcePerMinute });
   }
 
@@ -128,6 +131,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
       recordRequested: policy.recording === 'host' && recordRequested,
       clock: this.clock,
       recordingMemoryBytes: this.config.limits.recordingMemoryBytes,
+      recordingBudget: this.recordingBudget,
       maxLobby: this.config.limits.maxLobbyPerSession,
       maxLogEntries: this.config.limits.maxLogEntriesPerSession,
       hooks: {

@@ -34,7 +34,9 @@ const WHY: Record<FailureKind, string> = {
   internal: 'the relay hit an unexpected error; it is retried',
 };
 
-const TOO_LARGE = /MAXIMUM_SIZE|STORAGE_LIMIT|HTTP_413|too large|exceeds/i;
+const TOO_LARGE = /MAXIMUM_SIZE|HTTP_413|too large|exceeds|max_size/i;
+const STORAGE_FULL = /STORAGE_LIMIT_EXCEEDED/;
+const TYPE_REFUSED = /glide\.attachment\.extensions/;
 const EMAIL = /[^\s@:;,'"()<>[\]]+@[^\s@:;,'"()<>[\]]+/g;
 
 export const withoutEmails = (text: string) => text.replace(EMAIL, '<email>');
@@ -55,7 +57,16 @@ export function failureOf(err: unknown, what: StepKind): Failure {
     kind = 'internal';
     detail = err instanceof Error ? err.message : String(err);
   }
-  const why = kind === 'invalid' && TOO_LARGE.test(detail) ? 'the file is larger than the CRM allows' : WHY[kind];
+  const why =
+    kind !== 'invalid'
+      ? WHY[kind]
+      : STORAGE_FULL.test(detail)
+        ? "the CRM's file storage is full"
+        : TYPE_REFUSED.test(detail)
+          ? 'the CRM does not accept this type of file'
+          : TOO_LARGE.test(detail)
+            ? 'the file is larger than the CRM allows'
+            : WHY[kind];
   const temporary = kind === 'transient' || kind === 'timeout' || kind === 'circuit_open' || kind === 'internal';
   return { kind, temporary, reason: withoutEmails(`${WHAT[what]}: ${why} (${detail.slice(0, 300)})`) };
 }

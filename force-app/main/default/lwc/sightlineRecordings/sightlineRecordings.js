@@ -1,5 +1,6 @@
 import { LightningElement, api, wire } from 'lwc';
 import { gql, graphql } from 'lightning/graphql';
+import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
 import canViewRecordings from '@salesforce/customPermission/Sightline_View_Recordings';
 import { versionDownloadUrl } from 'c/sightlineFileUrl';
 import { formatDateTime, formatDuration, reduceErrors } from 'c/sightlineFormat';
@@ -17,20 +18,20 @@ import NONE from '@salesforce/label/c.Sightline_None';
 import UNAVAILABLE from '@salesforce/label/c.Sightline_Attendees_Unavailable';
 import ERROR_TITLE from '@salesforce/label/c.Sightline_Error';
 
-// Recordings are ContentVersions the relay published to this Case (FirstPublishLocationId) carrying
-// Sightline_Session_Id__c; the session's Task (its log) and attendee rows share that id.
+// Recordings are files the relay published to this Case carrying Sightline_Session_Id__c; the
+// session's Task (its log) and attendee rows share that id. The Case's files come from its
+// ContentDocumentLinks related list, which respects record sharing: a ContentVersion query without
+// ids returns only the files the user owns, so a manager or another agent would see none. The
+// versions are then read by id.
+const FILE_LINKS = 'ContentDocumentLinks';
+const LINK_FIELDS = ['ContentDocumentLink.Id', 'ContentDocumentLink.ContentDocument.LatestPublishedVersionId'];
+
 const QUERY = gql`
-  query sightlineRecordings($recordId: ID) {
+  query sightlineRecordings($recordId: ID, $versionIds: [ID]) {
     uiapi {
       query {
         ContentVersion(
-          where: {
-            and: [
-              { FirstPublishLocationId: { eq: $recordId } }
-              { Sightline_Session_Id__c: { ne: null } }
-              { IsLatest: { eq: true } }
-            ]
-          }
+          where: { and: [{ Id: { in: $versionIds } }, { Sightline_Session_Id__c: { ne: null } }] }
           orderBy: { CreatedDate: { order: DESC } }
           first: 50
         ) {
@@ -111,6 +112,8 @@ export default class SightlineRecordings extends LightningElement {
   labels = { TITLE, LOADING, EMPTY, NO_PERMISSION, AGENT, ATTENDEES, DURATION, SESSION_LOG, ERROR_TITLE };
   data; // recordings and tasks
   people; // session id -> attendee names, or null when they could not be read
+  versionIds; // the latest version of each file linked to the Case
+  linksError;
   error;
 
   get allowed() {
@@ -119,15 +122,42 @@ export default class SightlineRecordings extends LightningElement {
   get notAllowed() {
     return !this.allowed;
   }
-  // No permission, no query: the wire does not run while its query is undefined.
+  // No permission, no query: a wire does not run while a reactive parameter is undefined.
+  get linksParent() {
+    return this.allowed ? this.recordId : undefined;
+  }
   get query() {
-    return this.allowed ? QUERY : undefined;
+    return this.allowed && this.versionIds && this.versionIds.length ? QUERY : undefined;
   }
   get attendeesQuery() {
     return this.allowed ? ATTENDEE_QUERY : undefined;
   }
   get variables() {
+    return { recordId: this.recordId, versionIds: this.versionIds };
+  }
+  get attendeeVariables() {
     return { recordId: this.recordId };
+  }
+
+  @wire(getRelatedListRecords, {
+    parentRecordId: '$linksParent',
+    relatedListId: FILE_LINKS,
+    fields: LINK_FIELDS,
+    pageSize: 200,
+  })
+  wiredLinks({ data, error }) {
+    if (error) {
+      this.linksError = reduceErrors(error);
+    } else if (data) {
+      this.linksError = undefined;
+      const ids = data.records
+        .map((r) => {
+          const doc = r.fields.ContentDocument && r.fields.ContentDocument.value;
+          return doc && doc.fields.LatestPublishedVersionId ? doc.fields.LatestPublishedVersionId.value : null;
+        })
+        .filter(Boolean);
+      this.versionIds = [...new Set(ids)].sort();
+    }
   }
 
   @wire(graphql, { query: '$query', variables: '$variables' })
@@ -141,7 +171,7 @@ export default class SightlineRecordings extends LightningElement {
     }
   }
 
-  @wire(graphql, { query: '$attendeesQuery', variables: '$variables' })
+  @wire(graphql, { query: '$attendeesQuery', variables: '$attendeeVariables' })
   wiredAttendees({ data, errors }) {
     if (errors) {
       this.people = null;
@@ -158,7 +188,12 @@ export default class SightlineRecordings extends LightningElement {
   }
 
   get recordings() {
+    if (this.versionIds && this.versionIds.length === 0) return [];
     return this.data ? this.shape(this.data) : undefined;
+  }
+
+  get problem() {
+    return this.linksError || this.error;
   }
 
   attendeesFor(sessionId) {
@@ -194,7 +229,7 @@ export default class SightlineRecordings extends LightningElement {
   }
 
   get loading() {
-    return this.allowed && !this.recordings && !this.error;
+    return this.allowed && !this.recordings && !this.problem;
   }
   get isEmpty() {
     return Array.isArray(this.recordings) && this.recordings.length === 0;

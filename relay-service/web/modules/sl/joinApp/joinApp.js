@@ -23,6 +23,8 @@ export default class JoinApp extends LightningElement {
   lookup = null;
   contact = {};
   recording = undefined;
+  /** The session's recording state from the snapshots ('on' while it runs), for the indicator. */
+  recordingState = 'off';
   /** @type {GuestSession | null} */
   session = null;
   participantId = '';
@@ -284,6 +286,7 @@ export default class JoinApp extends LightningElement {
   }
 
   applySnapshot(snapshot) {
+    this.recordingState = snapshot.recording;
     this.controlled = !!snapshot.controllerId && snapshot.controllerId !== this.participantId;
     const host = (snapshot.participants || []).find((p) => p.role === 'host');
     const wasAway = this.agentReconnecting;

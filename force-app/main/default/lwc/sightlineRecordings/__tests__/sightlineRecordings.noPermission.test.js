@@ -1,6 +1,7 @@
 import { createElement } from 'lwc';
 import SightlineRecordings from 'c/sightlineRecordings';
 import { graphql } from 'lightning/graphql';
+import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
 
 // A user without the Sightline Manager permission set.
 jest.mock('@salesforce/customPermission/Sightline_View_Recordings', () => ({ default: false }), { virtual: true });
@@ -17,6 +18,7 @@ describe('c-sightline-recordings without the manager permission', () => {
     await Promise.resolve();
     expect(el.shadowRoot.querySelector('.no-permission').textContent).toBe('c.Sightline_No_Manager_Permission');
     expect([...graphql._wireInstances].some((w) => w.getConfig().query)).toBe(false);
+    expect(getRelatedListRecords.getLastConfig().parentRecordId).toBeUndefined();
     expect(el.shadowRoot.querySelector('lightning-spinner')).toBeNull();
     expect(el.shadowRoot.querySelector('li.recording')).toBeNull();
   });

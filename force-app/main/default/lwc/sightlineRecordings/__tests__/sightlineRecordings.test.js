@@ -1,10 +1,13 @@
 import { createElement } from 'lwc';
 import SightlineRecordings from 'c/sightlineRecordings';
 import { graphql, forOperation } from 'lightning/graphql';
+import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
 
 jest.mock('@salesforce/customPermission/Sightline_View_Recordings', () => ({ default: true }), { virtual: true });
 
 const RECORDINGS = require('./data/recordings.json');
+const FILE_LINKS = require('./data/fileLinks.json');
+const NO_LINKS = { ...FILE_LINKS, count: 0, records: [] };
 const EMPTY = {
   uiapi: { query: { ContentVersion: { edges: [] }, Task: { edges: [] }, Sightline_Attendee__c: { edges: [] } } },
 };
@@ -30,20 +33,36 @@ describe('c-sightline-recordings', () => {
     jest.clearAllMocks();
   });
 
-  it('queries this case and shows a spinner while loading', async () => {
+  it("lists the case's files through the related list, then reads their versions by id", async () => {
     const el = await mount();
     await flush();
     expect(el.shadowRoot.querySelector('lightning-spinner')).not.toBeNull();
-    const configs = [...graphql._wireInstances].map((w) => w.getConfig()).filter((c) => c.query);
-    const recordings = configs.find(RECORDINGS_OP);
-    expect(recordings.variables).toEqual({ recordId: CASE_ID });
-    expect(recordings.query).toContain('FirstPublishLocationId: { eq: $recordId }');
+    expect(getRelatedListRecords.getLastConfig()).toEqual({
+      parentRecordId: CASE_ID,
+      relatedListId: 'ContentDocumentLinks',
+      fields: ['ContentDocumentLink.Id', 'ContentDocumentLink.ContentDocument.LatestPublishedVersionId'],
+      pageSize: 200,
+    });
+    const queries = () => [...graphql._wireInstances].map((w) => w.getConfig()).filter((c) => c.query);
+    // No version query before the related list answers: without ids it would miss shared files.
+    expect(queries().find(RECORDINGS_OP)).toBeUndefined();
+    getRelatedListRecords.emit(FILE_LINKS);
+    await flush();
+    const recordings = queries().find(RECORDINGS_OP);
+    expect(recordings.variables).toEqual({
+      recordId: CASE_ID,
+      versionIds: ['068000000000001AAA', '068000000000002AAA'],
+    });
+    expect(recordings.query).toContain('Id: { in: $versionIds }');
     expect(recordings.query).toContain('Sightline_Session_Id__c: { ne: null }');
-    expect(configs.find(ATTENDEES_OP).query).toContain('Case__c: { eq: $recordId }');
+    expect(recordings.query).not.toContain('FirstPublishLocationId');
+    expect(queries().find(ATTENDEES_OP).query).toContain('Case__c: { eq: $recordId }');
   });
 
   it('lists recordings newest first, playable in place, with agent, attendees, duration and log', async () => {
     const el = await mount();
+    getRelatedListRecords.emit(FILE_LINKS);
+    await flush();
     graphql.emit(RECORDINGS, RECORDINGS_OP);
     graphql.emit(RECORDINGS, ATTENDEES_OP);
     await flush();
@@ -69,16 +88,36 @@ describe('c-sightline-recordings', () => {
     expect(text(items[0], '.rec-date')).not.toBe('');
   });
 
-  it('says so when no recording is attached', async () => {
+  it('says so when no file is attached', async () => {
     const el = await mount();
+    getRelatedListRecords.emit(NO_LINKS);
+    await flush();
+    expect(el.shadowRoot.querySelector('.empty').textContent).toBe('c.Sightline_Recordings_Empty');
+    expect([...graphql._wireInstances].some((w) => RECORDINGS_OP(w.getConfig()))).toBe(false);
+  });
+
+  it('says so when no attached file is a recording', async () => {
+    const el = await mount();
+    getRelatedListRecords.emit(FILE_LINKS);
+    await flush();
     graphql.emit(EMPTY, RECORDINGS_OP);
     await flush();
     expect(el.shadowRoot.querySelector('.empty').textContent).toBe('c.Sightline_Recordings_Empty');
     expect($$(el, 'li.recording')).toHaveLength(0);
   });
 
+  it('shows related list errors', async () => {
+    const el = await mount();
+    getRelatedListRecords.error({ message: 'Related list ContentDocumentLinks is not supported' });
+    await flush();
+    expect(el.shadowRoot.querySelector('.error').textContent).toContain('ContentDocumentLinks is not supported');
+    expect(el.shadowRoot.querySelector('lightning-spinner')).toBeNull();
+  });
+
   it('shows GraphQL errors', async () => {
     const el = await mount();
+    getRelatedListRecords.emit(FILE_LINKS);
+    await flush();
     graphql.emitErrors([{ message: 'No such column Sightline_Session_Id__c' }], RECORDINGS_OP);
     await flush();
     expect(el.shadowRoot.querySelector('.error').textContent).toContain('No such column Sightline_Session_Id__c');
@@ -87,6 +126,8 @@ describe('c-sightline-recordings', () => {
 
   it('still lists recordings when the attendees cannot be read', async () => {
     const el = await mount();
+    getRelatedListRecords.emit(FILE_LINKS);
+    await flush();
     graphql.emit(RECORDINGS, RECORDINGS_OP);
     graphql.emitErrors([{ message: 'Sightline_Attendee__c is not supported' }], ATTENDEES_OP);
     await flush();
