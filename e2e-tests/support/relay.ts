@@ -2,6 +2,7 @@
 // operability endpoints and, as the agent, its API.
 import assert from 'node:assert/strict';
 import type { BrowserContext } from 'playwright-core';
+import { relayFetch } from './topology.ts';
 import { until } from './wait.ts';
 
 interface Health {
@@ -12,7 +13,7 @@ interface Health {
 
 /** Sum of the `sightline_sessions` gauge over its statuses. */
 export async function liveSessionsGauge(relayUrl: string): Promise<number> {
-  const text = await (await fetch(`${relayUrl}/metrics`)).text();
+  const text = await (await relayFetch(`${relayUrl}/metrics`)).text();
   const values = [...text.matchAll(/^sightline_sessions\{[^}]*\} (\S+)$/gm)].map((m) => Number(m[1]));
   assert.ok(values.length > 0, 'the relay exports the sightline_sessions gauge');
   return values.reduce((a, b) => a + b, 0);
@@ -28,23 +29,38 @@ export async function assertRelayHoldsNothing(
   agent: BrowserContext,
 ): Promise<void> {
   await until(
-    async () => (await (await fetch(`${relayUrl}/healthz`)).json()) as Health,
+    async () => (await (await relayFetch(`${relayUrl}/healthz`)).json()) as Health,
     (h) => h.sessions === 0 && h.writebackPending === 0,
     'the relay to hold no session and no pending write-back',
   );
   assert.equal(await liveSessionsGauge(relayUrl), 0, 'sightline_sessions gauge back to 0');
-  const snapshot = await agent.request.get(`${relayUrl}/api/sessions/${sessionId}`);
-  assert.equal(snapshot.status(), 404, 'the ended session is gone from the relay');
-  const writes = await agent.request.get(`${relayUrl}/api/writebacks?sessionId=${encodeURIComponent(sessionId)}`);
-  assert.equal(writes.status(), 200);
-  const body = (await writes.json()) as { writebacks: { step: string; status: string; error: string | null }[] };
-  assert.ok(body.writebacks.length > 0, 'the session had write-backs');
-  for (const w of body.writebacks) assert.equal(w.status, 'done', `write-back ${w.step} is done (${w.error ?? ''})`);
+  // As the agent, from a page of the relay's own site (its first-party sign-in, no third-party cookie).
+  const page = await agent.newPage();
+  try {
+    await page.goto(`${relayUrl}/healthz`);
+    const [snapshot, writes] = await page.evaluate(
+      (paths) =>
+        Promise.all(
+          paths.map(async (p) => {
+            const res = await fetch(p);
+            return { status: res.status, body: res.status === 200 ? ((await res.json()) as unknown) : null };
+          }),
+        ),
+      [`/api/sessions/${sessionId}`, `/api/writebacks?sessionId=${encodeURIComponent(sessionId)}`],
+    );
+    assert.equal(snapshot!.status, 404, 'the ended session is gone from the relay');
+    assert.equal(writes!.status, 200);
+    const body = writes!.body as { writebacks: { step: string; status: string; error: string | null }[] };
+    assert.ok(body.writebacks.length > 0, 'the session had write-backs');
+    for (const w of body.writebacks) assert.equal(w.status, 'done', `write-back ${w.step} is done (${w.error ?? ''})`);
+  } finally {
+    await page.close();
+  }
 }
 
 /** Moves the relay's session clock forward (a system started with `testClock`) and sweeps expiry. */
 export async function advanceRelayClock(relayUrl: string, advanceMs: number): Promise<void> {
-  const res = await fetch(`${relayUrl}/__test/clock`, {
+  const res = await relayFetch(`${relayUrl}/__test/clock`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ advanceMs }),
