@@ -33,7 +33,7 @@ export interface Browsers {
 }
 
 export async function launchChromium(options: BrowserOptions = {}): Promise<Browsers> {
-  const thirdPartyCookies = options.thirdPartyCookies ?? 'allowed';
+  const thirdPartyCookies = options.thirdPartyCookies ?? 'blocked';
   const { spki } = await relayCertificate();
   const open = new Set<BrowserContext>();
   return {
