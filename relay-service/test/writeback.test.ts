@@ -255,7 +255,11 @@ test('an expired access token is refreshed, and the new one is stored encrypted'
   );
   const after = store.tokens('salesforce', AGENT.userId)!;
   assert.notEqual(after.accessToken, before.accessToken);
-  assert.equal(after.refreshToken, before.refreshToken);
+  assert.notEqual(
+    after.refreshToken,
+    before.refreshToken,
+    'Salesforce rotated the refresh token; its successor is stored',
+  );
 });
 
 test('a relay restart in the middle of the outbox finishes the work without duplicates', async (t) => {

@@ -45,7 +45,11 @@ export function securityHeaders(config: SightlineConfig, publicUrl: () => string
   };
 }
 
-/** CORS with credentials for the CRM origins only; everyone else gets no CORS headers at all. */
+/**
+ * CORS for the CRM origins only, without credentials: the CRM components authenticate with a bearer
+ * token in the Authorization header (a cookie would be third-party there); everyone else gets no CORS
+ * headers at all.
+ */
 export function cors(config: SightlineConfig) {
   const allowed = new Set(crmOrigins(config));
   return (req: Request, res: Response, next: NextFunction) => {
@@ -55,11 +59,11 @@ export function cors(config: SightlineConfig) {
       return next();
     }
     res.vary('Origin');
-    res.set({ 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' });
+    res.set({ 'access-control-allow-origin': origin });
     if (req.method === 'OPTIONS') {
       res.set({
         'access-control-allow-methods': 'GET, POST',
-        'access-control-allow-headers': 'content-type',
+        'access-control-allow-headers': 'content-type, authorization',
         'access-control-max-age': '600',
       });
       return res.status(204).end();
