@@ -2,7 +2,13 @@
 // windows ($window), c.server and spUtil. States: idle, starting, signing_in, active, ended.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runClientController, settle, type HttpConfig, type HttpReply } from './harness/runClientController.ts';
+import {
+  runClientController as runWidget,
+  settle,
+  type ClientOptions,
+  type HttpConfig,
+  type HttpReply,
+} from './harness/runClientController.ts';
 import { widgetSource } from './harness/widgetSource.ts';
 
 const { clientScript } = widgetSource();
@@ -37,12 +43,29 @@ const baseData = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-type Route = (config: HttpConfig) => HttpReply | undefined;
+type Route = (config: HttpConfig) => HttpReply | Promise<HttpReply> | undefined;
 
-/** A relay stub: the first route that answers wins; an unrouted call fails the test. */
+const TOKENS = (n: number) => ({
+  accessToken: `slat_${n}`,
+  refreshToken: `slrt_${n}`,
+  expiresIn: 900,
+  agent: { crm: 'servicenow', userId: 'u1', username: 'alex.agent', displayName: 'Alex Agent' },
+});
+
+/** The widget with a relay sign-in stored in the instance's localStorage unless told otherwise. */
+const runClientController = (o: ClientOptions) => runWidget({ storedRefreshToken: 'slrt_0', ...o });
+
+/**
+ * A relay stub: the first route that answers wins; an unrouted call fails the test. Renewing the
+ * stored sign-in and the delivery report answer by default.
+ */
 function relay(...routes: Route[]) {
-  return (config: HttpConfig): HttpReply => {
-    for (const r of routes) {
+  const defaults: Route[] = [
+    on('POST', '/auth/token', { status: 200, data: TOKENS(1) }),
+    on('GET', '/api/me/deliveries', { status: 200, data: { awaitingSignIn: 0, failed: [] } }),
+  ];
+  return (config: HttpConfig): HttpReply | Promise<HttpReply> => {
+    for (const r of [...routes, ...defaults]) {
       const reply = r(config);
       if (reply) return reply;
     }
@@ -57,6 +80,13 @@ const on =
     if (config.method !== method || !hit) return undefined;
     return typeof reply === 'function' ? reply() : reply;
   };
+const REQUEST = {
+  requestId: 'r'.repeat(24),
+  secret: 'the-secret',
+  signInUrl: `${RELAY}/auth/servicenow?request=${'r'.repeat(24)}`,
+  expiresAt: new Date(Date.now() + 600_000).toISOString(),
+};
+const prepared = on('POST', '/auth/requests', { status: 201, data: REQUEST });
 const noActive = on('GET', `/api/sessions?crm=servicenow&recordId=${SYS_ID}`, { status: 200, data: [] });
 
 describe('widget client controller', () => {
@@ -65,15 +95,17 @@ describe('widget client controller', () => {
       script: clientScript,
       data: baseData(),
       http: relay(
-        on('GET', `/api/sessions?crm=servicenow&recordId=${SYS_ID}`, {
-          status: 401,
-          data: { error: 'unauthorized', message: 'sign in' },
-        }),
+        prepared,
+        on('POST', '/auth/token', { status: 401, data: { error: 'sign_in_required', message: 'sign in' } }),
       ),
     });
     await settle();
-    assert.equal(w.http.length, 1);
-    assert.equal(w.http[0]!.withCredentials, true);
+    assert.deepEqual(
+      w.http.map((h) => `${h.method} ${h.url.slice(RELAY.length)}`),
+      ['POST /auth/token', 'POST /auth/requests'],
+    );
+    assert.equal(w.http[0]!.withCredentials, false);
+    assert.equal(w.storage.size, 0, 'the refused refresh token is forgotten');
     assert.equal(w.c.signedIn, false);
     assert.equal(w.c.state, 'idle');
     assert.equal(w.c.error, null);
@@ -131,9 +163,9 @@ describe('widget client controller', () => {
     assert.equal(w.c.state, 'starting');
     assert.equal((w.c.start as () => unknown)(), null, 'a second click while starting does nothing');
     await pending;
-    const post = w.http.find((h) => h.method === 'POST')!;
+    const post = w.http.find((h) => h.method === 'POST' && h.url.endsWith('/api/sessions'))!;
     assert.deepEqual(post.data, { crm: 'servicenow', recordId: SYS_ID, record: true });
-    assert.equal(post.withCredentials, true);
+    assert.equal(post.withCredentials, false);
     assert.equal(w.c.state, 'active');
     assert.deepEqual({ ...(w.c.session as object) }, SESSION);
     assert.equal((w.c.statusLabel as () => string)(), 'Waiting for the customer');
@@ -147,69 +179,115 @@ describe('widget client controller', () => {
     });
     await settle();
     await (w.c.start as () => Promise<void>)();
-    assert.deepEqual(w.http.find((h) => h.method === 'POST')!.data, { crm: 'servicenow', recordId: SYS_ID });
+    assert.deepEqual(w.http.find((h) => h.method === 'POST' && h.url.endsWith('/api/sessions'))!.data, {
+      crm: 'servicenow',
+      recordId: SYS_ID,
+    });
   });
 
-  test('a 401 opens the relay sign-in, waits for /api/me, closes the window and starts', async () => {
-    let signedIn = false;
+  test('first sign-in: the request is made on load, the click opens the window, the result comes from the relay', async () => {
+    // The long poll: the relay answers when the sign-in completes.
+    let complete: (r: HttpReply) => void = () => {};
+    const answer = new Promise<HttpReply>((resolve) => (complete = resolve));
+    const w = runClientController({
+      script: clientScript,
+      data: baseData({ userId: 'u1'.padEnd(32, '0') }),
+      storedRefreshToken: '',
+      http: relay(
+        prepared,
+        (config) => (config.url.endsWith(`/auth/requests/${REQUEST.requestId}/wait`) ? answer : undefined),
+        on('POST', '/api/sessions', { status: 201, data: SESSION }),
+        noActive,
+      ),
+    });
+    await settle();
+    assert.equal(w.c.signedIn, false);
+    assert.deepEqual(w.http[0]!.data, { crm: 'servicenow', userId: 'u1'.padEnd(32, '0') });
+    (w.c.start as () => void)(); // the click: the window opens synchronously
+    assert.equal(w.opened.length, 1);
+    assert.equal(w.opened[0]!.url, REQUEST.signInUrl);
+    assert.equal(w.c.state, 'signing_in');
+    await settle();
+    const waits = w.http.filter((h) => h.url.endsWith('/wait'));
+    assert.ok(waits.length >= 1);
+    assert.deepEqual(waits[0]!.data, { secret: 'the-secret' });
+    complete({ status: 200, data: { status: 'signed_in', tokens: TOKENS(7) } });
+    await settle();
+    await settle();
+    assert.equal(w.c.state, 'active');
+    assert.equal(w.c.signedIn, true);
+    const post = w.http.find((h) => h.url === `${RELAY}/api/sessions` && h.method === 'POST')!;
+    assert.equal(post.headers!.Authorization, 'Bearer slat_7');
+    assert.equal(post.withCredentials, false);
+    assert.deepEqual(JSON.parse(w.storage.get(`sightline.relay:${RELAY}`)!), { refreshToken: 'slrt_7' });
+    assert.ok(!w.opened[0]!.url.includes('the-secret'));
+  });
+
+  test('sign-in errors: a blocked pop-up, a sign-in as someone else; sign-out forgets the credential', async () => {
+    const blocked = runClientController({
+      script: clientScript,
+      data: baseData(),
+      popupsAllowed: false,
+      storedRefreshToken: '',
+      http: relay(prepared),
+    });
+    await settle();
+    (blocked.c.start as () => void)();
+    await settle();
+    assert.equal(blocked.c.state, 'idle');
+    assert.match(String(blocked.c.error), /Allow pop-ups/);
+
+    const wrong = runClientController({
+      script: clientScript,
+      data: baseData(),
+      storedRefreshToken: '',
+      http: relay(
+        prepared,
+        on('POST', `/auth/requests/${REQUEST.requestId}/wait`, {
+          status: 200,
+          data: { status: 'failed', error: 'wrong_user', message: 'You signed in as someone else.' },
+        }),
+      ),
+    });
+    await settle();
+    (wrong.c.start as () => void)();
+    await settle();
+    assert.equal(wrong.c.state, 'idle');
+    assert.equal(wrong.c.error, 'You signed in as someone else.');
+
+    const out = runClientController({
+      script: clientScript,
+      data: baseData(),
+      http: relay(noActive, prepared, on('POST', '/auth/signout', { status: 204 })),
+    });
+    await settle();
+    assert.equal(out.c.signedIn, true);
+    await (out.c.signOut as () => Promise<void>)();
+    await settle();
+    const signout = out.http.find((h) => h.url.endsWith('/auth/signout'))!;
+    assert.deepEqual(signout.data, { refreshToken: 'slrt_1' });
+    assert.equal(signout.headers!.Authorization, 'Bearer slat_1');
+    assert.equal(out.storage.size, 0);
+    assert.equal(out.c.signedIn, false);
+  });
+
+  test('the agent is told what waits for a new sign-in and what was not delivered', async () => {
     const w = runClientController({
       script: clientScript,
       data: baseData(),
       http: relay(
         noActive,
-        on('POST', '/api/sessions', () =>
-          signedIn
-            ? { status: 201, data: SESSION }
-            : { status: 401, data: { error: 'unauthorized', message: 'sign in' } },
-        ),
-        on('GET', '/api/me', () =>
-          signedIn ? { status: 200, data: { crm: 'servicenow', userId: 'u' } } : { status: 401 },
-        ),
+        on('GET', '/api/me/deliveries', {
+          status: 200,
+          data: { awaitingSignIn: 2, failed: [{ sessionId: 's_1', reason: 'the incident no longer exists' }] },
+        }),
       ),
     });
     await settle();
-    await (w.c.start as () => Promise<void>)();
-    assert.equal(w.c.state, 'signing_in');
-    assert.equal(w.opened.length, 1);
-    assert.equal(w.opened[0]!.url, `${RELAY}/auth/servicenow?returnTo=%2Fapi%2Fme`);
-    w.interval.advance(1000);
-    await settle();
-    assert.equal(w.c.state, 'signing_in');
-    signedIn = true;
-    w.interval.advance(1000);
-    await settle();
-    assert.equal(w.opened[0]!.window.closed, true);
-    assert.equal(w.c.state, 'active');
-    assert.equal(w.c.signedIn, true);
-    assert.equal(w.http.filter((h) => h.method === 'POST').length, 2);
-  });
-
-  test('sign-in errors: a blocked pop-up, a window closed before signing in', async () => {
-    const unauthorized = on('POST', '/api/sessions', { status: 401 });
-    const blocked = runClientController({
-      script: clientScript,
-      data: baseData(),
-      popupsAllowed: false,
-      http: relay(noActive, unauthorized),
+    assert.deepEqual(JSON.parse(JSON.stringify(w.c.deliveries)), {
+      awaitingSignIn: 2,
+      failed: [{ sessionId: 's_1', reason: 'the incident no longer exists' }],
     });
-    await settle();
-    await (blocked.c.start as () => Promise<void>)();
-    assert.equal(blocked.c.state, 'idle');
-    assert.match(String(blocked.c.error), /Allow pop-ups/);
-
-    const closed = runClientController({
-      script: clientScript,
-      data: baseData(),
-      http: relay(noActive, unauthorized, on('GET', '/api/me', { status: 401 })),
-    });
-    await settle();
-    await (closed.c.start as () => Promise<void>)();
-    closed.opened[0]!.window.closed = true;
-    closed.interval.advance(1000);
-    await settle();
-    assert.equal(closed.c.state, 'idle');
-    assert.equal(closed.c.error, 'Sign-in was not completed.');
-    assert.equal(closed.interval.active, 0);
   });
 
   test('relay errors become messages; an unexpected answer is not trusted', async () => {

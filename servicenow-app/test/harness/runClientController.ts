@@ -57,6 +57,8 @@ export interface ClientRun {
   messages: { kind: 'info' | 'error'; text: string }[];
   serverCalls: unknown[];
   interval: FakeInterval;
+  /** The instance origin's localStorage as the widget left it. */
+  storage: Map<string, string>;
   destroy(): void;
 }
 
@@ -69,6 +71,8 @@ export interface ClientOptions {
   server?: (input: unknown) => Promise<{ data: Record<string, unknown> }>;
   /** window.open answers null (a pop-up blocker) when false. */
   popupsAllowed?: boolean;
+  /** Starts with this relay refresh token in the instance's localStorage (a relay sign-in). */
+  storedRefreshToken?: string;
 }
 
 function parameterNames(fn: (...args: never[]) => unknown): string[] {
@@ -96,7 +100,15 @@ export function runClientController(o: ClientOptions): ClientRun {
       throw response;
     });
   };
+  const stored = new Map<string, string>();
+  if (o.storedRefreshToken)
+    stored.set(`sightline.relay:${String(o.data.relayUrl)}`, JSON.stringify({ refreshToken: o.storedRefreshToken }));
   const $window = {
+    localStorage: {
+      getItem: (k: string) => stored.get(k) ?? null,
+      setItem: (k: string, v: string) => void stored.set(k, String(v)),
+      removeItem: (k: string) => void stored.delete(k),
+    },
     open: (url: string, name: string) => {
       if (o.popupsAllowed === false) return null;
       const w = {
@@ -114,7 +126,9 @@ export function runClientController(o: ClientOptions): ClientRun {
     addErrorMessage: (text: string) => messages.push({ kind: 'error', text }),
   };
   const $scope = { $on: (event: string, fn: () => void) => event === '$destroy' && destroyers.push(fn) };
-  const locals: Record<string, unknown> = { $scope, $http, $interval: interval.service, $window, spUtil };
+  // $q as the widget uses it: when/reject, on native promises like the $http stub.
+  const $q = { when: (v: unknown) => Promise.resolve(v), reject: (e: unknown) => Promise.reject(e) };
+  const locals: Record<string, unknown> = { $scope, $http, $q, $interval: interval.service, $window, spUtil };
 
   const c = {
     data: structuredClone(o.data),
@@ -137,7 +151,16 @@ export function runClientController(o: ClientOptions): ClientRun {
   });
   controller.apply(c, args);
 
-  return { c, http, opened, messages, serverCalls, interval, destroy: () => destroyers.forEach((d) => d()) };
+  return {
+    c,
+    http,
+    opened,
+    messages,
+    serverCalls,
+    interval,
+    storage: stored,
+    destroy: () => destroyers.forEach((d) => d()),
+  };
 }
 
 /** Lets pending promise callbacks run (several rounds: chained thens). */

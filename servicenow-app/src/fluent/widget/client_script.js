@@ -1,7 +1,11 @@
-api.controller = function ($scope, $http, $interval, $window, spUtil) {
-  // Sightline Screen Share widget, client side. Talks to the relay directly with the agent's relay
-  // sign-in (httpOnly cookie, credentialed CORS), and to its own server script for what the instance
-  // holds (recordings, attendees). States: idle -> starting -> (signing_in ->) active -> ended.
+api.controller = function ($scope, $http, $q, $interval, $window, spUtil) {
+  // Sightline Screen Share widget, client side. Talks to the relay directly with a short-lived relay
+  // bearer token (no cookie: seen from the portal the relay is a third party; CORS without
+  // credentials), renewed silently with a rotating refresh token kept in this instance's
+  // localStorage; and to its own server script for what the instance holds (recordings, attendees).
+  // First sign-in: a sign-in request is made before the click, the click opens the instance's OAuth
+  // page through the relay, and the result comes from the relay with the request's secret (the window
+  // is never looked at). States: idle -> starting -> (signing_in ->) active -> ended.
   var c = this;
   var STATUS = {
     waiting: 'Waiting for the customer',
@@ -11,15 +15,20 @@ api.controller = function ($scope, $http, $interval, $window, spUtil) {
   };
   var HTTP_URL = /^https?:\/\/[^\s"'<>]+$/;
   var EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-  var SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000;
+  var WAIT_ROUNDS = 30; // long polls of ~20 s each
   var WRITE_BACK_POLLS = 40;
+  var STORE_KEY = 'sightline.relay:' + c.data.relayUrl;
   var timers = [];
+  var access = null; // { token, expiresAt }
+  var renewing = null;
+  var signInRequest = null;
 
   c.state = 'idle';
   c.error = null;
   c.session = null;
   c.participants = [];
   c.signedIn = null;
+  c.deliveries = { awaitingSignIn: 0, failed: [] };
   c.recordRequested = c.data.recordingPolicy === 'always';
   c.invite = { to: (c.data.record && c.data.record.contactEmail) || '', sending: false, sentTo: null, error: null };
 
@@ -30,6 +39,8 @@ api.controller = function ($scope, $http, $interval, $window, spUtil) {
   /** Start Screen Share: create the session on the relay; a 401 means the agent signs in first. */
   c.start = function () {
     if (!c.data.canStart || c.state === 'starting' || c.state === 'signing_in') return null;
+    // Not signed in: the sign-in window must open now, inside the click.
+    if (c.signedIn === false) return signIn();
     c.state = 'starting';
     c.error = null;
     var body = { crm: 'servicenow', recordId: c.data.record.sys_id };
@@ -42,9 +53,26 @@ api.controller = function ($scope, $http, $interval, $window, spUtil) {
         adopt(session);
       },
       function (res) {
-        if (res.status === 401) return signIn();
+        if (res.status === 401) {
+          notSignedIn();
+          return fail({ status: 401, data: { message: 'Sign in to Sightline again: click Start Screen Share.' } });
+        }
         fail(res);
       }
+    );
+  };
+
+  c.signOut = function () {
+    var refresh = storedRefresh();
+    var token = access && access.token;
+    forget();
+    c.session = null;
+    c.state = 'idle';
+    c.deliveries = { awaitingSignIn: 0, failed: [] };
+    notSignedIn();
+    return send('POST', '/auth/signout', refresh ? { refreshToken: refresh } : {}, token).then(
+      function () {},
+      function () {}
     );
   };
 
@@ -105,15 +133,118 @@ api.controller = function ($scope, $http, $interval, $window, spUtil) {
       });
   };
 
-  function relay(method, path, body) {
+  function storage() {
+    try {
+      return $window.localStorage || null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function storedRefresh() {
+    var store = storage();
+    try {
+      var saved = store && JSON.parse(store.getItem(STORE_KEY) || 'null');
+      return saved && typeof saved.refreshToken === 'string' && saved.refreshToken ? saved.refreshToken : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function validTokens(t) {
+    return (
+      t && typeof t.accessToken === 'string' && typeof t.refreshToken === 'string' && typeof t.expiresIn === 'number'
+    );
+  }
+
+  function keep(t) {
+    access = { token: t.accessToken, expiresAt: Date.now() + t.expiresIn * 1000 };
+    var store = storage();
+    if (store) store.setItem(STORE_KEY, JSON.stringify({ refreshToken: t.refreshToken }));
+  }
+
+  function forget() {
+    access = null;
+    var store = storage();
+    if (store) store.removeItem(STORE_KEY);
+  }
+
+  function send(method, path, body, token) {
     var request = {
       method: method,
       url: c.data.relayUrl + path,
-      withCredentials: true,
+      withCredentials: false,
       headers: { Accept: 'application/json' },
     };
+    if (token) request.headers.Authorization = 'Bearer ' + token;
     if (body !== undefined) request.data = body;
     return $http(request);
+  }
+
+  /** A live bearer token, renewed once at a time with the stored refresh token; null when signed out. */
+  function accessToken(force) {
+    if (!force && access && access.expiresAt - 30000 > Date.now()) return $q.when(access.token);
+    if (renewing) return renewing;
+    var refresh = storedRefresh();
+    if (!refresh) return $q.when(null);
+    renewing = send('POST', '/auth/token', { refreshToken: refresh }).then(
+      function (res) {
+        renewing = null;
+        if (!validTokens(res.data))
+          return $q.reject({ status: 502, data: { message: 'The relay answered an unexpected token.' } });
+        keep(res.data);
+        return res.data.accessToken;
+      },
+      function (res) {
+        renewing = null;
+        if (res.status === 401) {
+          forget();
+          return null;
+        }
+        return $q.reject(res);
+      }
+    );
+    return renewing;
+  }
+
+  function relay(method, path, body) {
+    var signedOut = { status: 401, data: { error: 'sign_in_required', message: 'Sign in to Sightline first.' } };
+    return accessToken(false).then(function (token) {
+      if (!token) return $q.reject(signedOut);
+      return send(method, path, body, token).then(null, function (res) {
+        if (res.status !== 401 || !res.data || res.data.error !== 'token_expired') return $q.reject(res);
+        return accessToken(true).then(function (renewed) {
+          return renewed ? send(method, path, body, renewed) : $q.reject(signedOut);
+        });
+      });
+    });
+  }
+
+  /** Creates the sign-in request ahead of the click, so the window opens synchronously in it. */
+  function prepare() {
+    if (signInRequest && signInRequest.expiresAt - 60000 > Date.now()) return;
+    send('POST', '/auth/requests', { crm: 'servicenow', userId: c.data.userId }).then(
+      function (res) {
+        var d = res.data || {};
+        if (typeof d.requestId !== 'string' || typeof d.secret !== 'string') return;
+        if (typeof d.signInUrl !== 'string' || d.signInUrl.indexOf(c.data.relayUrl + '/auth/') !== 0) return;
+        var expiresAt = Date.parse(d.expiresAt);
+        signInRequest = {
+          requestId: d.requestId,
+          secret: d.secret,
+          signInUrl: d.signInUrl,
+          expiresAt: isNaN(expiresAt) ? Date.now() + 300000 : expiresAt,
+        };
+      },
+      function (res) {
+        c.error = message(res);
+      }
+    );
+  }
+
+  function notSignedIn() {
+    c.signedIn = false;
+    prepare();
   }
 
   function parseSession(raw) {
@@ -164,47 +295,64 @@ api.controller = function ($scope, $http, $interval, $window, spUtil) {
     });
   }
 
-  // The relay's sign-in page opens in a window; once /api/me answers, start again by itself.
+  // The sign-in window opens here, in the click; its return value is never used (the page may cut
+  // window.opener). The relay hands over the result when the instance's OAuth page said yes.
   function signIn() {
+    var request = signInRequest;
+    if (!request || request.expiresAt - 60000 <= Date.now()) {
+      prepare();
+      return fail({ status: 400, data: { message: 'Sightline is getting ready; click Start Screen Share again.' } });
+    }
+    signInRequest = null;
     c.state = 'signing_in';
-    var returnTo = encodeURIComponent('/api/me');
-    var popup = $window.open(c.data.relayUrl + '/auth/servicenow?returnTo=' + returnTo, 'sightline-sign-in');
-    if (!popup) return fail({ status: 400, data: { message: 'Allow pop-ups for this site to sign in to Sightline.' } });
-    var startedAt = Date.now();
-    var busy = false;
-    var poll = every(1000, function () {
-      if (busy) return;
-      if (Date.now() - startedAt > SIGN_IN_TIMEOUT_MS) {
-        stop(poll);
-        return fail({ status: 400, data: { message: 'Sign-in timed out.' } });
-      }
-      busy = true;
-      relay('GET', '/api/me').then(
-        function () {
-          busy = false;
-          stop(poll);
+    c.error = null;
+    if (!$window.open(request.signInUrl, 'sightline-sign-in')) {
+      prepare();
+      return fail({ status: 400, data: { message: 'Allow pop-ups for this site to sign in to Sightline.' } });
+    }
+    waitFor(request, WAIT_ROUNDS);
+  }
+
+  function waitFor(request, left) {
+    if (c.state !== 'signing_in') return;
+    if (left <= 0) {
+      prepare();
+      return fail({ status: 400, data: { message: 'Sign-in was not completed.' } });
+    }
+    send('POST', '/auth/requests/' + encodeURIComponent(request.requestId) + '/wait', { secret: request.secret }).then(
+      function (res) {
+        var d = res.data || {};
+        if (d.status === 'signed_in' && validTokens(d.tokens)) {
+          keep(d.tokens);
           c.signedIn = true;
-          try {
-            popup.close();
-          } catch (e) {
-            // a window the user moved on with; nothing to clean up
-          }
           c.state = 'idle';
-          c.start();
-        },
-        function (res) {
-          busy = false;
-          if (res.status !== 401) {
-            stop(poll);
-            return fail(res);
-          }
-          if (popup.closed) {
-            stop(poll);
-            fail({ status: 400, data: { message: 'Sign-in was not completed.' } });
-          }
+          return c.start();
         }
-      );
-    });
+        if (d.status === 'failed') {
+          prepare();
+          return fail({ status: 403, data: { message: d.message || 'Sign-in failed.' } });
+        }
+        waitFor(request, left - 1);
+      },
+      function (res) {
+        prepare();
+        fail(res);
+      }
+    );
+  }
+
+  /** What waits for a new sign-in, and what could not be delivered to the instance. */
+  function loadDeliveries() {
+    relay('GET', '/api/me/deliveries').then(
+      function (res) {
+        var d = res.data || {};
+        c.deliveries = {
+          awaitingSignIn: typeof d.awaitingSignIn === 'number' ? d.awaitingSignIn : 0,
+          failed: Object.prototype.toString.call(d.failed) === '[object Array]' ? d.failed : [],
+        };
+      },
+      function () {}
+    );
   }
 
   // Live status from the relay while the session runs.
@@ -270,10 +418,13 @@ api.controller = function ($scope, $http, $interval, $window, spUtil) {
   }
 
   // On load: resume the agent's running session on this record, if any.
-  if (c.data.canStart && c.data.record) {
+  if (c.data.canStart && c.data.record && !storedRefresh()) {
+    notSignedIn();
+  } else if (c.data.canStart && c.data.record) {
     relay('GET', '/api/sessions?crm=servicenow&recordId=' + encodeURIComponent(c.data.record.sys_id)).then(
       function (res) {
         c.signedIn = true;
+        loadDeliveries();
         var list =
           Object.prototype.toString.call(res.data) === '[object Array]'
             ? res.data
@@ -284,7 +435,7 @@ api.controller = function ($scope, $http, $interval, $window, spUtil) {
         }
       },
       function (res) {
-        if (res.status === 401) c.signedIn = false;
+        if (res.status === 401) notSignedIn();
         else c.error = message(res);
       }
     );

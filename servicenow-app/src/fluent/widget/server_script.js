@@ -24,6 +24,8 @@
   data.relayUrl = String(gs.getProperty(SCOPE + '.relay_url', '') || '').replace(/\/+$/, '');
   data.recordingPolicy = String(gs.getProperty(SCOPE + '.recording', 'host') || 'host');
   data.canStart = gs.hasRole(SCOPE + '.agent');
+  // The relay completes a sign-in request only for this user (the hand-off in the client script).
+  data.userId = String(gs.getUserID());
   data.canReview = data.canStart || gs.hasRole(SCOPE + '.manager');
   data.pollSeconds = clampInt(options.poll_seconds, 3, 1, 60);
 

@@ -40,9 +40,15 @@ export function parseSession(raw) {
 
 function parseTokens(raw) {
   if (!raw || typeof raw !== 'object') return null;
-  const { accessToken, refreshToken, expiresIn, agent } = raw;
-  if (!isNonEmptyString(accessToken) || !isNonEmptyString(refreshToken) || typeof expiresIn !== 'number') return null;
-  return { accessToken, refreshToken, expiresIn, agent: agent && typeof agent === 'object' ? agent : null };
+  const { refreshToken, expiresIn, agent } = raw;
+  if (!isNonEmptyString(raw.accessToken) || !isNonEmptyString(refreshToken) || typeof expiresIn !== 'number')
+    return null;
+  return {
+    accessToken: raw.accessToken,
+    refreshToken,
+    expiresIn,
+    agent: agent && typeof agent === 'object' ? agent : null,
+  };
 }
 
 // One credential per relay for every Sightline component on the page (the module is shared), and
