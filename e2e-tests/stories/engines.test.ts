@@ -89,8 +89,20 @@ interface Run {
 }
 
 const RUNS: Run[] = [
-  { engine: 'firefox', thirdPartyCookies: 'blocked', customer: true, caseId: SF.cases.invoice, incident: SN.incidents.vpn },
-  { engine: 'chromium', thirdPartyCookies: 'allowed', customer: false, caseId: SF.cases.login, incident: SN.incidents.email },
+  {
+    engine: 'firefox',
+    thirdPartyCookies: 'blocked',
+    customer: true,
+    caseId: SF.cases.invoice,
+    incident: SN.incidents.vpn,
+  },
+  {
+    engine: 'chromium',
+    thirdPartyCookies: 'allowed',
+    customer: false,
+    caseId: SF.cases.login,
+    incident: SN.incidents.email,
+  },
 ];
 
 for (const run of RUNS) {
@@ -140,7 +152,13 @@ for (const run of RUNS) {
 
     test('the ServiceNow start: the widget on the incident, sign-in the first time, the console', async () => {
       const agent = await actor('ServiceNow agent');
-      const started = await agentStartsFromIncident(agent, system.servicenowUrl, host.url, run.incident, SN.users.agent);
+      const started = await agentStartsFromIncident(
+        agent,
+        system.servicenowUrl,
+        host.url,
+        run.incident,
+        SN.users.agent,
+      );
       await endSession(started);
       assert.deepEqual(agent.problems, []);
     });

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Policy } from '@sightline/config';
+import { E2E_METRICS_TOKEN } from './relay.ts';
 import { crmUrl, relayFetch, startRelayFront, CRM_HOST, type RelayFront } from './topology.ts';
 import { until } from './wait.ts';
 
@@ -105,6 +106,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     PATH: `${BIN}:${process.env.PATH ?? ''}`,
     SIGHTLINE_ENV: 'test',
     SIGHTLINE_LOG_LEVEL: 'warn',
+    SIGHTLINE_METRICS_TOKEN: E2E_METRICS_TOKEN,
     SIGHTLINE_CONFIG: configFile,
     SIGHTLINE_RELAY_PORT: String(relayPort),
     SIGHTLINE_RELAY_PUBLIC_URL: relayUrl,

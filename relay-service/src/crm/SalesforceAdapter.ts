@@ -18,6 +18,7 @@ import { normalizeSalesforceId } from './salesforceId.ts';
 import {
   sfCaseSchema,
   sfContactSchema,
+  sfCountSchema,
   sfEmailSimpleSchema,
   sfIdRecordsSchema,
   sfSaveResultSchema,
@@ -32,6 +33,8 @@ export const DURATION_FIELD = 'Sightline_Duration_Seconds__c';
 export const ATTENDEE_OBJECT = 'Sightline_Attendee__c';
 export const ATTENDEE_KEY_FIELD = 'Attendee_Key__c';
 const DESCRIPTION_MAX = 32000;
+/** force-app's custom permission that lets a user host sessions (granted by the Sightline Agent set). */
+export const HOST_PERMISSION = 'Sightline_Start_Sessions';
 
 export interface SalesforceOptions {
   loginUrl: string;
@@ -118,6 +121,19 @@ export class SalesforceAdapter implements CrmAdapter {
       .filter(Boolean)
       .join(': ');
     return { id: this.#id(kase.Id), label, contact };
+  }
+
+  async mayHost(userId: string): Promise<boolean> {
+    // A custom permission reaches a user through a permission set (or a profile's own permission set):
+    // SetupEntityAccess links the permission to the set, PermissionSetAssignment the set to the user.
+    const soql = [
+      'SELECT COUNT() FROM SetupEntityAccess',
+      "WHERE SetupEntityType = 'CustomPermission'",
+      `AND SetupEntityId IN (SELECT Id FROM CustomPermission WHERE DeveloperName = '${HOST_PERMISSION}')`,
+      `AND ParentId IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '${this.#id(userId)}')`,
+    ].join(' ');
+    const { totalSize } = await this.#call(sfCountSchema, () => this.#conn.query(soql));
+    return totalSize > 0;
   }
 
   async findContactOrLead(email: string): Promise<PersonMatch | null> {

@@ -24,6 +24,9 @@ export interface ServiceNowOptions {
   callTimeoutMs?: number;
 }
 
+/** servicenow-app's role that lets a user host sessions (the manager role contains it). */
+export const HOST_ROLE = 'x_sightline_share.agent';
+
 /** The marker line that makes a work note findable again (idempotency of retries). */
 export const markerLine = (marker: string) => `[sightline:${marker}]`;
 
@@ -63,6 +66,16 @@ export class ServiceNowAdapter implements CrmAdapter {
     }
     const label = [result.number ?? result.sys_id, result.short_description].filter(Boolean).join(': ');
     return { id: result.sys_id, label, contact };
+  }
+
+  async mayHost(userId: string): Promise<boolean> {
+    // sys_user_has_role holds a row per role a user has, inherited ones (a role containing it) included.
+    const query = `user=${this.#sysId(userId)}^role.name=${HOST_ROLE}^state=active`;
+    const found = await this.#json(
+      snIdListSchema,
+      `/api/now/table/sys_user_has_role?sysparm_query=${encodeURIComponent(query)}&sysparm_fields=sys_id&sysparm_limit=1`,
+    );
+    return found.result.length > 0;
   }
 
   // ServiceNow has no leads; attendees are recorded in the work notes only.

@@ -4,6 +4,8 @@ import express, { type Express, type Router } from 'express';
 import { createAuthRouter } from '../auth/authRouter.ts';
 import { handoffRoutes } from '../auth/handoffRoutes.ts';
 import { requireAgent } from '../auth/requireAgent.ts';
+import { AdminAuth } from '../auth/adminAuth.ts';
+import { adminRoutes } from './adminRoutes.ts';
 import { agentRoutes } from './agentRoutes.ts';
 import type { AppContext } from './AppContext.ts';
 import { errorHandler } from './errorHandler.ts';
@@ -26,7 +28,8 @@ export function createApp(ctx: AppContext, { webRouter, testClock }: AppExtras =
   const { config, logger, loginSessions, agents, agentAuth } = ctx;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.relay.trustProxy);
+  // X-Forwarded-For only from the configured proxies; anyone else's header is ignored.
+  app.set('trust proxy', config.relay.trustedProxies.length > 0 ? config.relay.trustedProxies : false);
 
   app.use((req, res, next) => {
     const started = performance.now();
@@ -42,6 +45,7 @@ export function createApp(ctx: AppContext, { webRouter, testClock }: AppExtras =
   app.use(csrf(config, ctx.publicUrl));
 
   app.use(opsRoutes(ctx));
+  app.use(adminRoutes(ctx, new AdminAuth(config)));
   if (testClock) app.use(testClock);
   app.use(
     handoffRoutes({
