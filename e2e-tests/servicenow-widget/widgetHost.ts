@@ -96,6 +96,10 @@ function incidentForm(sysId: string, scratchpad: Record<string, unknown>): strin
 </form>
 <script>
 var g_scratchpad = ${pad};
+// The platform's navigation API (GlideNavigation): openPopup(url, name, features, noStack).
+var g_navigation = {
+  openPopup: function (url, name, features) { return window.open(url, name, features); }
+};
 var g_form = {
   getUniqueValue: function () { return document.getElementById('incident').dataset.sysId; },
   addErrorMessage: function (m) {

@@ -202,3 +202,18 @@ test('relay credentials: bearer expiry, refresh idle time, grace for parallel re
     else assert.equal(r, null, 'the grant ends at its maximum age however often it is renewed');
   }
 });
+
+test("the CRM form button's window: sign in with ?start=<record>, the session is created and the window becomes the console", async (t) => {
+  const stack = await startStack(t);
+  const { final } = await signIn(stack.relay.url, 'servicenow', SN.users.agent, {
+    startUrl: `${stack.relay.url}/auth/servicenow?start=${SN.incidents.vpn.id}`,
+  });
+  assert.equal(final.status, 303);
+  const id = /^\/console\/(s_[A-Za-z0-9_-]+)$/.exec(final.headers.get('location') ?? '')?.[1];
+  assert.ok(id, `redirected to the console (${final.headers.get('location')})`);
+  const live = stack.relay.registry.get(id)!;
+  assert.equal(live.snapshot.record.id, SN.incidents.vpn.id);
+  assert.equal(live.host.username, SN.users.agent.username);
+  const bad = await fetch(`${stack.relay.url}/auth/servicenow?start=not-a-record`, { redirect: 'manual' });
+  assert.equal(bad.status, 400);
+});

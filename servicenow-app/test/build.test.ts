@@ -91,8 +91,13 @@ function assertMetadata(tables: Map<string, Row[]>): void {
   assert.equal(text(a.client), 'true');
   assert.equal(text(a.form_button), 'true');
   assert.equal(text(a.onclick), 'sightlineStartScreenShare()');
-  assert.match(text(a.script), /'\/api\/sessions', \{ crm: 'servicenow', recordId: recordId \}/);
-  assert.match(text(a.script), /\/auth\/servicenow\?returnTo=/);
+  assert.match(text(a.script), /g_navigation\.openPopup\(/);
+  assert.doesNotMatch(
+    text(a.script),
+    /\bwindow\.|\bfetch\(/,
+    'a scoped client script touches no window and calls no relay',
+  );
+  assert.match(text(a.script), /\/auth\/servicenow\?start=/);
   const actionRoles = (tables.get('sys_ui_action_role') ?? []).map((r) => (r.sys_user_role as Row)['@name']);
   assert.deepEqual(actionRoles, ['x_sightline_share.agent']);
 

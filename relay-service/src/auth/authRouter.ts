@@ -38,7 +38,14 @@ export interface AuthDeps {
   onSignedIn?: (identity: SignedIn['identity']) => void;
   /** The CRM components' pending sign-in requests (auth/handoffRoutes.ts). */
   agentAuth?: AgentAuth;
+  /** `?start=<recordId>` (a CRM form button): creates the session after sign-in, answers its id. */
+  startSession?: (identity: SignedIn['identity'], recordId: string) => Promise<string>;
 }
+
+const startParamSchema = z
+  .string()
+  .regex(/^([a-zA-Z0-9]{15}|[a-zA-Z0-9]{18}|[0-9a-f]{32})$/, 'not a record id')
+  .optional();
 
 const requestParamSchema = z
   .string()
@@ -46,7 +53,7 @@ const requestParamSchema = z
   .optional();
 
 export function createAuthRouter(deps: AuthDeps): Router {
-  const { config, logger, agents, sessions, cookies, publicUrl, fail, onSignedIn, agentAuth } = deps;
+  const { config, logger, agents, sessions, cookies, publicUrl, fail, onSignedIn, agentAuth, startSession } = deps;
   const store = new OAuthStateStore();
   const passport = new Passport();
   const callbackUrl = (crm: Crm) => `${publicUrl()}/auth/${crm}/callback`;
@@ -71,6 +78,8 @@ export function createAuthRouter(deps: AuthDeps): Router {
     // A CRM component's sign-in window: it names the request the component will collect.
     const request = requestParamSchema.safeParse(req.query.request ?? undefined);
     if (!request.success) throw fail(400, 'bad_request', request.error.issues[0]!.message);
+    const start = startParamSchema.safeParse(req.query.start ?? undefined);
+    if (!start.success) throw fail(400, 'bad_request', start.error.issues[0]!.message);
     if (request.data !== undefined && agentAuth?.requests.open(request.data)?.crm !== crm) {
       throw fail(
         410,
@@ -84,7 +93,11 @@ export function createAuthRouter(deps: AuthDeps): Router {
     passport.authenticate(crm, {
       session: false,
       callbackURL: callbackUrl(crm),
-      state: request.data ? { returnTo: '/auth/done', request: request.data } : { returnTo: returnTo.data },
+      state: request.data
+        ? { returnTo: '/auth/done', request: request.data }
+        : start.data
+          ? { returnTo: '/', start: start.data }
+          : { returnTo: returnTo.data },
     } as never)(req, res, next);
   });
 
@@ -121,8 +134,12 @@ export function createAuthRouter(deps: AuthDeps): Router {
       clearCookie(res, cookies, LOGIN_COOKIE, { path: '/auth' });
       logger.info({ crm, userId: user.identity.userId }, 'agent signed in');
       onSignedIn?.(user.identity);
-      const state = info?.state as { returnTo?: unknown; request?: unknown } | undefined;
+      const state = info?.state as { returnTo?: unknown; request?: unknown; start?: unknown } | undefined;
       if (typeof state?.request === 'string') completeRequest(state.request, user.identity);
+      if (typeof state?.start === 'string' && startSession) {
+        startSession(user.identity, state.start).then((id) => res.redirect(303, `/console/${id}`), next);
+        return;
+      }
       const returnTo = returnToSchema.safeParse(state?.returnTo);
       res.redirect(303, returnTo.success ? returnTo.data : '/');
     };

@@ -14,6 +14,7 @@ import { joinRoutes } from './joinRoutes.ts';
 import { opsRoutes } from './opsRoutes.ts';
 import { cors, crmOrigins, csrf, securityHeaders } from './security.ts';
 import { sessionRoutes } from './sessionRoutes.ts';
+import { startFromCrm } from './startFromCrm.ts';
 
 /** Paths as logged: join-link tokens are secrets and never reach the log. */
 export const loggablePath = (path: string) => path.replace(/^\/j\/[^/]+/, '/j/[redacted]');
@@ -67,6 +68,7 @@ export function createApp(ctx: AppContext, { webRouter, testClock }: AppExtras =
       publicUrl: ctx.publicUrl,
       fail,
       agentAuth,
+      startSession: startFromCrm(ctx),
     }),
   );
   app.use(joinRoutes(ctx));

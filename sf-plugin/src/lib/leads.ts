@@ -24,8 +24,8 @@ export function adapterFor(conn: Connection): SalesforceAdapter {
     clientId: 'PlatformCLI',
     apiVersion: conn.getApiVersion(),
     tokens: { instanceUrl: conn.instanceUrl, accessToken: conn.accessToken ?? null, refreshToken: '' },
-    // The CLI's own token: when it expires the admin signs in again with `sf org login web`.
-    refresh: () => Promise.reject(new Error('the sf CLI access token expired: run sf org login web again')),
+    // The CLI holds its org's access token only; an expired one means logging in to the org again.
+    refresh: () => Promise.reject(new Error('the sf CLI access token expired: run sf org login again')),
   });
 }
 

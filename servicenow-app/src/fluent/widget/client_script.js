@@ -306,14 +306,15 @@ api.controller = function ($scope, $http, $q, $interval, $window, spUtil) {
     signInRequest = null;
     c.state = 'signing_in';
     c.error = null;
-    if (!$window.open(request.signInUrl, 'sightline-sign-in')) {
+    var popup = $window.open(request.signInUrl, 'sightline-sign-in');
+    if (!popup) {
       prepare();
       return fail({ status: 400, data: { message: 'Allow pop-ups for this site to sign in to Sightline.' } });
     }
-    waitFor(request, WAIT_ROUNDS);
+    waitFor(request, WAIT_ROUNDS, popup);
   }
 
-  function waitFor(request, left) {
+  function waitFor(request, left, popup) {
     if (c.state !== 'signing_in') return;
     if (left <= 0) {
       prepare();
@@ -324,6 +325,12 @@ api.controller = function ($scope, $http, $q, $interval, $window, spUtil) {
         var d = res.data || {};
         if (d.status === 'signed_in' && validTokens(d.tokens)) {
           keep(d.tokens);
+          // close() only: nothing else of the window is read (it may be a stand-in or cut off).
+          try {
+            popup.close();
+          } catch (e) {
+            // already gone
+          }
           c.signedIn = true;
           c.state = 'idle';
           return c.start();
@@ -332,7 +339,7 @@ api.controller = function ($scope, $http, $q, $interval, $window, spUtil) {
           prepare();
           return fail({ status: 403, data: { message: d.message || 'Sign-in failed.' } });
         }
-        waitFor(request, left - 1);
+        waitFor(request, left - 1, popup);
       },
       function (res) {
         prepare();
