@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../scripts/chromium.ts';
+import type { Page } from 'playwright-core';
+import { launchChromium, type Browsers } from './support/browser.ts';
+import { CRM_HOST, relayBehindFront, startRelayFront } from './support/topology.ts';
 import { loadConfig } from '@sightline/config';
 import { DEMO, startSandbox, type RunningSandbox } from '@sightline/crm-sandbox';
 import { startRelay, type RunningRelay } from '@sightline/relay-service';
@@ -29,7 +30,7 @@ interface Stats {
 
 let sandbox: RunningSandbox;
 let relay: RunningRelay;
-let browser: Browser;
+let browser: Browsers;
 const dirs: string[] = [];
 const tmp = (prefix: string) => {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -38,22 +39,30 @@ const tmp = (prefix: string) => {
 };
 
 before(async () => {
+  const front = await startRelayFront();
   const sandboxConfig = loadConfig({
     env: { SIGHTLINE_ENV: 'test' },
-    overrides: { sandbox: { dataDir: tmp('sightline-e2e-sandbox-') } },
+    overrides: { relay: { publicUrl: front.url }, sandbox: { host: CRM_HOST, dataDir: tmp('sightline-e2e-sandbox-') } },
   });
   sandbox = await startSandbox({ config: sandboxConfig });
-  const config = loadConfig({
-    env: { SIGHTLINE_ENV: 'test' },
-    overrides: {
-      relay: { dataDir: tmp('sightline-e2e-relay-'), tokenEncryptionKey: '0123456789abcdef'.repeat(4) },
-      salesforce: { loginUrl: sandbox.salesforceUrl, clientSecret: DEMO.oauthClient.clientSecret },
-      servicenow: { instanceUrl: sandbox.servicenowUrl, clientSecret: DEMO.oauthClient.clientSecret },
-    },
+  relay = await relayBehindFront(front, () => {
+    const config = loadConfig({
+      env: { SIGHTLINE_ENV: 'test' },
+      overrides: {
+        relay: {
+          publicUrl: front.url,
+          dataDir: tmp('sightline-e2e-relay-'),
+          tokenEncryptionKey: '0123456789abcdef'.repeat(4),
+        },
+        salesforce: { loginUrl: sandbox.salesforceUrl, clientSecret: DEMO.oauthClient.clientSecret },
+        servicenow: { instanceUrl: sandbox.servicenowUrl, clientSecret: DEMO.oauthClient.clientSecret },
+      },
+    });
+    return startRelay({ config });
   });
-  relay = await startRelay({ config });
   sandbox.setRelayUrl(relay.url);
-  browser = await launchChromium();
+  // The page size is what the fake display capture measures (the tests expect 1280x720).
+  browser = await launchChromium({ viewport: { width: 1280, height: 720 } });
 });
 
 after(async () => {

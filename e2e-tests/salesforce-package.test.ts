@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../scripts/chromium.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium, type Browsers } from './support/browser.ts';
+import { CRM_HOST, relayBehindFront, startRelayFront } from './support/topology.ts';
 import { loadConfig, policySchema } from '@sightline/config';
 import { DEMO, startSandbox, type RunningSandbox } from '@sightline/crm-sandbox';
 import { startRelay, type RunningRelay } from '@sightline/relay-service';
@@ -68,29 +69,38 @@ function watch(page: Page, problems: string[]) {
 
 test('the Sightline components on the sandbox Case page, with a real relay, in Chromium', async (t) => {
   await buildBrowser();
+  const front = await startRelayFront();
   const sandboxConfig = loadConfig({
     env: { SIGHTLINE_ENV: 'test' },
     overrides: {
       log: { level: 'silent' },
-      sandbox: { salesforcePort: 0, servicenowPort: 0, dataDir: tmp(t, 'sightline-sfpkg-sandbox-') },
+      relay: { publicUrl: front.url },
+      sandbox: { host: CRM_HOST, salesforcePort: 0, servicenowPort: 0, dataDir: tmp(t, 'sightline-sfpkg-sandbox-') },
     },
   });
   const sandbox: RunningSandbox = await startSandbox({ config: sandboxConfig });
   t.after(() => sandbox.close());
-  const relayConfig = loadConfig({
-    env: { SIGHTLINE_ENV: 'test' },
-    overrides: {
-      log: { level: 'silent' },
-      relay: { port: 0, dataDir: tmp(t, 'sightline-sfpkg-relay-'), tokenEncryptionKey: ENCRYPTION_KEY },
-      salesforce: { loginUrl: sandbox.salesforceUrl, clientSecret: DEMO.oauthClient.clientSecret },
-      servicenow: { instanceUrl: sandbox.servicenowUrl, clientSecret: DEMO.oauthClient.clientSecret },
-    },
+  const relay: RunningRelay = await relayBehindFront(front, () => {
+    const relayConfig = loadConfig({
+      env: { SIGHTLINE_ENV: 'test' },
+      overrides: {
+        log: { level: 'silent' },
+        relay: {
+          port: 0,
+          publicUrl: front.url,
+          dataDir: tmp(t, 'sightline-sfpkg-relay-'),
+          tokenEncryptionKey: ENCRYPTION_KEY,
+        },
+        salesforce: { loginUrl: sandbox.salesforceUrl, clientSecret: DEMO.oauthClient.clientSecret },
+        servicenow: { instanceUrl: sandbox.servicenowUrl, clientSecret: DEMO.oauthClient.clientSecret },
+      },
+    });
+    return startRelay({ config: relayConfig });
   });
-  const relay: RunningRelay = await startRelay({ config: relayConfig });
   t.after(() => relay.close());
   sandbox.setRelayUrl(relay.url);
 
-  const browser: Browser = await launchChromium({
+  const browser: Browsers = await launchChromium({
     fakeMedia: false,
     extraArgs: ['--autoplay-policy=no-user-gesture-required'],
   });

@@ -10,8 +10,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../scripts/chromium.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium, type Browsers } from './support/browser.ts';
+import { CRM_HOST, relayBehindFront, startRelayFront } from './support/topology.ts';
 import { z } from 'zod';
 import { loadConfig } from '@sightline/config';
 import { DEMO, startSandbox, type RunningSandbox } from '@sightline/crm-sandbox';
@@ -39,7 +40,7 @@ let dir: string;
 let sandbox: RunningSandbox;
 let relay: RunningRelay;
 let host: WidgetHost;
-let browser: Browser;
+let browser: Browsers;
 let token: string;
 const contexts: BrowserContext[] = [];
 const problems: string[] = [];
@@ -77,9 +78,13 @@ function watch(name: string, page: Page): void {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sightline-sn-widget-'));
+  const front = await startRelayFront();
   const sandboxConfig = loadConfig({
     env: { SIGHTLINE_ENV: 'test' },
-    overrides: { sandbox: { salesforcePort: 0, servicenowPort: 0, dataDir: join(dir, 'sandbox') } },
+    overrides: {
+      relay: { publicUrl: front.url },
+      sandbox: { host: CRM_HOST, salesforcePort: 0, servicenowPort: 0, dataDir: join(dir, 'sandbox') },
+    },
   });
   sandbox = await startSandbox({ config: sandboxConfig });
   const tokenRes = await fetch(`${sandbox.servicenowUrl}/oauth_token.do`, {
@@ -111,22 +116,25 @@ before(async () => {
     },
   });
 
-  const config = loadConfig({
-    env: { SIGHTLINE_ENV: 'test' },
-    overrides: {
-      log: { level: 'warn' },
-      relay: {
-        port: 0,
-        dataDir: join(dir, 'relay'),
-        tokenEncryptionKey: '0123456789abcdef'.repeat(4),
-        allowedOrigins: [host.origin],
+  relay = await relayBehindFront(front, () => {
+    const config = loadConfig({
+      env: { SIGHTLINE_ENV: 'test' },
+      overrides: {
+        log: { level: 'warn' },
+        relay: {
+          port: 0,
+          publicUrl: front.url,
+          dataDir: join(dir, 'relay'),
+          tokenEncryptionKey: '0123456789abcdef'.repeat(4),
+          allowedOrigins: [host.origin],
+        },
+        salesforce: { loginUrl: sandbox.salesforceUrl, clientSecret: DEMO.oauthClient.clientSecret },
+        servicenow: { instanceUrl: sandbox.servicenowUrl, clientSecret: DEMO.oauthClient.clientSecret },
+        writeBack: { retry: { baseMs: 50, maxMs: 500 }, tickMs: 1000 },
       },
-      salesforce: { loginUrl: sandbox.salesforceUrl, clientSecret: DEMO.oauthClient.clientSecret },
-      servicenow: { instanceUrl: sandbox.servicenowUrl, clientSecret: DEMO.oauthClient.clientSecret },
-      writeBack: { retry: { baseMs: 50, maxMs: 500 }, tickMs: 1000 },
-    },
+    });
+    return startRelay({ config });
   });
-  relay = await startRelay({ config });
   sandbox.setRelayUrl(relay.url);
   host.setRelayUrl(relay.url);
 

@@ -1,7 +1,11 @@
 // Debian's Chromium through playwright-core, started the one way this project needs it: never a
 // downloaded browser, no background traffic (the machines have no internet), and on request the fake
 // display and camera devices that make getDisplayMedia answer with a 1280x720 synthetic screen.
-import { chromium, type Browser } from 'playwright-core';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { VIEWPORT, type ProfileOptions } from './browsers.ts';
 
 export const CHROMIUM_PATH = process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -21,10 +25,44 @@ export interface LaunchOptions {
   extraArgs?: string[];
 }
 
-/** A fresh browser; playwright-core gives every launch its own temporary profile (--user-data-dir). */
+/**
+ * A fresh browser on playwright-core's own temporary profile, for what never crosses sites (the
+ * benchmark). Browser tests use `launchChromiumProfile`, whose cookie setting is explicit.
+ */
 export function launchChromium({ fakeMedia = true, extraArgs = [] }: LaunchOptions = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [...CHROMIUM_ARGS, ...(fakeMedia ? FAKE_MEDIA_ARGS : []), ...extraArgs],
   });
+}
+
+/**
+ * One person's Chromium: a persistent profile of their own (their own cookie jar) whose
+ * Default/Preferences block or allow third-party cookies explicitly, as the settings page does
+ * (`--test-third-party-cookie-phaseout` has no effect on Debian's build). `trustSpki` pins the
+ * test relay's certificate; Chromium honours that list only with a user data dir, which this has.
+ * The profile directory goes when the context closes.
+ */
+export async function launchChromiumProfile({
+  thirdPartyCookies = 'blocked',
+  fakeMedia = true,
+  trustSpki = [],
+  viewport = VIEWPORT,
+  extraArgs = [],
+}: ProfileOptions & { extraArgs?: string[] } = {}): Promise<BrowserContext> {
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-chromium-'));
+  mkdirSync(join(dir, 'Default'));
+  const blocked = thirdPartyCookies === 'blocked';
+  const preferences = { profile: { cookie_controls_mode: blocked ? 1 : 0, block_third_party_cookies: blocked } };
+  writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify(preferences));
+  const args = [...CHROMIUM_ARGS, ...(fakeMedia ? FAKE_MEDIA_ARGS : []), ...extraArgs];
+  if (trustSpki.length) args.push(`--ignore-certificate-errors-spki-list=${trustSpki.join(',')}`);
+  try {
+    const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args, viewport });
+    context.once('close', () => rmSync(dir, { recursive: true, force: true }));
+    return context;
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 }

@@ -1,7 +1,8 @@
 // `npm test`: every suite of every part, one summary line at the end ("N passed, N failed").
 //   node   - unit and integration tests (node:test) of every workspace, against real local servers
 //   lwc    - the Lightning Web Components of force-app and the relay's pages (@salesforce/sfdx-lwc-jest)
-//   e2e    - browser suites in Debian's Chromium through playwright-core, one file at a time
+//   e2e    - browser suites (two sites, third-party cookies blocked; Debian's Chromium and Firefox ESR),
+//            one file at a time
 // Usage: node scripts/run-tests.ts [--suite node|lwc|e2e]... [file filter substring]
 import { spawnSync } from 'node:child_process';
 import { existsSync, globSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

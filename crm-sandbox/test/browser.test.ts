@@ -8,8 +8,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../scripts/chromium.ts';
+import type { Page } from 'playwright-core';
+import { launchChromium, type Browsers } from '../../e2e-tests/support/browser.ts';
+import { CRM_HOST, startRelayFront, type RelayFront } from '../../e2e-tests/support/topology.ts';
 import { DEMO } from '../src/index.ts';
 import { passwordToken, pkce, startTestSandbox, type TestSandbox } from './helpers.ts';
 
@@ -26,7 +27,8 @@ mount.dataset.writeStatus = String(write.status);
 describe('people pages in Chromium', () => {
   let t: TestSandbox;
   let build: string;
-  let browser: Browser;
+  let browser: Browsers;
+  let front: RelayFront;
   let page: Page;
   let callback: Server;
   let callbackUrl: string;
@@ -38,7 +40,7 @@ describe('people pages in Chromium', () => {
   before(async () => {
     build = await mkdtemp(join(tmpdir(), 'sightline-build-'));
     await writeFile(join(build, 'case-page.js'), MOUNT_SCRIPT);
-    t = await startTestSandbox({}, undefined, build);
+    t = await startTestSandbox({ host: CRM_HOST }, undefined, build);
     callback = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname === '/auth/salesforce/callback') received = url;
@@ -68,15 +70,20 @@ describe('people pages in Chromium', () => {
       res.writeHead(200, { 'content-type': 'text/html' }).end('<title>console</title>agent console');
     });
     await new Promise<void>((ok) => relay.listen(0, '127.0.0.1', ok));
-    relayUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
+    // The relay's site: https://relay.localhost behind the test TLS front, as in every browser test.
+    front = await startRelayFront();
+    front.forwardTo(`http://127.0.0.1:${(relay.address() as AddressInfo).port}`);
+    relayUrl = front.url;
     t.sandbox.setRelayUrl(relayUrl);
     browser = await launchChromium({
       fakeMedia: false,
     });
-    page = await browser.newPage();
+    const context = await browser.newContext();
+    page = context.pages()[0] ?? (await context.newPage());
   });
   after(async () => {
     await browser?.close();
+    await front?.close();
     await new Promise((ok) => callback.close(ok));
     await new Promise((ok) => relay.close(ok));
     await t.close();

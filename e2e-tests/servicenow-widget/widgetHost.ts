@@ -18,6 +18,7 @@ import {
   type BackendSpec,
   type UserContext,
 } from '@sightline/servicenow-app/harness';
+import { crmUrl } from '../support/topology.ts';
 
 const angularJs = readFileSync(join(dirname(findPackageJSON('angular', import.meta.url)!), 'angular.min.js'), 'utf8');
 
@@ -167,7 +168,7 @@ export async function startWidgetHost(o: WidgetHostOptions): Promise<WidgetHost>
     })().catch((err: Error) => send(res, 500, 'text/plain', err.message));
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = crmUrl((server.address() as AddressInfo).port);
   return {
     url: origin,
     origin,

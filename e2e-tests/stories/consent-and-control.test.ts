@@ -4,9 +4,9 @@
 // relay holds nothing of it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { DEMO } from '@sightline/crm-sandbox';
-import { launchChromium, person, type Person } from '../support/browser.ts';
+import { launchChromium, person, type Browsers, type Person } from '../support/browser.ts';
 import { caseTaskOf, salesforceAs, versionsOfSession, versionsOn, type Conn } from '../support/crm.ts';
 import { agentStartsSession, customerEntersKey, customerLeaves, customerShares } from '../support/flows.ts';
 import { acceptTerms, giveContactDetails, type Contact } from '../support/pages.ts';
@@ -20,7 +20,7 @@ const CASE = DEMO.salesforce.cases.invoice;
 const CUSTOMER: Contact = { name: 'Jane Customer', email: DEMO.salesforce.contacts.jane.email };
 
 let system: System;
-let browser: Browser;
+let browser: Browsers;
 let crm: Conn;
 let agent: Person;
 const people: Person[] = [];

@@ -3,14 +3,15 @@
 // moves the relay's test clock forward instead of waiting (SIGHTLINE_ENV=test + SIGHTLINE_TEST_CLOCK=1).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
+
 import { DEMO } from '@sightline/crm-sandbox';
-import { launchChromium, person, type Person } from '../support/browser.ts';
+import { launchChromium, person, type Browsers, type Person } from '../support/browser.ts';
 import { caseTaskOf, salesforceAs } from '../support/crm.ts';
 import { agentStartsSession, customerEntersKey } from '../support/flows.ts';
 import { advanceRelayClock, assertRelayHoldsNothing } from '../support/relay.ts';
 import { launcher, signInToSandbox } from '../support/sandbox.ts';
 import { startSystem, type System } from '../support/system.ts';
+import { relayFetch } from '../support/topology.ts';
 import { TIMEOUT } from '../support/wait.ts';
 
 const USERS = DEMO.salesforce.users;
@@ -18,7 +19,7 @@ const CASE = DEMO.salesforce.cases.printer;
 const WAITING_MINUTES = 10; // the default policy's
 
 let system: System;
-let browser: Browser;
+let browser: Browsers;
 const people: Person[] = [];
 
 before(async () => {
@@ -43,7 +44,7 @@ describe('a session no one joins', { timeout: 180_000 }, () => {
 
     // A minute short of the waiting time the session still waits, and its key still works.
     await advanceRelayClock(system.relayUrl, (WAITING_MINUTES - 1) * 60_000);
-    const early = await fetch(`${system.relayUrl}/api/join/lookup`, {
+    const early = await relayFetch(`${system.relayUrl}/api/join/lookup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ key: started.key }),

@@ -4,9 +4,9 @@
 // Customers join with the key the agent reads out (the relay's /join page).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
+
 import { DEMO } from '@sightline/crm-sandbox';
-import { launchChromium, person, type Person } from '../support/browser.ts';
+import { launchChromium, person, type Browsers, type Person } from '../support/browser.ts';
 import { attendeeRowsOfSession, caseTaskOf, leadsWithEmail, salesforceAs, type Conn } from '../support/crm.ts';
 import { agentStartsSession, customerEntersKey, customerLeaves, customerShares } from '../support/flows.ts';
 import type { Contact } from '../support/pages.ts';
@@ -21,7 +21,7 @@ const UNKNOWN: Contact = { name: 'Grace Hopper', email: 'grace.hopper@navy-cobol
 const KNOWN: Contact = { name: 'Raj Patel', email: DEMO.salesforce.contacts.raj.email };
 
 let system: System;
-let browser: Browser;
+let browser: Browsers;
 let crm: Conn;
 let agent: Person;
 const people: Person[] = [];

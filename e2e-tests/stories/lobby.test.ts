@@ -3,9 +3,8 @@
 // host reads "Sam (sam@globex.example) asks to join"; the host turns one away and lets another in.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { DEMO } from '@sightline/crm-sandbox';
-import { launchChromium, person, type Person } from '../support/browser.ts';
+import { launchChromium, person, type Browsers, type Person } from '../support/browser.ts';
 import { agentStartsSession, customerEntersKey, customerShares } from '../support/flows.ts';
 import { acceptTerms, giveContactDetails, type Contact } from '../support/pages.ts';
 import { signInToSandbox } from '../support/sandbox.ts';
@@ -19,7 +18,7 @@ const SAM: Contact = { name: 'Sam', email: 'sam@globex.example' };
 const PAT: Contact = { name: 'Pat', email: 'pat@globex.example' };
 
 let system: System;
-let browser: Browser;
+let browser: Browsers;
 const people: Person[] = [];
 
 before(async () => {

@@ -5,9 +5,9 @@
 // the CRM holds the Task, the recording and the Lead, and the relay holds nothing afterwards.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO } from '@sightline/crm-sandbox';
-import { launchChromium, person, type Person } from '../support/browser.ts';
+import { launchChromium, person, type Browsers, type Person } from '../support/browser.ts';
 import {
   attendeeRowsOfSession,
   caseTaskOf,
@@ -39,7 +39,7 @@ const CASE = DEMO.salesforce.cases.printer;
 const CUSTOMER = { name: 'Ada Lovelace', email: 'ada.lovelace@analytical-engines.example', phone: '+44 20 7946 0000' };
 
 let system: System;
-let browser: Browser;
+let browser: Browsers;
 let crm: Conn;
 const people: Person[] = [];
 

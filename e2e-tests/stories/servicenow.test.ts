@@ -6,10 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+
 import { DEMO } from '@sightline/crm-sandbox';
 import { startWidgetHost, type WidgetHost } from '../servicenow-widget/widgetHost.ts';
-import { launchChromium, person, type Person } from '../support/browser.ts';
+import { launchChromium, person, type Browsers, type Person } from '../support/browser.ts';
 import { acceptTerms, assertSeesLiveScreen, chat, giveContactDetails, shareScreen } from '../support/pages.ts';
 import { assertRelayHoldsNothing } from '../support/relay.ts';
 import { allowAccess, openInvitation } from '../support/sandbox.ts';
@@ -24,7 +24,7 @@ const TOKEN_TTL_SECONDS = 3600;
 let plan: SystemPlan;
 let system: System;
 let host: WidgetHost;
-let browser: Browser;
+let browser: Browsers;
 const people: Person[] = [];
 let agent: Person;
 

@@ -2,13 +2,14 @@
 // operability endpoints and, as the agent, its API.
 import assert from 'node:assert/strict';
 import type { BrowserContext } from 'playwright-core';
+import { relayFetch } from './topology.ts';
 import { until } from './wait.ts';
 
 /** The relay's /metrics token in the systems these suites start (SIGHTLINE_METRICS_TOKEN). */
 export const E2E_METRICS_TOKEN = 'e2e-metrics-token-not-a-secret-0123456789';
 
 async function metricsText(relayUrl: string): Promise<string> {
-  const res = await fetch(`${relayUrl}/metrics`, { headers: { authorization: `Bearer ${E2E_METRICS_TOKEN}` } });
+  const res = await relayFetch(`${relayUrl}/metrics`, { headers: { authorization: `Bearer ${E2E_METRICS_TOKEN}` } });
   assert.equal(res.status, 200, 'metrics with the token');
   return res.text();
 }
@@ -42,18 +43,33 @@ export async function assertRelayHoldsNothing(
     ([sessions, backlog]) => sessions === 0 && backlog === 0,
     'the relay to hold no session and no pending write-back',
   );
-  const snapshot = await agent.request.get(`${relayUrl}/api/sessions/${sessionId}`);
-  assert.equal(snapshot.status(), 404, 'the ended session is gone from the relay');
-  const writes = await agent.request.get(`${relayUrl}/api/writebacks?sessionId=${encodeURIComponent(sessionId)}`);
-  assert.equal(writes.status(), 200);
-  const body = (await writes.json()) as { writebacks: { step: string; status: string; error: string | null }[] };
-  assert.ok(body.writebacks.length > 0, 'the session had write-backs');
-  for (const w of body.writebacks) assert.equal(w.status, 'done', `write-back ${w.step} is done (${w.error ?? ''})`);
+  // As the agent, from a page of the relay's own site (its first-party sign-in, no third-party cookie).
+  const page = await agent.newPage();
+  try {
+    await page.goto(`${relayUrl}/healthz`);
+    const [snapshot, writes] = await page.evaluate(
+      (paths) =>
+        Promise.all(
+          paths.map(async (p) => {
+            const res = await fetch(p);
+            return { status: res.status, body: res.status === 200 ? ((await res.json()) as unknown) : null };
+          }),
+        ),
+      [`/api/sessions/${sessionId}`, `/api/writebacks?sessionId=${encodeURIComponent(sessionId)}`],
+    );
+    assert.equal(snapshot!.status, 404, 'the ended session is gone from the relay');
+    assert.equal(writes!.status, 200);
+    const body = writes!.body as { writebacks: { step: string; status: string; error: string | null }[] };
+    assert.ok(body.writebacks.length > 0, 'the session had write-backs');
+    for (const w of body.writebacks) assert.equal(w.status, 'done', `write-back ${w.step} is done (${w.error ?? ''})`);
+  } finally {
+    await page.close();
+  }
 }
 
 /** Moves the relay's session clock forward (a system started with `testClock`) and sweeps expiry. */
 export async function advanceRelayClock(relayUrl: string, advanceMs: number): Promise<void> {
-  const res = await fetch(`${relayUrl}/__test/clock`, {
+  const res = await relayFetch(`${relayUrl}/__test/clock`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ advanceMs }),

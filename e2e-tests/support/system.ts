@@ -1,5 +1,7 @@
 // `npm start`'s own processes for a story file: `node scripts/start.ts` as a child process on free
-// loopback ports, over fresh data dirs, with a SIGHTLINE_CONFIG file for the policy under test.
+// loopback ports, over fresh data dirs, with a SIGHTLINE_CONFIG file for the policy under test, on two
+// sites (support/topology.ts): the CRM pages on http://localhost:<port>, the relay at its public
+// https://relay.localhost:<port> behind the TLS front this process runs.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Policy } from '@sightline/config';
 import { E2E_METRICS_TOKEN } from './relay.ts';
+import { crmUrl, relayFetch, startRelayFront, CRM_HOST, type RelayFront } from './topology.ts';
 import { until } from './wait.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -15,7 +18,10 @@ const BIN = join(ROOT, 'node_modules/.bin');
 const RESERVED = new Set([8080, 8081, 8082]);
 
 export interface System {
+  /** The relay's public URL (https, through the TLS front), what browsers and join links use. */
   relayUrl: string;
+  /** Where the relay process itself listens (plain http on loopback). */
+  relayListenUrl: string;
   salesforceUrl: string;
   servicenowUrl: string;
   /** What the process printed so far (for failure messages). */
@@ -43,15 +49,18 @@ async function freePort(): Promise<number> {
 export interface SystemPlan {
   dir: string;
   relayPort: number;
+  /** The TLS front's port: the relay's public URL is https://relay.localhost:<relayFrontPort>. */
+  relayFrontPort: number;
   salesforcePort: number;
   servicenowPort: number;
 }
 
 export async function planSystem(): Promise<SystemPlan> {
   const ports = new Set<number>();
-  while (ports.size < 3) ports.add(await freePort());
-  const [relayPort, salesforcePort, servicenowPort] = [...ports] as [number, number, number];
-  return { dir: mkdtempSync(join(tmpdir(), 'sightline-stories-')), relayPort, salesforcePort, servicenowPort };
+  while (ports.size < 4) ports.add(await freePort());
+  const [relayPort, relayFrontPort, salesforcePort, servicenowPort] = [...ports] as [number, number, number, number];
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-stories-'));
+  return { dir, relayPort, relayFrontPort, salesforcePort, servicenowPort };
 }
 
 export interface SystemOptions {
@@ -84,10 +93,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     ...options.policy,
   };
   const sandbox = options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {};
-  writeFileSync(configFile, JSON.stringify({ policy: { groups: { default: policy } }, sandbox }, null, 2));
-  const salesforceUrl = `http://127.0.0.1:${sfPort}`;
-  const servicenowUrl = `http://127.0.0.1:${snPort}`;
-  const relayUrl = `http://127.0.0.1:${relayPort}`;
+  const crm = { host: CRM_HOST, ...sandbox };
+  writeFileSync(configFile, JSON.stringify({ policy: { groups: { default: policy } }, sandbox: crm }, null, 2));
+  const salesforceUrl = crmUrl(sfPort);
+  const servicenowUrl = crmUrl(snPort);
+  const relayListenUrl = `http://127.0.0.1:${relayPort}`;
+  const front: RelayFront = await startRelayFront(plan.relayFrontPort);
+  front.forwardTo(relayListenUrl);
+  const relayUrl = front.url;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PATH: `${BIN}:${process.env.PATH ?? ''}`,
@@ -96,6 +109,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     SIGHTLINE_METRICS_TOKEN: E2E_METRICS_TOKEN,
     SIGHTLINE_CONFIG: configFile,
     SIGHTLINE_RELAY_PORT: String(relayPort),
+    SIGHTLINE_RELAY_PUBLIC_URL: relayUrl,
     SIGHTLINE_SANDBOX_SALESFORCE_PORT: String(sfPort),
     SIGHTLINE_SANDBOX_SERVICENOW_PORT: String(snPort),
     SIGHTLINE_RELAY_DATA_DIR: join(dir, 'relay'),
@@ -121,7 +135,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   const healthy = async () => {
     if (exitCode !== undefined) assert.fail(`npm start exited with ${exitCode} before it was up:\n${out}`);
     try {
-      const res = await fetch(`${relayUrl}/healthz`);
+      const res = await relayFetch(`${relayUrl}/healthz`);
       const sf = await fetch(`${salesforceUrl}/`, { redirect: 'manual' });
       return res.ok && sf.status < 500;
     } catch {
@@ -132,6 +146,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     await until(healthy, (ok) => ok, 'npm start to answer /healthz', 60_000);
   } catch (err) {
     child.kill('SIGKILL');
+    await front.close();
     if (ownsDir) rmSync(dir, { recursive: true, force: true });
     throw err;
   }
@@ -139,6 +154,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   let stopped: Promise<number | null> | null = null;
   return {
     relayUrl,
+    relayListenUrl,
     salesforceUrl,
     servicenowUrl,
     output: () => out,
@@ -148,6 +164,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
         const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
         const code = await exited;
         clearTimeout(timer);
+        await front.close();
         if (ownsDir) rmSync(dir, { recursive: true, force: true });
         return code;
       })()),

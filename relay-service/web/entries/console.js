@@ -1,4 +1,5 @@
 // Agent console entry: mounts the console for the session named in the page.
+import '../lib/zodConfig.js';
 import { createElement } from 'lwc';
 import ConsoleApp from 'sl/consoleApp';
 

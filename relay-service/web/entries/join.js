@@ -1,4 +1,5 @@
 // Join page entry: mounts the customer's app; the link token (if any) comes from the page.
+import '../lib/zodConfig.js';
 import { createElement } from 'lwc';
 import JoinApp from 'sl/joinApp';
 
