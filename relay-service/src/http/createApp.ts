@@ -4,6 +4,7 @@ import express, { type Express, type Router } from 'express';
 import { createAuthRouter } from '../auth/authRouter.ts';
 import { requireAgent } from '../auth/requireAgent.ts';
 import { agentRoutes } from './agentRoutes.ts';
+import { desktopRoutes } from './desktopRoutes.ts';
 import type { AppContext } from './AppContext.ts';
 import { errorHandler } from './errorHandler.ts';
 import { fail, HttpError } from './HttpError.ts';
@@ -58,6 +59,7 @@ export function createApp(ctx: AppContext, { webRouter, testClock }: AppExtras =
     }),
   );
   app.use(joinRoutes(ctx));
+  app.use(desktopRoutes(ctx));
   app.use('/api', requireAgent(loginSessions, agents, fail));
   app.use(agentRoutes(ctx));
   app.use(sessionRoutes(ctx));

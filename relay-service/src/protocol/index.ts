@@ -2,3 +2,4 @@
 export * from './frame.ts';
 export * from './messages.ts';
 export * from './http.ts';
+export * from './desktop.ts';
