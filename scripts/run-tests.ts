@@ -103,6 +103,7 @@ const nodePatterns = [
   'servicenow-app/test/**/*.test.ts',
   'benchmark/test/**/*.test.ts',
   'scripts/test/**/*.test.ts',
+  'desktop-client/test/**/*.test.ts',
 ];
 if (wanted('node')) await nodeSuite('node', pick(nodePatterns), 2);
 if (wanted('lwc')) lwcSuite();
