@@ -123,9 +123,10 @@ before(async () => {
       },
       salesforce: { loginUrl: sandbox.salesforceUrl, clientSecret: DEMO.oauthClient.clientSecret },
       servicenow: { instanceUrl: sandbox.servicenowUrl, clientSecret: DEMO.oauthClient.clientSecret },
+      writeBack: { retry: { baseMs: 50, maxMs: 500 }, tickMs: 1000 },
     },
   });
-  relay = await startRelay({ config, writeBack: { retry: { baseMs: 50, maxMs: 500 }, schedule: '* * * * * *' } });
+  relay = await startRelay({ config });
   sandbox.setRelayUrl(relay.url);
   host.setRelayUrl(relay.url);
 

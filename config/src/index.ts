@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { configSchema, type SightlineConfig } from './schema.ts';
 
@@ -48,6 +49,37 @@ export const ENV_VARS: Record<string, { key: string; type: 'string' | 'number' |
   SIGHTLINE_DESKTOP_DOWNLOAD_LINUX: { key: 'desktop.downloads.linux', type: 'string' },
 };
 
+/** SIGHTLINE_* variables read elsewhere (not configuration keys); anything else unknown is a mistake. */
+export const OTHER_VARS = [
+  'SIGHTLINE_CONFIG',
+  'SIGHTLINE_TEST_CLOCK',
+  'SIGHTLINE_BENCH_OVERRIDES',
+  'SIGHTLINE_CHROMIUM',
+];
+
+/** A misspelt variable would silently fall back to a default: name it, and the one it probably meant. */
+function unknownVars(env: NodeJS.ProcessEnv, problems: string[]): void {
+  const known = [...Object.keys(ENV_VARS), ...OTHER_VARS];
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('SIGHTLINE_')) continue;
+    const base = name.endsWith('_FILE') && name.slice(0, -5) in ENV_VARS ? name.slice(0, -5) : name;
+    if (known.includes(base)) continue;
+    const guess = closest(base, known);
+    const near = distance(base, guess) <= Math.max(3, Math.floor(base.length / 4));
+    problems.push(`${name}: not a Sightline variable${near ? `; did you mean ${guess}?` : ' (the README lists them)'}`);
+  }
+}
+
+function readSecretFile(name: string, path: string, problems: string[]): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    problems.push(`${name}_FILE=${JSON.stringify(path)}: cannot read the file (${code})`);
+    return undefined;
+  }
+}
+
 function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -87,7 +119,7 @@ function fromEnv(env: NodeJS.ProcessEnv, problems: string[]): Json {
   for (const [name, { key, type }] of Object.entries(ENV_VARS)) {
     // NAME_FILE reads a secret from a file outside the repo (Docker/Kubernetes secrets style).
     const fileVar = env[`${name}_FILE`];
-    const raw = fileVar ? readFileSync(fileVar, 'utf8').trim() : env[name];
+    const raw = fileVar ? readSecretFile(name, fileVar, problems) : env[name];
     if (raw === undefined || raw === '') continue;
     if (type === 'number') {
       const n = Number(raw);
@@ -116,7 +148,8 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
   return node;
 }
 
-const SECRET_KEYS = /secret|key|password|token/i;
+/** Only secrets are redacted (not keyLength or keyMode); a Redis URL may carry a password. */
+const SECRET_KEYS = /(^|\.)(clientSecret|tokenEncryptionKey|fixedKey|password)$|^redis\.url$/;
 
 /** Validates a raw config object; errors name the key, the value and what was expected. */
 export function parseConfig(raw: unknown): SightlineConfig {
@@ -153,6 +186,7 @@ export function loadConfig(options: LoadOptions = {}): SightlineConfig {
   if (existsSync(envFile)) raw = merge(raw, readJson(envFile, problems));
   if (env.SIGHTLINE_CONFIG) raw = merge(raw, readJson(env.SIGHTLINE_CONFIG, problems));
   raw = merge(raw, { env: envName });
+  unknownVars(env, problems);
   raw = merge(raw, fromEnv(env, problems));
   if (options.overrides) raw = merge(raw, options.overrides);
   if (problems.length) throw new ConfigError(problems);

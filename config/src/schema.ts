@@ -87,6 +87,8 @@ export const configSchema = z
         dataDir: z.string().min(1).default('.data/relay'),
         /** 32-byte key (hex or base64) that encrypts agents' refresh tokens at rest. */
         tokenEncryptionKey: z.string().min(32).optional(),
+        /** Outside production without a key: where one is generated (never inside dataDir). Default ~/.config/sightline/keys. */
+        devKeyDir: z.string().min(1).optional(),
         /** Extra origins (besides the CRM ones) allowed to call the relay from a browser. */
         allowedOrigins: z.array(httpUrl).default([]),
         trustProxy: z.boolean().default(false),
@@ -118,6 +120,48 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** The CRM write-back (relay-service/src/writeback): retry schedule, concurrency, timeouts. */
+    writeBack: z
+      .object({
+        retry: z
+          .object({
+            /** First retry after this long, doubling per attempt up to maxMs. */
+            baseMs: z.number().int().positive().default(5_000),
+            maxMs: z
+              .number()
+              .int()
+              .positive()
+              .default(15 * 60_000),
+            /** A write still failing (temporarily) after this long is reported as failed; its content is kept. */
+            giveUpAfterMs: z
+              .number()
+              .int()
+              .positive()
+              .default(24 * 3600_000),
+          })
+          .strict()
+          .prefault({}),
+        /** How often the outbox is looked at for writes that are due. */
+        tickMs: z.number().int().positive().default(5_000),
+        /** Writes in flight at once per CRM endpoint (one Salesforce org, one ServiceNow instance). */
+        concurrency: z.number().int().min(1).max(64).default(4),
+        /** Each HTTP call to a CRM. */
+        callTimeoutMs: z.number().int().positive().default(30_000),
+        /** One write (several calls, or a large upload). */
+        stepTimeoutMs: z.number().int().positive().default(300_000),
+        /** Per endpoint: after this many temporary failures in a row, calls pause for halfOpenAfterMs. */
+        breaker: z
+          .object({
+            failures: z.number().int().min(1).default(5),
+            halfOpenAfterMs: z.number().int().positive().default(30_000),
+          })
+          .strict()
+          .prefault({}),
+        /** How long the report of written rows (without content) is kept. Failed writes stay until handled. */
+        retentionDays: z.number().positive().default(7),
+      })
+      .strict()
+      .prefault({}),
     salesforce: salesforceSchema.prefault({}),
     servicenow: servicenowSchema.prefault({}),
     policy: z
@@ -141,6 +185,12 @@ export const configSchema = z
         servicenowPort: port.default(8082),
         dataDir: z.string().min(1).default('.data/crm-sandbox'),
         accessTokenTtlSeconds: z.number().int().positive().default(7200),
+        /**
+         * OAuth clients installed in the sandbox org / instance (Salesforce External Client Apps,
+         * ServiceNow application registry); any other client id gets the CRM's unknown-client error.
+         * Absent: the relay's configured client, the demo client and (Salesforce) the sf CLI.
+         */
+        installedClientIds: z.array(z.string().min(1)).optional(),
         /** Largest file the sandbox accepts in one upload (ContentVersion multipart, ServiceNow attachments). */
         maxUploadBytes: z
           .number()

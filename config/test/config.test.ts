@@ -78,3 +78,59 @@ test('SIGHTLINE_CONFIG file and *_FILE secrets are read from outside the repo', 
   writeFileSync(file, '{ not json');
   assert.throws(() => loadConfig({ env: { SIGHTLINE_CONFIG: file } }), /site\.json: .*JSON/);
 });
+
+test('an unknown SIGHTLINE_* variable is an error naming the closest known one', () => {
+  assert.throws(
+    () => loadConfig({ env: { SIGHTLINE_RELAY_PROT: '9090' } }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.issues.some((i) =>
+        /^SIGHTLINE_RELAY_PROT: not a Sightline variable; did you mean SIGHTLINE_RELAY_PORT\?$/.test(i),
+      ),
+  );
+  assert.throws(
+    () => loadConfig({ env: { SIGHTLINE_TOTALLY_DIFFERENT_THING: 'x' } }),
+    /SIGHTLINE_TOTALLY_DIFFERENT_THING: not a Sightline variable \(the README lists them\)/,
+  );
+  // Variables read outside the configuration, and *_FILE forms of known ones, are fine.
+  const c = loadConfig({ env: { SIGHTLINE_TEST_CLOCK: '1', SIGHTLINE_CONFIG: '', OTHER_THING: 'x' } });
+  assert.equal(c.relay.port, 8080);
+});
+
+test('a *_FILE that cannot be read is reported like any bad value, with no stack trace', () => {
+  const missing = join(mkdtempSync(join(tmpdir(), 'sightline-config-')), 'nope');
+  assert.throws(
+    () => loadConfig({ env: { SIGHTLINE_SALESFORCE_CLIENT_SECRET_FILE: missing, SIGHTLINE_RELAY_PORT: 'x' } }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.issues.length === 2 &&
+      e.issues.includes(
+        `SIGHTLINE_SALESFORCE_CLIENT_SECRET_FILE=${JSON.stringify(missing)}: cannot read the file (ENOENT)`,
+      ) &&
+      !/\n\s+at /.test(e.message),
+  );
+});
+
+test('only secrets are redacted: keyLength and keyMode are shown', () => {
+  assert.throws(
+    () => parseConfig({ policy: { groups: { default: { keyLength: 99, keyMode: 'sometimes' } } } }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      /keyLength: .*\(got 99\)/.test(e.message) &&
+      /keyMode: .*\(got "sometimes"\)/.test(e.message),
+  );
+  assert.throws(
+    () => parseConfig({ salesforce: { clientSecret: '' }, redis: { url: 'http://user:pw@host' } }),
+    (e: unknown) =>
+      e instanceof ConfigError && !e.message.includes('user:pw') && /clientSecret: .*<redacted>/.test(e.message),
+  );
+});
+
+test('the write-back schedule, concurrency and timeouts come from the configuration', () => {
+  const c = parseConfig({ writeBack: { retry: { baseMs: 10 }, concurrency: 2, callTimeoutMs: 50 } });
+  assert.deepEqual(
+    [c.writeBack.retry.baseMs, c.writeBack.retry.maxMs, c.writeBack.concurrency, c.writeBack.callTimeoutMs],
+    [10, 15 * 60_000, 2, 50],
+  );
+  assert.throws(() => parseConfig({ writeBack: { concurrency: 0 } }), /writeBack\.concurrency/);
+});

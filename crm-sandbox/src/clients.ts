@@ -1,5 +1,7 @@
-// The OAuth clients each CRM knows: the relay's (configured id/secret, demo values by default, any
-// loopback redirect) and, on Salesforce, the sf CLI's public client.
+// The OAuth clients installed in each CRM: the relay's (configured id/secret, demo values by default,
+// any loopback redirect, PKCE required as the packaged External Client App / registry entry sets it)
+// and, on Salesforce, the sf CLI's public client. `sandbox.installedClientIds` narrows the list the
+// way an org without the package installed would: the CRM then answers as it does for an unknown id.
 import type { SightlineConfig } from '@sightline/config';
 import { DEMO } from './demo.ts';
 import { isLoopbackUrl, type OAuthClient } from './oauth/AuthServer.ts';
@@ -17,11 +19,18 @@ export function clientsFor(config: SightlineConfig, crm: 'salesforce' | 'service
       clientId: settings.clientId,
       clientSecret: settings.clientSecret ?? DEMO.oauthClient.clientSecret,
       allowsRedirect,
+      requiresPkce: true,
     },
   ];
-  if (settings.clientId !== DEMO.oauthClient.clientId) clients.push({ ...DEMO.oauthClient, allowsRedirect });
+  if (settings.clientId !== DEMO.oauthClient.clientId)
+    clients.push({ ...DEMO.oauthClient, allowsRedirect, requiresPkce: true });
   if (crm === 'salesforce') {
-    clients.push({ clientId: 'PlatformCLI', allowsRedirect: (uri) => uri === 'http://localhost:1717/OauthRedirect' });
+    clients.push({
+      clientId: 'PlatformCLI',
+      allowsRedirect: (uri) => uri === 'http://localhost:1717/OauthRedirect',
+      requiresPkce: true,
+    });
   }
-  return clients;
+  const installed = config.sandbox.installedClientIds;
+  return installed ? clients.filter((c) => installed.includes(c.clientId)) : clients;
 }

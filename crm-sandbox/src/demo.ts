@@ -75,6 +75,34 @@ export const DEMO = {
       open: { id: sf('00Q', 1), email: 'pat.prospect@umbrella.example' },
       converted: { id: sf('00Q', 2), email: 'chris.converted@hooli.example' },
     },
+    /** The package's permission sets (force-app/main/default/permissionsets) and who holds them. */
+    permissionSets: {
+      agent: { id: sf('0PS', 1), name: 'Sightline_Agent', label: 'Sightline Agent' },
+      manager: { id: sf('0PS', 2), name: 'Sightline_Manager', label: 'Sightline Manager' },
+      sales: { id: sf('0PS', 3), name: 'Sightline_Sales', label: 'Sightline Sales' },
+    },
+    /** The package's custom permissions (force-app/main/default/customPermissions). */
+    customPermissions: {
+      startSessions: { id: sf('0CP', 1), name: 'Sightline_Start_Sessions', label: 'Sightline: Start Screen Share' },
+      viewRecordings: { id: sf('0CP', 2), name: 'Sightline_View_Recordings', label: 'Sightline: View Recordings' },
+      createLeads: {
+        id: sf('0CP', 3),
+        name: 'Sightline_Create_Leads',
+        label: 'Sightline: Create Leads from Attendees',
+      },
+    },
+    /** Permission set -> the custom permissions it grants (SetupEntityAccess rows). */
+    grants: {
+      agent: ['startSessions'],
+      manager: ['viewRecordings'],
+      sales: ['createLeads'],
+    },
+    /** User -> permission sets (PermissionSetAssignment rows): the agent and the manager may host, sales may not. */
+    assignments: {
+      agent: ['agent'],
+      manager: ['agent', 'manager'],
+      sales: ['sales'],
+    },
   },
   servicenow: {
     users: {
@@ -87,6 +115,20 @@ export const DEMO = {
         'morgan.manager@sightline.demo',
         'Service Desk Manager',
       ),
+      /** An itil user without the Sightline roles: reads incidents, may not host. */
+      sales: user(sn('a1a1a1a1', 3), 'sam.sales', 'Sam', 'Sales', 'sam.sales@sightline.demo', 'Account Executive'),
+    },
+    /** The scoped app's roles (servicenow-app/src/fluent/security/roles.now.ts); manager contains agent. */
+    roles: {
+      itil: { id: sn('4012e500', 1), name: 'itil', contains: [] as string[] },
+      agent: { id: sn('4012e500', 2), name: 'x_sightline_share.agent', contains: [] as string[] },
+      manager: { id: sn('4012e500', 3), name: 'x_sightline_share.manager', contains: ['agent'] },
+    },
+    /** User -> roles held directly (contained roles are added as inherited rows). */
+    userRoles: {
+      agent: ['itil', 'agent'],
+      manager: ['itil', 'manager'],
+      sales: ['itil'],
     },
     callers: {
       jane: { id: sn('c0c0c0c0', 1), name: 'Jane Customer', email: 'jane.customer@acme.example' },

@@ -34,6 +34,9 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
+const SERVICENOW_ACCESS_TTL_SECONDS = 1800;
+const SERVICENOW_REFRESH_TTL_SECONDS = 100 * 86400;
+
 export interface SandboxParts {
   store: Store;
   salesforceAuth: AuthServer;
@@ -49,13 +52,17 @@ export function openSandboxStore(config: SightlineConfig): SandboxParts {
     store,
     clients: clientsFor(config, 'salesforce'),
     accessTtlSeconds: ttl,
+    // Partner apps must turn refresh-token rotation on (May 2026); refresh tokens live until revoked.
+    refresh: { rotate: true, ttlSeconds: null },
     tokenPrefix: `${DEMO.salesforce.orgId.slice(0, 15)}!AQ`,
   });
   const servicenowAuth = new AuthServer({
     crm: 'servicenow',
     store,
     clients: clientsFor(config, 'servicenow'),
-    accessTtlSeconds: ttl,
+    // ServiceNow's defaults: access tokens 30 minutes (shorter when the sandbox is told so), refresh 100 days.
+    accessTtlSeconds: Math.min(ttl, SERVICENOW_ACCESS_TTL_SECONDS),
+    refresh: { rotate: false, ttlSeconds: SERVICENOW_REFRESH_TTL_SECONDS },
   });
   if (!store.getMeta('seeded')) seed(store, salesforceAuth, servicenowAuth);
   return { store, salesforceAuth, servicenowAuth };

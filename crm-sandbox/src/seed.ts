@@ -1,6 +1,6 @@
 // Fills an empty database with the demo org (fixed ids from demo.ts) on both CRMs.
 import { DEMO } from './demo.ts';
-import { salesforceId } from './ids.ts';
+import { salesforceId, seedSysId } from './ids.ts';
 import type { AuthServer } from './oauth/AuthServer.ts';
 import { sfDateTime, snDateTime } from './time.ts';
 import type { Doc, Store } from './store.ts';
@@ -76,6 +76,7 @@ export function seed(store: Store, salesforceAuth: AuthServer, servicenowAuth: A
       );
       salesforceAuth.setPassword(u.username, u.id, u.password);
     }
+    seedPermissions(store, admin);
     const owned = (owner: string) => ({ OwnerId: owner });
     const accounts: Array<[string, string, string, string]> = [
       [SF.accounts.acme, 'Acme Corporation', 'Manufacturing', 'https://acme.example'],
@@ -252,12 +253,13 @@ export function seed(store: Store, salesforceAuth: AuthServer, servicenowAuth: A
           email: u.email,
           title: u.title,
           active: 'true',
-          roles: u === SN.users.manager ? 'itil,itil_admin' : 'itil',
+          roles: roleNames(u).join(','),
         },
         90,
       );
       servicenowAuth.setPassword(u.username, u.id, u.password);
     }
+    seedRoles(store);
     for (const c of Object.values(SN.callers)) {
       const [first, last] = c.name.split(' ');
       snRecord(
@@ -321,4 +323,81 @@ export function seed(store: Store, salesforceAuth: AuthServer, servicenowAuth: A
     store.setMeta('counter:sn:incident', '10002');
     store.setMeta('seeded', new Date().toISOString());
   });
+}
+
+type SfUserKey = keyof typeof SF.assignments;
+type SnUserKey = keyof typeof SN.userRoles;
+type SnRoleKey = keyof typeof SN.roles;
+
+/** The package's permission sets and custom permissions, assigned per demo user (agent, manager host). */
+function seedPermissions(store: Store, admin: string): void {
+  for (const ps of Object.values(SF.permissionSets)) {
+    const fields = {
+      Name: ps.name,
+      Label: ps.label,
+      NamespacePrefix: null,
+      IsOwnedByProfile: false,
+      Description: null,
+    };
+    sfRecord(store, 'PermissionSet', ps.id, fields, admin, 90);
+  }
+  for (const cp of Object.values(SF.customPermissions)) {
+    const fields = { DeveloperName: cp.name, MasterLabel: cp.label, NamespacePrefix: null, Description: null };
+    sfRecord(store, 'CustomPermission', cp.id, { ...fields, IsProtected: false }, admin, 90);
+  }
+  let n = 0;
+  for (const [set, perms] of Object.entries(SF.grants) as [keyof typeof SF.grants, readonly string[]][]) {
+    for (const perm of perms) {
+      const cp = SF.customPermissions[perm as keyof typeof SF.customPermissions];
+      const fields = { ParentId: SF.permissionSets[set].id, SetupEntityId: cp.id, SetupEntityType: 'CustomPermission' };
+      sfRecord(store, 'SetupEntityAccess', salesforceId('0J0', ++n), fields, admin, 90);
+    }
+  }
+  n = 0;
+  for (const [user, sets] of Object.entries(SF.assignments) as [SfUserKey, readonly string[]][]) {
+    for (const set of sets) {
+      const ps = SF.permissionSets[set as keyof typeof SF.permissionSets];
+      const fields = { AssigneeId: SF.users[user].id, PermissionSetId: ps.id };
+      sfRecord(store, 'PermissionSetAssignment', salesforceId('0Pa', ++n), fields, admin, 90);
+    }
+  }
+}
+
+function userKeyOf(u: (typeof SN.users)[keyof typeof SN.users]): SnUserKey {
+  return (Object.keys(SN.users) as SnUserKey[]).find((k) => SN.users[k].id === u.id)!;
+}
+
+/** Held roles with the roles they contain, as sys_user.roles lists them. */
+function heldRoles(user: SnUserKey): { role: SnRoleKey; inherited: boolean }[] {
+  const out: { role: SnRoleKey; inherited: boolean }[] = [];
+  for (const role of SN.userRoles[user] as readonly SnRoleKey[]) {
+    out.push({ role, inherited: false });
+    for (const c of SN.roles[role].contains as SnRoleKey[]) out.push({ role: c, inherited: true });
+  }
+  return out;
+}
+
+function roleNames(u: (typeof SN.users)[keyof typeof SN.users]): string[] {
+  return heldRoles(userKeyOf(u)).map((h) => SN.roles[h.role].name);
+}
+
+/** sys_user_role and one sys_user_has_role row per held or contained role of each demo user. */
+function seedRoles(store: Store): void {
+  for (const [key, r] of Object.entries(SN.roles) as [SnRoleKey, (typeof SN.roles)[SnRoleKey]][]) {
+    const contains = (r.contains as SnRoleKey[]).map((c) => SN.roles[c].name).join(',');
+    const suffix = r.name.split('.').pop()!;
+    snRecord(store, 'sys_user_role', r.id, { name: r.name, description: key, suffix, contains_roles: contains }, 90);
+  }
+  let n = 0;
+  for (const user of Object.keys(SN.userRoles) as SnUserKey[]) {
+    for (const { role, inherited } of heldRoles(user)) {
+      const fields = {
+        user: SN.users[user].id,
+        role: SN.roles[role].id,
+        state: 'active',
+        inherited: String(inherited),
+      };
+      snRecord(store, 'sys_user_has_role', seedSysId('5e4a5000', ++n), fields, 90);
+    }
+  }
 }

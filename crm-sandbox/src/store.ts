@@ -14,6 +14,8 @@ export interface TokenRow {
   clientId: string;
   scope: string;
   expiresAt: number | null;
+  /** The grant a token belongs to: a refresh token and every access token issued from it (rotation keeps it). */
+  family?: string | null;
 }
 
 export interface OutboxEmail {
@@ -49,6 +51,9 @@ export class Store {
     this.db = new DatabaseSync(join(dataDir, 'sandbox.sqlite'));
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;');
     this.db.exec(SCHEMA);
+    // Databases from before token families: add the column in place.
+    const columns = this.db.prepare('PRAGMA table_info(tokens)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'family')) this.db.exec('ALTER TABLE tokens ADD COLUMN family TEXT');
   }
 
   close(): void {
@@ -143,9 +148,9 @@ export class Store {
   putToken(hash: string, row: TokenRow): void {
     this.db
       .prepare(
-        'INSERT INTO tokens (hash, crm, kind, user_id, client_id, scope, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO tokens (hash, crm, kind, user_id, client_id, scope, expires_at, family) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(hash, row.crm, row.kind, row.userId, row.clientId, row.scope, row.expiresAt);
+      .run(hash, row.crm, row.kind, row.userId, row.clientId, row.scope, row.expiresAt, row.family ?? null);
   }
 
   getToken(hash: string): TokenRow | undefined {
@@ -159,7 +164,13 @@ export class Store {
       clientId: String(row.client_id),
       scope: String(row.scope),
       expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+      family: row.family === null || row.family === undefined ? null : String(row.family),
     };
+  }
+
+  /** Ends a whole grant: the refresh token and every access token issued from it. */
+  deleteTokenFamily(family: string): number {
+    return Number(this.db.prepare('DELETE FROM tokens WHERE family = ?').run(family).changes);
   }
 
   deleteToken(hash: string): boolean {

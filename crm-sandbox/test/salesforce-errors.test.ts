@@ -7,16 +7,25 @@ import { REDIRECT, authorize, form, passwordToken, pkce, startTestSandbox, type 
 
 const agent = DEMO.salesforce.users.agent;
 const { clientId, clientSecret } = DEMO.oauthClient;
+/** The relay's client requires PKCE: every authorize request carries this pair unless a test says otherwise. */
+const P = pkce();
 
-function authorizeUrl(base: string, extra: Record<string, string> = {}): string {
-  const q = new URLSearchParams({
-    response_type: 'code',
-    client_id: clientId,
-    redirect_uri: REDIRECT,
-    scope: 'api refresh_token',
-    state: 's1',
-    ...extra,
-  });
+const defined = (o: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined));
+
+function authorizeUrl(base: string, extra: Record<string, string | undefined> = {}): string {
+  const q = new URLSearchParams(
+    defined({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: REDIRECT,
+      scope: 'api refresh_token',
+      state: 's1',
+      code_challenge: P.challenge,
+      code_challenge_method: 'S256',
+      ...extra,
+    }),
+  );
   return `${base}/services/oauth2/authorize?${q}`;
 }
 
@@ -46,17 +55,25 @@ describe('Salesforce OAuth errors', () => {
   });
   after(() => t.close());
 
-  const exchange = (code: string, extra: Record<string, string> = {}) =>
+  const exchange = (code: string, extra: Record<string, string | undefined> = {}) =>
     fetch(
       `${base}/services/oauth2/token`,
-      form({
-        grant_type: 'authorization_code',
-        code,
-        client_id: clientId,
-        client_secret: clientSecret,
-        redirect_uri: REDIRECT,
-        ...extra,
-      }),
+      form(
+        defined({
+          grant_type: 'authorization_code',
+          code,
+          client_id: clientId,
+          client_secret: clientSecret,
+          redirect_uri: REDIRECT,
+          code_verifier: P.verifier,
+          ...extra,
+        }),
+      ),
+    );
+  const refresh = (token: string) =>
+    fetch(
+      `${base}/services/oauth2/token`,
+      form({ grant_type: 'refresh_token', refresh_token: token, client_id: clientId, client_secret: clientSecret }),
     );
 
   test('a bad PKCE verifier is refused with invalid_grant', async () => {
@@ -74,7 +91,7 @@ describe('Salesforce OAuth errors', () => {
   test('a missing verifier for a PKCE code is refused', async () => {
     const { challenge } = pkce();
     const cb = await authorize(authorizeUrl(base, { code_challenge: challenge }), agent.username, agent.password);
-    const res = await exchange(cb.searchParams.get('code')!);
+    const res = await exchange(cb.searchParams.get('code')!, { code_verifier: undefined });
     assert.equal(res.status, 400);
     assert.equal(((await res.json()) as { error: string }).error, 'invalid_request');
   });
@@ -152,7 +169,62 @@ describe('Salesforce OAuth errors', () => {
     assert.match(await badLogin.text(), /check your username and password/);
   });
 
-  test('token endpoint: form encoding only, grant types, refresh returns no refresh_token', async () => {
+  test('the External Client App requires PKCE: an authorize request without a challenge goes back refused', async () => {
+    const res = await fetch(authorizeUrl(base, { code_challenge: undefined, code_challenge_method: undefined }), {
+      redirect: 'manual',
+    });
+    assert.equal(res.status, 302);
+    const back = new URL(res.headers.get('location')!);
+    assert.equal(back.searchParams.get('error'), 'invalid_request');
+    assert.equal(back.searchParams.get('error_description'), 'missing required code challenge');
+    assert.equal(back.searchParams.get('state'), 's1');
+    assert.equal(back.searchParams.get('code'), null);
+  });
+
+  test('refresh-token rotation: each refresh returns a new refresh token, the old one is dead', async () => {
+    const cb = await authorize(authorizeUrl(base), agent.username, agent.password);
+    const first = (await (await exchange(cb.searchParams.get('code')!)).json()) as { refresh_token: string };
+    const one = await refresh(first.refresh_token);
+    assert.equal(one.status, 200);
+    const rotated = (await one.json()) as { access_token: string; refresh_token: string };
+    assert.ok(rotated.access_token);
+    assert.match(rotated.refresh_token, /^5Aep/);
+    assert.notEqual(rotated.refresh_token, first.refresh_token);
+    const reused = await refresh(first.refresh_token);
+    assert.equal(reused.status, 400);
+    assert.deepEqual(await reused.json(), {
+      error: 'invalid_grant',
+      error_description: 'expired access/refresh token',
+    });
+    // Two refreshes racing with one token: exactly one wins, the other gets invalid_grant.
+    const race = await Promise.all([refresh(rotated.refresh_token), refresh(rotated.refresh_token)]);
+    assert.deepEqual(race.map((r) => r.status).sort(), [200, 400]);
+  });
+
+  test('revoking a refresh token revokes the access tokens issued from it, after rotation too', async () => {
+    const cb = await authorize(authorizeUrl(base), agent.username, agent.password);
+    const granted = (await (await exchange(cb.searchParams.get('code')!)).json()) as {
+      access_token: string;
+      refresh_token: string;
+    };
+    const rotated = (await (await refresh(granted.refresh_token)).json()) as {
+      access_token: string;
+      refresh_token: string;
+    };
+    const other = await passwordToken(base);
+    const read = (token: string) =>
+      fetch(`${base}/services/data/v62.0/sobjects/Case/${DEMO.salesforce.cases.printer}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+    assert.equal((await read(granted.access_token)).status, 200);
+    assert.equal((await fetch(`${base}/services/oauth2/revoke`, form({ token: rotated.refresh_token }))).status, 200);
+    assert.equal((await read(granted.access_token)).status, 401, 'the first access token of the grant is revoked');
+    assert.equal((await read(rotated.access_token)).status, 401, 'the rotated access token is revoked');
+    assert.equal((await read(other)).status, 200, 'another grant of the same user is untouched');
+    assert.equal((await refresh(rotated.refresh_token)).status, 400);
+  });
+
+  test('token endpoint: form encoding only, grant types', async () => {
     const json = await fetch(`${base}/services/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -178,24 +250,6 @@ describe('Salesforce OAuth errors', () => {
       }),
     );
     assert.deepEqual(await badPassword.json(), { error: 'invalid_grant', error_description: 'authentication failure' });
-    const cb = await authorize(authorizeUrl(base), agent.username, agent.password);
-    const tokens = (await (await exchange(cb.searchParams.get('code')!)).json()) as {
-      refresh_token: string;
-      access_token: string;
-    };
-    const refreshed = (await (
-      await fetch(
-        `${base}/services/oauth2/token`,
-        form({
-          grant_type: 'refresh_token',
-          refresh_token: tokens.refresh_token,
-          client_id: clientId,
-          client_secret: clientSecret,
-        }),
-      )
-    ).json()) as Record<string, unknown>;
-    assert.ok(refreshed.access_token);
-    assert.equal(refreshed.refresh_token, undefined);
     const cc = await fetch(
       `${base}/services/oauth2/token`,
       form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
@@ -582,5 +636,40 @@ describe('Salesforce REST errors and DML rules', () => {
     });
     assert.equal(tooMany.status, 400);
     assert.equal(((await tooMany.json()) as Array<{ isSuccess: boolean }>)[0]!.isSuccess, false);
+  });
+});
+
+describe('an OAuth client not installed in the org', () => {
+  let t: TestSandbox;
+  before(async () => {
+    t = await startTestSandbox({ installedClientIds: ['PlatformCLI'] });
+  });
+  after(() => t.close());
+
+  test('gets the unknown-client error at authorize and at the token endpoint, on both CRMs', async () => {
+    const base = t.sandbox.salesforceUrl;
+    const page = await fetch(authorizeUrl(base));
+    assert.equal(page.status, 400);
+    assert.match(await page.text(), /error=invalid_client_id[\s\S]*client identifier invalid/);
+    const token = await fetch(
+      `${base}/services/oauth2/token`,
+      form({
+        grant_type: 'password',
+        client_id: clientId,
+        client_secret: clientSecret,
+        username: agent.username,
+        password: agent.password,
+      }),
+    );
+    assert.equal(token.status, 400);
+    assert.deepEqual(await token.json(), {
+      error: 'invalid_client_id',
+      error_description: 'client identifier invalid',
+    });
+    const sn = await fetch(
+      `${t.sandbox.servicenowUrl}/oauth_auth.do?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT, state: 's', code_challenge: P.challenge })}`,
+    );
+    assert.equal(sn.status, 400);
+    assert.match(await sn.text(), /Invalid client id or redirect URL/);
   });
 });

@@ -9,6 +9,8 @@ import { REDIRECT, authorize, form, pkce, startTestSandbox, type TestSandbox } f
 const agent = DEMO.servicenow.users.agent;
 const { clientId, clientSecret } = DEMO.oauthClient;
 const vpn = DEMO.servicenow.incidents.vpn;
+/** The relay's registry entry requires PKCE: every authorize request carries this pair unless a test says otherwise. */
+const P = pkce();
 
 describe('ServiceNow sandbox', () => {
   let t: TestSandbox;
@@ -16,9 +18,16 @@ describe('ServiceNow sandbox', () => {
   let auth: Record<string, string>;
 
   const authUrl = (extra: Record<string, string> = {}) =>
-    `${base}/oauth_auth.do?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT, state: 'st-1', ...extra })}`;
+    `${base}/oauth_auth.do?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT, state: 'st-1', code_challenge: P.challenge, code_challenge_method: 'S256', ...extra })}`;
   const token = (values: Record<string, string>) =>
-    fetch(`${base}/oauth_token.do`, form({ client_id: clientId, ...values }));
+    fetch(
+      `${base}/oauth_token.do`,
+      form({
+        client_id: clientId,
+        ...(values.grant_type === 'authorization_code' ? { code_verifier: P.verifier } : {}),
+        ...values,
+      }),
+    );
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${base}${path}`, {
       ...init,
@@ -54,6 +63,69 @@ describe('ServiceNow sandbox', () => {
     auth = { authorization: `Bearer ${String(body.access_token)}` };
   });
   after(() => t.close());
+
+  test('PKCE is required by the registry entry; tokens live 30 minutes (expires_in 1799) at most', async () => {
+    const noChallenge = await fetch(
+      `${base}/oauth_auth.do?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT, state: 's' })}`,
+    );
+    assert.equal(noChallenge.status, 400);
+    assert.match(await noChallenge.text(), /code_challenge is required/);
+    // This sandbox was told 60 s (config/test.json); a longer setting is capped at ServiceNow's 1800.
+    const cb = await authorize(authUrl(), agent.username, agent.password);
+    const res = await token({
+      grant_type: 'authorization_code',
+      code: cb.searchParams.get('code')!,
+      client_secret: clientSecret,
+      redirect_uri: REDIRECT,
+    });
+    assert.equal(((await res.json()) as { expires_in: number }).expires_in, 59);
+    const long = await startTestSandbox({ accessTokenTtlSeconds: 7200 });
+    try {
+      const pw = await fetch(
+        `${long.sandbox.servicenowUrl}/oauth_token.do`,
+        form({
+          grant_type: 'password',
+          client_id: clientId,
+          client_secret: clientSecret,
+          username: agent.username,
+          password: agent.password,
+        }),
+      );
+      assert.equal(((await pw.json()) as { expires_in: number }).expires_in, 1799);
+    } finally {
+      await long.close();
+    }
+  });
+
+  test('revoking a refresh token ends the access tokens issued from it; refresh keeps the refresh token', async () => {
+    const cb = await authorize(authUrl(), agent.username, agent.password);
+    const granted = (await (
+      await token({
+        grant_type: 'authorization_code',
+        code: cb.searchParams.get('code')!,
+        client_secret: clientSecret,
+        redirect_uri: REDIRECT,
+      })
+    ).json()) as { access_token: string; refresh_token: string };
+    const refreshed = (await (
+      await token({ grant_type: 'refresh_token', refresh_token: granted.refresh_token, client_secret: clientSecret })
+    ).json()) as { access_token: string; refresh_token: string };
+    assert.equal(refreshed.refresh_token, granted.refresh_token, 'ServiceNow does not rotate refresh tokens');
+    const read = (t: string) =>
+      fetch(`${base}/api/now/table/incident?sysparm_limit=1`, {
+        headers: { authorization: `Bearer ${t}`, accept: 'application/json' },
+      });
+    assert.equal((await read(refreshed.access_token)).status, 200);
+    await fetch(`${base}/oauth_revoke_token.do`, form({ token: granted.refresh_token }));
+    assert.equal((await read(granted.access_token)).status, 401);
+    assert.equal((await read(refreshed.access_token)).status, 401);
+    const again = await token({
+      grant_type: 'refresh_token',
+      refresh_token: granted.refresh_token,
+      client_secret: clientSecret,
+    });
+    assert.equal(again.status, 401);
+  });
 
   test('OAuth errors: missing state, reused code, wrong secret, bad verifier, JSON body', async () => {
     const noState = await fetch(

@@ -22,7 +22,7 @@ import { SessionRegistry } from './sessions/SessionRegistry.ts';
 import type { Clock } from './sessions/types.ts';
 import { storyHints } from './storyHints.ts';
 import { Outbox } from './writeback/Outbox.ts';
-import { WriteBack, type RetryPolicy } from './writeback/WriteBack.ts';
+import { WriteBack } from './writeback/WriteBack.ts';
 
 export interface RunningRelay {
   url: string;
@@ -41,7 +41,6 @@ export interface StartRelayOptions {
   clock?: Clock;
   /** Where SIGHTLINE_TEST_CLOCK is read (process.env by default). */
   env?: NodeJS.ProcessEnv;
-  writeBack?: { retry?: Partial<RetryPolicy>; schedule?: string };
 }
 
 async function loadWebRouter(config: SightlineConfig): Promise<Router | null> {
@@ -71,7 +70,8 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const testClock = testClockEnabled(config, options.env ?? process.env) ? offsetClock(options.clock) : null;
   const clock = testClock ?? options.clock;
   const registry = new SessionRegistry({ config, logger, ...(clock ? { clock } : {}) });
-  const writeBack = new WriteBack({ outbox, adapterFor, logger, ...options.writeBack });
+  const writeBack = new WriteBack({ outbox, adapterFor, logger, settings: config.writeBack, agents });
+  metrics.observeWriteBack(() => writeBack.counts());
   // Synchronous: the report is on disk before the registry's `ended` emit returns.
   registry.on('ended', (report) => writeBack.accept(report));
 
@@ -84,6 +84,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     agents,
     loginSessions,
     outbox,
+    writeBack,
     adapterFor,
     cookies: cookiePolicyFor(config.relay.publicUrl),
     publicUrl: () => publicUrl,

@@ -3,6 +3,12 @@
 // The control plane adds its own metrics to `metrics.registry` (e.g. the write-back backlog).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
+export interface WriteBackCounts {
+  backlog: number;
+  awaitingSignIn: number;
+  failed: number;
+}
+
 export interface SessionCounts {
   sessions: Record<string, number>;
   participants: number;
@@ -49,6 +55,7 @@ export class RelayMetrics {
     registers: [this.registry],
   });
   private counts: () => SessionCounts = () => ({ sessions: {}, participants: 0 });
+  private writeBackCounts: () => WriteBackCounts = () => ({ backlog: 0, awaitingSignIn: 0, failed: 0 });
   readonly sessions: Gauge<'status'>;
   readonly participants: Gauge;
 
@@ -74,7 +81,29 @@ export class RelayMetrics {
         this.set(read().participants);
       },
     });
+    const writeBack = () => this.writeBackCounts();
+    const gauge = (name: string, help: string, key: keyof WriteBackCounts) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(writeBack()[key]);
+        },
+      });
+    gauge('sightline_writeback_backlog', 'CRM writes still to be delivered (including retries)', 'backlog');
+    gauge(
+      'sightline_writeback_awaiting_sign_in',
+      'CRM writes waiting for their agent to sign in again',
+      'awaitingSignIn',
+    );
+    gauge('sightline_writeback_failed', 'CRM writes given up on, kept until retried or discarded', 'failed');
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'sightline_' });
+  }
+
+  /** Called by startRelay so the write-back gauges read the outbox at scrape time. */
+  observeWriteBack(counts: () => WriteBackCounts): void {
+    this.writeBackCounts = counts;
   }
 
   /** Called by the session registry so the gauges read its live counts. */

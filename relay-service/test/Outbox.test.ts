@@ -24,13 +24,33 @@ test('the outbox keeps contact details and recordings encrypted, and drops them 
   t.after(() => db.close());
   const bytes = Buffer.from('WEBM-SECRET-FRAMES'.repeat(20));
   outbox.enqueue([
-    { sessionId: 's_1', step: 'activity', crm: 'salesforce', userId: 'u', payload: { email: 'who@secret.example' } },
-    { sessionId: 's_1', step: 'recording', crm: 'salesforce', userId: 'u', payload: {}, blob: bytes },
+    {
+      sessionId: 's_1',
+      kind: 'activity',
+      crm: 'salesforce',
+      userId: 'u',
+      recordId: 'r',
+      payload: { email: 'who@secret.example' },
+    },
+    { sessionId: 's_1', kind: 'recording', crm: 'salesforce', userId: 'u', recordId: 'r', payload: {}, blob: bytes },
+    // A step told apart by an email is named by a keyed hash of it, never the address.
+    {
+      sessionId: 's_1',
+      kind: 'lead',
+      discriminator: 'Lead@Secret.example',
+      crm: 'salesforce',
+      userId: 'u',
+      recordId: 'r',
+      payload: {},
+    },
   ]);
   db.exec('PRAGMA wal_checkpoint(FULL)');
   const raw = readFileSync(join(dir, 'outbox.db')).toString('latin1');
   assert.ok(!raw.includes('who@secret.example') && !raw.includes('WEBM-SECRET-FRAMES'));
-  const [activity, recording] = outbox.due();
+  assert.ok(!/lead@secret\.example/i.test(raw), 'no email in a step name');
+  assert.equal(Number((db.prepare('PRAGMA secure_delete').get() as { secure_delete: number }).secure_delete), 1);
+  const [activity, recording, lead] = outbox.due();
+  assert.match(lead!.step, /^lead:[0-9a-f]{32}$/);
   assert.deepEqual(outbox.payload(activity!), { email: 'who@secret.example' });
   assert.deepEqual(outbox.blob(recording!), bytes);
   outbox.markDone(recording!, '068x');
@@ -41,15 +61,23 @@ test('the outbox keeps contact details and recordings encrypted, and drops them 
     [
       ['activity', 'pending', null],
       ['recording', 'done', '068x'],
+      [lead!.step, 'pending', null],
     ],
   );
 });
 
-test('enqueueing a session twice writes nothing twice; retries wait; failures are kept and can be retried', (t) => {
+test('enqueueing a session twice writes nothing twice; retries wait; waiting and failed writes keep their content until resumed, retried or discarded', (t) => {
   let now = 1_000;
   const { db, outbox } = open(tmpDir(t), () => now);
   t.after(() => db.close());
-  const item = { sessionId: 's_2', step: 'activity', crm: 'salesforce' as const, userId: 'u', payload: { a: 1 } };
+  const item = {
+    sessionId: 's_2',
+    kind: 'activity' as const,
+    crm: 'salesforce' as const,
+    userId: 'u',
+    recordId: 'r',
+    payload: { a: 1 },
+  };
   outbox.enqueue([item]);
   outbox.enqueue([item]);
   assert.equal(outbox.count('pending'), 1);
@@ -59,18 +87,31 @@ test('enqueueing a session twice writes nothing twice; retries wait; failures ar
   now += 500;
   const [again] = outbox.due();
   assert.equal(again!.attempts, 1);
-  outbox.markFailed(again!, 'revoked', 'revoked');
+  outbox.markWaiting(again!, 'must sign in again');
+  assert.equal(outbox.count('waiting'), 1);
+  assert.equal(outbox.due().length, 0);
+  assert.equal(outbox.resume('salesforce', 'someone-else'), 0);
+  assert.equal(outbox.resume('salesforce', 'u'), 1);
+  const [resumed] = outbox.due();
+  outbox.markFailed(resumed!, 'the record no longer exists', 'not_found');
   assert.deepEqual(
-    outbox.failedFor('salesforce', 'u').map((i) => i.lastError),
-    ['revoked'],
+    outbox.failed({ crm: 'salesforce', userId: 'u' }).map((i) => i.lastError),
+    ['the record no longer exists'],
   );
-  assert.equal(outbox.retryRevoked('salesforce', 'someone-else'), 0);
-  assert.equal(outbox.retryRevoked('salesforce', 'u'), 1);
-  assert.equal(outbox.due().length, 1);
+  now += 30 * 24 * 3600_000;
+  assert.equal(outbox.purge(5_000), 0, 'a failed write is not purged');
+  assert.deepEqual(outbox.payload(resumed!), { a: 1 }, 'its content is kept');
+  assert.equal(outbox.requeue({ sessionId: 'other' }), 0);
+  assert.equal(outbox.requeue({ sessionId: 's_2' }), 1);
+  assert.equal(outbox.due()[0]!.windowStart, now, 'a fresh retry window');
+  outbox.markFailed(outbox.due()[0]!, 'again', 'not_found');
+  assert.equal(outbox.discard({ sessionId: 's_2' }), 1);
+  assert.equal(outbox.forSession('s_2').length, 0);
+  outbox.enqueue([{ ...item, sessionId: 's_3' }]);
   outbox.markDone(outbox.due()[0]!, 'x');
   now += 10_000;
   assert.equal(outbox.purge(5_000), 1, 'finished rows go after the retention period');
-  assert.equal(outbox.forSession('s_2').length, 0);
+  assert.equal(outbox.forSession('s_3').length, 0);
 });
 
 test('the plan: the Case activity, one step per distinct guest email by policy, the recording', () => {
@@ -82,7 +123,7 @@ test('the plan: the Case activity, one step per distinct guest email by policy, 
   ];
   const steps = (leads: 'never' | 'new_email' | 'new_email_and_name', recording = false) =>
     planWriteBack(report(HOST, CASE, { attendees, policy: { leads }, recording: recording ? webm(10) : null })).map(
-      (i) => i.step,
+      (i) => (i.discriminator ? `${i.kind}:${i.discriminator}` : i.kind),
     );
   // The attendee rows come after the Lead steps (they link the Leads) whatever the lead policy.
   assert.deepEqual(steps('new_email', true), [
@@ -94,7 +135,7 @@ test('the plan: the Case activity, one step per distinct guest email by policy, 
   ]);
   assert.deepEqual(steps('new_email_and_name'), ['activity', 'lead:nina@newco.example', 'attendees']);
   assert.deepEqual(steps('never'), ['activity', 'attendees']);
-  const rows = planWriteBack(report(HOST, CASE, { attendees })).find((i) => i.step === 'attendees')!
+  const rows = planWriteBack(report(HOST, CASE, { attendees })).find((i) => i.kind === 'attendees')!
     .payload as AttendeesPayload;
   assert.deepEqual(
     rows.attendees.map((a) => [a.participantId, a.name, a.role, a.email]),
@@ -102,15 +143,17 @@ test('the plan: the Case activity, one step per distinct guest email by policy, 
     'every guest, not the host',
   );
   assert.deepEqual(
-    planWriteBack(report(HOST, CASE)).map((i) => i.step),
+    planWriteBack(report(HOST, CASE)).map((i) => i.kind),
     ['activity'],
     'no guests, no rows',
   );
-  const sn = planWriteBack(report({ ...HOST, crm: 'servicenow' }, { ...CASE, crm: 'servicenow' }, { attendees }));
+  const sn = planWriteBack(
+    report({ ...HOST, crm: 'servicenow' }, { ...CASE, crm: 'servicenow' }, { attendees, recording: webm(10) }),
+  );
   assert.deepEqual(
-    sn.map((i) => i.step),
-    ['activity'],
-    'ServiceNow has no leads',
+    sn.map((i) => i.kind),
+    ['work_note', 'attachment'],
+    'ServiceNow: a work note and the attachment; no leads, no rows',
   );
 });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@sightline/config';
 import { AgentStore } from '../src/auth/AgentStore.ts';
@@ -28,14 +28,27 @@ test('TokenCipher round-trips, and refuses tampered data or another row', (t) =>
   assert.throws(() => cipher.decrypt(tampered, 'salesforce:005:refresh'));
 });
 
-test('TokenCipher generates a development key once, 0600, and reuses it', (t) => {
+test('TokenCipher generates a development key once, 0600, outside the data directory, and reuses it', (t) => {
   const dir = tmpDir(t);
-  const a = TokenCipher.fromConfig(config(dir));
-  const file = join(dir, 'token.key');
+  const keyDir = tmpDir(t);
+  const dev = { ...config(dir), relay: { ...config(dir).relay, devKeyDir: keyDir } };
+  const a = TokenCipher.fromConfig(dev);
+  assert.deepEqual(readdirSync(dir), [], 'nothing in the data directory');
+  const [name] = readdirSync(keyDir);
+  const file = join(keyDir, name!);
   assert.equal(statSync(file).mode & 0o777, 0o600);
   assert.match(readFileSync(file, 'utf8'), /^[0-9a-f]{64}$/);
-  const b = TokenCipher.fromConfig(config(dir));
+  const b = TokenCipher.fromConfig(dev);
   assert.equal(b.decryptText(a.encrypt('x', 'aad'), 'aad'), 'x');
+  // A key an earlier version left next to the databases is moved out, and still opens what it sealed.
+  const old = tmpDir(t);
+  const legacyKey = 'ab'.repeat(32);
+  writeFileSync(join(old, 'token.key'), legacyKey, { mode: 0o600 });
+  const sealed = new TokenCipher(Buffer.from(legacyKey, 'hex')).encrypt('y', 'aad');
+  const moved = TokenCipher.fromConfig({ ...dev, relay: { ...dev.relay, dataDir: old } });
+  assert.equal(moved.decryptText(sealed, 'aad'), 'y');
+  assert.ok(!existsSync(join(old, 'token.key')));
+  assert.equal(readdirSync(keyDir).length, 2);
 });
 
 test('TokenCipher rejects a key of the wrong size, and production without a key', (t) => {

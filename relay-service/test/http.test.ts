@@ -252,7 +252,9 @@ test('healthz and metrics, including the write-back backlog', async (t) => {
   assert.equal(metrics.status, 200);
   assert.match(metrics.headers.get('content-type')!, /text\/plain/);
   const text = await metrics.text();
-  assert.match(text, /sightline_writeback_backlog\{status="pending"\} 0/);
+  assert.match(text, /sightline_writeback_backlog 0/);
+  assert.match(text, /sightline_writeback_awaiting_sign_in 0/);
+  assert.match(text, /sightline_writeback_failed 0/);
   assert.match(text, /sightline_sessions\{status="waiting"\}/);
   assert.match(text, /sightline_frames_forwarded_total/);
 });

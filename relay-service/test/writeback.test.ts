@@ -9,6 +9,7 @@ import { AgentStore } from '../src/auth/AgentStore.ts';
 import { openDatabase } from '../src/auth/openDatabase.ts';
 import { TokenCipher } from '../src/auth/TokenCipher.ts';
 import type { AgentIdentity } from '../src/sessions/types.ts';
+import type { AgentDeliveries } from '../src/protocol/index.ts';
 import { encodeFrame } from '../src/protocol/index.ts';
 import { probe } from './helpers/media.ts';
 import { VP8, vp8Chunks } from './helpers/relay.ts';
@@ -296,8 +297,18 @@ test('writes that can never succeed are reported to the agent and logged, and re
   const me = (await (await stack.api('/api/me', { jar })).json()) as { failedWriteBacks: { sessionId: string }[] };
   assert.ok(me.failedWriteBacks.some((f) => f.sessionId === gone.sessionId));
   assert.match(stack.logs.text, /write-back failed for good/);
+  const deliveries = (await (await stack.api('/api/me/deliveries', { jar })).json()) as AgentDeliveries;
+  assert.deepEqual(
+    deliveries.failed.map((f) => [f.sessionId, f.crm, f.recordId, f.what]),
+    [[gone.sessionId, 'salesforce', '500000000000999AAA', 'activity']],
+  );
+  assert.match(
+    deliveries.failed[0]!.reason,
+    /^the session log \(a Task on the Case\) could not be written: the record no longer exists/,
+  );
+  assert.equal(stack.relay.writeBack.summary().failed[0]!.sessionId, gone.sessionId);
 
-  // The agent's access is revoked: everything fails as "revoked" and waits...
+  // The agent's access is revoked: nothing is lost or failed, it waits...
   const store = agentStore(stack);
   const tokens = store.tokens('salesforce', AGENT.userId)!;
   await revoke(stack, tokens.refreshToken);
@@ -305,14 +316,18 @@ test('writes that can never succeed are reported to the agent and logged, and re
   const r = report(AGENT, CASE, { recording: webm(512) });
   stack.relay.writeBack.accept(r);
   await stack.relay.writeBack.drain();
-  const failed = await writebacks(stack, jar, r.sessionId);
+  const waiting = await writebacks(stack, jar, r.sessionId);
   assert.deepEqual(
-    failed.map((s) => s.status),
-    ['failed', 'failed'],
+    waiting.map((s) => s.status),
+    ['waiting', 'waiting'],
   );
-  assert.match(failed[0]!.error!, /revoked|sign in again/);
+  assert.match(waiting[0]!.error!, /revoked|sign in/);
   const metrics = await (await stack.api('/metrics')).text();
-  assert.match(metrics, /sightline_writeback_backlog\{status="failed"\} 3/);
+  assert.match(metrics, /sightline_writeback_awaiting_sign_in 2/);
+  assert.match(metrics, /sightline_writeback_failed 1/);
+  assert.equal(stack.relay.writeBack.summary().awaitingSignIn, 2);
+  const after = (await (await stack.api('/api/me/deliveries', { jar })).json()) as AgentDeliveries;
+  assert.equal(after.awaitingSignIn, 2);
 
   // ...until they sign in again.
   await stack.signInAgent();

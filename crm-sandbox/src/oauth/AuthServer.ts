@@ -10,6 +10,16 @@ export interface OAuthClient {
   /** Absent for public clients, which must use PKCE instead. */
   clientSecret?: string;
   allowsRedirect(uri: string): boolean;
+  /** The app's "Require PKCE" setting: an authorize request without a code_challenge is refused. */
+  requiresPkce: boolean;
+}
+
+/** How one CRM issues refresh tokens. */
+export interface RefreshPolicy {
+  /** Salesforce refresh-token rotation: every refresh returns a new refresh token and the old one dies. */
+  rotate: boolean;
+  /** ServiceNow's refresh token lifespan; null: until revoked (Salesforce's default policy). */
+  ttlSeconds: number | null;
 }
 
 interface PendingCode {
@@ -53,6 +63,7 @@ export class AuthServer {
   private readonly clients: OAuthClient[];
   private readonly accessTtlMs: number;
   private readonly tokenPrefix: string;
+  private readonly refreshPolicy: RefreshPolicy;
   private readonly codes = new Map<string, PendingCode>();
 
   constructor(opts: {
@@ -60,13 +71,23 @@ export class AuthServer {
     store: Store;
     clients: OAuthClient[];
     accessTtlSeconds: number;
+    refresh: RefreshPolicy;
     tokenPrefix?: string;
   }) {
     this.crm = opts.crm;
     this.store = opts.store;
     this.clients = opts.clients;
     this.accessTtlMs = opts.accessTtlSeconds * 1000;
+    this.refreshPolicy = opts.refresh;
     this.tokenPrefix = opts.tokenPrefix ?? '';
+  }
+
+  get accessTtlSeconds(): number {
+    return this.accessTtlMs / 1000;
+  }
+
+  get rotatesRefreshTokens(): boolean {
+    return this.refreshPolicy.rotate;
   }
 
   client(clientId: string | undefined): OAuthClient | undefined {
@@ -133,27 +154,59 @@ export class AuthServer {
     return pending;
   }
 
-  issueAccess(userId: string, clientId: string, scope: string): { token: string; expiresAt: number } {
+  /** `family`: the grant (refresh token lineage) the access token comes from, so revoking it ends this too. */
+  issueAccess(
+    userId: string,
+    clientId: string,
+    scope: string,
+    family: string | null = null,
+  ): { token: string; expiresAt: number } {
     const token = `${this.tokenPrefix}${randomBytes(32).toString('base64url')}`;
     this.store.purgeExpiredTokens(Date.now());
     const expiresAt = Date.now() + this.accessTtlMs;
-    this.store.putToken(sha256(token), { crm: this.crm, kind: 'access', userId, clientId, scope, expiresAt });
+    this.store.putToken(sha256(token), { crm: this.crm, kind: 'access', userId, clientId, scope, expiresAt, family });
     return { token, expiresAt };
   }
 
-  issueRefresh(userId: string, clientId: string, scope: string): string {
+  /** A new refresh token, starting a grant or (rotation) continuing `family`. */
+  issueRefresh(userId: string, clientId: string, scope: string, family?: string): { token: string; family: string } {
     const token = `5Aep${randomBytes(40).toString('base64url')}`;
-    this.store.putToken(sha256(token), { crm: this.crm, kind: 'refresh', userId, clientId, scope, expiresAt: null });
-    return token;
+    const hash = sha256(token);
+    const expiresAt = this.refreshPolicy.ttlSeconds === null ? null : Date.now() + this.refreshPolicy.ttlSeconds * 1000;
+    this.store.putToken(hash, {
+      crm: this.crm,
+      kind: 'refresh',
+      userId,
+      clientId,
+      scope,
+      expiresAt,
+      family: family ?? hash,
+    });
+    return { token, family: family ?? hash };
   }
 
-  refresh(token: string, clientId: string): TokenRow {
-    const row = this.store.getToken(sha256(token));
-    if (!row || row.crm !== this.crm || row.kind !== 'refresh')
-      throw new OAuthError(400, 'invalid_grant', 'expired access/refresh token');
-    if (row.clientId !== clientId)
-      throw new OAuthError(400, 'invalid_grant', 'refresh token was issued to another client');
-    return row;
+  /**
+   * Redeems a refresh token: the grant it belongs to, and with rotation its successor (the presented
+   * token is spent in the same transaction, so of two parallel refreshes with one token only one wins).
+   */
+  refresh(token: string, clientId: string): { row: TokenRow; family: string; rotated?: string } {
+    return this.store.transaction(() => {
+      const hash = sha256(token);
+      const row = this.store.getToken(hash);
+      if (
+        !row ||
+        row.crm !== this.crm ||
+        row.kind !== 'refresh' ||
+        (row.expiresAt !== null && row.expiresAt < Date.now())
+      )
+        throw new OAuthError(400, 'invalid_grant', 'expired access/refresh token');
+      if (row.clientId !== clientId)
+        throw new OAuthError(400, 'invalid_grant', 'refresh token was issued to another client');
+      const family = row.family ?? hash;
+      if (!this.refreshPolicy.rotate) return { row, family };
+      this.store.deleteToken(hash);
+      return { row, family, rotated: this.issueRefresh(row.userId, row.clientId, row.scope, family).token };
+    });
   }
 
   /** The live token row for a bearer token, or undefined when unknown or expired. */
@@ -164,8 +217,14 @@ export class AuthServer {
     return row;
   }
 
+  /** Revoking a refresh token ends its whole grant, access tokens issued from it included. */
   revoke(token: string): boolean {
-    return this.store.deleteToken(sha256(token));
+    const hash = sha256(token);
+    const row = this.store.getToken(hash);
+    if (!row || row.crm !== this.crm || row.kind === 'ui') return false;
+    if (row.kind === 'refresh')
+      return this.store.deleteTokenFamily(row.family ?? hash) > 0 || this.store.deleteToken(hash);
+    return this.store.deleteToken(hash);
   }
 
   startUiSession(userId: string): string {

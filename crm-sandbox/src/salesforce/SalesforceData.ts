@@ -4,7 +4,7 @@ import { normalizeSalesforceId, salesforceId } from '../ids.ts';
 import { sfDateTime } from '../time.ts';
 import type { Doc, Store } from '../store.ts';
 import { SalesforceError, invalidField, invalidType, notFound } from './errors.ts';
-import { objectDef, objectForId, type FieldDef, type ObjectDef } from './schema.ts';
+import { objectDef, objectForId, SETUP_OBJECTS, type FieldDef, type ObjectDef } from './schema.ts';
 
 export interface NewFile {
   bytes: Uint8Array;
@@ -51,6 +51,7 @@ export class SalesforceData {
     if (def.name === 'Organization' || def.name === 'ContentDocument') {
       throw new SalesforceError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${def.name} does not support insert`);
     }
+    refuseSetupDml(def.name);
     const values = this.coerce(def, body, 'create');
     for (const f of def.fields) {
       if (values[f.name] === undefined && f.defaultValue !== null) values[f.name] = f.defaultValue;
@@ -89,6 +90,7 @@ export class SalesforceData {
 
   update(type: string, id: string, body: Doc, userId: string): void {
     const def = this.describe(type);
+    refuseSetupDml(def.name);
     const record = { ...this.get(def.name, id) };
     Object.assign(record, this.coerce(def, body, 'update'));
     const stillMissing = def.fields.filter((f) => f.required && (record[f.name] === null || record[f.name] === ''));
@@ -137,6 +139,7 @@ export class SalesforceData {
 
   delete(type: string, id: string): void {
     const def = this.describe(type);
+    refuseSetupDml(def.name);
     const record = this.get(def.name, id);
     if (def.name === 'ContentDocument') {
       for (const v of this.list('ContentVersion').filter((v) => v.ContentDocumentId === record.Id))
@@ -384,3 +387,13 @@ export class SalesforceData {
 
 const missing = (fields: string[]) =>
   new SalesforceError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${fields.join(', ')}]`, fields);
+
+/** Only an administrator assigns permissions (in Setup); the API users the relay acts as cannot. */
+function refuseSetupDml(type: string): void {
+  if (SETUP_OBJECTS.has(type))
+    throw new SalesforceError(
+      400,
+      'INSUFFICIENT_ACCESS_OR_READONLY',
+      `insufficient access rights on ${type}: permissions are assigned by an administrator in Setup`,
+    );
+}

@@ -1,5 +1,6 @@
 // Salesforce OAuth 2.0: authorize (sign-in + consent, PKCE S256, state passthrough), token
-// (authorization_code, refresh_token, client_credentials, password), revoke, userinfo and identity URL.
+// (authorization_code, refresh_token with rotation, client_credentials, password), revoke (a refresh
+// token's whole grant), userinfo and identity URL.
 import { createHmac } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -166,6 +167,11 @@ export function salesforceOAuthRouter(ctx: SalesforceContext): express.Router {
       redirectWith(res, p, { error: 'unsupported_response_type', error_description: 'response type not supported' });
       return true;
     }
+    if (p.code_challenge === undefined && ctx.auth.client(p.client_id)?.requiresPkce) {
+      // The External Client App's "Require Proof Key for Code Exchange (PKCE)" setting.
+      redirectWith(res, p, { error: 'invalid_request', error_description: 'missing required code challenge' });
+      return true;
+    }
     if (p.code_challenge !== undefined && (p.code_challenge_method ?? 'S256') !== 'S256') {
       redirectWith(res, p, { error: 'invalid_request', error_description: 'code_challenge_method must be S256' });
       return true;
@@ -231,26 +237,26 @@ export function salesforceOAuthRouter(ctx: SalesforceContext): express.Router {
     redirectWith(res, p, { code });
   });
 
+  /**
+   * `grant`: the refresh token to issue (a new grant, or rotation's successor) and the grant the access
+   * token belongs to; absent for flows that issue no refresh token.
+   */
   function tokenResponse(
     userId: string,
     clientId: string,
     scope: string,
-    withRefresh: boolean,
+    grant: { refresh?: string; family: string | null },
     secret: string | undefined,
   ): Doc {
-    const access = ctx.auth.issueAccess(userId, clientId, scope);
+    const access = ctx.auth.issueAccess(userId, clientId, scope, grant.family);
     const id = `${ctx.baseUrl()}/id/${ctx.orgId}/${userId}`;
     const issuedAt = String(Date.now());
     const signature = createHmac('sha256', secret ?? '')
       .update(id + issuedAt)
       .digest('base64');
-    const refresh =
-      withRefresh && /\b(refresh_token|offline_access)\b/.test(scope)
-        ? ctx.auth.issueRefresh(userId, clientId, scope)
-        : undefined;
     return {
       access_token: access.token,
-      ...(refresh ? { refresh_token: refresh } : {}),
+      ...(grant.refresh ? { refresh_token: grant.refresh } : {}),
       signature,
       scope,
       instance_url: ctx.baseUrl(),
@@ -259,6 +265,13 @@ export function salesforceOAuthRouter(ctx: SalesforceContext): express.Router {
       issued_at: issuedAt,
     };
   }
+
+  /** A new grant at code exchange: a refresh token only when that scope was granted. */
+  const newGrant = (userId: string, clientId: string, scope: string) =>
+    /\b(refresh_token|offline_access)\b/.test(scope)
+      ? (({ token, family }) => ({ refresh: token, family }))(ctx.auth.issueRefresh(userId, clientId, scope))
+      : { family: null };
+  const noGrant = { family: null };
 
   router.post('/services/oauth2/token', form, (req, res) => {
     try {
@@ -279,25 +292,28 @@ export function salesforceOAuthRouter(ctx: SalesforceContext): express.Router {
         case 'authorization_code': {
           const client = ctx.auth.authenticateClient(b.client_id, b.client_secret, b.code_verifier === undefined);
           const pending = ctx.auth.redeemCode(b.code, b.client_id, b.redirect_uri, b.code_verifier);
-          res.json(tokenResponse(pending.userId, b.client_id, pending.scope, true, client.clientSecret));
+          const grant = newGrant(pending.userId, b.client_id, pending.scope);
+          res.json(tokenResponse(pending.userId, b.client_id, pending.scope, grant, client.clientSecret));
           return;
         }
         case 'refresh_token': {
           const client = ctx.auth.authenticateClient(b.client_id, b.client_secret, false);
-          const row = ctx.auth.refresh(b.refresh_token, b.client_id);
-          res.json(tokenResponse(row.userId, b.client_id, row.scope, false, client.clientSecret));
+          // Rotation: the answer carries the successor refresh token; the one presented is dead.
+          const { row, family, rotated } = ctx.auth.refresh(b.refresh_token, b.client_id);
+          const grant = { family, ...(rotated ? { refresh: rotated } : {}) };
+          res.json(tokenResponse(row.userId, b.client_id, row.scope, grant, client.clientSecret));
           return;
         }
         case 'client_credentials': {
           const client = ctx.auth.authenticateClient(b.client_id, b.client_secret, true);
-          res.json(tokenResponse(DEMO.salesforce.users.agent.id, b.client_id, 'api id', false, client.clientSecret));
+          res.json(tokenResponse(DEMO.salesforce.users.agent.id, b.client_id, 'api id', noGrant, client.clientSecret));
           return;
         }
         case 'password': {
           const client = ctx.auth.authenticateClient(b.client_id, b.client_secret, true);
           const userId = ctx.auth.checkPassword(b.username, b.password);
           if (!userId) throw new OAuthError(400, 'invalid_grant', 'authentication failure');
-          res.json(tokenResponse(userId, b.client_id, 'api id', false, client.clientSecret));
+          res.json(tokenResponse(userId, b.client_id, 'api id', noGrant, client.clientSecret));
           return;
         }
       }

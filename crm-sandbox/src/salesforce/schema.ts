@@ -325,7 +325,71 @@ const SPECS: Array<{
       },
     },
   },
+  // Setup objects: who holds which permission. Read through SOQL as in an org (a user checks their own
+  // custom permissions with a semi-join over these); only an administrator changes them, never the API
+  // user an agent signs in as (see SETUP_OBJECTS).
+  {
+    name: 'PermissionSet',
+    label: 'Permission Set',
+    plural: 'Permission Sets',
+    prefix: '0PS',
+    owned: false,
+    fields: {
+      Name: readOnly('string', { length: 80, label: 'Name' }),
+      Label: readOnly('string', { length: 80 }),
+      NamespacePrefix: readOnly('string', { length: 15 }),
+      IsOwnedByProfile: readOnly('boolean', { defaultValue: false }),
+      Description: readOnly('textarea', { length: 255 }),
+    },
+  },
+  {
+    name: 'PermissionSetAssignment',
+    label: 'Permission Set Assignment',
+    plural: 'Permission Set Assignments',
+    prefix: '0Pa',
+    owned: false,
+    fields: {
+      AssigneeId: readOnly('reference', { referenceTo: ['User'], relationshipName: 'Assignee' }),
+      PermissionSetId: readOnly('reference', { referenceTo: ['PermissionSet'], relationshipName: 'PermissionSet' }),
+    },
+  },
+  {
+    name: 'CustomPermission',
+    label: 'Custom Permission',
+    plural: 'Custom Permissions',
+    prefix: '0CP',
+    owned: false,
+    fields: {
+      DeveloperName: readOnly('string', { length: 80 }),
+      MasterLabel: readOnly('string', { length: 80, label: 'Label' }),
+      NamespacePrefix: readOnly('string', { length: 15 }),
+      Description: readOnly('textarea', { length: 255 }),
+      IsProtected: readOnly('boolean', { defaultValue: false }),
+    },
+  },
+  {
+    name: 'SetupEntityAccess',
+    label: 'Setup Entity Access',
+    plural: 'Setup Entity Access',
+    prefix: '0J0',
+    owned: false,
+    fields: {
+      ParentId: readOnly('reference', { referenceTo: ['PermissionSet'], relationshipName: 'Parent' }),
+      SetupEntityId: readOnly('reference', { referenceTo: ['CustomPermission'] }),
+      SetupEntityType: readOnly('picklist', {
+        picklist: ['ApexClass', 'ApexPage', 'ConnectedApplication', 'CustomPermission', 'TabSet'],
+      }),
+    },
+  },
 ];
+
+/** Permission metadata: queryable by every user, changed only in Setup (the API refuses DML on it). */
+export const SETUP_OBJECTS: ReadonlySet<string> = new Set([
+  'PermissionSet',
+  'PermissionSetAssignment',
+  'CustomPermission',
+  'SetupEntityAccess',
+]);
 
 const PACKAGE = loadPackageMetadata();
 const PACKAGE_FIELDS = PACKAGE.fields;

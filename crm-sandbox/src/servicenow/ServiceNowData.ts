@@ -7,7 +7,7 @@ import { snDateTime } from '../time.ts';
 import type { Doc, Store } from '../store.ts';
 import { ServiceNowError, invalidTable, noRecord } from './errors.ts';
 import { compileEncodedQuery } from './encodedQuery.ts';
-import { tableDef, type TableDef } from './schema.ts';
+import { ROLE_TABLES, tableDef, type TableDef } from './schema.ts';
 
 export type DisplayMode = 'false' | 'true' | 'all';
 
@@ -105,6 +105,7 @@ export class ServiceNowData {
     if (def.name === 'sys_journal_field' || def.name === 'sys_attachment') {
       throw new ServiceNowError(403, 'Operation Failed', `Insert into ${def.name} is done through its owning API`);
     }
+    refuseRoleWrite(def.name, 'Insert');
     const { values, journal } = this.coerce(def, body);
     const now = snDateTime();
     const id = newSysId();
@@ -138,6 +139,7 @@ export class ServiceNowData {
 
   update(table: string, sysId: string, body: Doc, actor: Actor): Doc {
     const def = this.table(table);
+    refuseRoleWrite(def.name, 'Update');
     const record = { ...this.get(def.name, sysId) };
     const { values, journal } = this.coerce(def, body);
     Object.assign(record, values, {
@@ -154,6 +156,7 @@ export class ServiceNowData {
 
   delete(table: string, sysId: string): void {
     const def = this.table(table);
+    refuseRoleWrite(def.name, 'Delete');
     this.get(def.name, sysId);
     this.store.delete(sysId);
   }
@@ -335,4 +338,10 @@ function stringValue(raw: unknown): string {
   if (raw === null || raw === undefined) return '';
   if (typeof raw === 'object' && 'value' in (raw as Doc)) return String((raw as Doc).value ?? '');
   return typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+}
+
+/** Granting roles is a user administrator's job: the instance's ACLs refuse everyone else. */
+function refuseRoleWrite(table: string, operation: 'Insert' | 'Update' | 'Delete'): void {
+  if (ROLE_TABLES.has(table))
+    throw new ServiceNowError(403, 'Operation Failed', `ACL Exception ${operation} Failed due to security constraints`);
 }

@@ -1,4 +1,5 @@
-// ServiceNow OAuth: oauth_auth.do (sign-in + consent; state required; PKCE S256), oauth_token.do
+// ServiceNow OAuth: oauth_auth.do (sign-in + consent; state required; PKCE S256, required by the
+// relay's registry entry), oauth_token.do
 // (form-encoded only: authorization_code, refresh_token, password) and oauth_revoke_token.do.
 import express, { type Response } from 'express';
 import { z } from 'zod';
@@ -54,7 +55,6 @@ export function servicenowOAuthRouter(ctx: ServiceNowContext): express.Router {
   const router = express.Router();
   router.use('/oauth_auth.do', authorizePageHeaders);
   const form = express.urlencoded({ extended: false, limit: '64kb' });
-  const ttl = ctx.config.sandbox.accessTokenTtlSeconds;
 
   function validate(raw: unknown, res: Response): AuthorizeParams | undefined {
     const parsed = authorizeParams.safeParse(raw);
@@ -71,6 +71,14 @@ export function servicenowOAuthRouter(ctx: ServiceNowContext): express.Router {
         .status(400)
         .type('html')
         .send(errorPage(BRAND, 'invalid_client', 'Invalid client id or redirect URL'));
+      return undefined;
+    }
+    if (client.requiresPkce && parsed.data.code_challenge === undefined) {
+      // The registry entry's "PKCE required" (Zurich and later).
+      res
+        .status(400)
+        .type('html')
+        .send(errorPage(BRAND, 'invalid_request', 'code_challenge is required for this OAuth client'));
       return undefined;
     }
     return parsed.data;
@@ -135,13 +143,19 @@ export function servicenowOAuthRouter(ctx: ServiceNowContext): express.Router {
     redirectWith(res, p, { code });
   });
 
-  const tokens = (userId: string, clientId: string, scope: string, refresh?: string) => ({
-    access_token: ctx.auth.issueAccess(userId, clientId, scope).token,
-    refresh_token: refresh ?? ctx.auth.issueRefresh(userId, clientId, scope),
-    scope,
-    token_type: 'Bearer',
-    expires_in: ttl - 1,
-  });
+  /** `grant`: the refresh token being redeemed and its grant; absent, a new grant starts. */
+  const tokens = (userId: string, clientId: string, scope: string, grant?: { refresh: string; family: string }) => {
+    const { token: refresh, family } = grant
+      ? { token: grant.refresh, family: grant.family }
+      : ctx.auth.issueRefresh(userId, clientId, scope);
+    return {
+      access_token: ctx.auth.issueAccess(userId, clientId, scope, family).token,
+      refresh_token: refresh,
+      scope,
+      token_type: 'Bearer',
+      expires_in: ctx.auth.accessTtlSeconds - 1,
+    };
+  };
 
   router.post('/oauth_token.do', form, (req, res) => {
     try {
@@ -159,8 +173,8 @@ export function servicenowOAuthRouter(ctx: ServiceNowContext): express.Router {
         }
         if (b.grant_type === 'refresh_token') {
           ctx.auth.authenticateClient(b.client_id, b.client_secret, false);
-          const row = ctx.auth.refresh(b.refresh_token, b.client_id);
-          return void res.json(tokens(row.userId, b.client_id, row.scope, b.refresh_token));
+          const { row, family } = ctx.auth.refresh(b.refresh_token, b.client_id);
+          return void res.json(tokens(row.userId, b.client_id, row.scope, { refresh: b.refresh_token, family }));
         }
         ctx.auth.authenticateClient(b.client_id, b.client_secret, true);
         const userId = ctx.auth.checkPassword(b.username, b.password);

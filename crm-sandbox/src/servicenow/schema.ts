@@ -115,7 +115,36 @@ const TABLES: TableDef[] = [
       state: s(),
     },
   },
+  // Roles and who holds them (an inherited row for every role a held role contains, as the instance
+  // keeps them). Readable through the Table API; only a user administrator changes them (ROLE_TABLES).
+  {
+    name: 'sys_user_role',
+    label: 'Role',
+    display: 'name',
+    open: false,
+    columns: {
+      name: { type: 'string', readOnly: true },
+      description: { type: 'string', readOnly: true },
+      suffix: { type: 'string', readOnly: true },
+      contains_roles: { type: 'string', readOnly: true },
+    },
+  },
+  {
+    name: 'sys_user_has_role',
+    label: 'User Role',
+    display: 'role',
+    open: false,
+    columns: {
+      user: { type: 'reference', reference: 'sys_user', readOnly: true },
+      role: { type: 'reference', reference: 'sys_user_role', readOnly: true },
+      state: { type: 'string', readOnly: true },
+      inherited: { type: 'boolean', readOnly: true },
+    },
+  },
 ];
+
+/** Role tables: the ACLs let only a user administrator write them, never the relay's agents. */
+export const ROLE_TABLES: ReadonlySet<string> = new Set(['sys_user_role', 'sys_user_has_role']);
 
 const KNOWN = new Map(TABLES.map((t) => [t.name, t]));
 

@@ -10,9 +10,12 @@ interface AgentRow {
   refresh_token: Uint8Array;
 }
 
+export type SignedInListener = (agent: { crm: 'salesforce' | 'servicenow'; userId: string }) => void;
+
 export class AgentStore {
   readonly #db: DatabaseSync;
   readonly #cipher: TokenCipher;
+  readonly #signedIn = new Set<SignedInListener>();
 
   constructor(db: DatabaseSync, cipher: TokenCipher) {
     this.#db = db;
@@ -45,6 +48,13 @@ export class AgentStore {
         this.#cipher.encrypt(tokens.refreshToken, this.#aad(crm, userId, 'refresh')),
         Date.now(),
       );
+    for (const listener of this.#signedIn) listener({ crm, userId });
+  }
+
+  /** Called after every sign-in (new tokens stored); returns the unsubscribe function. */
+  onSignedIn(listener: SignedInListener): () => void {
+    this.#signedIn.add(listener);
+    return () => this.#signedIn.delete(listener);
   }
 
   /** Persists a refreshed access token, and the refresh token when the CRM rotated it. */

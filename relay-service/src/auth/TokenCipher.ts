@@ -1,8 +1,9 @@
 // AES-256-GCM for everything the relay keeps at rest that must stay secret: agents' refresh and
 // access tokens, and recordings waiting in the write-back outbox.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { SightlineConfig } from '@sightline/config';
 
 const IV_BYTES = 12;
@@ -24,14 +25,25 @@ export class TokenCipher {
   }
 
   /**
-   * The configured key; outside production with none configured, a key generated once into
-   * `<dataDir>/token.key` (0600), so a developer's relay keeps its agents signed in across restarts.
+   * The configured key; outside production with none configured, a key generated once (0600) per data
+   * directory, so a developer's relay keeps its agents signed in across restarts. It lives outside the
+   * data directory (relay.devKeyDir, default ~/.config/sightline/keys): a copied or leaked data folder
+   * must not carry the key to its own contents.
    */
   static fromConfig(config: Pick<SightlineConfig, 'env' | 'relay'>): TokenCipher {
     if (config.relay.tokenEncryptionKey) return new TokenCipher(parseKey(config.relay.tokenEncryptionKey));
     if (config.env === 'production') throw new Error('relay.tokenEncryptionKey is required in production');
-    mkdirSync(config.relay.dataDir, { recursive: true, mode: 0o700 });
-    const file = join(config.relay.dataDir, 'token.key');
+    const dir =
+      config.relay.devKeyDir ?? join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'sightline', 'keys');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const dataDir = resolve(config.relay.dataDir);
+    const file = join(dir, `${createHash('sha256').update(dataDir).digest('hex').slice(0, 24)}.key`);
+    // Earlier versions kept the key next to the databases: move it out.
+    const legacy = join(dataDir, 'token.key');
+    if (existsSync(legacy)) {
+      if (!existsSync(file)) writeFileSync(file, readFileSync(legacy, 'utf8'), { mode: 0o600, flag: 'wx' });
+      rmSync(legacy);
+    }
     if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
     chmodSync(file, 0o600);
     return new TokenCipher(parseKey(readFileSync(file, 'utf8')));
@@ -56,5 +68,11 @@ export class TokenCipher {
 
   decryptText(sealed: Uint8Array, aad: string): string {
     return this.decrypt(sealed, aad).toString('utf8');
+  }
+
+  /** HMAC-SHA256 (hex) under a key derived for `purpose`: a stable name for a value that reveals nothing of it. */
+  keyedHash(text: string, purpose: string): string {
+    const key = Buffer.from(hkdfSync('sha256', this.#key, Buffer.alloc(0), `sightline ${purpose}`, 32));
+    return createHmac('sha256', key).update(text).digest('hex');
   }
 }

@@ -70,6 +70,8 @@ export interface Email {
 
 export interface CrmAdapter {
   readonly crm: Crm;
+  /** The org's instance URL or the ServiceNow instance: the write-back queues per endpoint. */
+  readonly endpoint: string;
   /** Reads the record as the agent; CrmError not_found/forbidden when they cannot. */
   readRecord(id: string): Promise<CrmRecord>;
   /** Salesforce: a Contact, else an open Lead with this email. ServiceNow: none (no leads). */

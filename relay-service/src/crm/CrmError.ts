@@ -42,6 +42,8 @@ const PERMANENT_CODES: Record<string, CrmErrorKind> = {
   INVALID_EMAIL_ADDRESS: 'invalid',
   FIELD_CUSTOM_VALIDATION_EXCEPTION: 'invalid',
   INVALID_MULTIPART_REQUEST: 'invalid',
+  MAXIMUM_SIZE_OF_ATTACHMENT: 'invalid',
+  STORAGE_LIMIT_EXCEEDED: 'invalid',
 };
 
 export function kindForStatus(status: number): CrmErrorKind {

@@ -41,16 +41,30 @@ export interface SalesforceOptions {
   apiVersion: string;
   tokens: AgentTokens;
   onAccessToken: (accessToken: string) => void;
+  /** Each HTTP call's limit (jsforce's own default is 30 minutes). */
+  callTimeoutMs?: number;
+}
+
+/**
+ * Every call jsforce makes (API and token refresh) gets the timeout and no retries of its own:
+ * its internal backoff made one failed call take 15.5 s; the outbox retries, with a schedule of its own.
+ */
+function bound(transport: Connection['_transport'], timeout: number): void {
+  const send = transport.httpRequest.bind(transport);
+  transport.httpRequest = (req, options = {}) =>
+    send(req, { ...options, timeout, retry: { ...options.retry, maxRetries: 0, methods: [] } });
 }
 
 export class SalesforceAdapter implements CrmAdapter {
   readonly crm = 'salesforce' as const;
+  readonly endpoint: string;
   readonly #conn: Connection;
   readonly #apiVersion: string;
   #refreshError: unknown = null;
 
   constructor(options: SalesforceOptions) {
     this.#apiVersion = options.apiVersion;
+    this.endpoint = options.tokens.instanceUrl;
     const oauth2 = new OAuth2({
       loginUrl: options.loginUrl,
       clientId: options.clientId,
@@ -78,6 +92,9 @@ export class SalesforceAdapter implements CrmAdapter {
       },
     });
     this.#conn.on('refresh', (accessToken: string) => options.onAccessToken(accessToken));
+    const timeout = options.callTimeoutMs ?? 30_000;
+    bound(this.#conn._transport, timeout);
+    bound(oauth2._transport, timeout);
   }
 
   async readRecord(id: string): Promise<CrmRecord> {
@@ -272,9 +289,10 @@ export class SalesforceAdapter implements CrmAdapter {
     try {
       return schema.parse(raw);
     } catch (err) {
+      // A success the relay cannot read (truncated JSON, a proxy's HTML page) says nothing final: retry.
       const issue = (err as ZodError).issues?.[0];
       throw new CrmError(
-        'invalid',
+        'transient',
         'UNEXPECTED_RESPONSE',
         `Salesforce answered an unexpected shape: ${issue?.path.join('.')} ${issue?.message}`,
       );
@@ -294,8 +312,8 @@ export class SalesforceAdapter implements CrmAdapter {
       );
     }
     const code = e.errorCode ?? e.name ?? e.code;
-    const http = /^ERROR_HTTP_(\d{3})$/.exec(code ?? '');
-    const kind = kindForCode(code, http ? Number(http[1]) : undefined);
+    // Only Salesforce's own error codes are final; a bare status (ERROR_HTTP_404 from an HTML page) is not.
+    const kind = e.errorCode ? kindForCode(e.errorCode) : 'transient';
     return new CrmError(
       kind,
       code ?? 'UNKNOWN',

@@ -24,6 +24,8 @@ export interface ServiceNowOptions {
   onTokens: (accessToken: string, refreshToken?: string) => void;
   /** The table the agent's records live in. */
   table?: string;
+  /** Each HTTP call's limit, the answer's body included. */
+  callTimeoutMs?: number;
 }
 
 /** The marker line that makes a work note findable again (idempotency of retries). */
@@ -31,6 +33,7 @@ export const markerLine = (marker: string) => `[sightline:${marker}]`;
 
 export class ServiceNowAdapter implements CrmAdapter {
   readonly crm = 'servicenow' as const;
+  readonly endpoint: string;
   readonly #base: string;
   readonly #options: ServiceNowOptions;
   readonly #table: string;
@@ -40,6 +43,7 @@ export class ServiceNowAdapter implements CrmAdapter {
   constructor(options: ServiceNowOptions) {
     this.#options = options;
     this.#base = options.instanceUrl.replace(/\/$/, '');
+    this.endpoint = this.#base;
     this.#table = options.table ?? 'incident';
     this.#accessToken = options.tokens.accessToken;
     this.#refreshToken = options.tokens.refreshToken;
@@ -144,18 +148,21 @@ export class ServiceNowAdapter implements CrmAdapter {
     }
     if (!res.ok) {
       const body = snErrorSchema.safeParse(await res.json().catch(() => ({})));
-      const why = body.success ? body.data.error?.message : undefined;
+      const error = body.success ? body.data.error : undefined;
+      const why = error?.message;
+      // Final only when ServiceNow itself says so (its JSON error body); a proxy's page is retried.
       throw new CrmError(
-        kindForStatus(res.status),
+        error ? kindForStatus(res.status) : 'transient',
         `HTTP_${res.status}`,
         `ServiceNow: HTTP ${res.status}${why ? `: ${why}` : ''}`,
       );
     }
     const parsed = schema.safeParse(res.status === 204 ? {} : await res.json().catch(() => undefined));
     if (!parsed.success) {
+      // A success the relay cannot read (truncated JSON, a proxy's HTML page) says nothing final: retry.
       const issue = parsed.error.issues[0];
       throw new CrmError(
-        'invalid',
+        'transient',
         'UNEXPECTED_RESPONSE',
         `ServiceNow answered an unexpected shape: ${issue?.path.join('.')} ${issue?.message}`,
       );
@@ -167,6 +174,7 @@ export class ServiceNowAdapter implements CrmAdapter {
     try {
       return await fetch(`${this.#base}${path}`, {
         ...init,
+        signal: AbortSignal.timeout(this.#options.callTimeoutMs ?? 30_000),
         headers: {
           accept: 'application/json',
           ...(init.headers as object),
@@ -183,6 +191,7 @@ export class ServiceNowAdapter implements CrmAdapter {
     try {
       res = await fetch(`${this.#base}/oauth_token.do`, {
         method: 'POST',
+        signal: AbortSignal.timeout(this.#options.callTimeoutMs ?? 30_000),
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: new URLSearchParams({
           grant_type: 'refresh_token',
@@ -196,23 +205,20 @@ export class ServiceNowAdapter implements CrmAdapter {
     }
     const body: unknown = await res.json().catch(() => ({}));
     if (!res.ok) {
+      // Revoked only when the instance's OAuth answer says so; anything else (a proxy's page, 5xx) is retried.
       const oauth = snOAuthErrorSchema.safeParse(body);
-      if ((oauth.success && oauth.data.error === 'invalid_grant') || res.status === 401) {
+      if (oauth.success && (oauth.data.error === 'invalid_grant' || res.status === 401)) {
         throw new CrmError(
           'revoked',
           'invalid_grant',
           "the agent's ServiceNow access was revoked; they must sign in again",
         );
       }
-      throw new CrmError(
-        kindForStatus(res.status) === 'transient' ? 'transient' : 'revoked',
-        `HTTP_${res.status}`,
-        'ServiceNow token refresh failed',
-      );
+      throw new CrmError('transient', `HTTP_${res.status}`, 'ServiceNow token refresh failed');
     }
     const token = snTokenSchema.safeParse(body);
     if (!token.success)
-      throw new CrmError('invalid', 'UNEXPECTED_RESPONSE', 'ServiceNow token refresh answered an unexpected shape');
+      throw new CrmError('transient', 'UNEXPECTED_RESPONSE', 'ServiceNow token refresh answered an unexpected shape');
     this.#accessToken = token.data.access_token;
     if (token.data.refresh_token) this.#refreshToken = token.data.refresh_token;
     this.#options.onTokens(token.data.access_token, token.data.refresh_token);

@@ -26,6 +26,7 @@ export function createAdapterFactory(config: SightlineConfig, agents: AgentStore
         ...optionalSecret(secret('salesforce')),
         apiVersion: config.salesforce.apiVersion,
         tokens,
+        callTimeoutMs: config.writeBack.callTimeoutMs,
         onAccessToken: (accessToken) => agents.updateTokens(crm, userId, accessToken),
       });
     }
@@ -34,6 +35,7 @@ export function createAdapterFactory(config: SightlineConfig, agents: AgentStore
       clientId: config.servicenow.clientId,
       ...optionalSecret(secret('servicenow')),
       tokens,
+      callTimeoutMs: config.writeBack.callTimeoutMs,
       onTokens: (accessToken, refreshToken) => agents.updateTokens(crm, userId, accessToken, refreshToken),
     });
   };

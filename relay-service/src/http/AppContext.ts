@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import type { RelayMetrics } from '../metrics.ts';
 import type { SessionRegistry } from '../sessions/SessionRegistry.ts';
 import type { Outbox } from '../writeback/Outbox.ts';
+import type { WriteBack } from '../writeback/WriteBack.ts';
 
 export interface AppContext {
   config: SightlineConfig;
@@ -17,6 +18,8 @@ export interface AppContext {
   agents: AgentStore;
   loginSessions: LoginSessions;
   outbox: Outbox;
+  /** Delivery state for agents (`/api/me/deliveries`) and admins (summary(), retry()). */
+  writeBack: WriteBack;
   adapterFor: AdapterFactory;
   cookies: CookiePolicy;
   /** The relay's public base URL (known once the server listens). */

@@ -1,16 +1,16 @@
 // The signed-in agent: who they are, and what became of their sessions' CRM write-backs
-// (failures stay visible here until the retention period ends).
+// (failures stay visible here until they are delivered or discarded).
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { AgentIdentity } from '../auth/identity.ts';
-import type { WriteBackStatus } from '../protocol/index.ts';
+import { agentDeliveriesSchema, type WriteBackStatus } from '../protocol/index.ts';
 import type { OutboxItem } from '../writeback/Outbox.ts';
 import type { AppContext } from './AppContext.ts';
 import { validate } from './validate.ts';
 
 const status = (i: OutboxItem): WriteBackStatus => ({
   sessionId: i.sessionId,
-  step: i.step.startsWith('lead:') ? 'lead' : i.step,
+  step: i.kind,
   status: i.status,
   attempts: i.attempts,
   error: i.status === 'done' ? null : i.lastError,
@@ -30,8 +30,13 @@ export function agentRoutes(ctx: AppContext): Router {
       userId: a.userId,
       username: a.username,
       displayName: a.displayName,
-      failedWriteBacks: outbox.failedFor(a.crm, a.userId).map(status),
+      failedWriteBacks: outbox.failed({ crm: a.crm, userId: a.userId }, 20).map(status),
     });
+  });
+
+  router.get('/api/me/deliveries', (_req, res) => {
+    const a = agentOf(res);
+    res.json(agentDeliveriesSchema.parse(ctx.writeBack.deliveriesFor(a.crm, a.userId)));
   });
 
   router.get('/api/writebacks', (req, res) => {

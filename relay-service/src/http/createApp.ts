@@ -52,10 +52,6 @@ export function createApp(ctx: AppContext, { webRouter, testClock }: AppExtras =
       cookies: ctx.cookies,
       publicUrl: ctx.publicUrl,
       fail,
-      onSignedIn: (identity) => {
-        const requeued = ctx.outbox.retryRevoked(identity.crm, identity.userId);
-        if (requeued) logger.info({ userId: identity.userId, requeued }, 'write-backs retried after sign-in');
-      },
     }),
   );
   app.use(joinRoutes(ctx));

@@ -109,10 +109,47 @@ export const activeSessionsQuerySchema = z.object({
 export const writeBackStatusSchema = z.object({
   sessionId: z.string(),
   step: z.string(),
-  status: z.enum(['pending', 'done', 'failed']),
+  /** waiting: the agent must sign in to the relay again (their CRM access was revoked). */
+  status: z.enum(['pending', 'waiting', 'done', 'failed']),
   attempts: z.number(),
   error: z.string().nullable(),
   resultId: z.string().nullable(),
   updatedAt: z.string(),
 });
 export type WriteBackStatus = z.infer<typeof writeBackStatusSchema>;
+
+/** What a write-back step delivers to the CRM (one handler each under relay-service/src/writeback/steps/). */
+export const deliveryWhatSchema = z.enum(['activity', 'lead', 'attendees', 'recording', 'work_note', 'attachment']);
+export type DeliveryWhat = z.infer<typeof deliveryWhatSchema>;
+
+/** A CRM write the relay gave up on; its content stays (encrypted) until it is retried or discarded. */
+export const agentDeliverySchema = z.object({
+  sessionId: z.string(),
+  crm: z.enum(['salesforce', 'servicenow']),
+  recordId: z.string(),
+  what: deliveryWhatSchema,
+  /** In plain words, e.g. "the recording could not be attached: the file is larger than the org allows". */
+  reason: z.string(),
+  /** ISO time of the failure. */
+  since: z.string(),
+});
+export type AgentDelivery = z.infer<typeof agentDeliverySchema>;
+
+/** `GET /api/me/deliveries`: the signed-in agent's undelivered session records. */
+export const agentDeliveriesSchema = z.object({
+  /** Writes waiting for the agent to sign in to the relay again (their CRM access was revoked). */
+  awaitingSignIn: z.number().int().min(0),
+  failed: z.array(agentDeliverySchema),
+});
+export const AgentDeliveries = agentDeliveriesSchema;
+export type AgentDeliveries = z.infer<typeof agentDeliveriesSchema>;
+
+/** One failed write as an administrator sees it (WriteBack.summary(), the relay's admin API). */
+export const failedDeliverySchema = agentDeliverySchema.extend({
+  /** The outbox row (stable handle for retry or discard). */
+  id: z.number().int(),
+  /** The host agent the write runs as. */
+  userId: z.string(),
+  attempts: z.number().int(),
+});
+export type FailedDelivery = z.infer<typeof failedDeliverySchema>;

@@ -12,7 +12,9 @@ export class Connection {
   queue: ViewerQueue | null = null;
   /** Set when the relay closes this socket on purpose (leave, replaced, ended): not a lost connection. */
   retired = false;
-  private lastRateError = 0;
+  // -Infinity, not 0: performance.now() counts from process start, so 0 would swallow the first
+  // rate-limit error of a process's first second.
+  private lastRateError = -Infinity;
 
   constructor(participantId: string, ws: WebSocket, limits: { messagesPerSecond: number; bytesPerSecond: number }) {
     this.participantId = participantId;

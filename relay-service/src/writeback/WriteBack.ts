@@ -1,53 +1,89 @@
 // The write-back worker: takes finished sessions into the outbox (synchronously, so they are on
-// disk before the registry's `ended` handler returns) and drains the outbox as each host agent,
-// retrying transient failures with exponential backoff from a node-cron tick.
-import cron, { type ScheduledTask } from 'node-cron';
+// disk before the registry's `ended` handler returns) and delivers them as each host agent.
+// One lane per CRM endpoint (a Salesforce org, a ServiceNow instance), each with its own bounded
+// queue, step timeout and circuit breaker, so one CRM's outage or slowness never delays another's.
+// A session's steps run in order (the attendee rows link the Leads its lead steps created).
+import {
+  circuitBreaker,
+  ConsecutiveBreaker,
+  handleWhen,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type IPolicy,
+} from 'cockatiel';
+import PQueue from 'p-queue';
+import type { SightlineConfig } from '@sightline/config';
+import type { Crm } from '../auth/identity.ts';
+import type { CrmAdapter } from '../crm/CrmAdapter.ts';
 import type { AdapterFactory } from '../crm/adapterFor.ts';
 import { CrmError } from '../crm/CrmError.ts';
 import type { Logger } from '../logger.ts';
-import type { Outbox, OutboxItem } from './Outbox.ts';
-import { planWriteBack } from './plan.ts';
+import type { WriteBackCounts } from '../metrics.ts';
+import type { AgentDeliveries, AgentDelivery, FailedDelivery } from '../protocol/index.ts';
 import type { SessionReport } from '../sessions/types.ts';
-import { runStep } from './runStep.ts';
+import type { ItemFilter, Outbox, OutboxItem } from './Outbox.ts';
+import { planWriteBack } from './plan.ts';
+import { failureOf, type Failure } from './reasons.ts';
+import { steps, type Payloads, type StepHandler, type StepKind } from './steps/index.ts';
 
-export interface RetryPolicy {
-  baseMs: number;
-  maxMs: number;
-  /** A write still failing after this long is given up on and reported. */
-  giveUpAfterMs: number;
+export type WriteBackSettings = SightlineConfig['writeBack'];
+
+export interface WriteBackSummary {
+  /** Writes still to be delivered (including those retrying after a temporary failure). */
+  backlog: number;
+  /** Writes waiting for their agent to sign in to the relay again. */
+  awaitingSignIn: number;
+  failed: FailedDelivery[];
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { baseMs: 5_000, maxMs: 15 * 60_000, giveUpAfterMs: 24 * 3600_000 };
-const RETENTION_MS = 7 * 24 * 3600_000;
+export interface SignedInSource {
+  onSignedIn(listener: (agent: { crm: Crm; userId: string }) => void): () => void;
+}
 
 export interface WriteBackOptions {
   outbox: Outbox;
   adapterFor: AdapterFactory;
   logger: Logger;
-  retry?: Partial<RetryPolicy>;
-  /** node-cron expression of the retry tick (seconds field allowed). */
-  schedule?: string;
+  settings: WriteBackSettings;
+  /** The agents' sign-ins, which resume their waiting writes. */
+  agents?: SignedInSource;
   now?: () => number;
 }
+
+interface Lane {
+  queue: PQueue;
+  policy: IPolicy;
+}
+
+const toAgentDelivery = (i: OutboxItem): AgentDelivery => ({
+  sessionId: i.sessionId,
+  crm: i.crm,
+  recordId: i.recordId,
+  what: i.kind,
+  reason: i.lastError ?? 'no reason recorded',
+  since: new Date(i.updatedAt).toISOString(),
+});
 
 export class WriteBack {
   readonly #outbox: Outbox;
   readonly #adapterFor: AdapterFactory;
   readonly #logger: Logger;
-  readonly #retry: RetryPolicy;
-  readonly #schedule: string;
+  readonly #settings: WriteBackSettings;
   readonly #now: () => number;
-  #task: ScheduledTask | null = null;
-  #running: Promise<void> | null = null;
-  #again = false;
+  readonly #lanes = new Map<string, Lane>();
+  /** A session's delivery task while it runs: never two at once for one session. */
+  readonly #inflight = new Map<string, Promise<void>>();
+  readonly #unsubscribe: () => void;
+  #timer: NodeJS.Timeout | null = null;
 
   constructor(options: WriteBackOptions) {
     this.#outbox = options.outbox;
     this.#adapterFor = options.adapterFor;
     this.#logger = options.logger.child({ component: 'writeback' });
-    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.#schedule = options.schedule ?? '*/5 * * * * *';
+    this.#settings = options.settings;
     this.#now = options.now ?? Date.now;
+    this.#unsubscribe = options.agents?.onSignedIn((agent) => this.resume(agent.crm, agent.userId)) ?? (() => {});
   }
 
   /** The registry's `ended` handler: durable when it returns; the CRM writes start right after. */
@@ -61,67 +97,223 @@ export class WriteBack {
       throw err;
     }
     this.#logger.info({ sessionId: report.sessionId, writes: items.length }, 'session queued for write-back');
-    void this.drain();
+    this.#dispatch();
   }
 
   start(): void {
-    this.#task ??= cron.schedule(this.#schedule, () => void this.drain(), { noOverlap: true });
-    void this.drain();
+    this.#timer ??= setInterval(() => this.#dispatch(), this.#settings.tickMs).unref();
+    this.#dispatch();
   }
 
   async stop(): Promise<void> {
-    await this.#task?.destroy();
-    this.#task = null;
-    await this.#running;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    this.#unsubscribe();
+    await Promise.allSettled([...this.#inflight.values()]);
   }
 
-  /** Runs every due item once; concurrent calls share one pass (and ask for one more after it). */
-  drain(): Promise<void> {
-    if (this.#running) {
-      this.#again = true;
-      return this.#running;
-    }
-    // Cleared in a later microtask, so never before it was set (a pass with nothing due is synchronous).
-    const run = this.#pass().finally(() => {
-      this.#running = null;
-    });
-    this.#running = run;
-    return run;
+  /** Starts every due write and waits until nothing is in flight (tests and shutdown use it). */
+  async drain(): Promise<void> {
+    this.#dispatch();
+    while (this.#inflight.size) await Promise.allSettled([...this.#inflight.values()]);
+    this.#outbox.purge(this.#settings.retentionDays * 24 * 3600_000);
   }
 
-  async #pass(): Promise<void> {
+  /** The agent signed in again: their writes waiting on revoked access go out now. */
+  resume(crm: Crm, userId: string): number {
+    let resumed = 0;
     try {
-      do {
-        this.#again = false;
-        for (const item of this.#outbox.due()) await this.#attempt(item);
-      } while (this.#again);
-      this.#outbox.purge(RETENTION_MS);
+      resumed = this.#outbox.resume(crm, userId);
     } catch (err) {
-      this.#logger.error({ err }, 'write-back pass failed');
+      this.#logger.error({ err, crm, userId }, 'could not resume write-backs after sign-in');
+    }
+    if (resumed) {
+      this.#logger.info({ crm, userId, resumed }, 'write-backs resumed after sign-in');
+      this.#dispatch();
+    }
+    return resumed;
+  }
+
+  /** For an administrator: what is still to deliver, what waits for a sign-in, what failed and why. */
+  summary(): WriteBackSummary {
+    return {
+      backlog: this.#outbox.count('pending'),
+      awaitingSignIn: this.#outbox.count('waiting'),
+      failed: this.#outbox
+        .failed()
+        .map((i) => ({ ...toAgentDelivery(i), id: i.id, userId: i.userId, attempts: i.attempts })),
+    };
+  }
+
+  /** The summary's numbers alone (the metrics gauges read them at scrape time). */
+  counts(): WriteBackCounts {
+    return {
+      backlog: this.#outbox.count('pending'),
+      awaitingSignIn: this.#outbox.count('waiting'),
+      failed: this.#outbox.count('failed'),
+    };
+  }
+
+  /** Re-queues failed writes (all, or one session's) with a fresh retry window; returns how many. */
+  retry(filter: { sessionId?: string } = {}): number {
+    const requeued = this.#outbox.requeue(filter);
+    if (requeued) {
+      this.#logger.info({ ...filter, requeued }, 'failed write-backs re-queued');
+      this.#dispatch();
+    }
+    return requeued;
+  }
+
+  /** Drops failed writes (and their content) someone decided will not be delivered; returns how many. */
+  discard(filter: { sessionId?: string } = {}): number {
+    const discarded = this.#outbox.discard(filter);
+    if (discarded) this.#logger.warn({ ...filter, discarded }, 'failed write-backs discarded');
+    return discarded;
+  }
+
+  /** The signed-in agent's undelivered session records (`GET /api/me/deliveries`). */
+  deliveriesFor(crm: Crm, userId: string): AgentDeliveries {
+    const mine: ItemFilter = { crm, userId };
+    return {
+      awaitingSignIn: this.#outbox.count('waiting', mine),
+      failed: this.#outbox.failed(mine, 50).map(toAgentDelivery),
+    };
+  }
+
+  /** Hands every due session not already in flight to its endpoint's lane. */
+  #dispatch(): void {
+    const sessions = new Map<string, OutboxItem[]>();
+    try {
+      for (const item of this.#outbox.due()) {
+        if (this.#inflight.has(item.sessionId)) continue;
+        const list = sessions.get(item.sessionId) ?? [];
+        list.push(item);
+        sessions.set(item.sessionId, list);
+      }
+    } catch (err) {
+      this.#logger.error({ err }, 'could not read the outbox');
+      return;
+    }
+    for (const [sessionId, items] of sessions) {
+      let adapter: CrmAdapter;
+      try {
+        adapter = this.#adapterFor(items[0]!);
+      } catch (err) {
+        // No usable token (the agent never signed in to this relay, or signed out): wait for them.
+        this.#settle(items, failureOf(err, items[0]!.kind));
+        continue;
+      }
+      const lane = this.#lane(adapter);
+      const task = lane.queue
+        .add(() => this.#deliver(items, adapter, lane))
+        .catch((err: unknown) => this.#logger.error({ err, sessionId }, 'write-back task failed'))
+        .finally(() => this.#inflight.delete(sessionId));
+      this.#inflight.set(sessionId, task);
     }
   }
 
-  async #attempt(item: OutboxItem): Promise<void> {
-    // Lead steps are named after the attendee's email: log the kind of step and its row, not the address.
-    const step = item.step.startsWith('lead:') ? 'lead' : item.step;
-    const log = { sessionId: item.sessionId, step, item: item.id, attempt: item.attempts + 1 };
-    try {
-      const resultId = await runStep(item, this.#outbox, this.#adapterFor({ crm: item.crm, userId: item.userId }));
-      this.#outbox.markDone(item, resultId);
-      this.#logger.info({ ...log, resultId }, 'written to the CRM');
-    } catch (err) {
-      const crmError = err instanceof CrmError ? err : null;
-      const kind = crmError?.kind ?? 'internal';
-      const message = (err as Error).message;
-      const tooOld = this.#now() - item.createdAt >= this.#retry.giveUpAfterMs;
-      if ((crmError && crmError.permanent) || tooOld) {
-        this.#outbox.markFailed(item, tooOld && !crmError?.permanent ? `gave up: ${message}` : message, kind);
-        this.#logger.error({ ...log, kind, error: message }, 'write-back failed for good; reported to the agent');
+  #lane(adapter: CrmAdapter): Lane {
+    const key = `${adapter.crm} ${adapter.endpoint}`;
+    let lane = this.#lanes.get(key);
+    if (!lane) {
+      const { concurrency, stepTimeoutMs, breaker } = this.#settings;
+      const circuit = circuitBreaker(
+        // Only failures a retry may fix say anything about the endpoint's health.
+        handleWhen((err) => failureOf(err, 'activity').temporary),
+        { halfOpenAfter: breaker.halfOpenAfterMs, breaker: new ConsecutiveBreaker(breaker.failures) },
+      );
+      circuit.onStateChange((state) => this.#logger.warn({ endpoint: key, state }, 'CRM endpoint circuit'));
+      lane = {
+        queue: new PQueue({ concurrency }),
+        policy: wrap(circuit, timeout(stepTimeoutMs, TimeoutStrategy.Aggressive)),
+      };
+      this.#lanes.set(key, lane);
+    }
+    return lane;
+  }
+
+  /** One session's due steps, in order. */
+  async #deliver(items: OutboxItem[], adapter: CrmAdapter, lane: Lane): Promise<void> {
+    for (const [i, item] of items.entries()) {
+      const failure = await this.#attempt(item, adapter, lane);
+      // Revoked access or an open circuit holds for the session's other steps too: no call for them now.
+      if (failure?.kind === 'revoked' || failure?.kind === 'circuit_open') {
+        this.#settle(items.slice(i + 1), failure);
         return;
       }
-      const delay = Math.min(this.#retry.maxMs, this.#retry.baseMs * 2 ** item.attempts);
-      this.#outbox.markRetry(item, message, kind, this.#now() + delay);
-      this.#logger.warn({ ...log, kind, error: message, retryInMs: delay }, 'write-back will be retried');
+    }
+  }
+
+  async #attempt(item: OutboxItem, adapter: CrmAdapter, lane: Lane): Promise<Failure | null> {
+    const log = { sessionId: item.sessionId, step: item.kind, item: item.id, attempt: item.attempts + 1 };
+    try {
+      const resultId = await lane.policy.execute(() => this.#run(item.kind, item, adapter));
+      this.#outbox.markDone(item, resultId);
+      this.#logger.info({ ...log, resultId }, 'written to the CRM');
+      return null;
+    } catch (err) {
+      const failure = failureOf(err, item.kind);
+      this.#settle([item], failure);
+      return failure;
+    }
+  }
+
+  /** Runs one step through its handler, its payload validated as read back from disk. */
+  #run<K extends StepKind>(kind: K, item: OutboxItem, crm: CrmAdapter): Promise<string> {
+    const handler = steps[kind] as unknown as StepHandler<Payloads[K]>;
+    const parsed = handler.payload.safeParse(this.#outbox.payload(item));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new CrmError(
+        'invalid',
+        'UNREADABLE_PAYLOAD',
+        `the stored write is unreadable (${issue?.path.join('.')}: ${issue?.message})`,
+      );
+    }
+    return handler.run({
+      sessionId: item.sessionId,
+      payload: parsed.data,
+      crm,
+      blob: () => this.#outbox.blob(item),
+      remember: (payload) => this.#outbox.updatePayload(item, payload),
+      pending: (other) => this.#outbox.undelivered(item.sessionId, other),
+    });
+  }
+
+  /** Records what became of an attempt: waiting for a sign-in, retried later, or failed for good. */
+  #settle(items: OutboxItem[], failure: Failure): void {
+    for (const item of items) {
+      const log = {
+        sessionId: item.sessionId,
+        step: item.kind,
+        item: item.id,
+        kind: failure.kind,
+        reason: failure.reason,
+      };
+      if (failure.kind === 'revoked') {
+        this.#outbox.markWaiting(item, failure.reason);
+        this.#logger.warn(log, 'write-back waits for the agent to sign in again');
+        continue;
+      }
+      if (failure.kind === 'circuit_open') {
+        const nextAt = this.#now() + this.#settings.breaker.halfOpenAfterMs;
+        this.#outbox.markRetry(item, failure.reason, failure.kind, nextAt, false);
+        continue;
+      }
+      const { baseMs, maxMs, giveUpAfterMs } = this.#settings.retry;
+      const tooLong = this.#now() - item.windowStart >= giveUpAfterMs;
+      if (!failure.temporary || tooLong) {
+        const hours = Math.round(giveUpAfterMs / 360_000) / 10;
+        const reason = failure.temporary
+          ? `${failure.reason} (still failing after ${hours} h; gave up)`
+          : failure.reason;
+        this.#outbox.markFailed(item, reason, failure.kind);
+        this.#logger.error({ ...log, reason }, 'write-back failed for good; reported to the agent and admin');
+        continue;
+      }
+      const delay = Math.min(maxMs, baseMs * 2 ** item.attempts);
+      this.#outbox.markRetry(item, failure.reason, failure.kind, this.#now() + delay);
+      this.#logger.warn({ ...log, retryInMs: delay }, 'write-back will be retried');
     }
   }
 }

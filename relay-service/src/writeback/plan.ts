@@ -2,42 +2,27 @@
 import type { NewItem } from './Outbox.ts';
 import { attendeesBlock, describe, leadFromContact, subject } from './format.ts';
 import type { SessionReport } from '../sessions/types.ts';
+import type { Payloads, StepKind } from './steps/index.ts';
 
-export interface ActivityPayload {
-  recordId: string;
-  subject: string;
-  description: string;
-  durationSeconds: number;
-  date: string;
-}
-export interface LeadPayload extends Omit<ActivityPayload, 'recordId'> {
-  lead: ReturnType<typeof leadFromContact>;
-  /** Set once the step has found the email unknown, so a retry creates the Lead instead of matching it. */
-  decision: 'create' | null;
-}
-export interface RecordingPayload {
-  recordId: string;
-  fileName: string;
-  mimeType: string;
-  title: string;
-  durationSeconds: number;
-}
+export type { ActivityPayload } from './steps/activity.ts';
+export type { AttendeesPayload } from './steps/attendees.ts';
+export type { LeadPayload } from './steps/lead.ts';
+export type { RecordingPayload } from './steps/recording.ts';
 
-export interface AttendeesPayload {
-  recordId: string;
-  attendees: {
-    participantId: string;
-    name: string;
-    role: 'Guest' | 'Agent';
-    email: string | null;
-    phone: string | null;
-    joinedAt: string;
-    leftAt: string | null;
-  }[];
+type Base = Pick<NewItem, 'sessionId' | 'crm' | 'userId' | 'recordId'>;
+
+/** One outbox item, its payload typed by its step kind. */
+function item<K extends StepKind>(
+  base: Base,
+  kind: K,
+  payload: Payloads[K],
+  extra: Pick<NewItem, 'discriminator' | 'blob'> = {},
+): NewItem {
+  return { ...base, kind, payload, ...extra };
 }
 
 /** Everyone who joined except the host, as Salesforce's Sightline_Attendee__c rows describe them. */
-function attendeeRows(report: SessionReport): AttendeesPayload['attendees'] {
+function attendeeRows(report: SessionReport): Payloads['attendees']['attendees'] {
   return report.attendees.flatMap((a) => {
     if (a.role === 'host') return [];
     const email = (a.contact.email ?? a.agent?.email)?.trim() || null;
@@ -78,40 +63,44 @@ export function uniqueFileName(fileName: string, sessionId: string): string {
 }
 
 export function planWriteBack(report: SessionReport): NewItem[] {
-  const base = { sessionId: report.sessionId, crm: report.host.crm, userId: report.host.userId };
+  const sf = report.record.crm === 'salesforce';
+  const base: Base = {
+    sessionId: report.sessionId,
+    crm: report.host.crm,
+    userId: report.host.userId,
+    recordId: report.record.id,
+  };
   const fileName = report.recording?.bytes.byteLength
     ? uniqueFileName(report.recording.fileName, report.sessionId)
     : null;
   const summary = describe(report);
-  const activity: ActivityPayload = {
+  const activity: Payloads['activity'] = {
     recordId: report.record.id,
     subject: subject(report),
     // The ServiceNow widget reads the attendees from the block; Salesforce has them as rows.
-    description: report.record.crm === 'servicenow' ? `${summary}\n\n${attendeesBlock(report, fileName)}` : summary,
+    description: sf ? summary : `${summary}\n\n${attendeesBlock(report, fileName)}`,
     durationSeconds: report.durationSeconds,
     date: new Date(report.startedAt).toISOString(),
   };
-  const items: NewItem[] = [{ ...base, step: 'activity', payload: activity }];
+  const items: NewItem[] = [item(base, sf ? 'activity' : 'work_note', activity)];
   for (const contact of leadCandidates(report)) {
     const { recordId: _r, ...rest } = activity;
-    const payload: LeadPayload = { ...rest, lead: leadFromContact(contact), decision: null };
-    items.push({ ...base, step: `lead:${contact.email}`, payload });
+    items.push(
+      item(base, 'lead', { ...rest, lead: leadFromContact(contact), decision: null }, { discriminator: contact.email }),
+    );
   }
-  const attendees = report.record.crm === 'salesforce' ? attendeeRows(report) : [];
+  const attendees = sf ? attendeeRows(report) : [];
   // After the Lead steps: an attendee row links the Lead its step created.
-  if (attendees.length) {
-    const payload: AttendeesPayload = { recordId: report.record.id, attendees };
-    items.push({ ...base, step: 'attendees', payload });
-  }
+  if (attendees.length) items.push(item(base, 'attendees', { recordId: report.record.id, attendees }));
   if (report.recording && fileName) {
-    const payload: RecordingPayload = {
+    const recording: Payloads['recording'] = {
       recordId: report.record.id,
       fileName,
       mimeType: report.recording.mimeType,
       title: `${subject(report)} recording`,
       durationSeconds: report.recording.durationMs / 1000,
     };
-    items.push({ ...base, step: 'recording', payload, blob: report.recording.bytes });
+    items.push(item(base, sf ? 'recording' : 'attachment', recording, { blob: report.recording.bytes }));
   }
   return items;
 }

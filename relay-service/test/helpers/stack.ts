@@ -69,6 +69,12 @@ export async function startStack(
     overrides: {
       ...relayOverrides,
       log: { level: 'debug' },
+      writeBack: {
+        ...relayOverrides.writeBack,
+        retry: { baseMs: 20, maxMs: 100, ...relayOverrides.writeBack?.retry },
+        tickMs: relayOverrides.writeBack?.tickMs ?? 200,
+        breaker: { failures: 5, halfOpenAfterMs: 200, ...relayOverrides.writeBack?.breaker },
+      },
       relay: { dataDir: relayDir, tokenEncryptionKey: TEST_KEY, ...relayOverrides.relay },
       salesforce: { loginUrl: sfProxy.url, ...secret },
       servicenow: { instanceUrl: snProxy.url, ...secret },
@@ -77,12 +83,7 @@ export async function startStack(
   });
   const logs = new LogCapture();
   const logger = pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, logs);
-  const boot = () =>
-    startRelay({
-      config,
-      logger,
-      writeBack: { retry: { baseMs: 20, maxMs: 100 }, schedule: '* * * * * *' },
-    });
+  const boot = () => startRelay({ config, logger });
   const stack: Stack = {
     sandbox,
     sfProxy,
