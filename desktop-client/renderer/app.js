@@ -16,11 +16,17 @@ const el = (tag, props = {}, ...children) => {
 const show = (...children) => root.replaceChildren(...children);
 
 api.onHandOff((info) => {
-  if (info.error) return show(el('h1', { textContent: 'This session could not be opened' }), el('p', { textContent: info.error }));
+  if (info.error)
+    return show(el('h1', { textContent: 'This session could not be opened' }), el('p', { textContent: info.error }));
   const asks = info.controlAllowed ? 'to see your screen, and may ask to control it' : 'to see your screen';
   const fields = Object.entries(info.contactFields).filter(([, mode]) => mode !== 'off');
   const inputs = fields.map(([name, mode]) =>
-    el('label', {}, `${name[0].toUpperCase()}${name.slice(1)}${mode === 'required' ? ' (required)' : ''} `, el('input', { name, required: mode === 'required', type: name === 'email' ? 'email' : 'text' })),
+    el(
+      'label',
+      {},
+      `${name[0].toUpperCase()}${name.slice(1)}${mode === 'required' ? ' (required)' : ''} `,
+      el('input', { name, required: mode === 'required', type: name === 'email' ? 'email' : 'text' }),
+    ),
   );
   const terms = el('input', { type: 'checkbox', required: true, name: 'terms' });
   const recording = el('input', { type: 'checkbox', name: 'recording' });
@@ -30,12 +36,16 @@ api.onHandOff((info) => {
     ...inputs.map((i) => el('p', {}, i)),
     el('p', { textContent: info.terms }),
     el('label', {}, terms, ' I accept these terms'),
-    ...(info.recordingPrompt ? [el('p', {}, el('label', {}, recording, ' Allow the agent to record this session'))] : []),
+    ...(info.recordingPrompt
+      ? [el('p', {}, el('label', {}, recording, ' Allow the agent to record this session'))]
+      : []),
     el('p', {}, el('button', { type: 'submit', textContent: 'Join' })),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const contact = Object.fromEntries(fields.map(([name]) => [name, form.elements[name].value.trim()]).filter(([, v]) => v));
+    const contact = Object.fromEntries(
+      fields.map(([name]) => [name, form.elements[name].value.trim()]).filter(([, v]) => v),
+    );
     void join(contact, info.recordingPrompt ? recording.checked : undefined);
   });
   show(
@@ -63,16 +73,24 @@ async function join(contact, recording) {
         return b;
       }),
     ),
-    ...(joined.controlAvailable ? [] : [el('p', { textContent: 'Remote control is not available on this computer; the agent can see your screen.' })]),
+    ...(joined.controlAvailable
+      ? []
+      : [el('p', { textContent: 'Remote control is not available on this computer; the agent can see your screen.' })]),
   );
 }
 
 async function share(monitorId) {
   await api.share(monitorId);
   // The main process answers this request with the chosen monitor; no other picker appears.
-  const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 30, max: 30 } }, audio: false });
+  const stream = await navigator.mediaDevices.getDisplayMedia({
+    video: { frameRate: { ideal: 30, max: 30 } },
+    audio: false,
+  });
   guest.startSharing(stream);
-  show(el('h1', { textContent: 'Your screen is visible' }), el('p', { textContent: 'A yellow border shows what the agent sees; it turns red while they control it.' }));
+  show(
+    el('h1', { textContent: 'Your screen is visible' }),
+    el('p', { textContent: 'A yellow border shows what the agent sees; it turns red while they control it.' }),
+  );
 }
 
 api.onToRelay((message) => {
@@ -85,7 +103,15 @@ api.onToRelay((message) => {
 api.onControlRequest(({ fromName }) => {
   const allow = el('button', { textContent: 'Allow control' });
   const deny = el('button', { textContent: 'Not now' });
-  const box = el('div', { className: 'request', role: 'alertdialog' }, el('p', { textContent: `${fromName} asks to control your mouse and keyboard. You can take control back at any moment; moving your own mouse pauses theirs.` }), allow, deny);
+  const box = el(
+    'div',
+    { className: 'request', role: 'alertdialog' },
+    el('p', {
+      textContent: `${fromName} asks to control your mouse and keyboard. You can take control back at any moment; moving your own mouse pauses theirs.`,
+    }),
+    allow,
+    deny,
+  );
   allow.addEventListener('click', () => (api.action('grant'), box.remove()));
   deny.addEventListener('click', () => (api.action('decline'), box.remove()));
   root.prepend(box);

@@ -14,14 +14,14 @@ import { MonitorChooser, type MonitorChoice } from './MonitorChooser.ts';
 import type { HandOffLink } from '@sightline/relay-service/protocol';
 import { XTestInput } from './XTestInput.ts';
 
-const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as {
-  sightline?: unknown;
-};
+// The packaged app's root (resources/app.asar): package.json with the baked settings, dist/renderer.
+const APP_ROOT = app.getAppPath();
+const pkg = JSON.parse(readFileSync(join(APP_ROOT, 'package.json'), 'utf8')) as { sightline?: unknown };
 const config = AppConfigLoader.load(pkg.sightline, process.env);
 const handOff = new HandOffClient({ allowedRelays: config.allowedRelays });
 const border = new Border({ thickness: config.borderPx });
-const RENDERER = join(import.meta.dirname, '..', 'renderer');
-const PRELOAD = join(import.meta.dirname, 'preload.cjs'); // preload.cts, emitted by the build
+const RENDERER = join(APP_ROOT, 'dist', 'renderer');
+const PRELOAD = join(import.meta.dirname, 'preload.cjs'); // src/preload.ts, bundled as CommonJS by scripts/build.ts
 
 let mainWindow: BrowserWindow | null = null;
 let edgeWindows: BrowserWindow[] = [];
@@ -159,15 +159,13 @@ function endSession(): void {
 ipcMain.handle(IPC.monitors, async () => {
   const sources = await desktopCapturer.getSources({ types: ['screen'], thumbnailSize: { width: 320, height: 200 } });
   choices = MonitorChooser.choices(
-    screen
-      .getAllDisplays()
-      .map((d) => ({
-        id: d.id,
-        label: d.label,
-        bounds: d.bounds,
-        scaleFactor: d.scaleFactor,
-        primary: d.id === screen.getPrimaryDisplay().id,
-      })),
+    screen.getAllDisplays().map((d) => ({
+      id: d.id,
+      label: d.label,
+      bounds: d.bounds,
+      scaleFactor: d.scaleFactor,
+      primary: d.id === screen.getPrimaryDisplay().id,
+    })),
     sources.map((s) => ({ id: s.id, name: s.name, displayId: s.display_id, thumbnail: s.thumbnail.toDataURL() })),
   );
   return choices.map(({ id, label, thumbnail, primary }) => ({ id, label, thumbnail, primary }));
