@@ -1,6 +1,7 @@
 // The renderer's only door to the main process (contextIsolation + sandbox): named calls, no Node.
 // A sandboxed preload may require nothing but 'electron', so the channel names are repeated from
 // ipc.ts (the main process validates every payload there).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a sandboxed preload runs as CommonJS
 const { contextBridge, ipcRenderer } = require('electron') as typeof import('electron');
 
 const IPC = {
