@@ -1,6 +1,7 @@
 import { createElement } from 'lwc';
 import DesktopOffer from 'sl/desktopOffer';
 
+// eslint-disable-next-line @lwc/lwc/no-async-operation -- lets the fetch promise chain settle
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 function mount(props) {
