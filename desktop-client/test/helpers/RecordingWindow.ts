@@ -30,7 +30,8 @@ export class RecordingWindow {
     this.bounds = bounds;
   }
 
-  static async open(display: string, bounds: Rect): Promise<RecordingWindow> {
+  /** @param background the window's colour as 0xRRGGBB (a 24-bit TrueColor screen takes it as the pixel) */
+  static async open(display: string, bounds: Rect, background?: number): Promise<RecordingWindow> {
     const d = await new Promise<XDisplay>((resolve, reject) =>
       x11.createClient({ display }, (err, v) => (err ? reject(err) : resolve(v))).on('error', reject),
     );
@@ -39,7 +40,7 @@ export class RecordingWindow {
     const wid = X.AllocID();
     const m = x11.eventMask;
     X.CreateWindow(wid, screen.root, bounds.x, bounds.y, bounds.width, bounds.height, 0, 0, 0, 0, {
-      backgroundPixel: screen.white_pixel,
+      backgroundPixel: background ?? screen.white_pixel,
       overrideRedirect: 1,
       eventMask: m.ButtonPress! | m.ButtonRelease! | m.KeyPress! | m.KeyRelease! | m.PointerMotion! | m.Exposure!,
     });
