@@ -42,11 +42,15 @@ export async function openApp(options: {
   input: XTestInput;
   suspendMs: number;
   clock?: Clock;
+  contact?: { name?: string; email?: string };
 }): Promise<AppSide> {
   const handOff = new HandOffClient({ allowedRelays: options.allowedRelays });
   const link = handOff.parse(options.appUrl);
   await handOff.lookup(link);
-  const joined = await handOff.join(link, { contact: { name: 'Casey Customer' }, acceptedTerms: true });
+  const joined = await handOff.join(link, {
+    contact: options.contact ?? { name: 'Casey Customer' },
+    acceptedTerms: true,
+  });
   const ws = new WebSocket(`${joined.wsUrl}?ticket=${encodeURIComponent(joined.ticket)}`);
   const requests: ControlRequest[] = [];
   const gates: GateState[] = [];
