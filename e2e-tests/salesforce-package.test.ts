@@ -160,7 +160,6 @@ test('the Sightline components on the sandbox Case page, with a real relay, in C
     const sessionId = `s_e2e${Date.now()}`;
     const report: SessionReport = {
       sessionId,
-      key: '482913',
       record: { crm: 'salesforce', id: CASE, label: 'Printer' },
       host: { ...me, crm: 'salesforce' },
       policy: policySchema.parse({}),

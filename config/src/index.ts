@@ -33,6 +33,8 @@ export const ENV_VARS: Record<string, { key: string; type: 'string' | 'number' |
   SIGHTLINE_RELAY_DATA_DIR: { key: 'relay.dataDir', type: 'string' },
   SIGHTLINE_TOKEN_ENCRYPTION_KEY: { key: 'relay.tokenEncryptionKey', type: 'string' },
   SIGHTLINE_ALLOWED_ORIGINS: { key: 'relay.allowedOrigins', type: 'list' },
+  SIGHTLINE_TRUSTED_PROXIES: { key: 'relay.trustedProxies', type: 'list' },
+  SIGHTLINE_METRICS_TOKEN: { key: 'relay.metricsToken', type: 'string' },
   SIGHTLINE_SALESFORCE_LOGIN_URL: { key: 'salesforce.loginUrl', type: 'string' },
   SIGHTLINE_SALESFORCE_CLIENT_ID: { key: 'salesforce.clientId', type: 'string' },
   SIGHTLINE_SALESFORCE_CLIENT_SECRET: { key: 'salesforce.clientSecret', type: 'string' },

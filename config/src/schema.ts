@@ -31,6 +31,13 @@ export const policySchema = z
       .prefault({}),
     recording: z.enum(['never', 'host', 'always']).default('host'),
     leads: z.enum(['never', 'new_email', 'new_email_and_name']).default('new_email'),
+    /**
+     * Keys and links admit the first guest; later guests wait in the lobby until the host admits them.
+     * An open session admits guests with the key or link straight away, up to maxGuests.
+     */
+    openSessions: z.boolean().default(false),
+    /** Guests in the session at once (admitted ones; the lobby is capped by limits.maxLobbyPerSession). */
+    maxGuests: z.number().int().min(1).max(100).default(5),
     /** A session no guest joins within this many minutes expires. */
     waitingTimeoutMinutes: z
       .number()
@@ -91,7 +98,16 @@ export const configSchema = z
         devKeyDir: z.string().min(1).optional(),
         /** Extra origins (besides the CRM ones) allowed to call the relay from a browser. */
         allowedOrigins: z.array(httpUrl).default([]),
-        trustProxy: z.boolean().default(false),
+        /**
+         * Addresses (or CIDR ranges, or express names such as "loopback") of the reverse proxies in front
+         * of the relay: X-Forwarded-For is believed only from these. Empty: the peer address is the client.
+         */
+        trustedProxies: z.array(z.string().min(1).max(64)).default([]),
+        /**
+         * Bearer token that GET /metrics requires (Authorization: Bearer ...). Without one, /metrics is
+         * not served at all.
+         */
+        metricsToken: z.string().min(24).optional(),
       })
       .strict()
       .prefault({}),
@@ -111,7 +127,28 @@ export const configSchema = z
         viewerQueueFrames: z.number().int().min(2).max(1000).default(30),
         keyframeRequestIntervalMs: z.number().int().min(0).default(1000),
         wrongKeysPerSourcePerMinute: z.number().int().positive().default(5),
-        wrongKeysGlobalPerMinute: z.number().int().positive().default(200),
+        /**
+         * Random keys get longer as live sessions grow, so that one guess matches a live key with a
+         * chance of at most 1 in this many (wrong keys are limited per source, never relay-wide).
+         */
+        keySpacePerLiveSession: z.number().int().min(1000).default(100_000),
+        /** Sessions one agent hosts at once, and may create per minute. */
+        maxLiveSessionsPerAgent: z.number().int().positive().default(10),
+        sessionCreationsPerAgentPerMinute: z.number().int().positive().default(20),
+        /** Guests waiting in one session's lobby at once. */
+        maxLobbyPerSession: z.number().int().min(0).default(10),
+        /** Open TCP connections (HTTP and WebSocket) from one address. */
+        maxConnectionsPerAddress: z.number().int().positive().default(64),
+        /** A request's headers must arrive within this time; an idle keep-alive connection closes after it. */
+        idleTimeoutMs: z.number().int().positive().default(10_000),
+        /** Control messages one socket may hold unsent; a reader slower than that is disconnected. */
+        maxSocketBufferBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(4 * 1024 * 1024),
+        /** Log entries (chat, notes, events) one session keeps; chat past it is refused. */
+        maxLogEntriesPerSession: z.number().int().positive().default(5000),
         recordingMemoryBytes: z
           .number()
           .int()

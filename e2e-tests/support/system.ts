@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Policy } from '@sightline/config';
+import { E2E_METRICS_TOKEN } from './relay.ts';
 import { until } from './wait.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -92,6 +93,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     PATH: `${BIN}:${process.env.PATH ?? ''}`,
     SIGHTLINE_ENV: 'test',
     SIGHTLINE_LOG_LEVEL: 'warn',
+    SIGHTLINE_METRICS_TOKEN: E2E_METRICS_TOKEN,
     SIGHTLINE_CONFIG: configFile,
     SIGHTLINE_RELAY_PORT: String(relayPort),
     SIGHTLINE_SANDBOX_SALESFORCE_PORT: String(sfPort),

@@ -56,6 +56,11 @@ function salesforceScoped(): Plugin {
 const granted = mountInfo().customPermissions;
 export default granted === null || granted.has(${JSON.stringify(rest)});`;
       }
+      if (spec === '@salesforce/user/Id') {
+        // The signed-in sandbox user, as Lightning gives the running user's 18-character id.
+        return `import { mountInfo } from ${mount};
+export default mountInfo().userId;`;
+      }
       if (spec === '@salesforce/apex/SightlineSettingsController.getSettings') {
         // The org's Sightline_Settings__mdt Default record; in the sandbox the page says where the relay is.
         return `import { mountInfo } from ${mount};

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import type { SightlineConfig } from '@sightline/config';
+import { AgentAuth } from './auth/AgentAuth.ts';
 import { AgentStore } from './auth/AgentStore.ts';
 import { cookiePolicyFor } from './auth/cookies.ts';
 import { LoginSessions } from './auth/LoginSessions.ts';
@@ -63,6 +64,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const outboxDb = openDatabase(config.relay.dataDir, 'outbox.db');
   const agents = new AgentStore(authDb, cipher);
   const loginSessions = new LoginSessions(authDb);
+  const agentAuth = new AgentAuth(authDb);
   const outbox = new Outbox(outboxDb, cipher);
   const adapterFor = createAdapterFactory(config, agents);
   const metrics = createMetrics();
@@ -83,6 +85,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     metrics,
     agents,
     loginSessions,
+    agentAuth,
     outbox,
     writeBack,
     adapterFor,
@@ -122,6 +125,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
         await registry.endAll('host_ended');
         await writeBack.stop();
         await ws.close();
+        agentAuth.close(); // long-polling sign-in waits answer now
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         authDb.close();

@@ -96,7 +96,8 @@ test('end to end: policy "always" + guest consent records the routed frames into
   const relay = await startTestRelay({ keyframeRequestIntervalMs: 0 });
   t.after(() => relay.close());
   const { host, guest } = await sharingSession(relay, { recording: 'always' }, { recording: true });
-  await host.waitFor('state', (m) => m.session.recording === 'on');
+  const state = await host.waitFor('state', (m) => m.session.recording === 'on');
+  const key = state.session.key!;
   const t0 = Date.now();
   for (const [i, c] of chunks.entries())
     guest.sendFrame(
@@ -111,7 +112,9 @@ test('end to end: policy "always" + guest consent records the routed frames into
   const report = relay.reports[0]!;
   assert.ok(report.recording, 'the report carries the recording');
   assert.equal(report.recording.mimeType, 'video/webm');
-  assert.match(report.recording.fileName, /^sightline-\d{6}-\d{4}-\d{2}-\d{2}\.webm$/);
+  // The session key stays out of the file name (it outlives the session in the CRM).
+  assert.match(report.recording.fileName, /^sightline-\d{4}-\d{2}-\d{2}-[A-Za-z0-9_-]{10}\.webm$/);
+  assert.ok(!report.recording.fileName.includes(key));
   const info = await probe(report.recording.bytes);
   assert.equal(info.codec, 'vp8');
   assert.equal(info.packets.length, 45);

@@ -5,6 +5,7 @@ import { AgentStore } from '../src/auth/AgentStore.ts';
 import { openDatabase } from '../src/auth/openDatabase.ts';
 import { TokenCipher } from '../src/auth/TokenCipher.ts';
 import { CrmError } from '../src/crm/CrmError.ts';
+import { createTokenRefresher } from '../src/crm/adapterFor.ts';
 import { SalesforceAdapter } from '../src/crm/SalesforceAdapter.ts';
 import { DEMO, startStack, TEST_KEY, type Stack } from './helpers/stack.ts';
 
@@ -16,13 +17,18 @@ async function adapter(stack: Stack, onAccessToken: (t: string) => void = () => 
     openDatabase(stack.config.relay.dataDir, 'auth.db'),
     new TokenCipher(Buffer.from(TEST_KEY, 'hex')),
   );
+  const refresher = createTokenRefresher(stack.config, store);
   return new SalesforceAdapter({
     loginUrl: stack.sfProxy.url,
     clientId: DEMO.oauthClient.clientId,
     clientSecret: DEMO.oauthClient.clientSecret,
     apiVersion: stack.config.salesforce.apiVersion,
     tokens: store.tokens('salesforce', SF.users.agent.id)!,
-    onAccessToken,
+    refresh: async (stale) => {
+      const token = await refresher.refresh('salesforce', SF.users.agent.id, stale);
+      onAccessToken(token);
+      return token;
+    },
   });
 }
 

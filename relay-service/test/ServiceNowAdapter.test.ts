@@ -110,7 +110,12 @@ test('ServiceNow write-back: one work note and one attachment through 5xx, a los
   }
   const notes = await notesOf(stack, r.sessionId);
   assert.equal(notes.length, 1);
-  for (const text of ['nina.new@newco.example', '+1 555 0101', 'Screen share 482913', `[sightline:${r.sessionId}]`]) {
+  for (const text of [
+    'nina.new@newco.example',
+    '+1 555 0101',
+    'Screen share 2026-11-21',
+    `[sightline:${r.sessionId}]`,
+  ]) {
     assert.ok(notes[0]!.value!.includes(text), `the work note mentions ${text}`);
   }
   const files = await attachmentsOf(stack, fileName);

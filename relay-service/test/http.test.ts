@@ -2,7 +2,7 @@
 // CSRF/CORS, health and metrics, and logs without secrets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO, startStack } from './helpers/stack.ts';
+import { DEMO, startStack, TEST_METRICS_TOKEN } from './helpers/stack.ts';
 import { signIn } from './helpers/signIn.ts';
 
 const CASE = DEMO.salesforce.cases.printer;
@@ -142,8 +142,8 @@ test('sessions: created for a readable case, refused for an unreadable one; join
 
   const lookup = await stack.api('/api/join/lookup', { method: 'POST', body: { key: created.key } });
   assert.equal(lookup.status, 200);
-  const info = (await lookup.json()) as { sessionId: string; hostName: string; terms: string };
-  assert.equal(info.sessionId, created.sessionId);
+  const info = (await lookup.json()) as { sessionId?: string; hostName: string; terms: string };
+  assert.equal(info.sessionId, undefined, 'guests are not told the session id');
   assert.equal(info.hostName, 'Alex Agent');
   assert.ok(info.terms.length > 20);
   const token = created.joinUrl.split('/j/')[1]!;
@@ -226,7 +226,7 @@ test('CSRF and CORS: only JSON from the relay or a CRM origin changes state', as
   });
   assert.equal(fromCrm.status, 201);
   assert.equal(fromCrm.headers.get('access-control-allow-origin'), 'https://org.lightning.example');
-  assert.equal(fromCrm.headers.get('access-control-allow-credentials'), 'true');
+  assert.equal(fromCrm.headers.get('access-control-allow-credentials'), null, 'CORS without credentials');
 
   const preflight = (origin: string) =>
     fetch(`${stack.relay.url}/api/sessions`, {
@@ -247,8 +247,13 @@ test('healthz and metrics, including the write-back backlog', async (t) => {
   const stack = await startStack(t);
   const health = await stack.api('/healthz');
   assert.equal(health.status, 200);
-  assert.equal(((await health.json()) as { status: string }).status, 'ok');
-  const metrics = await stack.api('/metrics');
+  assert.deepEqual(await health.json(), { status: 'ok' }, 'liveness only, nothing about the load');
+  for (const authorization of [undefined, 'Bearer wrong', `Bearer ${TEST_METRICS_TOKEN}x`, TEST_METRICS_TOKEN]) {
+    const res = await stack.api('/metrics', { headers: authorization ? { authorization } : {} });
+    assert.equal(res.status, 401, `metrics with ${authorization}`);
+    assert.doesNotMatch(await res.text(), /sightline_/);
+  }
+  const metrics = await stack.api('/metrics', { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
   assert.equal(metrics.status, 200);
   assert.match(metrics.headers.get('content-type')!, /text\/plain/);
   const text = await metrics.text();

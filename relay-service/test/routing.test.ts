@@ -484,7 +484,11 @@ test('pause hides the screen: no frames while paused, then everyone restarts at 
 test('policy: no control sharing; a guest screen shown to agents only; no viewing guest screens at all', async (t) => {
   const relay = await startTestRelay();
   t.after(() => relay.close());
-  const strict = await sharingSession(relay, { presentersMayShareControl: false, guestsMayShowScreens: false });
+  const strict = await sharingSession(relay, {
+    presentersMayShareControl: false,
+    guestsMayShowScreens: false,
+    openSessions: true, // a second guest gets in with the key, without the lobby
+  });
   strict.host.send({ type: 'control-request' });
   assert.match((await strict.host.waitFor('error')).message, /does not allow sharing control/);
   const second = relay.registry.join(strict.sessionId, { name: 'Second', email: 'second@example.com' });

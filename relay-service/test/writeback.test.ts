@@ -15,7 +15,7 @@ import { probe } from './helpers/media.ts';
 import { VP8, vp8Chunks } from './helpers/relay.ts';
 import { guest, report, webm } from './helpers/reports.ts';
 import { TestClient } from './helpers/wsClient.ts';
-import { DEMO, startStack, TEST_KEY, type Stack } from './helpers/stack.ts';
+import { DEMO, startStack, TEST_KEY, TEST_METRICS_TOKEN, type Stack } from './helpers/stack.ts';
 
 const SF = DEMO.salesforce;
 const CASE = { crm: 'salesforce' as const, id: SF.cases.printer, label: 'Case 00001001' };
@@ -98,7 +98,7 @@ test('a Salesforce session ends in exactly one Task on the Case, Leads with thei
   const onCase = all.filter((x) => x.WhatId === SF.cases.printer);
   assert.equal(onCase.length, 1);
   const task = onCase[0]!;
-  assert.equal(task.Subject, 'Screen share 482913 2026-11-21');
+  assert.equal(task.Subject, `Screen share 2026-11-21 with ${AGENT.displayName}`);
   assert.equal(task.Status, 'Completed');
   assert.equal(task.TaskSubtype, 'Call');
   assert.equal(task.ActivityDate, '2026-11-21');
@@ -255,7 +255,11 @@ test('an expired access token is refreshed, and the new one is stored encrypted'
   );
   const after = store.tokens('salesforce', AGENT.userId)!;
   assert.notEqual(after.accessToken, before.accessToken);
-  assert.equal(after.refreshToken, before.refreshToken);
+  assert.notEqual(
+    after.refreshToken,
+    before.refreshToken,
+    'Salesforce rotated the refresh token; its successor is stored',
+  );
 });
 
 test('a relay restart in the middle of the outbox finishes the work without duplicates', async (t) => {
@@ -311,8 +315,8 @@ test('writes that can never succeed are reported to the agent and logged, and re
   // The agent's access is revoked: nothing is lost or failed, it waits...
   const store = agentStore(stack);
   const tokens = store.tokens('salesforce', AGENT.userId)!;
+  // As in a real org, revoking the refresh token also ends every access token issued from it.
   await revoke(stack, tokens.refreshToken);
-  await revoke(stack, tokens.accessToken!);
   const r = report(AGENT, CASE, { recording: webm(512) });
   stack.relay.writeBack.accept(r);
   await stack.relay.writeBack.drain();
@@ -322,7 +326,9 @@ test('writes that can never succeed are reported to the agent and logged, and re
     ['waiting', 'waiting'],
   );
   assert.match(waiting[0]!.error!, /revoked|sign in/);
-  const metrics = await (await stack.api('/metrics')).text();
+  const metrics = await (
+    await stack.api('/metrics', { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
+  ).text();
   assert.match(metrics, /sightline_writeback_awaiting_sign_in 2/);
   assert.match(metrics, /sightline_writeback_failed 1/);
   assert.equal(stack.relay.writeBack.summary().awaitingSignIn, 2);
@@ -358,7 +364,9 @@ test('a session ended through the API is written back from the registry report',
   const written = await tasks(conn, created.sessionId);
   assert.equal(written.length, 2, 'the Case Task and the new Lead Task');
   const caseTask = written.find((x) => x.WhatId === SF.cases.login)!;
-  assert.match(String(caseTask.Subject), new RegExp(`^Screen share ${created.key} \\d{4}-\\d{2}-\\d{2}$`));
+  assert.match(String(caseTask.Subject), /^Screen share \d{4}-\d{2}-\d{2} with Alex Agent$/);
+  // The session key stays out of the CRM record.
+  assert.ok(!String(caseTask.Subject).includes(created.key) && !String(caseTask.Description).includes(created.key));
   assert.ok(String(caseTask.Description).includes('walter@walkin.example'));
   assert.equal((await leads(conn, ['walter@walkin.example'])).length, 1);
 });

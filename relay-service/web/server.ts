@@ -48,6 +48,7 @@ function pageHeaders(config: SightlineConfig) {
         "object-src 'none'",
       ].join('; '),
       'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
       // Join links carry their token in the path; never send it anywhere in a Referer.
       'referrer-policy': 'no-referrer',
       'cross-origin-opener-policy': 'same-origin',

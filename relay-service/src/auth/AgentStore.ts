@@ -57,16 +57,19 @@ export class AgentStore {
     return () => this.#signedIn.delete(listener);
   }
 
-  /** Persists a refreshed access token, and the refresh token when the CRM rotated it. */
+  /**
+   * Persists a refreshed access token and, when the CRM rotated it, the new refresh token, in one
+   * statement: no reader ever sees the new access token next to the spent refresh token.
+   */
   updateTokens(crm: Crm, userId: string, accessToken: string, refreshToken?: string): void {
+    const access = this.#cipher.encrypt(accessToken, this.#aad(crm, userId, 'access'));
+    const refresh = refreshToken ? this.#cipher.encrypt(refreshToken, this.#aad(crm, userId, 'refresh')) : null;
     this.#db
-      .prepare('UPDATE agents SET access_token = ?, updated_at = ? WHERE crm = ? AND user_id = ?')
-      .run(this.#cipher.encrypt(accessToken, this.#aad(crm, userId, 'access')), Date.now(), crm, userId);
-    if (refreshToken) {
-      this.#db
-        .prepare('UPDATE agents SET refresh_token = ? WHERE crm = ? AND user_id = ?')
-        .run(this.#cipher.encrypt(refreshToken, this.#aad(crm, userId, 'refresh')), crm, userId);
-    }
+      .prepare(
+        `UPDATE agents SET access_token = ?, refresh_token = COALESCE(?, refresh_token), updated_at = ?
+         WHERE crm = ? AND user_id = ?`,
+      )
+      .run(access, refresh, Date.now(), crm, userId);
   }
 
   identity(crm: Crm, userId: string): AgentIdentity | null {

@@ -1,12 +1,15 @@
 // Agent sign-in routes: /auth/<crm> starts the OAuth dance, /auth/<crm>/callback finishes it and
-// opens a relay login session, POST /auth/logout closes it.
+// opens a relay login session (the console's first-party cookie) and, when the window was opened by a
+// CRM component (`?request=`), completes that component's sign-in request; POST /auth/logout closes it.
 import { randomBytes } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { Passport } from 'passport';
 import { z } from 'zod';
 import type { SightlineConfig } from '@sightline/config';
 import type { Logger } from '../logger.ts';
+import type { AgentAuth } from './AgentAuth.ts';
 import type { AgentStore } from './AgentStore.ts';
+import { sameUser } from './handoffRoutes.ts';
 import { clearCookie, LOGIN_COOKIE, readCookie, SESSION_COOKIE, setCookie, type CookiePolicy } from './cookies.ts';
 import { crmSchema, type Crm } from './identity.ts';
 import type { LoginSessions } from './LoginSessions.ts';
@@ -33,10 +36,17 @@ export interface AuthDeps {
   fail: (status: number, error: string, message: string) => Error;
   /** After a successful sign-in (the outbox retries writes that failed on revoked access). */
   onSignedIn?: (identity: SignedIn['identity']) => void;
+  /** The CRM components' pending sign-in requests (auth/handoffRoutes.ts). */
+  agentAuth?: AgentAuth;
 }
 
+const requestParamSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{24}$/, 'not a sign-in request id')
+  .optional();
+
 export function createAuthRouter(deps: AuthDeps): Router {
-  const { config, logger, agents, sessions, cookies, publicUrl, fail, onSignedIn } = deps;
+  const { config, logger, agents, sessions, cookies, publicUrl, fail, onSignedIn, agentAuth } = deps;
   const store = new OAuthStateStore();
   const passport = new Passport();
   const callbackUrl = (crm: Crm) => `${publicUrl()}/auth/${crm}/callback`;
@@ -58,15 +68,41 @@ export function createAuthRouter(deps: AuthDeps): Router {
     const crm = crmParam(req);
     const returnTo = returnToSchema.safeParse(req.query.returnTo ?? undefined);
     if (!returnTo.success) throw fail(400, 'bad_request', returnTo.error.issues[0]!.message);
+    // A CRM component's sign-in window: it names the request the component will collect.
+    const request = requestParamSchema.safeParse(req.query.request ?? undefined);
+    if (!request.success) throw fail(400, 'bad_request', request.error.issues[0]!.message);
+    if (request.data !== undefined && agentAuth?.requests.open(request.data)?.crm !== crm) {
+      throw fail(
+        410,
+        'sign_in_expired',
+        'this sign-in link has expired: close this window and click again in your CRM',
+      );
+    }
     const binding = readCookie(req, LOGIN_COOKIE) ?? randomBytes(24).toString('base64url');
     req.loginBinding = binding;
     setCookie(res, cookies, LOGIN_COOKIE, binding, { maxAgeMs: LOGIN_TTL_MS, path: '/auth' });
     passport.authenticate(crm, {
       session: false,
       callbackURL: callbackUrl(crm),
-      state: { returnTo: returnTo.data },
+      state: request.data ? { returnTo: '/auth/done', request: request.data } : { returnTo: returnTo.data },
     } as never)(req, res, next);
   });
+
+  /** Hands the sign-in to the component that asked, if the agent is the CRM user it runs as. */
+  const completeRequest = (requestId: string, identity: SignedIn['identity']) => {
+    const pending = agentAuth?.requests.open(requestId);
+    if (!pending || pending.crm !== identity.crm) return;
+    agentAuth!.requests.complete(
+      requestId,
+      sameUser(identity.crm, pending.userId, identity.userId)
+        ? { ok: true, value: { crm: identity.crm, userId: identity.userId } }
+        : {
+            ok: false,
+            error: 'wrong_user',
+            message: `You signed in as ${identity.username}, not as the user of this CRM page. Sign in again as yourself.`,
+          },
+    );
+  };
 
   router.get('/auth/:crm/callback', (req: Request, res: Response, next: NextFunction) => {
     const crm = crmParam(req);
@@ -85,7 +121,9 @@ export function createAuthRouter(deps: AuthDeps): Router {
       clearCookie(res, cookies, LOGIN_COOKIE, { path: '/auth' });
       logger.info({ crm, userId: user.identity.userId }, 'agent signed in');
       onSignedIn?.(user.identity);
-      const returnTo = returnToSchema.safeParse((info?.state as { returnTo?: unknown } | undefined)?.returnTo);
+      const state = info?.state as { returnTo?: unknown; request?: unknown } | undefined;
+      if (typeof state?.request === 'string') completeRequest(state.request, user.identity);
+      const returnTo = returnToSchema.safeParse(state?.returnTo);
       res.redirect(303, returnTo.success ? returnTo.data : '/');
     };
     passport.authenticate(crm, { session: false, callbackURL: callbackUrl(crm) } as never, done)(req, res, next);

@@ -74,6 +74,12 @@ export interface CrmAdapter {
   readonly endpoint: string;
   /** Reads the record as the agent; CrmError not_found/forbidden when they cannot. */
   readRecord(id: string): Promise<CrmRecord>;
+  /**
+   * Whether this user may host sessions: the package's custom permission `Sightline_Start_Sessions`
+   * through a permission set (Salesforce), the `x_sightline_share.agent` role (ServiceNow). Asked with
+   * the user's own token, so the CRM's administrators decide.
+   */
+  mayHost(userId: string): Promise<boolean>;
   /** Salesforce: a Contact, else an open Lead with this email. ServiceNow: none (no leads). */
   findContactOrLead(email: string): Promise<PersonMatch | null>;
   /** Creates the Lead unless an open Lead with the email exists; returns its id either way. */

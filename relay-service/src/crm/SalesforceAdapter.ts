@@ -1,5 +1,5 @@
-// Salesforce as one agent, through jsforce: the agent's access token, refreshed with their refresh
-// token on a 401 (INVALID_SESSION_ID); every refreshed token is handed back to be stored.
+// Salesforce as one agent, through jsforce: the agent's access token, renewed on a 401
+// (INVALID_SESSION_ID) by the agent's token refresher, which stores what the CRM returns.
 import { Connection, OAuth2 } from 'jsforce';
 import { ZodError, type z } from 'zod';
 import type { AgentTokens } from '../auth/identity.ts';
@@ -18,6 +18,7 @@ import { normalizeSalesforceId } from './salesforceId.ts';
 import {
   sfCaseSchema,
   sfContactSchema,
+  sfCountSchema,
   sfEmailSimpleSchema,
   sfIdRecordsSchema,
   sfSaveResultSchema,
@@ -32,6 +33,8 @@ export const DURATION_FIELD = 'Sightline_Duration_Seconds__c';
 export const ATTENDEE_OBJECT = 'Sightline_Attendee__c';
 export const ATTENDEE_KEY_FIELD = 'Attendee_Key__c';
 const DESCRIPTION_MAX = 32000;
+/** force-app's custom permission that lets a user host sessions (granted by the Sightline Agent set). */
+export const HOST_PERMISSION = 'Sightline_Start_Sessions';
 
 export interface SalesforceOptions {
   loginUrl: string;
@@ -40,7 +43,8 @@ export interface SalesforceOptions {
   clientSecret?: string;
   apiVersion: string;
   tokens: AgentTokens;
-  onAccessToken: (accessToken: string) => void;
+  /** A fresh access token after `stale` was rejected (auth/CrmTokenRefresher: single-flight, rotation-safe). */
+  refresh: (stale: string | null) => Promise<string>;
   /** Each HTTP call's limit (jsforce's own default is 30 minutes). */
   callTimeoutMs?: number;
 }
@@ -49,7 +53,7 @@ export interface SalesforceOptions {
  * Every call jsforce makes (API and token refresh) gets the timeout and no retries of its own:
  * its internal backoff made one failed call take 15.5 s; the outbox retries, with a schedule of its own.
  */
-function bound(transport: Connection['_transport'], timeout: number): void {
+export function bound(transport: Connection['_transport'], timeout: number): void {
   const send = transport.httpRequest.bind(transport);
   transport.httpRequest = (req, options = {}) =>
     send(req, { ...options, timeout, retry: { ...options.retry, maxRetries: 0, methods: [] } });
@@ -77,12 +81,13 @@ export class SalesforceAdapter implements CrmAdapter {
       instanceUrl: options.tokens.instanceUrl,
       ...(options.tokens.accessToken ? { accessToken: options.tokens.accessToken } : {}),
       refreshToken,
-      // Our own refresh function keeps the reason: jsforce rewraps it into a generic Error.
-      refreshFn: (_conn, callback) => {
-        oauth2.refreshToken(refreshToken).then(
-          (res) => {
+      // The agent's refresher renews the token (never this connection's own copy of the refresh
+      // token, which rotation may have spent); it keeps the reason, which jsforce would rewrap.
+      refreshFn: (conn, callback) => {
+        options.refresh(conn.accessToken ?? null).then(
+          (accessToken) => {
             this.#refreshError = null;
-            callback(null, res.access_token, res);
+            callback(null, accessToken);
           },
           (err: Error) => {
             this.#refreshError = err;
@@ -91,7 +96,6 @@ export class SalesforceAdapter implements CrmAdapter {
         );
       },
     });
-    this.#conn.on('refresh', (accessToken: string) => options.onAccessToken(accessToken));
     const timeout = options.callTimeoutMs ?? 30_000;
     bound(this.#conn._transport, timeout);
     bound(oauth2._transport, timeout);
@@ -117,6 +121,19 @@ export class SalesforceAdapter implements CrmAdapter {
       .filter(Boolean)
       .join(': ');
     return { id: this.#id(kase.Id), label, contact };
+  }
+
+  async mayHost(userId: string): Promise<boolean> {
+    // A custom permission reaches a user through a permission set (or a profile's own permission set):
+    // SetupEntityAccess links the permission to the set, PermissionSetAssignment the set to the user.
+    const soql = [
+      'SELECT COUNT() FROM SetupEntityAccess',
+      "WHERE SetupEntityType = 'CustomPermission'",
+      `AND SetupEntityId IN (SELECT Id FROM CustomPermission WHERE DeveloperName = '${HOST_PERMISSION}')`,
+      `AND ParentId IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '${this.#id(userId)}')`,
+    ].join(' ');
+    const { totalSize } = await this.#call(sfCountSchema, () => this.#conn.query(soql));
+    return totalSize > 0;
   }
 
   async findContactOrLead(email: string): Promise<PersonMatch | null> {
@@ -302,6 +319,7 @@ export class SalesforceAdapter implements CrmAdapter {
   #classify(err: unknown): CrmError {
     if (err instanceof CrmError) return err;
     const e = err as { errorCode?: string; name?: string; message?: string; code?: string };
+    if (this.#refreshError instanceof CrmError) return this.#refreshError;
     const refresh = this.#refreshError as { name?: string; message?: string } | null;
     if (refresh) {
       const revoked = /invalid_grant/.test(`${refresh.name} ${refresh.message}`);

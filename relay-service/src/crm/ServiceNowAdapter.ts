@@ -1,5 +1,5 @@
 // ServiceNow as one agent, over fetch: Table API, journal work notes, Attachment API, sys_email.
-// The access token is refreshed with the agent's refresh token on a 401, once per call.
+// On a 401 the agent's token refresher renews the access token, once per call.
 import type { z } from 'zod';
 import type { AgentTokens } from '../auth/identity.ts';
 import type { Activity, CrmAdapter, CrmRecord, Email, NewLead, PersonMatch, Recording } from './CrmAdapter.ts';
@@ -8,25 +8,24 @@ import {
   snErrorSchema,
   snIdListSchema,
   snIncidentSchema,
-  snOAuthErrorSchema,
   snOneSchema,
   snSysIdSchema,
-  snTokenSchema,
   snUserSchema,
 } from './servicenowSchemas.ts';
 
 export interface ServiceNowOptions {
   instanceUrl: string;
-  clientId: string;
-  /** Absent for a public client (PKCE): the refresh then carries no client_secret. */
-  clientSecret?: string;
   tokens: AgentTokens;
-  onTokens: (accessToken: string, refreshToken?: string) => void;
+  /** A fresh access token after `stale` was rejected (auth/CrmTokenRefresher: single-flight per agent). */
+  refresh: (stale: string | null) => Promise<string>;
   /** The table the agent's records live in. */
   table?: string;
   /** Each HTTP call's limit, the answer's body included. */
   callTimeoutMs?: number;
 }
+
+/** servicenow-app's role that lets a user host sessions (the manager role contains it). */
+export const HOST_ROLE = 'x_sightline_share.agent';
 
 /** The marker line that makes a work note findable again (idempotency of retries). */
 export const markerLine = (marker: string) => `[sightline:${marker}]`;
@@ -38,7 +37,6 @@ export class ServiceNowAdapter implements CrmAdapter {
   readonly #options: ServiceNowOptions;
   readonly #table: string;
   #accessToken: string | null;
-  #refreshToken: string;
 
   constructor(options: ServiceNowOptions) {
     this.#options = options;
@@ -46,7 +44,6 @@ export class ServiceNowAdapter implements CrmAdapter {
     this.endpoint = this.#base;
     this.#table = options.table ?? 'incident';
     this.#accessToken = options.tokens.accessToken;
-    this.#refreshToken = options.tokens.refreshToken;
   }
 
   async readRecord(id: string): Promise<CrmRecord> {
@@ -69,6 +66,16 @@ export class ServiceNowAdapter implements CrmAdapter {
     }
     const label = [result.number ?? result.sys_id, result.short_description].filter(Boolean).join(': ');
     return { id: result.sys_id, label, contact };
+  }
+
+  async mayHost(userId: string): Promise<boolean> {
+    // sys_user_has_role holds a row per role a user has, inherited ones (a role containing it) included.
+    const query = `user=${this.#sysId(userId)}^role.name=${HOST_ROLE}^state=active`;
+    const found = await this.#json(
+      snIdListSchema,
+      `/api/now/table/sys_user_has_role?sysparm_query=${encodeURIComponent(query)}&sysparm_fields=sys_id&sysparm_limit=1`,
+    );
+    return found.result.length > 0;
   }
 
   // ServiceNow has no leads; attendees are recorded in the work notes only.
@@ -187,40 +194,6 @@ export class ServiceNowAdapter implements CrmAdapter {
   }
 
   async #refresh(): Promise<void> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.#base}/oauth_token.do`, {
-        method: 'POST',
-        signal: AbortSignal.timeout(this.#options.callTimeoutMs ?? 30_000),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams({
-          grant_type: 'refresh_token',
-          refresh_token: this.#refreshToken,
-          client_id: this.#options.clientId,
-          ...(this.#options.clientSecret ? { client_secret: this.#options.clientSecret } : {}),
-        }),
-      });
-    } catch (err) {
-      throw new CrmError('transient', 'NETWORK', `ServiceNow unreachable: ${(err as Error).message}`);
-    }
-    const body: unknown = await res.json().catch(() => ({}));
-    if (!res.ok) {
-      // Revoked only when the instance's OAuth answer says so; anything else (a proxy's page, 5xx) is retried.
-      const oauth = snOAuthErrorSchema.safeParse(body);
-      if (oauth.success && (oauth.data.error === 'invalid_grant' || res.status === 401)) {
-        throw new CrmError(
-          'revoked',
-          'invalid_grant',
-          "the agent's ServiceNow access was revoked; they must sign in again",
-        );
-      }
-      throw new CrmError('transient', `HTTP_${res.status}`, 'ServiceNow token refresh failed');
-    }
-    const token = snTokenSchema.safeParse(body);
-    if (!token.success)
-      throw new CrmError('transient', 'UNEXPECTED_RESPONSE', 'ServiceNow token refresh answered an unexpected shape');
-    this.#accessToken = token.data.access_token;
-    if (token.data.refresh_token) this.#refreshToken = token.data.refresh_token;
-    this.#options.onTokens(token.data.access_token, token.data.refresh_token);
+    this.#accessToken = await this.#options.refresh(this.#accessToken);
   }
 }

@@ -23,3 +23,5 @@ const emailSimpleResult = z.object({
 });
 /** The docs show one object, real clients parse an array (CRM-WIRE.md): accept both. */
 export const sfEmailSimpleSchema = z.union([z.array(emailSimpleResult).min(1), emailSimpleResult]);
+/** `SELECT COUNT() ...`: the count is the totalSize; no records. */
+export const sfCountSchema = z.object({ totalSize: z.number().int().min(0) });

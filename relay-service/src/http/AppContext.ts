@@ -1,5 +1,6 @@
 // Everything the HTTP routes need, built once by startRelay.
 import type { Policy, SightlineConfig } from '@sightline/config';
+import type { AgentAuth } from '../auth/AgentAuth.ts';
 import type { AgentStore } from '../auth/AgentStore.ts';
 import type { CookiePolicy } from '../auth/cookies.ts';
 import type { LoginSessions } from '../auth/LoginSessions.ts';
@@ -17,6 +18,8 @@ export interface AppContext {
   metrics: RelayMetrics;
   agents: AgentStore;
   loginSessions: LoginSessions;
+  /** The CRM components' bearer tokens and sign-in hand-off. */
+  agentAuth: AgentAuth;
   outbox: Outbox;
   /** Delivery state for agents (`/api/me/deliveries`) and admins (summary(), retry()). */
   writeBack: WriteBack;

@@ -2,6 +2,7 @@
 // the agent API behind the login cookie, the pages, and one JSON error handler.
 import express, { type Express, type Router } from 'express';
 import { createAuthRouter } from '../auth/authRouter.ts';
+import { handoffRoutes } from '../auth/handoffRoutes.ts';
 import { requireAgent } from '../auth/requireAgent.ts';
 import { agentRoutes } from './agentRoutes.ts';
 import { desktopRoutes } from './desktopRoutes.ts';
@@ -10,7 +11,7 @@ import { errorHandler } from './errorHandler.ts';
 import { fail, HttpError } from './HttpError.ts';
 import { joinRoutes } from './joinRoutes.ts';
 import { opsRoutes } from './opsRoutes.ts';
-import { cors, csrf, securityHeaders } from './security.ts';
+import { cors, crmOrigins, csrf, securityHeaders } from './security.ts';
 import { sessionRoutes } from './sessionRoutes.ts';
 
 /** Paths as logged: join-link tokens are secrets and never reach the log. */
@@ -23,10 +24,11 @@ export interface AppExtras {
 }
 
 export function createApp(ctx: AppContext, { webRouter, testClock }: AppExtras = {}): Express {
-  const { config, logger, loginSessions, agents } = ctx;
+  const { config, logger, loginSessions, agents, agentAuth } = ctx;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.relay.trustProxy);
+  // X-Forwarded-For only from the configured proxies; anyone else's header is ignored.
+  app.set('trust proxy', config.relay.trustedProxies.length > 0 ? config.relay.trustedProxies : false);
 
   app.use((req, res, next) => {
     const started = performance.now();
@@ -44,6 +46,16 @@ export function createApp(ctx: AppContext, { webRouter, testClock }: AppExtras =
   app.use(opsRoutes(ctx));
   if (testClock) app.use(testClock);
   app.use(
+    handoffRoutes({
+      config,
+      agents,
+      agentAuth,
+      sessions: loginSessions,
+      publicUrl: ctx.publicUrl,
+      allowedOrigins: crmOrigins(config),
+    }),
+  );
+  app.use(
     createAuthRouter({
       config,
       logger,
@@ -52,11 +64,12 @@ export function createApp(ctx: AppContext, { webRouter, testClock }: AppExtras =
       cookies: ctx.cookies,
       publicUrl: ctx.publicUrl,
       fail,
+      agentAuth,
     }),
   );
   app.use(joinRoutes(ctx));
   app.use(desktopRoutes(ctx));
-  app.use('/api', requireAgent(loginSessions, agents, fail));
+  app.use('/api', requireAgent(loginSessions, agents, fail, agentAuth));
   app.use(agentRoutes(ctx));
   app.use(sessionRoutes(ctx));
   app.use('/api', (_req, _res, next) => next(new HttpError(404, 'not_found', 'no such API endpoint')));

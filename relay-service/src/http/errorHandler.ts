@@ -3,7 +3,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import { CrmError } from '../crm/CrmError.ts';
 import type { Logger } from '../logger.ts';
-import { ContactPolicyError, KeyInUseError, KeyRateLimitedError, SessionNotFoundError } from '../sessions/errors.ts';
+import {
+  AgentSessionLimitError,
+  ContactPolicyError,
+  KeyInUseError,
+  KeyRateLimitedError,
+  SessionFullError,
+  SessionNotFoundError,
+} from '../sessions/errors.ts';
 import { HttpError } from './HttpError.ts';
 
 function toHttpError(err: unknown): HttpError | null {
@@ -16,6 +23,12 @@ function toHttpError(err: unknown): HttpError | null {
     return new HttpError(404, 'not_found', 'this session has ended or does not exist');
   if (err instanceof ContactPolicyError) return new HttpError(400, 'bad_request', err.message, err.issues);
   if (err instanceof KeyInUseError) return new HttpError(409, 'key_in_use', err.message);
+  if (err instanceof SessionFullError) return new HttpError(409, 'session_full', err.message);
+  if (err instanceof AgentSessionLimitError) {
+    const retry: Record<string, string> =
+      err.retryAfterMs === null ? {} : { 'retry-after': String(Math.ceil(err.retryAfterMs / 1000)) };
+    return new HttpError(429, 'too_many_sessions', err.message, undefined, retry);
+  }
   if (err instanceof CrmError) {
     if (err.kind === 'not_found' || err.kind === 'forbidden') {
       return new HttpError(403, 'record_not_readable', 'you cannot read this record with your CRM account');

@@ -52,20 +52,22 @@ export function joinRoutes(ctx: AppContext): Router {
   router.post('/api/join/lookup', async (req, res) => {
     const body = validate(joinLookupRequestSchema, req.body, 'body');
     const info = await find(req, body);
-    const answer: JoinLookupResponse = { ...info, terms: termsText(info.hostName, info.recordingPrompt) };
+    const { sessionId: _hidden, ...shown } = info;
+    const answer: JoinLookupResponse = { ...shown, terms: termsText(info.hostName, info.recordingPrompt) };
     res.json(answer);
   });
 
   router.post('/api/join', async (req, res) => {
     const body = validate(joinRequestSchema, req.body, 'body');
     const info = await find(req, body);
-    const { participant, ticket } = registry.join(info.sessionId, body.contact);
+    const { participant, ticket, waiting } = registry.join(info.sessionId, body.contact);
+    // Guests are never told the session id.
     const answer: JoinResponse = {
-      sessionId: info.sessionId,
       participantId: participant.id,
       ticket,
       wsUrl: wsUrlOf(publicUrl()),
       recordingPrompt: info.recordingPrompt,
+      waiting,
     };
     res.status(201).json(answer);
   });

@@ -13,8 +13,6 @@ export function crmOrigins(config: SightlineConfig): string[] {
   return [...origins];
 }
 
-const ownOrigin = (req: Request) => `${req.protocol}://${req.get('host') ?? ''}`;
-
 export function securityHeaders(config: SightlineConfig, publicUrl: () => string) {
   const crm = crmOrigins(config);
   return (req: Request, res: Response, next: NextFunction) => {
@@ -36,6 +34,8 @@ export function securityHeaders(config: SightlineConfig, publicUrl: () => string
         `frame-ancestors 'self' ${crm.join(' ')}`,
       ].join('; '),
       'x-content-type-options': 'nosniff',
+      // For browsers without CSP frame-ancestors (which wins where both are understood).
+      'x-frame-options': 'SAMEORIGIN',
       // Join links carry a token in the path: never leak it in a Referer.
       'referrer-policy': 'no-referrer',
       'cross-origin-resource-policy': 'same-site',
@@ -45,7 +45,11 @@ export function securityHeaders(config: SightlineConfig, publicUrl: () => string
   };
 }
 
-/** CORS with credentials for the CRM origins only; everyone else gets no CORS headers at all. */
+/**
+ * CORS for the CRM origins only, without credentials: the CRM components authenticate with a bearer
+ * token in the Authorization header (a cookie would be third-party there); everyone else gets no CORS
+ * headers at all.
+ */
 export function cors(config: SightlineConfig) {
   const allowed = new Set(crmOrigins(config));
   return (req: Request, res: Response, next: NextFunction) => {
@@ -55,11 +59,11 @@ export function cors(config: SightlineConfig) {
       return next();
     }
     res.vary('Origin');
-    res.set({ 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' });
+    res.set({ 'access-control-allow-origin': origin });
     if (req.method === 'OPTIONS') {
       res.set({
         'access-control-allow-methods': 'GET, POST',
-        'access-control-allow-headers': 'content-type',
+        'access-control-allow-headers': 'content-type, authorization',
         'access-control-max-age': '600',
       });
       return res.status(204).end();
@@ -87,8 +91,9 @@ export function csrf(config: SightlineConfig, publicUrl: () => string) {
     }
     const origin = req.get('origin');
     const signedIn = readCookie(req, SESSION_COOKIE) !== undefined;
-    // The relay's own pages: as the browser sees it (publicUrl, e.g. https behind a proxy) or as reached.
-    const own = origin === ownOrigin(req) || (publicUrl() !== '' && origin === new URL(publicUrl()).origin);
+    // The relay's own pages, by the configured public origin: never by the Host header, which the
+    // sender chooses (a request with Origin and Host both the attacker's would pass such a check).
+    const own = publicUrl() !== '' && origin === new URL(publicUrl()).origin;
     if (origin !== undefined && !own && !allowed.has(origin)) {
       return next(new HttpError(403, 'forbidden_origin', `requests from ${origin} are not allowed`));
     }

@@ -16,6 +16,7 @@ import { HttpError } from './HttpError.ts';
 import { validate } from './validate.ts';
 import { normalizeRecordId } from '../crm/recordId.ts';
 import type { Crm } from '../auth/identity.ts';
+import { SessionCreationLimit } from './SessionCreationLimit.ts';
 
 const sessionIdSchema = z.string().regex(/^s_[A-Za-z0-9_-]{8,64}$/, 'not a session id');
 
@@ -35,6 +36,7 @@ const sameAgent = (a: AgentIdentity, b: AgentIdentity) => a.crm === b.crm && a.u
 export function sessionRoutes(ctx: AppContext): Router {
   const { registry, adapterFor, logger, config, publicUrl } = ctx;
   const router = Router();
+  const creations = new SessionCreationLimit(config.limits.sessionCreationsPerAgentPerMinute);
 
   const describe = (
     id: string,
@@ -64,8 +66,17 @@ export function sessionRoutes(ctx: AppContext): Router {
     if (body.crm !== agent.crm) {
       throw new HttpError(403, 'wrong_crm', `you are signed in with ${agent.crm}, not ${body.crm}`);
     }
-    // The agent's own token decides: no session for a record they cannot read.
-    const record = await adapterFor(agent).readRecord(recordIdOf(body.crm, body.recordId));
+    const crm = adapterFor(agent);
+    // Who may host is the CRM administrators' decision (permission set / role), asked with the
+    // agent's own token; and no session for a record they cannot read.
+    if (!(await crm.mayHost(agent.userId)))
+      throw new HttpError(
+        403,
+        'not_permitted',
+        'your CRM account does not have the permission to start Sightline sessions',
+      );
+    await creations.take(agent);
+    const record = await crm.readRecord(recordIdOf(body.crm, body.recordId));
     const created = registry.create({
       host: agent,
       record: { crm: body.crm, id: recordIdOf(body.crm, record.id), label: record.label },
@@ -96,13 +107,11 @@ export function sessionRoutes(ctx: AppContext): Router {
     const id = validate(sessionIdSchema, req.params.id, 'session id');
     const agent = agentOf(res);
     const info = registry.get(id);
-    if (!info) throw new HttpError(404, 'not_found', 'this session has ended or does not exist');
-    if (!registry.isAgentOf(id, agent)) {
-      // An invited agent: same CRM, and able to read the record with their own token.
-      if (agent.crm !== info.snapshot.record.crm)
-        throw new HttpError(404, 'not_found', 'no such live session of yours');
-      await adapterFor(agent).readRecord(info.snapshot.record.id);
-    }
+    // The session id alone opens nothing: the host, or the person the host invited, who must also be
+    // able to read the record with their own token. Anyone else learns nothing (404, as for no session).
+    if (!info || !registry.mayJoinAsAgent(id, agent))
+      throw new HttpError(404, 'not_found', 'no such live session of yours');
+    if (!registry.isAgentOf(id, agent)) await adapterFor(agent).readRecord(info.snapshot.record.id);
     const { participant, ticket } = registry.agentTicket(id, agent);
     const answer: TicketResponse = { participantId: participant.id, ticket, wsUrl: wsUrlOf(publicUrl()) };
     res.json(answer);

@@ -49,12 +49,13 @@ export const joinRequestSchema = z
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
 export const joinResponseSchema = z.object({
-  sessionId: z.string(),
   participantId: z.string(),
   /** Bearer for the WebSocket (`/ws?ticket=`), valid while the session lives; reused to reconnect. */
   ticket: z.string(),
   wsUrl: z.string(),
   recordingPrompt: z.boolean(),
+  /** The guest waits in the lobby until the host admits them (the key or link already admitted someone). */
+  waiting: z.boolean(),
 });
 export type JoinResponse = z.infer<typeof joinResponseSchema>;
 
@@ -78,7 +79,6 @@ export const joinLookupRequestSchema = z
 export type JoinLookupRequest = z.infer<typeof joinLookupRequestSchema>;
 
 export const joinLookupResponseSchema = z.object({
-  sessionId: z.string(),
   recordLabel: z.string(),
   hostName: z.string(),
   contactFields: z.object({

@@ -3,3 +3,4 @@ export * from './frame.ts';
 export * from './messages.ts';
 export * from './http.ts';
 export * from './desktop.ts';
+export * from './agentAuth.ts';

@@ -94,6 +94,11 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   msg('invite-agent', { email: z.email().max(254) }),
   msg('keyframe-request', { stream: z.number().int().min(0).max(65535) }),
   msg('leave', {}),
+  /** The host lets a guest waiting in the lobby in, or turns them away. */
+  msg('admit', { participantId: z.string().min(1).max(64) }),
+  msg('deny', { participantId: z.string().min(1).max(64) }),
+  /** The host removes a participant: their tickets stop working at once. */
+  msg('remove', { participantId: z.string().min(1).max(64) }),
   msg('end', {}),
   msg('ping', { t: z.number() }),
 ]);
@@ -124,11 +129,14 @@ export const participantSchema = z.object({
 export type Participant = z.infer<typeof participantSchema>;
 
 export const sessionSnapshotSchema = z.object({
+  /** The session id; empty in a guest's view (guests are never told it). */
   id: z.string(),
   key: z.string().nullable(),
   status: sessionStatusSchema,
   record: z.object({ crm: z.enum(['salesforce', 'servicenow']), id: z.string(), label: z.string() }),
   participants: z.array(participantSchema),
+  /** Guests waiting for the host to admit them (agents' view only; always empty for guests). */
+  lobby: z.array(participantSchema),
   presenterId: z.string().nullable(),
   controllerId: z.string().nullable(),
   paused: z.boolean(),
@@ -184,6 +192,10 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     points: z.array(z.tuple([unit, unit])),
   }),
   msg('error', { code: errorCodeSchema, message: z.string(), ref: z.string().optional() }),
+  /** To a guest in the lobby: nothing of the session is shown until the host admits them (then `welcome`). */
+  msg('lobby', { hostName: z.string() }),
+  /** The host turned this guest away (`denied`) or removed them (`removed`); the socket closes. */
+  msg('removed', { reason: z.enum(['denied', 'removed']) }),
   msg('ended', { reason: z.enum(['host_ended', 'last_guest_left', 'expired', 'consent_refused', 'share_refused']) }),
   msg('pong', { t: z.number() }),
 ]);

@@ -16,9 +16,16 @@ export class Connection {
   // rate-limit error of a process's first second.
   private lastRateError = -Infinity;
 
-  constructor(participantId: string, ws: WebSocket, limits: { messagesPerSecond: number; bytesPerSecond: number }) {
+  private readonly maxBufferedBytes: number;
+
+  constructor(
+    participantId: string,
+    ws: WebSocket,
+    limits: { messagesPerSecond: number; bytesPerSecond: number; maxBufferedBytes?: number },
+  ) {
     this.participantId = participantId;
     this.ws = ws;
+    this.maxBufferedBytes = limits.maxBufferedBytes ?? Infinity;
     this.messages = new TokenBucket(limits.messagesPerSecond);
     this.bytes = new TokenBucket(limits.bytesPerSecond);
   }
@@ -27,8 +34,17 @@ export class Connection {
     return this.ws.readyState === WebSocket.OPEN;
   }
 
+  /**
+   * Control messages are not dropped like frames, so a reader that stops reading would make them pile
+   * up in memory: past maxBufferedBytes unsent, the socket is cut off (the participant may reconnect).
+   */
   send(message: ServerMessage): void {
-    if (this.open) this.ws.send(JSON.stringify(message));
+    if (!this.open) return;
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(JSON.stringify(message));
   }
 
   error(code: ErrorCode, message: string, ref?: string): void {

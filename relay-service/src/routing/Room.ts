@@ -51,6 +51,8 @@ export class Room {
   readonly session: Session;
   readonly registry: SessionRegistry;
   readonly connections = new Map<string, Connection>();
+  /** Guests in the lobby: their sockets get nothing of the session until the host admits them. */
+  readonly waiting = new Map<string, Connection>();
   private readonly config: SightlineConfig;
   private readonly logger: Logger;
   private readonly metrics: RelayMetrics;
@@ -85,24 +87,40 @@ export class Room {
 
   // ---- connections --------------------------------------------------------------------------
 
+  /** Whether this participant has a live socket here (a ticket is bound to one socket at a time). */
+  holds(participantId: string): boolean {
+    const conn = this.connections.get(participantId) ?? this.waiting.get(participantId);
+    return conn !== undefined && !conn.retired;
+  }
+
   attach(participantId: string, ws: WebSocket): void {
-    const previous = this.connections.get(participantId);
-    previous?.retire(4000, 'replaced by a newer connection');
     const p = this.session.participants.get(participantId);
     const conn = new Connection(participantId, ws, {
       messagesPerSecond: this.config.limits.maxMessagesPerSecond,
       bytesPerSecond: this.config.limits.maxBytesPerSecondPerParticipant,
+      maxBufferedBytes: this.config.limits.maxSocketBufferBytes,
     });
     ws.on('message', (data, isBinary) => {
       const buf = data as Buffer; // binaryType 'nodebuffer': one Buffer per message
-      if (isBinary) this.onFrame(conn, buf);
+      if (this.waiting.get(conn.participantId) === conn) this.onWaiting(conn, buf, isBinary);
+      else if (isBinary) this.onFrame(conn, buf);
       else this.onText(conn, buf);
     });
     ws.on('close', () => this.detach(conn));
     ws.on('error', (err) => this.logger.debug({ err: err.message, participantId }, 'socket error'));
+    if (p && !p.admitted && p.leftAt === null) {
+      this.waiting.set(participantId, conn);
+      conn.send({ type: 'lobby', hostName: this.session.host.displayName });
+      return;
+    }
+    this.enter(conn, p?.seen ?? false);
+  }
+
+  private enter(conn: Connection, reconnect: boolean): void {
+    const { participantId } = conn;
     try {
       // Emits `changed` (others get the new state) before this socket is in the room: it gets `welcome`.
-      this.session.connect(participantId, (p?.seen ?? false) || previous !== undefined);
+      this.session.connect(participantId, reconnect);
     } catch {
       conn.retire(4003, 'not a participant of this session');
       return;
@@ -112,14 +130,57 @@ export class Room {
       type: 'welcome',
       protocol: PROTOCOL_VERSION,
       participantId,
-      role: p!.role,
+      role: this.session.participants.get(participantId)!.role,
       session: this.viewFor(participantId, this.session.snapshot()),
     });
     this.syncViewer(conn, true);
   }
 
+  /** The host admitted waiting guests: they enter with a full welcome on the socket they waited on. */
+  private admitWaiting(): boolean {
+    let entered = false;
+    for (const [id, conn] of [...this.waiting]) {
+      if (!this.session.participants.get(id)?.admitted) continue;
+      this.waiting.delete(id);
+      this.enter(conn, false);
+      entered = true;
+    }
+    return entered;
+  }
+
+  /** A lobby socket may only leave or ping; everything else waits for the host. */
+  private onWaiting(conn: Connection, data: Buffer, isBinary: boolean): void {
+    if (!conn.messages.take()) return conn.rateLimited('too many messages while waiting');
+    const parsed = isBinary || data.byteLength > 1024 ? null : parseClientMessage(data.toString('utf8'));
+    if (parsed?.ok && parsed.value.type === 'ping') return conn.send({ type: 'pong', t: parsed.value.t });
+    if (parsed?.ok && parsed.value.type === 'leave') {
+      this.registry.revokeTickets(this.session.id, conn.participantId);
+      conn.retire(1000, 'left');
+      this.waiting.delete(conn.participantId);
+      this.session.leave(conn.participantId);
+      return;
+    }
+    this.reject(conn, 'not_allowed', 'wait until the host lets you in');
+  }
+
+  /** The host turned this participant away or removed them: tell them, close the socket. */
+  removed(participantId: string, reason: 'denied' | 'removed'): void {
+    const conn = this.connections.get(participantId) ?? this.waiting.get(participantId);
+    if (!conn) return;
+    conn.send({ type: 'removed', reason });
+    conn.retire(4403, reason);
+    this.waiting.delete(participantId);
+    this.connections.delete(participantId);
+    conn.queue?.close();
+    if (this.presenterPaused === conn) this.resumePresenter();
+  }
+
   private detach(conn: Connection): void {
     conn.queue?.close();
+    if (this.waiting.get(conn.participantId) === conn) {
+      this.waiting.delete(conn.participantId);
+      return;
+    }
     if (this.connections.get(conn.participantId) !== conn) return; // replaced
     this.connections.delete(conn.participantId);
     if (this.presenterPaused === conn) this.resumePresenter();
@@ -130,11 +191,12 @@ export class Room {
   /** The session ended: tell everyone why and close every socket. */
   close(reason: EndReason): void {
     this.keyframes.clear();
-    for (const conn of this.connections.values()) {
+    for (const conn of [...this.connections.values(), ...this.waiting.values()]) {
       conn.send({ type: 'ended', reason });
       conn.retire(1000, 'session ended');
     }
     this.connections.clear();
+    this.waiting.clear();
     this.resumePresenter();
   }
 
@@ -142,6 +204,8 @@ export class Room {
 
   /** Session changed: new/stopped streams to the viewers, then the state to everyone. */
   onChanged(snapshot: SessionSnapshot): void {
+    // Entering emits a newer change, already fanned out: this older snapshot must not follow it.
+    if (this.admitWaiting()) return;
     this.syncStreams(snapshot);
     if (this.presenterPaused && this.presenterPaused.participantId !== snapshot.presenterId) this.resumePresenter();
     if (this.wasPaused && !snapshot.paused) {
@@ -361,11 +425,13 @@ export class Room {
     conn.error(code, message, ref);
   }
 
-  /** Guests do not see other participants' contact details. */
+  /** Guests are not told the session id, the lobby, or other participants' contact details. */
   private viewFor(participantId: string, snapshot: SessionSnapshot): SessionSnapshot {
     if (this.session.participants.get(participantId)?.role !== 'guest') return snapshot;
     return {
       ...snapshot,
+      id: '',
+      lobby: [],
       participants: snapshot.participants.map((p) =>
         p.id === participantId || p.role !== 'guest' ? p : { ...p, contact: {} },
       ),

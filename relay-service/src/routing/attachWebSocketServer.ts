@@ -64,9 +64,19 @@ export function attachWebSocketServer(options: AttachOptions): AttachedWebSocket
     rooms.get(sessionId)?.close(reason);
     rooms.delete(sessionId);
   };
+  const onRemoved = ({
+    sessionId,
+    participantId,
+    reason,
+  }: {
+    sessionId: string;
+    participantId: string;
+    reason: 'denied' | 'removed';
+  }) => rooms.get(sessionId)?.removed(participantId, reason);
   registry.on('changed', onChanged);
   registry.on('logged', onLogged);
   registry.on('ending', onEnding);
+  registry.on('removed', onRemoved);
 
   function refuse(socket: Duplex, status: number, text: string): void {
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -85,6 +95,13 @@ export function attachWebSocketServer(options: AttachOptions): AttachedWebSocket
       // Never log the ticket itself.
       logger.info({ source: req.socket.remoteAddress }, 'WebSocket upgrade refused: unknown or expired ticket');
       refuse(socket, 401, 'Unauthorized');
+      return;
+    }
+    if (room.holds(holder.participantId)) {
+      // A ticket is bound to one live socket: a copy of it cannot take over (a lost socket is found by
+      // the heartbeat, and then the owner reconnects).
+      logger.info({ source: req.socket.remoteAddress }, 'WebSocket upgrade refused: ticket already in use');
+      refuse(socket, 409, 'Conflict');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
@@ -115,6 +132,7 @@ export function attachWebSocketServer(options: AttachOptions): AttachedWebSocket
       registry.off('changed', onChanged);
       registry.off('logged', onLogged);
       registry.off('ending', onEnding);
+      registry.off('removed', onRemoved);
       for (const ws of wss.clients) ws.terminate();
       rooms.clear();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

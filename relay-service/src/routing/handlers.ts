@@ -115,6 +115,18 @@ export const handlers: Handlers = {
     ctx.session.leave(ctx.from);
   },
 
+  admit(ctx, msg) {
+    ctx.session.admit(ctx.from, msg.participantId);
+  },
+
+  deny(ctx, msg) {
+    ctx.session.deny(ctx.from, msg.participantId);
+  },
+
+  remove(ctx, msg) {
+    ctx.session.remove(ctx.from, msg.participantId);
+  },
+
   end(ctx) {
     if (ctx.session.participant(ctx.from).role !== 'host')
       throw new SessionRuleError('not_allowed', 'only the host ends the session');

@@ -12,6 +12,7 @@ import type {
   StreamConfig,
 } from '../protocol/index.ts';
 import { Recorder, recordingFormat, type Recording, type RecorderStopReason } from '../recording/Recorder.ts';
+import { Admission } from './Admission.ts';
 import { SessionRuleError } from './errors.ts';
 import { SessionLog } from './SessionLog.ts';
 import type { AgentIdentity, Attendee, Clock, EndReason, RecordRef, SessionReport } from './types.ts';
@@ -25,6 +26,8 @@ export interface ParticipantState {
   joinedAt: number;
   leftAt: number | null;
   connected: boolean;
+  /** In the session (agents always; a guest once the key admitted them or the host did). */
+  admitted: boolean;
   /** Ever had an open socket. */
   seen: boolean;
   disconnectedAt: number | null;
@@ -38,6 +41,8 @@ export interface SessionHooks {
   logged(session: Session, entry: LogEntry): void;
   /** The session's rules ended it (consent refused, last guest left). */
   end(session: Session, reason: EndReason): void;
+  /** The host turned a waiting guest away or removed a participant: their tickets and socket go now. */
+  removed(session: Session, participantId: string, reason: 'denied' | 'removed'): void;
 }
 
 export interface SessionInit {
@@ -50,6 +55,8 @@ export interface SessionInit {
   recordRequested: boolean;
   clock: Clock;
   recordingMemoryBytes: number;
+  /** Guests who may wait in the lobby at once (limits.maxLobbyPerSession). */
+  maxLobby: number;
   hooks: SessionHooks;
 }
 
@@ -78,6 +85,7 @@ export class Session {
   controllerId: string | null = null;
   paused = false;
   readonly streams = new Map<number, StreamConfig>();
+  readonly admission: Admission;
   participants = new Map<string, ParticipantState>();
   private recorder: Recorder | null = null;
   private guestCount = 0;
@@ -97,6 +105,7 @@ export class Session {
     this.clock = init.clock;
     this.hooks = init.hooks;
     this.recordingMemoryBytes = init.recordingMemoryBytes;
+    this.admission = new Admission(init.policy, init.maxLobby);
     this.createdAt = init.clock.now();
     this.expiresAt = this.createdAt + init.policy.waitingTimeoutMinutes * 60_000;
     this.log = new SessionLog(init.clock, (entry) => this.hooks.logged(this, entry));
@@ -105,12 +114,66 @@ export class Session {
 
   // ---- participants -------------------------------------------------------------------------
 
+  /** A guest with the key or link: admitted (the first one, or an open session) or waiting in the lobby. */
   addGuest(id: string, contact: Contact): ParticipantState {
+    const arrival = this.admission.arrive(this.activeGuests().length, this.lobbyGuests().length);
     this.guestCount++;
-    const p = this.add(id, 'guest', contact.name || `Guest ${this.guestCount}`, contact);
+    const name = contact.name || `Guest ${this.guestCount}`;
     const details = [contact.email, contact.phone].filter(Boolean).join(', ');
-    this.log.add(p.displayName, 'join', `joined as a guest${details ? ` (${details})` : ''}`);
+    const p = this.add(id, 'guest', name, contact, undefined, arrival === 'admitted');
+    if (p.admitted) this.log.add(p.displayName, 'join', `joined as a guest${details ? ` (${details})` : ''}`);
+    else this.log.add(p.displayName, 'lobby', `asks to join${details ? ` (${details})` : ''}`);
     return p;
+  }
+
+  /** Guests waiting for the host. */
+  lobbyGuests(): ParticipantState[] {
+    return [...this.participants.values()].filter((p) => !p.admitted && p.leftAt === null);
+  }
+
+  admit(id: string, guestId: string): void {
+    const host = this.hostOnly(id, 'only the host lets guests in');
+    const g = this.waitingGuest(guestId);
+    if (!this.admission.mayAdmit(this.activeGuests().length))
+      throw new SessionRuleError('not_allowed', `the session already has ${this.policy.maxGuests} guests`);
+    g.admitted = true;
+    this.log.add(host.displayName, 'lobby', `let ${describe(g)} in`);
+    this.log.add(g.displayName, 'join', 'joined as a guest');
+    this.hooks.changed(this);
+  }
+
+  deny(id: string, guestId: string): void {
+    const host = this.hostOnly(id, 'only the host turns guests away');
+    const g = this.waitingGuest(guestId);
+    g.leftAt = this.clock.now();
+    g.connected = false;
+    this.log.add(host.displayName, 'lobby', `did not let ${describe(g)} in`);
+    this.hooks.removed(this, g.id, 'denied');
+    this.hooks.changed(this);
+  }
+
+  /** The host removes anyone but themselves; a removed guest's tickets die with it. */
+  remove(id: string, participantId: string): void {
+    const host = this.hostOnly(id, 'only the host removes participants');
+    const p = this.participants.get(participantId);
+    if (!p || p.leftAt !== null || p.id === host.id)
+      throw new SessionRuleError('not_allowed', 'remove names another participant in the session');
+    if (!p.admitted) return this.deny(id, participantId);
+    this.hooks.removed(this, p.id, 'removed');
+    this.leave(p.id, `was removed by ${host.displayName}`);
+  }
+
+  private hostOnly(id: string, message: string): ParticipantState {
+    const p = this.participant(id);
+    if (p.role !== 'host') throw new SessionRuleError('not_allowed', message);
+    return p;
+  }
+
+  private waitingGuest(guestId: string): ParticipantState {
+    const g = this.participants.get(guestId);
+    if (!g || g.admitted || g.leftAt !== null)
+      throw new SessionRuleError('not_allowed', 'nobody by that id is waiting');
+    return g;
   }
 
   /** The host, or another agent invited to the session. Returns the existing one on a console reload. */
@@ -134,6 +197,7 @@ export class Session {
   participant(id: string): ParticipantState {
     const p = this.participants.get(id);
     if (!p || p.leftAt !== null) throw new SessionRuleError('not_allowed', 'you are not in this session');
+    if (!p.admitted) throw new SessionRuleError('not_allowed', 'wait until the host lets you in');
     return p;
   }
 
@@ -165,6 +229,11 @@ export class Session {
     p.connected = false;
     if (this.presenterId === id) this.clearPresenter(p);
     if (this.controllerId === id) this.controllerId = null;
+    if (!p.admitted) {
+      this.log.add(p.displayName, 'lobby', 'stopped waiting');
+      this.hooks.changed(this);
+      return;
+    }
     this.log.add(p.displayName, 'leave', text);
     if (p.role === 'guest' && this.seenGuests().length > 0 && this.activeGuests().length === 0) {
       this.hooks.end(this, 'last_guest_left');
@@ -174,11 +243,11 @@ export class Session {
   }
 
   activeGuests(): ParticipantState[] {
-    return [...this.participants.values()].filter((p) => p.role === 'guest' && p.leftAt === null);
+    return [...this.participants.values()].filter((p) => p.role === 'guest' && p.admitted && p.leftAt === null);
   }
 
   private seenGuests(): ParticipantState[] {
-    return [...this.participants.values()].filter((p) => p.role === 'guest' && p.seen);
+    return [...this.participants.values()].filter((p) => p.role === 'guest' && p.admitted && p.seen);
   }
 
   private refreshStatus(): void {
@@ -283,7 +352,7 @@ export class Session {
     if (viewerId === this.presenterId) return false;
     const viewer = this.participants.get(viewerId);
     const presenter = this.presenterId ? this.participants.get(this.presenterId) : undefined;
-    if (!viewer || !presenter || viewer.leftAt !== null) return false;
+    if (!viewer || !presenter || viewer.leftAt !== null || !viewer.admitted) return false;
     // Without "guests may show screens", a guest's screen is shown to the agents only.
     return !(presenter.role === 'guest' && viewer.role === 'guest' && !this.policy.guestsMayShowScreens);
   }
@@ -353,9 +422,10 @@ export class Session {
     return this.log.add(p.displayName, 'note', text);
   }
 
+  /** Only the host invites; the invitation admits that person (their CRM email) and nobody else. */
   inviteAgent(id: string, email: string): void {
-    const p = this.participant(id);
-    if (p.role === 'guest') throw new SessionRuleError('not_allowed', 'only agents invite other agents');
+    const p = this.hostOnly(id, 'only the host invites other agents');
+    this.admission.invite(email);
     this.log.add(p.displayName, 'invite', `invited agent ${email}`);
   }
 
@@ -414,7 +484,8 @@ export class Session {
         this.recorder = new Recorder({
           config: stream,
           maxBytes: this.recordingMemoryBytes,
-          baseName: `sightline-${this.key ?? this.id}-${new Date(this.createdAt).toISOString().slice(0, 10)}`,
+          // The session key never goes into a file name (it would outlive the session in the CRM).
+          baseName: `sightline-${new Date(this.createdAt).toISOString().slice(0, 10)}-${this.id.slice(2, 12)}`,
           onStopped: (reason) => {
             this.log.add('Sightline', 'recording', STOP_TEXT[reason]);
             this.hooks.changed(this);
@@ -434,7 +505,10 @@ export class Session {
       key: this.key,
       status: this.status,
       record: { ...this.record },
-      participants: [...this.participants.values()].filter((p) => p.leftAt === null).map(publicParticipant),
+      participants: [...this.participants.values()]
+        .filter((p) => p.leftAt === null && p.admitted)
+        .map(publicParticipant),
+      lobby: this.lobbyGuests().map(publicParticipant),
       presenterId: this.presenterId,
       controllerId: this.controllerId,
       paused: this.paused,
@@ -474,19 +548,22 @@ export class Session {
         })
       : null;
     const endedAt = this.endedAt ?? this.clock.now();
-    const attendees: Attendee[] = [...this.participants.values()].map((p) => ({
-      participantId: p.id,
-      role: p.role,
-      displayName: p.displayName,
-      contact: { ...p.contact },
-      ...(p.agent ? { agent: p.agent } : {}),
-      joinedAt: iso(p.joinedAt),
-      leftAt: p.leftAt === null ? null : iso(p.leftAt),
-    }));
+    // A guest the host never let in is no attendee (no Lead for someone turned away at the door).
+    const attendees: Attendee[] = [...this.participants.values()]
+      .filter((p) => p.admitted)
+      .map((p) => ({
+        participantId: p.id,
+        role: p.role,
+        displayName: p.displayName,
+        contact: { ...p.contact },
+        ...(p.agent ? { agent: p.agent } : {}),
+        joinedAt: iso(p.joinedAt),
+        leftAt: p.leftAt === null ? null : iso(p.leftAt),
+      }));
     this.participants = new Map();
+    // The key is not in the report: nothing after the session needs it, and it must not reach the CRM.
     return {
       sessionId: this.id,
-      key: this.key,
       record: this.record,
       host: this.host,
       policy: this.policy,
@@ -500,8 +577,16 @@ export class Session {
     };
   }
 
-  private add(id: string, role: Role, displayName: string, contact: Contact, agent?: AgentIdentity): ParticipantState {
+  private add(
+    id: string,
+    role: Role,
+    displayName: string,
+    contact: Contact,
+    agent?: AgentIdentity,
+    admitted = true,
+  ): ParticipantState {
     const p: ParticipantState = {
+      admitted,
       id,
       role,
       displayName,
@@ -525,11 +610,16 @@ function sameAgent(a: AgentIdentity, b: AgentIdentity): boolean {
   return a.crm === b.crm && a.userId === b.userId;
 }
 
+/** "Sam (sam@globex.example)", as the host reads a lobby request. */
+function describe(p: ParticipantState): string {
+  return p.contact.email ? `${p.displayName} (${p.contact.email})` : p.displayName;
+}
+
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-function publicParticipant(p: ParticipantState): Participant {
+export function publicParticipant(p: ParticipantState): Participant {
   return {
     id: p.id,
     role: p.role,

@@ -14,7 +14,8 @@ export type LogKind =
   | 'note'
   | 'recording'
   | 'pause'
-  | 'invite';
+  | 'invite'
+  | 'lobby';
 
 export class SessionLog {
   private entries: LogEntry[] = [];

@@ -7,10 +7,10 @@ import type { Logger } from 'pino';
 import type { SightlineConfig } from '@sightline/config';
 import type { Contact, LogEntry, SessionSnapshot } from '../protocol/index.ts';
 import { applyContactPolicy } from './contact.ts';
-import { KeyInUseError, SessionNotFoundError } from './errors.ts';
-import { KeyGuard } from './KeyGuard.ts';
+import { AgentSessionLimitError, KeyInUseError, SessionNotFoundError } from './errors.ts';
+import { KeyGuard, keyLengthFor } from './KeyGuard.ts';
 import { digest, matchesDigest, randomDigits, randomToken, SecretIndex } from './secrets.ts';
-import { Session } from './Session.ts';
+import { Session, publicParticipant as publicOf } from './Session.ts';
 import type {
   AgentIdentity,
   Clock,
@@ -35,6 +35,8 @@ export interface SessionRegistryEvents {
   logged: [{ sessionId: string; entry: LogEntry }];
   /** An agent invited another agent by email; the control plane sends the invitation. */
   'invite-agent': [{ sessionId: string; email: string; invitedBy: AgentIdentity | null }];
+  /** The host turned a waiting guest away or removed a participant (tickets already revoked). */
+  removed: [{ sessionId: string; participantId: string; reason: 'denied' | 'removed' }];
 }
 
 export interface SessionRegistryOptions {
@@ -78,10 +80,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     this.clock = clock ?? systemClock;
     this.graceMs = graceMs;
     this.sweepSchedule = sweepSchedule;
-    this.keyGuard = new KeyGuard({
-      perSourcePerMinute: config.limits.wrongKeysPerSourcePerMinute,
-      globalPerMinute: config.limits.wrongKeysGlobalPerMinute,
-    });
+    this.keyGuard = new KeyGuard({ perSourcePerMinute: config.limits.wrongKeysPerSourcePerMinute });
   }
 
   /** Starts the sweeper (expiry after policy.waitingTimeoutMinutes, grace periods). */
@@ -112,6 +111,10 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
   }
 
   create({ host, record, policy, recordRequested = false }: CreateSessionInput): CreatedSession {
+    const max = this.config.limits.maxLiveSessionsPerAgent;
+    const hosted = [...this.sessions.values()].filter((s) => s.host.crm === host.crm && s.host.userId === host.userId);
+    if (hosted.length >= max)
+      throw new AgentSessionLimitError(`you already host ${max} live sessions; end one before starting another`);
     const key = this.newKey(policy);
     const token = randomToken(24);
     const id = `s_${randomToken(16)}`;
@@ -125,10 +128,15 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
       recordRequested: policy.recording === 'host' && recordRequested,
       clock: this.clock,
       recordingMemoryBytes: this.config.limits.recordingMemoryBytes,
+      maxLobby: this.config.limits.maxLobbyPerSession,
       hooks: {
         changed: (s) => this.emitSafe('changed', s.snapshot()),
         logged: (s, entry) => this.emitSafe('logged', { sessionId: s.id, entry }),
         end: (s, reason) => void this.end(s.id, reason),
+        removed: (s, participantId, reason) => {
+          this.revokeTickets(s.id, participantId);
+          this.emitSafe('removed', { sessionId: s.id, participantId, reason });
+        },
       },
     });
     this.sessions.set(id, session);
@@ -143,8 +151,8 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
   }
 
   /**
-   * Resolves a spoken key. A wrong key counts against the source address and the relay; past the
-   * limit every lookup from that source (or from anyone) throws KeyRateLimitedError for a while.
+   * Resolves a spoken key. A wrong key counts against the source address; past the limit every lookup
+   * from that source throws KeyRateLimitedError for a while. Other sources are never affected.
    */
   async lookupByKey(key: string, sourceIp: string): Promise<JoinInfo | null> {
     await this.keyGuard.check(sourceIp);
@@ -166,12 +174,22 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     return session ? this.joinInfo(session) : null;
   }
 
-  /** A guest joins with contact details (checked against the policy); returns their WebSocket ticket. */
-  join(sessionId: string, contact: Contact): ParticipantTicket {
+  /**
+   * A guest joins with contact details (checked against the policy); returns their WebSocket ticket.
+   * The key or link admits the first guest; later ones wait in the lobby (`waiting`) for the host.
+   */
+  join(sessionId: string, contact: Contact): ParticipantTicket & { waiting: boolean } {
     const session = this.live(sessionId);
     const allowed = applyContactPolicy(contact, session.policy.contactFields);
     const p = session.addGuest(`p_${randomToken(12)}`, allowed);
-    return { participant: this.publicOf(session, p.id), ticket: this.issueTicket(session, p.id) };
+    return { participant: publicOf(p), ticket: this.issueTicket(session, p.id), waiting: !p.admitted };
+  }
+
+  /** The host, an agent already in the session, or the person the host invited (by CRM email). */
+  mayJoinAsAgent(sessionId: string, agent: AgentIdentity): boolean {
+    const s = this.sessions.get(sessionId);
+    if (!s || s.status === 'ended') return false;
+    return this.isAgentOf(sessionId, agent) || (agent.crm === s.host.crm && s.admission.isInvited(agent));
   }
 
   /**
@@ -181,7 +199,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
   agentTicket(sessionId: string, agent: AgentIdentity): ParticipantTicket {
     const session = this.live(sessionId);
     const p = session.addAgent(`p_${randomToken(12)}`, agent);
-    return { participant: this.publicOf(session, p.id), ticket: this.issueTicket(session, p.id) };
+    return { participant: publicOf(p), ticket: this.issueTicket(session, p.id) };
   }
 
   /** The WebSocket layer's lookup: the live session and participant a ticket belongs to. */
@@ -290,8 +308,10 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
       if (this.keys.has(this.index.key(key))) throw new KeyInUseError();
       return key;
     }
+    // Longer keys as more sessions are live: a guess stays a 1 in keySpacePerLiveSession shot.
+    const length = keyLengthFor(policy.keyLength, this.keys.size, this.config.limits.keySpacePerLiveSession);
     for (;;) {
-      const key = randomDigits(policy.keyLength);
+      const key = randomDigits(length);
       if (!this.keys.has(this.index.key(key))) return key; // unique among live sessions
     }
   }
@@ -335,10 +355,6 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
       expiresAt: new Date(s.expiresAt).toISOString(),
       recordRequested: s.recordRequested,
     };
-  }
-
-  private publicOf(s: Session, participantId: string) {
-    return s.snapshot().participants.find((p) => p.id === participantId)!;
   }
 
   /** A throwing listener must not break the session's lifecycle. */

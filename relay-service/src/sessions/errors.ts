@@ -1,15 +1,13 @@
 // Typed errors the registry throws; the HTTP layer maps them to status codes.
 import type { ErrorCode } from '../protocol/index.ts';
 
-/** Too many wrong keys from this source or globally: HTTP 429 with Retry-After. */
+/** Too many wrong keys from this source: HTTP 429 with Retry-After. */
 export class KeyRateLimitedError extends Error {
   override name = 'KeyRateLimitedError';
   readonly retryAfterMs: number;
-  readonly scope: 'source' | 'global';
-  constructor(retryAfterMs: number, scope: 'source' | 'global') {
-    super(
-      `too many wrong session keys${scope === 'global' ? ' (relay-wide)' : ''}; retry in ${Math.ceil(retryAfterMs / 1000)} s`,
-    );
+  readonly scope: 'source';
+  constructor(retryAfterMs: number, scope: 'source') {
+    super(`too many wrong session keys; retry in ${Math.ceil(retryAfterMs / 1000)} s`);
     this.retryAfterMs = retryAfterMs;
     this.scope = scope;
   }
@@ -48,5 +46,23 @@ export class SessionRuleError extends Error {
   constructor(code: ErrorCode, message: string) {
     super(message);
     this.code = code;
+  }
+}
+
+/** The session has all the guests (or waiting guests) it may have: HTTP 409. */
+export class SessionFullError extends Error {
+  override name = 'SessionFullError';
+}
+
+/**
+ * The agent hosts limits.maxLiveSessionsPerAgent live sessions already, or started
+ * limits.sessionCreationsPerAgentPerMinute in the last minute: HTTP 429 (with Retry-After for the latter).
+ */
+export class AgentSessionLimitError extends Error {
+  override name = 'AgentSessionLimitError';
+  readonly retryAfterMs: number | null;
+  constructor(message: string, retryAfterMs: number | null = null) {
+    super(message);
+    this.retryAfterMs = retryAfterMs;
   }
 }

@@ -41,7 +41,6 @@ export interface Attendee {
 /** Everything the write-back needs; emitted once per session by `ended`, then forgotten by the relay. */
 export interface SessionReport {
   sessionId: string;
-  key: string | null;
   record: RecordRef;
   host: AgentIdentity;
   policy: Policy;

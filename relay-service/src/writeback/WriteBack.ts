@@ -4,6 +4,7 @@
 // queue, step timeout and circuit breaker, so one CRM's outage or slowness never delays another's.
 // A session's steps run in order (the attendee rows link the Leads its lead steps created).
 import {
+  CircuitState,
   circuitBreaker,
   ConsecutiveBreaker,
   handleWhen,
@@ -22,8 +23,9 @@ import type { Logger } from '../logger.ts';
 import type { WriteBackCounts } from '../metrics.ts';
 import type { AgentDeliveries, AgentDelivery, FailedDelivery } from '../protocol/index.ts';
 import type { SessionReport } from '../sessions/types.ts';
-import type { ItemFilter, Outbox, OutboxItem } from './Outbox.ts';
+import type { ItemFilter, Outbox, OutboxItem, OutboxStatus } from './Outbox.ts';
 import { planWriteBack } from './plan.ts';
+import { WAITING } from './steps/attendees.ts';
 import { failureOf, type Failure } from './reasons.ts';
 import { steps, type Payloads, type StepHandler, type StepKind } from './steps/index.ts';
 
@@ -54,6 +56,8 @@ export interface WriteBackOptions {
 interface Lane {
   queue: PQueue;
   policy: IPolicy;
+  /** While the circuit is open its sessions stay in the outbox untouched (no call, no write). */
+  pausedUntil: number;
 }
 
 const toAgentDelivery = (i: OutboxItem): AgentDelivery => ({
@@ -171,6 +175,11 @@ export class WriteBack {
     return discarded;
   }
 
+  /** Where each of a session's writes stands, in plan order (empty once the report is purged). */
+  statusOf(sessionId: string): OutboxStatus[] {
+    return this.#outbox.forSession(sessionId).map((i) => i.status);
+  }
+
   /** The signed-in agent's undelivered session records (`GET /api/me/deliveries`). */
   deliveriesFor(crm: Crm, userId: string): AgentDeliveries {
     const mine: ItemFilter = { crm, userId };
@@ -204,6 +213,7 @@ export class WriteBack {
         continue;
       }
       const lane = this.#lane(adapter);
+      if (this.#now() < lane.pausedUntil) continue;
       const task = lane.queue
         .add(() => this.#deliver(items, adapter, lane))
         .catch((err: unknown) => this.#logger.error({ err, sessionId }, 'write-back task failed'))
@@ -218,15 +228,20 @@ export class WriteBack {
     if (!lane) {
       const { concurrency, stepTimeoutMs, breaker } = this.#settings;
       const circuit = circuitBreaker(
-        // Only failures a retry may fix say anything about the endpoint's health.
-        handleWhen((err) => failureOf(err, 'activity').temporary),
+        // Only failures a retry may fix say anything about the endpoint's health (not a step waiting for another).
+        handleWhen((err) => failureOf(err, 'activity').temporary && !(err instanceof CrmError && err.code === WAITING)),
         { halfOpenAfter: breaker.halfOpenAfterMs, breaker: new ConsecutiveBreaker(breaker.failures) },
       );
-      circuit.onStateChange((state) => this.#logger.warn({ endpoint: key, state }, 'CRM endpoint circuit'));
-      lane = {
+      const created: Lane = {
         queue: new PQueue({ concurrency }),
         policy: wrap(circuit, timeout(stepTimeoutMs, TimeoutStrategy.Aggressive)),
+        pausedUntil: 0,
       };
+      circuit.onStateChange((state) => {
+        if (state === CircuitState.Open) created.pausedUntil = this.#now() + breaker.halfOpenAfterMs;
+        this.#logger.warn({ endpoint: key, circuit: CircuitState[state] }, 'CRM endpoint circuit');
+      });
+      lane = created;
       this.#lanes.set(key, lane);
     }
     return lane;

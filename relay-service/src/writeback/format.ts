@@ -18,14 +18,14 @@ export function attendeeLine(a: ReportAttendee): string {
 }
 
 export function subject(report: SessionReport): string {
-  return `Screen share ${report.key ?? 'link'} ${new Date(report.startedAt).toISOString().slice(0, 10)}`;
+  // Never the session key: the record outlives the session, and a fixed key would be reusable.
+  return `Screen share ${new Date(report.startedAt).toISOString().slice(0, 10)} with ${report.host.displayName}`;
 }
 
 export function describe(report: SessionReport): string {
   const lines = [
     `Sightline screen share on ${report.record.label}`,
     `Host: ${report.host.displayName} (${report.host.username})`,
-    `Session key: ${report.key ?? 'none (join link only)'}`,
     `Started: ${time(report.startedAt)}`,
     `Ended: ${time(report.endedAt)} (${report.endReason.replace(/_/g, ' ')})`,
     `Duration: ${duration(report.durationSeconds)}`,

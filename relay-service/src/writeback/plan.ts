@@ -54,8 +54,8 @@ function leadCandidates(report: SessionReport) {
 }
 
 /**
- * The recorder names files by key and date, which a fixed-key policy repeats; the session id makes
- * the name unique on the record (ServiceNow finds an earlier upload by file name).
+ * The session id makes the recording's file name unique on the record (ServiceNow finds an earlier
+ * upload by file name); the session key is never part of it.
  */
 export function uniqueFileName(fileName: string, sessionId: string): string {
   const dot = fileName.lastIndexOf('.');

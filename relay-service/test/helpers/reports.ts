@@ -34,7 +34,6 @@ export function report(
   };
   return {
     sessionId: `s_${randomBytes(12).toString('base64url')}`,
-    key: '482913',
     record,
     host,
     policy: policySchema.parse(policy),

@@ -41,14 +41,22 @@ const formFields = (html: string) => {
   return fields;
 };
 
-/** Runs the sign-in up to the CRM's redirect back; `complete` follows it unless told not to. */
+/**
+ * Runs the sign-in up to the CRM's redirect back; `complete` follows it unless told not to. `startUrl`:
+ * where the window starts (a CRM component's `signInUrl`).
+ */
 export async function signIn(
   relayUrl: string,
   crm: 'salesforce' | 'servicenow',
   user: { username: string; password: string },
-  { returnTo = '/console/x', complete = true, jar = new CookieJar() } = {},
+  {
+    returnTo = '/console/x',
+    complete = true,
+    jar = new CookieJar(),
+    startUrl = `${relayUrl}/auth/${crm}?returnTo=${encodeURIComponent(returnTo)}`,
+  }: { returnTo?: string; complete?: boolean; jar?: CookieJar; startUrl?: string } = {},
 ): Promise<SignInResult> {
-  const start = await fetch(`${relayUrl}/auth/${crm}?returnTo=${encodeURIComponent(returnTo)}`, { redirect: 'manual' });
+  const start = await fetch(startUrl, { redirect: 'manual', headers: { cookie: jar.header() } });
   assert.equal(start.status, 302, 'the relay redirects to the CRM');
   jar.take(start);
   const authorize = new URL(start.headers.get('location')!);

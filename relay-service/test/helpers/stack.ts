@@ -15,6 +15,8 @@ import { tmpDir } from './tmp.ts';
 export { DEMO };
 
 export const TEST_KEY = '0123456789abcdef'.repeat(4);
+/** relay.metricsToken of the test relays: GET /metrics needs `Authorization: Bearer <it>`. */
+export const TEST_METRICS_TOKEN = 'metrics-token-for-tests-only-0123456789';
 
 export class LogCapture extends Writable {
   readonly lines: string[] = [];
@@ -36,7 +38,10 @@ export interface Stack {
   logs: LogCapture;
   /** Stops the relay and starts a new one on the same data directory (a relay restart). */
   restartRelay(): Promise<RunningRelay>;
-  api(path: string, init?: { method?: string; body?: unknown; jar?: CookieJar; origin?: string }): Promise<Response>;
+  api(
+    path: string,
+    init?: { method?: string; body?: unknown; jar?: CookieJar; origin?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
   signInAgent(crm?: 'salesforce' | 'servicenow'): Promise<CookieJar>;
   /** A jsforce connection to the sandbox (not through the proxy) as a demo user, for assertions. */
   salesforceAs(user?: { username: string; password: string }): Promise<Connection>;
@@ -48,16 +53,18 @@ export interface Stack {
 export interface StackOptions {
   /** The relay has no client secret (a public PKCE client) and no embedded-sandbox fallback to one. */
   publicClient?: boolean;
+  /** Sandbox settings (e.g. a small maxUploadBytes, as an org with a lower file limit). */
+  sandbox?: ConfigInput['sandbox'];
 }
 
 export async function startStack(
   t: TestContext,
   relayOverrides: ConfigInput = {},
-  { publicClient = false }: StackOptions = {},
+  { publicClient = false, sandbox: sandboxSettings = {} }: StackOptions = {},
 ): Promise<Stack> {
   const sandboxConfig = loadConfig({
     env: { SIGHTLINE_ENV: 'test' },
-    overrides: { sandbox: { dataDir: tmpDir(t, 'sightline-sandbox-') } },
+    overrides: { sandbox: { ...sandboxSettings, dataDir: tmpDir(t, 'sightline-sandbox-') } },
   });
   const sandbox = await startSandbox({ config: sandboxConfig });
   const sfProxy = await FaultProxy.start(sandbox.salesforceUrl);
@@ -75,7 +82,12 @@ export async function startStack(
         tickMs: relayOverrides.writeBack?.tickMs ?? 200,
         breaker: { failures: 5, halfOpenAfterMs: 200, ...relayOverrides.writeBack?.breaker },
       },
-      relay: { dataDir: relayDir, tokenEncryptionKey: TEST_KEY, ...relayOverrides.relay },
+      relay: {
+        dataDir: relayDir,
+        tokenEncryptionKey: TEST_KEY,
+        metricsToken: TEST_METRICS_TOKEN,
+        ...relayOverrides.relay,
+      },
       salesforce: { loginUrl: sfProxy.url, ...secret },
       servicenow: { instanceUrl: snProxy.url, ...secret },
       ...(publicClient ? { sandbox: { ...relayOverrides.sandbox, enabled: false } } : {}),
@@ -96,8 +108,8 @@ export async function startStack(
       stack.relay = await boot();
       return stack.relay;
     },
-    api(path, { method = 'GET', body, jar, origin } = {}) {
-      const headers: Record<string, string> = {};
+    api(path, { method = 'GET', body, jar, origin, headers: extra = {} } = {}) {
+      const headers: Record<string, string> = { ...extra };
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (jar) headers.cookie = jar.header();
       if (method !== 'GET') headers.origin = origin ?? stack.relay.url;

@@ -2,6 +2,7 @@
 // schemas before the page trusts it; errors carry the relay's own plain message.
 import { z } from 'zod';
 import {
+  agentDeliveriesSchema,
   apiErrorSchema,
   joinLookupResponseSchema,
   joinResponseSchema,
@@ -120,4 +121,9 @@ export function inviteCustomer(sessionId) {
 /** @param {string} sessionId */
 export function endSession(sessionId) {
   return call(`/api/sessions/${encodeURIComponent(sessionId)}/end`, { method: 'POST', body: {} }, z.unknown());
+}
+
+/** The signed-in agent's session records the relay could not deliver (and those awaiting a sign-in). */
+export function deliveries() {
+  return call('/api/me/deliveries', {}, agentDeliveriesSchema);
 }

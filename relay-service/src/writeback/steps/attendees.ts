@@ -5,6 +5,9 @@ import type { PersonMatch } from '../../crm/CrmAdapter.ts';
 import { CrmError } from '../../crm/CrmError.ts';
 import type { StepHandler } from './types.ts';
 
+/** The step waits for the session's lead steps: not a sign of the CRM's health. */
+export const WAITING = 'WAITING_FOR_LEADS';
+
 export const attendeesPayload = z.object({
   recordId: z.string().min(1),
   attendees: z.array(
@@ -26,7 +29,7 @@ export const attendeesStep: StepHandler<AttendeesPayload> = {
   async run({ sessionId, payload: p, crm, pending }) {
     if (!crm.upsertAttendee) throw new CrmError('invalid', 'NOT_SUPPORTED', `${crm.crm} keeps no attendee rows`);
     // A Lead the session's lead step creates is linked too, so wait for those steps.
-    if (pending('lead')) throw new CrmError('transient', 'WAITING_FOR_LEADS', "waiting for the session's Lead writes");
+    if (pending('lead')) throw new CrmError('transient', WAITING, "waiting for the session's Lead writes");
     const matches = new Map<string, PersonMatch | null>();
     const ids: string[] = [];
     for (const a of p.attendees) {

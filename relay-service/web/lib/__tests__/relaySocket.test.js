@@ -36,6 +36,7 @@ const welcome = JSON.stringify({
     status: 'waiting',
     record: { crm: 'salesforce', id: '500000000000001AAA', label: 'Case' },
     participants: [],
+    lobby: [],
     presenterId: null,
     controllerId: null,
     paused: false,

@@ -4,7 +4,18 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getSettings from '@salesforce/apex/SightlineSettingsController.getSettings';
 import canStartSessions from '@salesforce/customPermission/Sightline_Start_Sessions';
 import CONTACT_EMAIL from '@salesforce/schema/Case.Contact.Email';
-import { activeSessions, createSession, sendInvite, signInUrl, whoAmI } from 'c/sightlineRelayApi';
+import USER_ID from '@salesforce/user/Id';
+import {
+  activeSessions,
+  completeSignIn,
+  createSession,
+  deliveries,
+  hasSignIn,
+  prepareSignIn,
+  sendInvite,
+  signOut,
+  usable,
+} from 'c/sightlineRelayApi';
 import { formatDateTime, parseEmailList, reduceErrors } from 'c/sightlineFormat';
 
 import TITLE from '@salesforce/label/c.Sightline_Launcher_Title';
@@ -29,6 +40,11 @@ import STATUS_WAITING from '@salesforce/label/c.Sightline_Status_Waiting';
 import STATUS_IN_PROGRESS from '@salesforce/label/c.Sightline_Status_In_Progress';
 import STATUS_ABSENT from '@salesforce/label/c.Sightline_Status_Customer_Absent';
 import STATUS_ENDED from '@salesforce/label/c.Sightline_Status_Ended';
+import SIGN_OUT from '@salesforce/label/c.Sightline_Sign_Out';
+import SIGN_IN from '@salesforce/label/c.Sightline_Sign_In';
+import SIGN_IN_AGAIN_BEFORE from '@salesforce/label/c.Sightline_Sign_In_Again_Before';
+import SIGN_IN_AGAIN_AFTER from '@salesforce/label/c.Sightline_Sign_In_Again_After';
+import DELIVERY_FAILED from '@salesforce/label/c.Sightline_Delivery_Failed';
 
 const STATUS_LABELS = {
   waiting: STATUS_WAITING,
@@ -39,8 +55,6 @@ const STATUS_LABELS = {
 const CONSOLE_WINDOW = 'sightline_console';
 const MAX_RECIPIENTS = 5; // emailSimple accepts at most five addresses per call
 const POLL_MS = 5000;
-const SIGN_IN_POLL_MS = 2000;
-const SIGN_IN_TIMEOUT_MS = 3 * 60 * 1000;
 
 export default class SightlineLauncher extends LightningElement {
   @api recordId;
@@ -58,6 +72,9 @@ export default class SightlineLauncher extends LightningElement {
     OPEN_CONSOLE,
     INVITE_TO,
     EMAIL_INVITE,
+    SIGN_OUT,
+    SIGN_IN,
+    DELIVERY_FAILED,
   };
 
   relayUrl;
@@ -71,7 +88,13 @@ export default class SightlineLauncher extends LightningElement {
   inviteText = '';
   inviteTextTouched = false;
   pollTimer;
-  signInTimer;
+  /** Prepared before the click, so the sign-in window opens synchronously inside it. */
+  signInRequest = null;
+  preparing = false;
+  /** The relay has no sign-in for this browser, or the CRM asked the agent to sign in again. */
+  needsSignIn = false;
+  awaitingDelivery = 0;
+  failedDeliveries = [];
 
   get allowed() {
     return canStartSessions === true;
@@ -82,6 +105,7 @@ export default class SightlineLauncher extends LightningElement {
     if (data) {
       this.relayUrl = data.relayUrl;
       this.settingsError = undefined;
+      this.needsSignIn = !hasSignIn(this.relayUrl);
       this.refreshSession();
     } else if (error) {
       this.settingsError = reduceErrors(error);
@@ -94,9 +118,14 @@ export default class SightlineLauncher extends LightningElement {
     if (data && !this.inviteTextTouched) this.inviteText = getFieldValue(data, CONTACT_EMAIL) || '';
   }
 
+  connectedCallback() {
+    // Back on this console tab: the component was torn down; show the live session again.
+    if (this.relayUrl) this.refreshSession();
+  }
+
   disconnectedCallback() {
     this.stopPolling();
-    this.stopSignInWait();
+    this.signingIn = false;
   }
 
   get notAllowed() {
@@ -133,15 +162,58 @@ export default class SightlineLauncher extends LightningElement {
   get inviteDisabled() {
     return this.inviting || !this.inviteText;
   }
+  get showSignOut() {
+    return this.ready && !this.needsSignIn && !this.signingIn;
+  }
+  get awaitingText() {
+    return this.awaitingDelivery > 0 ? `${SIGN_IN_AGAIN_BEFORE} ${this.awaitingDelivery} ${SIGN_IN_AGAIN_AFTER}` : null;
+  }
+  get hasFailedDeliveries() {
+    return this.failedDeliveries.length > 0;
+  }
 
   async refreshSession() {
     if (!this.relayUrl || !this.recordId || !this.allowed) return;
+    if (this.needsSignIn) {
+      this.prepare();
+      return;
+    }
     try {
       const list = await activeSessions(this.relayUrl, this.recordId);
       this.showSession(list[0] || null);
+      this.refreshDeliveries();
     } catch (e) {
       // Signed out of the relay is normal before the first Start: the button signs in.
-      if (e.status !== 401) this.error = e.message;
+      if (e.status === 401) this.signInNeeded();
+      else this.error = e.message;
+    }
+  }
+
+  async refreshDeliveries() {
+    try {
+      const d = await deliveries(this.relayUrl);
+      this.awaitingDelivery = d.awaitingSignIn;
+      this.failedDeliveries = d.failed.map((f, i) => ({ key: `${f.sessionId || i}:${f.what || i}`, reason: f.reason }));
+    } catch {
+      // An older relay without delivery reports: nothing to show.
+    }
+  }
+
+  signInNeeded() {
+    this.needsSignIn = true;
+    this.prepare();
+  }
+
+  /** Creates the sign-in request ahead of the click (kept while it is usable). */
+  async prepare() {
+    if (usable(this.signInRequest) || this.preparing) return;
+    this.preparing = true;
+    try {
+      this.signInRequest = await prepareSignIn(this.relayUrl, 'salesforce', USER_ID);
+    } catch (e) {
+      this.error = e.message;
+    } finally {
+      this.preparing = false;
     }
   }
 
@@ -162,54 +234,70 @@ export default class SightlineLauncher extends LightningElement {
     this.pollTimer = undefined;
   }
 
-  async handleStart() {
-    this.busy = true;
+  handleStart() {
     this.error = undefined;
     this.notice = undefined;
+    if (this.needsSignIn) this.beginSignIn();
+    else this.start();
+  }
+
+  async start() {
+    this.busy = true;
     try {
       const session = await createSession(this.relayUrl, this.recordId);
       this.showSession(session);
+      // Into the window the sign-in used, if any (named, so no new pop-up).
       window.open(session.consoleUrl, CONSOLE_WINDOW);
     } catch (e) {
-      if (e.status === 401) this.beginSignIn();
-      else this.fail(e.message);
+      if (e.status === 401) {
+        // The relay sign-in ended, or the CRM revoked the relay's access: one click signs in again.
+        this.signInNeeded();
+        this.fail(SIGN_IN_TIMEOUT);
+      } else this.fail(e.message);
     } finally {
       this.busy = false;
     }
   }
 
-  /** First use: the agent signs in to the relay with their Salesforce account in a new window. */
+  /**
+   * First use: the CRM's OAuth page in a window opened right here in the click (pop-up blockers). The
+   * window's return value is never used: under Lightning Web Security it is a stand-in, and a
+   * Cross-Origin-Opener-Policy may sever it. The relay tells us the result instead.
+   */
   beginSignIn() {
-    window.open(signInUrl(this.relayUrl), CONSOLE_WINDOW);
+    const request = this.signInRequest;
+    if (!usable(request)) {
+      this.signInRequest = null;
+      this.prepare();
+      this.fail(SIGN_IN_TIMEOUT);
+      return;
+    }
+    this.signInRequest = null;
+    window.open(request.signInUrl, CONSOLE_WINDOW);
     this.signingIn = true;
-    const deadline = Date.now() + SIGN_IN_TIMEOUT_MS;
-    const check = async () => {
-      let me = null;
-      try {
-        me = await whoAmI(this.relayUrl);
-      } catch {
-        me = null;
-      }
-      if (!this.signingIn) return;
-      if (me) {
-        this.stopSignInWait();
-        await this.handleStart();
-      } else if (Date.now() > deadline) {
-        this.stopSignInWait();
-        this.fail(SIGN_IN_TIMEOUT);
-      } else {
-        // eslint-disable-next-line @lwc/lwc/no-async-operation -- waits for the sign-in window
-        this.signInTimer = setTimeout(check, SIGN_IN_POLL_MS);
-      }
-    };
-    // eslint-disable-next-line @lwc/lwc/no-async-operation -- waits for the sign-in window
-    this.signInTimer = setTimeout(check, SIGN_IN_POLL_MS);
+    completeSignIn(this.relayUrl, request, () => !this.signingIn).then(
+      () => {
+        if (!this.signingIn) return undefined;
+        this.signingIn = false;
+        this.needsSignIn = false;
+        return this.start();
+      },
+      (e) => {
+        if (!this.signingIn) return;
+        this.signingIn = false;
+        this.fail(e.code === 'sign_in_timeout' ? SIGN_IN_TIMEOUT : e.message);
+        this.prepare();
+      },
+    );
   }
 
-  stopSignInWait() {
-    clearTimeout(this.signInTimer);
-    this.signInTimer = undefined;
-    this.signingIn = false;
+  async handleSignOut() {
+    this.stopPolling();
+    this.session = null;
+    this.awaitingDelivery = 0;
+    this.failedDeliveries = [];
+    await signOut(this.relayUrl);
+    this.signInNeeded();
   }
 
   handleInviteInput(event) {

@@ -17,6 +17,7 @@ export default class ConsoleApp extends LightningElement {
   /** @type {AgentSession | null} */
   agent = null;
   participantId = '';
+  role = '';
   snapshot = null;
   socketState = 'connecting';
   live = false;
@@ -151,6 +152,7 @@ export default class ConsoleApp extends LightningElement {
     switch (message.type) {
       case 'welcome':
         this.participantId = message.participantId;
+        this.role = message.role;
         this.snapshot = message.session;
         break;
       case 'state':
@@ -195,6 +197,18 @@ export default class ConsoleApp extends LightningElement {
     if (this.agent?.send(message)) return true;
     this.error = 'Not connected to the relay right now; try again in a moment.';
     return false;
+  }
+
+  get lobby() {
+    return this.snapshot?.lobby || [];
+  }
+  get isHost() {
+    return this.role === 'host';
+  }
+
+  /** Admit or deny a guest waiting in the lobby (the event's type is the message's). */
+  handleLobby(event) {
+    this.send({ type: event.type, participantId: event.detail.participantId });
   }
 
   handleChat(event) {

@@ -9,6 +9,8 @@ const TEXT = {
   share_refused: ['You chose not to share', 'The agent did not see your screen and the session has ended.'],
   declined: ['You chose not to share', 'Nothing was shown to anyone. You can close this page.'],
   unsupported: ['This browser cannot share a screen', ''],
+  denied: ['The host did not let you in', 'Nothing was shown to anyone. Ask your agent if you expected to join.'],
+  removed: ['You were removed from the session', 'The host removed you; nothing more is shared.'],
   failed: [
     'The connection was lost',
     'We could not reconnect to the session. Ask your agent for a new link if needed.',

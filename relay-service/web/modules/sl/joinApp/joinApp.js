@@ -14,7 +14,7 @@ export default class JoinApp extends LightningElement {
   /** Join link token (from /j/:token); without it the page asks for the key. */
   @api token = '';
 
-  /** @type {'key'|'loading'|'contact'|'consent'|'joined'|'ended'} */
+  /** @type {'key'|'loading'|'contact'|'consent'|'waiting'|'joined'|'ended'} */
   step = 'key';
   busy = false;
   keyError = '';
@@ -81,6 +81,9 @@ export default class JoinApp extends LightningElement {
   }
   get isJoined() {
     return this.step === 'joined';
+  }
+  get isWaiting() {
+    return this.step === 'waiting';
   }
   get isEnded() {
     return this.step === 'ended';
@@ -231,6 +234,14 @@ export default class JoinApp extends LightningElement {
 
   onMessage(message) {
     switch (message.type) {
+      case 'lobby':
+        // Someone already came with this key or link: the host decides; nothing is sent meanwhile.
+        this.step = 'waiting';
+        break;
+      case 'removed':
+        this.session?.dispose();
+        this.end(message.reason);
+        break;
       case 'welcome':
         this.participantId = message.participantId;
         this.applySnapshot(message.session);

@@ -2,6 +2,7 @@ import { createElement } from 'lwc';
 import SightlineLauncher from 'c/sightlineLauncher';
 import { getRecord } from 'lightning/uiRecordApi';
 import getSettings from '@salesforce/apex/SightlineSettingsController.getSettings';
+import { resetForTests } from 'c/sightlineRelayApi';
 
 jest.mock('@salesforce/customPermission/Sightline_Start_Sessions', () => ({ default: true }), { virtual: true });
 jest.mock(
@@ -35,10 +36,28 @@ const json = (status, body) => ({
   text: () => Promise.resolve(JSON.stringify(body)),
 });
 // Lets wire emissions, promise chains and re-renders settle (a few microtask turns).
-const flush = () => Array.from({ length: 5 }).reduce((p) => p.then(() => undefined), Promise.resolve());
+const flush = () => Array.from({ length: 25 }).reduce((p) => p.then(() => undefined), Promise.resolve());
 
-/** Routes fetch by "METHOD path" to queued responses, failing loudly on anything unexpected. */
+const TOKENS = (n) => ({
+  accessToken: `slat_${n}`,
+  refreshToken: `slrt_${n}`,
+  expiresIn: 900,
+  agent: { crm: 'salesforce', userId: '005000000000000AAA', username: 'alex', displayName: 'Alex Agent' },
+});
+const STORE_KEY = `sightline.relay:${RELAY}`;
+const NO_DELIVERIES = { awaitingSignIn: 0, failed: [] };
+
+/**
+ * Routes fetch by "METHOD path" to queued responses, failing loudly on anything unexpected. A relay
+ * sign-in is stored in this origin unless the test says otherwise: renewing it and the delivery
+ * report answer by default.
+ */
 function fakeRelay(routes) {
+  routes = {
+    'POST /auth/token': [json(200, TOKENS(1))],
+    'GET /api/me/deliveries': [json(200, NO_DELIVERIES)],
+    ...routes,
+  };
   global.fetch = jest.fn((url, init = {}) => {
     const key = `${init.method || 'GET'} ${url.replace(RELAY, '')}`;
     const queue = routes[key];
@@ -59,12 +78,15 @@ const ACTIVE = `GET /api/sessions?crm=salesforce&recordId=${CASE_ID}`;
 describe('c-sightline-launcher', () => {
   beforeEach(() => {
     window.open = jest.fn();
+    window.localStorage.setItem(STORE_KEY, JSON.stringify({ refreshToken: 'slrt_0' }));
   });
   afterEach(() => {
     while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
     jest.clearAllMocks();
     jest.useRealTimers();
     delete global.fetch;
+    window.localStorage.clear();
+    resetForTests();
   });
 
   it('shows a spinner until the settings arrive, then the Start button', async () => {
@@ -87,7 +109,7 @@ describe('c-sightline-launcher', () => {
     expect($(el, 'lightning-button.start')).toBeNull();
   });
 
-  it('starts a session with credentials, opens the console and shows key, link and status', async () => {
+  it('starts a session with a bearer token and no cookie, opens the console and shows key, link and status', async () => {
     fakeRelay({ [ACTIVE]: [json(200, [])], 'POST /api/sessions': [json(201, SESSION)] });
     const el = mount();
     getSettings.emit({ relayUrl: RELAY });
@@ -95,9 +117,14 @@ describe('c-sightline-launcher', () => {
     $(el, 'lightning-button.start').click();
     await flush();
 
-    const post = global.fetch.mock.calls.find(([, init]) => init && init.method === 'POST');
-    expect(post[0]).toBe(`${RELAY}/api/sessions`);
-    expect(post[1].credentials).toBe('include');
+    const post = global.fetch.mock.calls.find(
+      ([url, init]) => url === `${RELAY}/api/sessions` && init.method === 'POST',
+    );
+    expect(post[1].credentials).toBe('omit');
+    expect(post[1].headers.Authorization).toBe('Bearer slat_1');
+    const renew = global.fetch.mock.calls.find(([url]) => url === `${RELAY}/auth/token`);
+    expect(JSON.parse(renew[1].body)).toEqual({ refreshToken: 'slrt_0' });
+    expect(JSON.parse(window.localStorage.getItem(STORE_KEY))).toEqual({ refreshToken: 'slrt_1' });
     expect(JSON.parse(post[1].body)).toEqual({ crm: 'salesforce', recordId: CASE_ID });
     expect(window.open).toHaveBeenCalledWith(SESSION.consoleUrl, 'sightline_console');
     expect($(el, '.session-key').textContent).toBe('482913');
@@ -134,33 +161,143 @@ describe('c-sightline-launcher', () => {
     expect($(el, 'lightning-button.start')).not.toBeNull();
   });
 
-  it('signs the agent in on a 401, then retries and opens the console in the same window', async () => {
-    jest.useFakeTimers();
+  it('first sign-in: the request is made before the click, the window opens in it, the result comes from the relay', async () => {
+    window.localStorage.clear();
+    // Lightning Web Security: window.open returns a stand-in with close, focus and postMessage only.
+    const touched = [];
+    const standIn = new Proxy(
+      { close: jest.fn(), focus: jest.fn(), postMessage: jest.fn() },
+      {
+        get(target, prop) {
+          if (!['close', 'focus', 'postMessage'].includes(prop)) throw new Error(`touched window.${String(prop)}`);
+          touched.push(prop);
+          return target[prop];
+        },
+        set(_t, prop) {
+          throw new Error(`set window.${String(prop)}`);
+        },
+        has(_t, prop) {
+          throw new Error(`probed window.${String(prop)}`);
+        },
+      },
+    );
+    window.open = jest.fn(() => standIn);
+    let signedIn;
+    const waitAnswer = new Promise((resolve) => (signedIn = resolve));
+    const REQUEST = {
+      requestId: 'r'.repeat(24),
+      secret: 'the-secret',
+      signInUrl: `${RELAY}/auth/salesforce?request=${'r'.repeat(24)}`,
+      expiresAt: new Date(Date.now() + 600000).toISOString(),
+    };
     fakeRelay({
-      [ACTIVE]: [json(401, { error: 'unauthorized', message: 'sign in' })],
-      'POST /api/sessions': [json(401, { error: 'unauthorized', message: 'sign in' }), json(201, SESSION)],
-      'GET /api/me': [json(401, { error: 'unauthorized', message: 'sign in' }), json(200, { userId: '005x' })],
+      'POST /auth/requests': [json(201, REQUEST)],
+      [`POST /auth/requests/${REQUEST.requestId}/wait`]: [waitAnswer],
+      'POST /api/sessions': [json(201, SESSION)],
     });
     const el = mount();
     getSettings.emit({ relayUrl: RELAY });
     await flush();
     expect($(el, '.error')).toBeNull(); // signed out is not an error
+    const created = global.fetch.mock.calls.find(([url]) => url === `${RELAY}/auth/requests`);
+    expect(JSON.parse(created[1].body)).toEqual({ crm: 'salesforce', userId: expect.any(String) });
+    expect(global.fetch.mock.calls.some(([url]) => url.includes('/api/sessions'))).toBe(false);
+
     $(el, 'lightning-button.start').click();
+    // Synchronously inside the click: no await before window.open.
+    expect(window.open).toHaveBeenCalledWith(REQUEST.signInUrl, 'sightline_console');
+    expect(REQUEST.signInUrl).not.toContain(REQUEST.secret);
     await flush();
-    expect(window.open).toHaveBeenCalledWith(
-      `${RELAY}/auth/salesforce?returnTo=${encodeURIComponent('/api/me')}`,
-      'sightline_console',
-    );
     expect($(el, '.signing-in')).not.toBeNull();
-    jest.advanceTimersByTime(2000); // still signed out
+    const wait = global.fetch.mock.calls.find(([url]) => url.endsWith('/wait'));
+    expect(JSON.parse(wait[1].body)).toEqual({ secret: 'the-secret' });
+    signedIn(json(200, { status: 'signed_in', tokens: TOKENS(7) }));
     await flush();
-    expect($(el, '.session')).toBeNull();
-    jest.advanceTimersByTime(2000); // signed in now
     await flush();
-    await flush();
+    const post = global.fetch.mock.calls.find(
+      ([url, init]) => url === `${RELAY}/api/sessions` && init.method === 'POST',
+    );
+    expect(post[1].headers.Authorization).toBe('Bearer slat_7');
     expect(window.open).toHaveBeenLastCalledWith(SESSION.consoleUrl, 'sightline_console');
     expect($(el, '.session-key').textContent).toBe('482913');
     expect($(el, '.signing-in')).toBeNull();
+    expect(JSON.parse(window.localStorage.getItem(STORE_KEY))).toEqual({ refreshToken: 'slrt_7' });
+    expect(touched).toEqual([]); // the code never looked at the window it opened
+  });
+
+  it('an expired relay sign-in asks for one click; sign-out forgets the credential', async () => {
+    fakeRelay({
+      'POST /auth/token': [json(401, { error: 'sign_in_required', message: 'sign in' })],
+      'POST /auth/requests': [
+        json(201, {
+          requestId: 'q'.repeat(24),
+          secret: 's',
+          signInUrl: `${RELAY}/auth/salesforce?request=${'q'.repeat(24)}`,
+          expiresAt: new Date(Date.now() + 600000).toISOString(),
+        }),
+      ],
+    });
+    const el = mount();
+    getSettings.emit({ relayUrl: RELAY });
+    await flush();
+    await flush();
+    expect(window.localStorage.getItem(STORE_KEY)).toBeNull();
+    expect(global.fetch.mock.calls.some(([url]) => url === `${RELAY}/auth/requests`)).toBe(true);
+    expect($(el, 'lightning-button.sign-out')).toBeNull();
+  });
+
+  it('signs out from the launcher: the grant is revoked on the relay and forgotten here', async () => {
+    fakeRelay({
+      [ACTIVE]: [json(200, [])],
+      'POST /auth/signout': [json(204, null)],
+      'POST /auth/requests': [
+        json(201, {
+          requestId: 'z'.repeat(24),
+          secret: 's',
+          signInUrl: `${RELAY}/auth/salesforce?request=${'z'.repeat(24)}`,
+          expiresAt: new Date(Date.now() + 600000).toISOString(),
+        }),
+      ],
+    });
+    const el = mount();
+    getSettings.emit({ relayUrl: RELAY });
+    await flush();
+    $(el, 'lightning-button.sign-out').click();
+    await flush();
+    const out = global.fetch.mock.calls.find(([url]) => url === `${RELAY}/auth/signout`);
+    expect(JSON.parse(out[1].body)).toEqual({ refreshToken: 'slrt_1' });
+    expect(out[1].headers.Authorization).toBe('Bearer slat_1');
+    expect(window.localStorage.getItem(STORE_KEY)).toBeNull();
+    expect($(el, 'lightning-button.sign-out')).toBeNull();
+  });
+
+  it('tells the agent what waits for a new sign-in and what could not be delivered', async () => {
+    fakeRelay({
+      [ACTIVE]: [json(200, [])],
+      'GET /api/me/deliveries': [
+        json(200, {
+          awaitingSignIn: 2,
+          failed: [
+            {
+              sessionId: 's_1',
+              crm: 'salesforce',
+              recordId: CASE_ID,
+              what: 'activity',
+              reason: 'the record no longer exists',
+              since: '2026-11-21T10:00:00.000Z',
+            },
+          ],
+        }),
+      ],
+    });
+    const el = mount();
+    getSettings.emit({ relayUrl: RELAY });
+    await flush();
+    await flush();
+    expect($(el, '.awaiting-sign-in').textContent).toBe(
+      'c.Sightline_Sign_In_Again_Before 2 c.Sightline_Sign_In_Again_After',
+    );
+    expect($(el, '.failed-delivery').textContent).toBe('the record no longer exists');
   });
 
   it('shows the relay error message when a session cannot be created', async () => {
@@ -204,7 +341,8 @@ describe('c-sightline-launcher', () => {
     $(el, 'lightning-button.invite').click();
     await flush();
     const call = global.fetch.mock.calls.find(([url]) => url.endsWith('/invite'));
-    expect(call[1].credentials).toBe('include');
+    expect(call[1].credentials).toBe('omit');
+    expect(call[1].headers.Authorization).toBe('Bearer slat_1');
     expect(JSON.parse(call[1].body)).toEqual({ to: ['ada@customer.example'] });
     expect($(el, '.notice').textContent).toBe('c.Sightline_Invite_Sent ada@customer.example');
   });

@@ -18,6 +18,7 @@ jest.mock('../../../../lib/api.js', () => {
     sessionTicket: jest.fn(),
     endSession: jest.fn(),
     inviteCustomer: jest.fn(),
+    deliveries: jest.fn(() => Promise.resolve({ awaitingSignIn: 0, failed: [] })),
   };
 });
 jest.mock('../../../../lib/capabilities.js', () => ({ checkViewCapability: jest.fn() }));

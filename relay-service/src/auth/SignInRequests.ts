@@ -1,0 +1,121 @@
+// Sign-in requests of the CRM components' hand-off. Under Lightning Web Security the component cannot
+// look into the window it opens, and a Cross-Origin-Opener-Policy in the sign-in chain may cut
+// window.opener, so the result does not travel through the window: the component creates a request
+// (an id for the window's URL, a secret it keeps), the relay's OAuth callback completes it, and the
+// component collects the result with its secret. Each request names the CRM user the component runs
+// as; a sign-in as anyone else does not complete it, so a request link sent to another agent gives its
+// creator nothing. Requests live ten minutes, work once, and are bounded in number.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Crm } from './identity.ts';
+
+export type SignInOutcome<T> = { ok: true; value: T } | { ok: false; error: string; message: string };
+
+interface Pending<T> {
+  crm: Crm;
+  userId: string;
+  secretHash: Buffer;
+  expiresAt: number;
+  outcome: SignInOutcome<T> | null;
+  waiters: Set<(o: SignInOutcome<T> | null) => void>;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+export class SignInRequests<T> {
+  readonly #pending = new Map<string, Pending<T>>();
+  readonly #ttlMs: number;
+  readonly #max: number;
+  readonly #now: () => number;
+
+  constructor({
+    ttlMs = 10 * 60_000,
+    max = 10_000,
+    now = Date.now,
+  }: { ttlMs?: number; max?: number; now?: () => number } = {}) {
+    this.#ttlMs = ttlMs;
+    this.#max = max;
+    this.#now = now;
+  }
+
+  create(crm: Crm, userId: string): { requestId: string; secret: string; expiresAt: number } {
+    this.#sweep();
+    while (this.#pending.size >= this.#max) this.#drop(this.#pending.keys().next().value!);
+    const requestId = randomBytes(18).toString('base64url');
+    const secret = randomBytes(32).toString('base64url');
+    const expiresAt = this.#now() + this.#ttlMs;
+    this.#pending.set(requestId, {
+      crm,
+      userId,
+      secretHash: digest(secret),
+      expiresAt,
+      outcome: null,
+      waiters: new Set(),
+    });
+    return { requestId, secret, expiresAt };
+  }
+
+  /** The request a sign-in window names, while it can still be completed. */
+  open(requestId: string): { crm: Crm; userId: string } | null {
+    const p = this.#live(requestId);
+    return p && !p.outcome ? { crm: p.crm, userId: p.userId } : null;
+  }
+
+  complete(requestId: string, outcome: SignInOutcome<T>): boolean {
+    const p = this.#live(requestId);
+    if (!p || p.outcome) return false;
+    p.outcome = outcome;
+    for (const w of p.waiters) w(outcome);
+    p.waiters.clear();
+    return true;
+  }
+
+  /**
+   * Waits up to `waitMs` for the outcome. Null: no such request or the wrong secret (indistinguishable
+   * on purpose); 'pending': not yet. A successful outcome is handed out once.
+   */
+  async wait(requestId: string, secret: string, waitMs: number): Promise<SignInOutcome<T> | 'pending' | null> {
+    const p = this.#live(requestId);
+    if (!p || !timingSafeEqual(digest(secret), p.secretHash)) return null;
+    const outcome =
+      p.outcome ??
+      (await new Promise<SignInOutcome<T> | null>((resolve) => {
+        const timer = setTimeout(() => {
+          p.waiters.delete(done);
+          resolve(null);
+        }, waitMs);
+        const done = (o: SignInOutcome<T> | null) => {
+          clearTimeout(timer);
+          resolve(o);
+        };
+        p.waiters.add(done);
+      }));
+    if (!outcome) return this.#pending.has(requestId) ? 'pending' : null;
+    this.#pending.delete(requestId);
+    return outcome;
+  }
+
+  /** Ends every wait (relay shutdown). */
+  close(): void {
+    for (const id of [...this.#pending.keys()]) this.#drop(id);
+  }
+
+  #live(requestId: string): Pending<T> | undefined {
+    const p = this.#pending.get(requestId);
+    if (p && p.expiresAt <= this.#now()) {
+      this.#drop(requestId);
+      return undefined;
+    }
+    return p;
+  }
+
+  #drop(requestId: string): void {
+    const p = this.#pending.get(requestId);
+    this.#pending.delete(requestId);
+    for (const w of p?.waiters ?? []) w(null);
+  }
+
+  #sweep(): void {
+    const now = this.#now();
+    for (const [id, p] of this.#pending) if (p.expiresAt <= now) this.#drop(id);
+  }
+}
