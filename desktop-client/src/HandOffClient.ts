@@ -36,22 +36,12 @@ export class HandOffClient {
 
   /** Who the agent is and what the policy asks; the code stays valid. */
   lookup(link: HandOffLink): Promise<DesktopLookupResponse> {
-    return this.#post(
-      link,
-      '/api/desktop/lookup',
-      { sessionId: link.sessionId, code: link.code },
-      desktopLookupResponseSchema,
-    );
+    return this.#post(link, '/api/desktop/lookup', { code: link.code }, desktopLookupResponseSchema);
   }
 
   /** Spends the code for a guest ticket (held in memory only). */
   join(link: HandOffLink, answers: { contact: Contact; acceptedTerms: true }): Promise<JoinResponse> {
-    return this.#post(
-      link,
-      '/api/desktop/join',
-      { sessionId: link.sessionId, code: link.code, ...answers },
-      joinResponseSchema,
-    );
+    return this.#post(link, '/api/desktop/join', { code: link.code, ...answers }, joinResponseSchema);
   }
 
   async #post<S extends z.ZodType>(link: HandOffLink, path: string, body: unknown, schema: S): Promise<z.infer<S>> {

@@ -21,10 +21,9 @@ import { perSourceLimit } from './perSourceLimit.ts';
 import { termsText } from './terms.ts';
 import { validate } from './validate.ts';
 
-const REFUSED: Record<Exclude<CodeCheck, 'ok'>, string> = {
+const REFUSED: Record<Extract<CodeCheck, { ok: false }>['reason'], string> = {
   unknown: 'this hand-off code is not valid or was already used; open the app again from the join page',
   expired: 'this hand-off code has expired; open the app again from the join page',
-  other_session: 'this hand-off code belongs to another session',
 };
 
 export function desktopRoutes(ctx: AppContext): Router {
@@ -34,14 +33,15 @@ export function desktopRoutes(ctx: AppContext): Router {
   const limit = perSourceLimit(30, 60);
   const router = Router();
 
-  /** The live session behind a code (not spent), with what the join page would show. */
-  const sessionOf = async (req: Request, sessionId: string, code: string, spend: boolean): Promise<JoinInfo> => {
+  /** The live session a code is bound to (spent when `spend`), with what the join page would show. */
+  const sessionOf = async (req: Request, code: string, spend: boolean): Promise<JoinInfo> => {
     await limit(req);
-    const result = spend ? codes.redeem(sessionId, code) : codes.check(sessionId, code);
-    const info = registry.get(sessionId);
-    if (result !== 'ok' || !info || info.snapshot.status === 'ended') {
-      ctx.logger.info({ source: req.ip, result }, 'desktop hand-off code refused');
-      throw new HttpError(404, 'not_found', REFUSED[result === 'ok' ? 'unknown' : result]);
+    const result = spend ? codes.redeem(code) : codes.check(code);
+    const info = result.ok ? registry.get(result.sessionId) : undefined;
+    if (!result.ok || !info || info.snapshot.status === 'ended') {
+      const reason = result.ok ? 'unknown' : result.reason;
+      ctx.logger.info({ source: req.ip, reason }, 'desktop hand-off code refused');
+      throw new HttpError(404, 'not_found', REFUSED[reason]);
     }
     return registry.lookupByToken(info.token)!;
   };
@@ -52,10 +52,9 @@ export function desktopRoutes(ctx: AppContext): Router {
     const { code, expiresAt } = codes.issue(info.sessionId);
     const base = publicUrl();
     const answer: HandOffResponse = {
-      sessionId: info.sessionId,
       code,
       expiresAt: new Date(expiresAt).toISOString(),
-      appUrl: handOffLink({ relay: base, sessionId: info.sessionId, code }),
+      appUrl: handOffLink({ relay: base, code }),
       downloadUrl: `${base}/download`,
     };
     res.set('cache-control', 'no-store').status(201).json(answer);
@@ -63,25 +62,26 @@ export function desktopRoutes(ctx: AppContext): Router {
 
   router.post('/api/desktop/lookup', async (req, res) => {
     const body = validate(desktopLookupRequestSchema, req.body, 'body');
-    const info = await sessionOf(req, body.sessionId, body.code, false);
+    const { sessionId, ...info } = await sessionOf(req, body.code, false);
+    // Guests are never told the session id.
     const answer: DesktopLookupResponse = {
       ...info,
       terms: termsText(info.hostName, info.recordingPrompt),
-      controlAllowed: registry.get(info.sessionId)!.policy.presentersMayShareControl,
+      controlAllowed: registry.get(sessionId)!.policy.presentersMayShareControl,
     };
     res.set('cache-control', 'no-store').json(answer);
   });
 
   router.post('/api/desktop/join', async (req, res) => {
     const body = validate(desktopJoinRequestSchema, req.body, 'body');
-    const info = await sessionOf(req, body.sessionId, body.code, true);
-    const { participant, ticket } = registry.join(info.sessionId, body.contact);
+    const info = await sessionOf(req, body.code, true);
+    const { participant, ticket, waiting } = registry.join(info.sessionId, body.contact);
     const answer: JoinResponse = {
-      sessionId: info.sessionId,
       participantId: participant.id,
       ticket,
       wsUrl: wsUrlOf(publicUrl()),
       recordingPrompt: info.recordingPrompt,
+      waiting,
     };
     res.set('cache-control', 'no-store').status(201).json(answer);
   });

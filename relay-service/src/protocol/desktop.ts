@@ -1,14 +1,12 @@
 // The desktop app's hand-off: the join page asks the relay for a one-time, short-lived code bound to
-// the session and opens `sightline://join?...` with it; the app looks the session up and joins with
-// that code. The link token and tickets never leave the browser or the app's memory this way.
+// the session and opens `sightline://join?relay=&code=` with it; the app looks the session up and
+// joins with that code. The link token, tickets and the session id never go into the app link.
 import { z } from 'zod';
 import { contactSchema } from './messages.ts';
 import { joinLookupRequestSchema, joinLookupResponseSchema } from './http.ts';
 
 export const DESKTOP_SCHEME = 'sightline';
 
-/** A session id as the registry makes them (`s_` + base64url). */
-export const sessionIdSchema = z.string().regex(/^s_[A-Za-z0-9_-]{16,64}$/);
 /** A hand-off code: 192 random bits, base64url. */
 export const handOffCodeSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/);
 
@@ -17,7 +15,6 @@ export const handOffRequestSchema = joinLookupRequestSchema;
 export type HandOffRequest = z.infer<typeof handOffRequestSchema>;
 
 export const handOffResponseSchema = z.object({
-  sessionId: sessionIdSchema,
   code: handOffCodeSchema,
   expiresAt: z.string(),
   /** The `sightline://` link that opens the app on this session. */
@@ -27,7 +24,7 @@ export const handOffResponseSchema = z.object({
 });
 export type HandOffResponse = z.infer<typeof handOffResponseSchema>;
 
-const codeOfSession = { sessionId: sessionIdSchema, code: handOffCodeSchema };
+const codeOfSession = { code: handOffCodeSchema };
 
 /** `POST /api/desktop/lookup`: what the app shows before joining; the code stays valid. */
 export const desktopLookupRequestSchema = z.object(codeOfSession).strict();
@@ -49,16 +46,15 @@ export const desktopJoinRequestSchema = z
   .strict();
 export type DesktopJoinRequest = z.infer<typeof desktopJoinRequestSchema>;
 
-/** What a `sightline://join?relay=&session=&code=` link carries. */
+/** What a `sightline://join?relay=&code=` link carries. */
 export const handOffLinkSchema = z.object({
   relay: z.url({ protocol: /^https?$/ }),
-  sessionId: sessionIdSchema,
   code: handOffCodeSchema,
 });
 export type HandOffLink = z.infer<typeof handOffLinkSchema>;
 
 export function handOffLink(link: HandOffLink): string {
-  const q = new URLSearchParams({ relay: link.relay, session: link.sessionId, code: link.code });
+  const q = new URLSearchParams({ relay: link.relay, code: link.code });
   return `${DESKTOP_SCHEME}://join?${q.toString()}`;
 }
 
@@ -73,7 +69,6 @@ export function parseHandOffLink(raw: string): HandOffLink | null {
   if (url.protocol !== `${DESKTOP_SCHEME}:` || url.hostname !== 'join') return null;
   const parsed = handOffLinkSchema.safeParse({
     relay: url.searchParams.get('relay'),
-    sessionId: url.searchParams.get('session'),
     code: url.searchParams.get('code'),
   });
   return parsed.success ? parsed.data : null;

@@ -1,6 +1,7 @@
 // One-time, short-lived codes that hand a session from the join page to the desktop app. A code is
-// bound to one session, dies on first use, on expiry, with its session, and on use with another
-// session's id. Only digests are kept; lookups go through a keyed index (see secrets.ts).
+// bound to the one session it was made for (the app never names a session: guests are not told
+// session ids), dies on first use, on expiry and with its session. Only digests are kept; lookups go
+// through a keyed index (see secrets.ts).
 import { digest, matchesDigest, randomToken, SecretIndex } from './secrets.ts';
 import type { Clock } from './types.ts';
 
@@ -17,7 +18,7 @@ interface Entry {
   expiresAt: number;
 }
 
-export type CodeCheck = 'ok' | 'unknown' | 'expired' | 'other_session';
+export type CodeCheck = { ok: true; sessionId: string } | { ok: false; reason: 'unknown' | 'expired' };
 
 export class HandOffCodes {
   readonly #ttlMs: number;
@@ -47,27 +48,22 @@ export class HandOffCodes {
     return { code, expiresAt };
   }
 
-  /** Whether the code is live for this session, without spending it. */
-  check(sessionId: string, code: string): CodeCheck {
+  /** The session a live code is bound to, without spending it. */
+  check(code: string): CodeCheck {
     const k = this.#index.key(code);
     const entry = this.#codes.get(k);
-    if (!entry || !matchesDigest(code, entry.digest)) return 'unknown';
+    if (!entry || !matchesDigest(code, entry.digest)) return { ok: false, reason: 'unknown' };
     if (this.#clock.now() >= entry.expiresAt) {
       this.#codes.delete(k);
-      return 'expired';
+      return { ok: false, reason: 'expired' };
     }
-    if (entry.sessionId !== sessionId) {
-      // Presented for another session: someone is probing with it, so it is spent.
-      this.#codes.delete(k);
-      return 'other_session';
-    }
-    return 'ok';
+    return { ok: true, sessionId: entry.sessionId };
   }
 
-  /** Spends the code: 'ok' once, then 'unknown' for ever. */
-  redeem(sessionId: string, code: string): CodeCheck {
-    const result = this.check(sessionId, code);
-    if (result === 'ok') this.#codes.delete(this.#index.key(code));
+  /** Spends the code: ok once, then unknown for ever. */
+  redeem(code: string): CodeCheck {
+    const result = this.check(code);
+    if (result.ok) this.#codes.delete(this.#index.key(code));
     return result;
   }
 

@@ -19,13 +19,12 @@ describe('sl-desktop-offer', () => {
 
   it('asks the relay for a hand-off code for this session and opens the sightline:// link', async () => {
     const code = 'c'.repeat(32);
-    const appUrl = `sightline://join?relay=http%3A%2F%2F127.0.0.1%3A8080&session=s_${'a'.repeat(22)}&code=${code}`;
+    const appUrl = `sightline://join?relay=http%3A%2F%2F127.0.0.1%3A8080&code=${code}`;
     global.fetch = jest.fn(async () => ({
       ok: true,
       status: 201,
       headers: new Map(),
       json: async () => ({
-        sessionId: `s_${'a'.repeat(22)}`,
         code,
         expiresAt: new Date().toISOString(),
         appUrl,
