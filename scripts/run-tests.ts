@@ -104,6 +104,9 @@ const nodePatterns = [
   'benchmark/test/**/*.test.ts',
   'scripts/test/**/*.test.ts',
   'desktop-client/test/**/*.test.ts',
+  'sf-plugin/test/**/*.test.ts',
+  // NUTs: the real `sf` binary with the plugin linked, against the sandbox and a running relay.
+  'sf-plugin/test/**/*.nut.ts',
 ];
 if (wanted('node')) await nodeSuite('node', pick(nodePatterns), 2);
 if (wanted('lwc')) lwcSuite();

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, ConfigError } from '@sightline/config';
-import { startSandbox } from '@sightline/crm-sandbox';
+import { DEMO, startSandbox } from '@sightline/crm-sandbox';
 import { startRelay } from '@sightline/relay-service';
 
 let config;
@@ -55,7 +55,7 @@ try {
   const relayConfig = sandbox
     ? {
         ...config,
-        salesforce: { ...config.salesforce, loginUrl: sandbox.salesforceUrl },
+        salesforce: { ...config.salesforce, loginUrl: sandbox.salesforceUrl, orgId: DEMO.salesforce.orgId },
         servicenow: { ...config.servicenow, instanceUrl: sandbox.servicenowUrl },
       }
     : config;

@@ -37,6 +37,7 @@ export const ENV_VARS: Record<string, { key: string; type: 'string' | 'number' |
   SIGHTLINE_METRICS_TOKEN: { key: 'relay.metricsToken', type: 'string' },
   SIGHTLINE_SALESFORCE_LOGIN_URL: { key: 'salesforce.loginUrl', type: 'string' },
   SIGHTLINE_SALESFORCE_CLIENT_ID: { key: 'salesforce.clientId', type: 'string' },
+  SIGHTLINE_SALESFORCE_ORG_ID: { key: 'salesforce.orgId', type: 'string' },
   SIGHTLINE_SALESFORCE_CLIENT_SECRET: { key: 'salesforce.clientSecret', type: 'string' },
   SIGHTLINE_SERVICENOW_INSTANCE_URL: { key: 'servicenow.instanceUrl', type: 'string' },
   SIGHTLINE_SERVICENOW_CLIENT_ID: { key: 'servicenow.clientId', type: 'string' },

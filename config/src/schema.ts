@@ -65,6 +65,11 @@ const salesforceSchema = z
     /** A secret: from SIGHTLINE_SALESFORCE_CLIENT_SECRET in any real deployment. */
     clientSecret: z.string().min(1).optional(),
     scope: z.string().default('api refresh_token id'),
+    /** The org this relay serves (15 or 18 characters): the admin API refuses tokens of any other org. */
+    orgId: z
+      .string()
+      .regex(/^00D[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/, 'an Organization Id (00D..., 15 or 18 characters)')
+      .optional(),
   })
   .strict();
 

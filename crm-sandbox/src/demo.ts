@@ -90,11 +90,12 @@ export const DEMO = {
         name: 'Sightline_Create_Leads',
         label: 'Sightline: Create Leads from Attendees',
       },
+      admin: { id: sf('0CP', 4), name: 'Sightline_Admin', label: 'Sightline: Administer the Relay' },
     },
     /** Permission set -> the custom permissions it grants (SetupEntityAccess rows). */
     grants: {
       agent: ['startSessions'],
-      manager: ['viewRecordings'],
+      manager: ['viewRecordings', 'admin'],
       sales: ['createLeads'],
     },
     /** User -> permission sets (PermissionSetAssignment rows): the agent and the manager may host, sales may not. */

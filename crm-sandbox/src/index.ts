@@ -15,6 +15,7 @@ import { salesforceApp } from './salesforce/app.ts';
 import type { SalesforceContext } from './salesforce/context.ts';
 import { QueryCursors } from './salesforce/QueryCursors.ts';
 import { SalesforceData } from './salesforce/SalesforceData.ts';
+import { pointTrustedSitesAt } from './salesforce/setupObjects.ts';
 import { SoqlEngine } from './salesforce/soql.ts';
 import { servicenowApp } from './servicenow/app.ts';
 import type { ServiceNowContext } from './servicenow/context.ts';
@@ -109,6 +110,7 @@ export async function startSandbox({
   let relay = relayUrl ?? config.relay.publicUrl ?? `http://${config.relay.host}:${config.relay.port}`;
   let sfUrl = '';
   let snUrl = '';
+  pointTrustedSitesAt(store, relay);
   const cursors = new QueryCursors();
   const sfData = new SalesforceData(store);
   const sf: SalesforceContext = {
@@ -151,10 +153,12 @@ export async function startSandbox({
     servicenowUrl: snUrl,
     setRelayUrl(url: string) {
       relay = new URL(url).toString().replace(/\/$/, '');
+      pointTrustedSitesAt(store, relay);
     },
     async reset() {
       cursors.clear();
       resetSandboxStore(parts);
+      pointTrustedSitesAt(store, relay);
     },
     async close() {
       await Promise.all([close(sfServer), close(snServer)]);

@@ -2,6 +2,7 @@
 import { DEMO } from './demo.ts';
 import { salesforceId, seedSysId } from './ids.ts';
 import type { AuthServer } from './oauth/AuthServer.ts';
+import { seedSetup } from './salesforce/setupObjects.ts';
 import { sfDateTime, snDateTime } from './time.ts';
 import type { Doc, Store } from './store.ts';
 
@@ -39,6 +40,7 @@ function snRecord(store: Store, table: string, id: string, fields: Doc, daysAgo:
 export function seed(store: Store, salesforceAuth: AuthServer, servicenowAuth: AuthServer): void {
   store.transaction(() => {
     const admin = SF.users.agent.id;
+    seedSetup(store, admin);
     sfRecord(
       store,
       'Organization',

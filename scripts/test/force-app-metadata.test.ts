@@ -156,7 +156,8 @@ test('permission sets grant only fields, objects, classes and custom permissions
       xml.parse(read(join(main, `permissionsets/${name}.permissionset-meta.xml`))).PermissionSet.customPermissions ?? []
     ).map((c: { name: string }) => c.name);
   assert.deepEqual(perms('Sightline_Agent'), ['Sightline_Start_Sessions']);
-  assert.deepEqual(perms('Sightline_Manager'), ['Sightline_View_Recordings']);
+  // Managers also administer the relay (its admin API requires Sightline_Admin).
+  assert.deepEqual(perms('Sightline_Manager'), ['Sightline_Admin', 'Sightline_View_Recordings']);
   assert.deepEqual(perms('Sightline_Sales'), ['Sightline_Create_Leads']);
 });
 

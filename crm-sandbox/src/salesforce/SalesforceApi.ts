@@ -5,6 +5,8 @@ import type { Doc } from '../store.ts';
 import { API_VERSIONS, type SalesforceContext } from './context.ts';
 import { describeGlobal, describeObject, summary } from './describe.ts';
 import { SalesforceError, notFound } from './errors.ts';
+import { parseQuery } from '@jetstreamapp/soql-parser-js';
+import { TOOLING_OBJECTS, TOOLING_ONLY } from './setupObjects.ts';
 import { attributes } from './soql.ts';
 
 export interface ApiRequest {
@@ -69,6 +71,28 @@ const emailSimpleSchema = z.object({
     .max(100),
 });
 
+/** An Enterprise org's daily limit on emails to external addresses (REST limits: SingleEmail). */
+const SINGLE_EMAIL_DAILY_MAX = 5000;
+
+/** The data API and the Tooling API answer different objects; the wrong one is INVALID_TYPE, as in Salesforce. */
+function checkApiSurface(soql: string, api: 'data' | 'tooling'): void {
+  let from: string | undefined;
+  try {
+    from = (parseQuery(soql) as { sObject?: string }).sObject;
+  } catch {
+    return; // the engine answers MALFORMED_QUERY with the parser's message
+  }
+  if (!from) return;
+  const lower = from.toLowerCase();
+  const refused = api === 'tooling' ? !TOOLING_OBJECTS.has(lower) : TOOLING_ONLY.has(lower);
+  if (refused)
+    throw new SalesforceError(
+      400,
+      'INVALID_TYPE',
+      `sObject type '${from}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+    );
+}
+
 const bodyError = (e: z.ZodError) => new SalesforceError(400, 'JSON_PARSER_ERROR', z.prettifyError(e));
 
 export class SalesforceApi {
@@ -132,13 +156,33 @@ export class SalesforceApi {
       throw notFound();
     }
     if ((head === 'query' || head === 'queryAll') && m === 'GET') return this.query(req, head === 'queryAll', a);
+    if (head === 'tooling' && a === 'query' && m === 'GET') return this.query(req, false, b, 'tooling');
+    if (head === 'limits' && a === undefined && m === 'GET') return { status: 200, body: this.limits() };
     if (head === 'composite' && a === undefined && m === 'POST') return this.composite(req);
     if (head === 'composite' && a === 'sobjects' && b === undefined) {
       if (m === 'POST') return this.collectionCreate(req);
+      if (m === 'PATCH') return this.collectionUpdate(req);
       if (m === 'DELETE') return this.collectionDelete(req);
     }
     if (head === 'actions' && a === 'standard' && b === 'emailSimple' && m === 'POST') return this.emailSimple(req);
     throw notFound();
+  }
+
+  /** The REST limits resource; SingleEmail counts today's emailSimple sends (what an invitation uses). */
+  private limits(): Doc {
+    const today = new Date().toISOString().slice(0, 10);
+    const sent = this.ctx.store
+      .emails()
+      .filter((e) => e.crm === 'salesforce' && e.createdAt.startsWith(today))
+      .reduce((n, e) => n + e.to.length, 0);
+    const max = SINGLE_EMAIL_DAILY_MAX;
+    return {
+      DailyApiRequests: { Max: 15000, Remaining: 15000 },
+      DataStorageMB: { Max: 5, Remaining: 5 },
+      FileStorageMB: { Max: 20, Remaining: 20 },
+      MassEmail: { Max: 10, Remaining: 10 },
+      SingleEmail: { Max: max, Remaining: Math.max(0, max - sent) },
+    };
   }
 
   private resources(v: string): Doc {
@@ -179,8 +223,13 @@ export class SalesforceApi {
     return out;
   }
 
-  private query(req: ApiRequest, all: boolean, locator: string | undefined): ApiResponse {
-    const kind = all ? 'queryAll' : 'query';
+  private query(
+    req: ApiRequest,
+    all: boolean,
+    locator: string | undefined,
+    api: 'data' | 'tooling' = 'data',
+  ): ApiResponse {
+    const kind = api === 'tooling' ? 'tooling/query' : all ? 'queryAll' : 'query';
     let records: Doc[];
     let totalSize: number;
     let batchSize: number;
@@ -197,6 +246,7 @@ export class SalesforceApi {
     }
     const q = req.query.get('q');
     if (!q) throw new SalesforceError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+    checkApiSurface(q, api);
     if (req.query.get('columns') === 'true') return { status: 200, body: this.ctx.soql.columns(q) };
     const out = this.ctx.soql.run(q, all);
     const option = /batchSize=(\d+)/i.exec(req.headers['sforce-query-options'] ?? '');
@@ -297,7 +347,23 @@ export class SalesforceApi {
     return { status: 200, body: { compositeResponse: responses } };
   }
 
-  private collectionCreate(req: ApiRequest): ApiResponse {
+  /** `PATCH /composite/sobjects`: each record names its Id; results in order, as for create. */
+  private collectionUpdate(req: ApiRequest): ApiResponse {
+    return this.collectionCreate(req, (type, fields) => {
+      // Field names are case-insensitive: jsforce sends the key as `id`.
+      const key = Object.keys(fields).find((k) => k.toLowerCase() === 'id');
+      const { [key ?? 'Id']: id, ...rest } = fields;
+      if (typeof id !== 'string' || id === '')
+        throw new SalesforceError(400, 'MISSING_ARGUMENT', 'Id not specified in an update call');
+      this.ctx.data.update(type, id, rest, req.userId);
+      return id;
+    });
+  }
+
+  private collectionCreate(
+    req: ApiRequest,
+    write: (type: string, fields: Doc) => string = (type, fields) => this.ctx.data.create(type, fields, req.userId),
+  ): ApiResponse {
     const parsed = collectionSchema.safeParse(req.body);
     if (!parsed.success) throw bodyError(parsed.error);
     const { allOrNone, records } = parsed.data;
@@ -313,7 +379,7 @@ export class SalesforceApi {
               'ALL_OR_NONE_OPERATION_ROLLED_BACK',
               'Record rolled back because not all records were valid and the request was using AllOrNone header',
             );
-          const id = this.ctx.store.transaction(() => this.ctx.data.create(attrs.type, fields, req.userId));
+          const id = this.ctx.store.transaction(() => write(attrs.type, fields));
           out.push({ id, success: true, errors: [] });
         } catch (err) {
           if (!(err instanceof SalesforceError)) throw err;

@@ -1,5 +1,6 @@
 // The sObjects the sandbox knows, with the field metadata describe returns and the DML checks use.
 import { loadPackageMetadata } from './packageFields.ts';
+import { SETUP_SPECS } from './setupObjects.ts';
 
 export type FieldType =
   | 'id'
@@ -51,7 +52,7 @@ export interface ObjectDef {
   custom: boolean;
 }
 
-type FieldSpec = Partial<Omit<FieldDef, 'name' | 'type'>> & { type: FieldType };
+export type FieldSpec = Partial<Omit<FieldDef, 'name' | 'type'>> & { type: FieldType };
 
 const LENGTHS: Partial<Record<FieldType, number>> = {
   id: 18,
@@ -408,6 +409,8 @@ SPECS.push(
     },
   })),
 );
+
+SPECS.push(...SETUP_SPECS);
 
 function build(spec: (typeof SPECS)[number]): ObjectDef {
   const extra: Record<string, FieldSpec> = Object.fromEntries(

@@ -4,6 +4,8 @@ import express, { type Express, type Router } from 'express';
 import { createAuthRouter } from '../auth/authRouter.ts';
 import { handoffRoutes } from '../auth/handoffRoutes.ts';
 import { requireAgent } from '../auth/requireAgent.ts';
+import { AdminAuth } from '../auth/adminAuth.ts';
+import { adminRoutes } from './adminRoutes.ts';
 import { agentRoutes } from './agentRoutes.ts';
 import { desktopRoutes } from './desktopRoutes.ts';
 import type { AppContext } from './AppContext.ts';
@@ -44,6 +46,7 @@ export function createApp(ctx: AppContext, { webRouter, testClock }: AppExtras =
   app.use(csrf(config, ctx.publicUrl));
 
   app.use(opsRoutes(ctx));
+  app.use(adminRoutes(ctx, new AdminAuth(config)));
   if (testClock) app.use(testClock);
   app.use(
     handoffRoutes({

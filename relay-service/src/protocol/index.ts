@@ -4,3 +4,4 @@ export * from './messages.ts';
 export * from './http.ts';
 export * from './desktop.ts';
 export * from './agentAuth.ts';
+export * from './admin.ts';

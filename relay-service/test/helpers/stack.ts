@@ -55,16 +55,24 @@ export interface StackOptions {
   publicClient?: boolean;
   /** Sandbox settings (e.g. a small maxUploadBytes, as an org with a lower file limit). */
   sandbox?: ConfigInput['sandbox'];
+  /** The sandbox's access-token lifetime (the test configuration's is 60 s). */
+  tokenTtlSeconds?: number;
 }
 
 export async function startStack(
   t: TestContext,
   relayOverrides: ConfigInput = {},
-  { publicClient = false, sandbox: sandboxSettings = {} }: StackOptions = {},
+  { publicClient = false, sandbox: sandboxSettings = {}, tokenTtlSeconds }: StackOptions = {},
 ): Promise<Stack> {
   const sandboxConfig = loadConfig({
     env: { SIGHTLINE_ENV: 'test' },
-    overrides: { sandbox: { ...sandboxSettings, dataDir: tmpDir(t, 'sightline-sandbox-') } },
+    overrides: {
+      sandbox: {
+        ...sandboxSettings,
+        dataDir: tmpDir(t, 'sightline-sandbox-'),
+        ...(tokenTtlSeconds ? { accessTokenTtlSeconds: tokenTtlSeconds } : {}),
+      },
+    },
   });
   const sandbox = await startSandbox({ config: sandboxConfig });
   const sfProxy = await FaultProxy.start(sandbox.salesforceUrl);
@@ -88,7 +96,7 @@ export async function startStack(
         metricsToken: TEST_METRICS_TOKEN,
         ...relayOverrides.relay,
       },
-      salesforce: { loginUrl: sfProxy.url, ...secret },
+      salesforce: { ...relayOverrides.salesforce, loginUrl: sfProxy.url, ...secret },
       servicenow: { instanceUrl: snProxy.url, ...secret },
       ...(publicClient ? { sandbox: { ...relayOverrides.sandbox, enabled: false } } : {}),
     },
