@@ -31,6 +31,11 @@ export default [
     files: ['scripts/**/*.js', 'eslint.config.js', 'jest.config.js', '**/*.config.js', '**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
   },
+  {
+    // The desktop app's renderer pages: plain browser modules.
+    files: ['desktop-client/renderer/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
   ...[].concat(lwcRecommended).map((c) => ({
     ...c,
     files: ['force-app/**/lwc/**/*.js', 'force-app/scripts/browser/**/*.js', 'relay-service/web/**/*.js'],

@@ -23,16 +23,19 @@ export interface LaunchOptions {
   /** Answer getDisplayMedia/getUserMedia with the fake devices, without a prompt. */
   fakeMedia?: boolean;
   extraArgs?: string[];
+  /** A headful browser on this X display (desktop capture of a real X screen needs one). */
+  display?: string;
 }
 
 /**
  * A fresh browser on playwright-core's own temporary profile, for what never crosses sites (the
  * benchmark). Browser tests use `launchChromiumProfile`, whose cookie setting is explicit.
  */
-export function launchChromium({ fakeMedia = true, extraArgs = [] }: LaunchOptions = {}): Promise<Browser> {
+export function launchChromium({ fakeMedia = true, extraArgs = [], display }: LaunchOptions = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [...CHROMIUM_ARGS, ...(fakeMedia ? FAKE_MEDIA_ARGS : []), ...extraArgs],
+    ...(display ? { headless: false, env: { ...process.env, DISPLAY: display } } : {}),
   });
 }
 

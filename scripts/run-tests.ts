@@ -104,6 +104,7 @@ const nodePatterns = [
   'servicenow-app/test/**/*.test.ts',
   'benchmark/test/**/*.test.ts',
   'scripts/test/**/*.test.ts',
+  'desktop-client/test/**/*.test.ts',
   'sf-plugin/test/**/*.test.ts',
   // NUTs: the real `sf` binary with the plugin linked, against the sandbox and a running relay.
   'sf-plugin/test/**/*.nut.ts',

@@ -284,6 +284,18 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    desktop: z
+      .object({
+        /** Lifetime of the one-time code the join page hands to the desktop app. */
+        handOffTtlSeconds: z.number().int().min(10).max(600).default(120),
+        /** Installer URLs the download page links to (a release pipeline publishes them). */
+        downloads: z
+          .object({ windows: httpUrl.optional(), macos: httpUrl.optional(), linux: httpUrl.optional() })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     redis: z
       .object({
         url: z

@@ -48,7 +48,7 @@ export async function sourceFingerprint(): Promise<string> {
 }
 
 /** The protocol is TypeScript with erasable syntax only: stripping the types is all it needs. */
-const stripTypes: Plugin = {
+export const stripTypes: Plugin = {
   name: 'sightline-strip-types',
   transform(code, id) {
     if (!id.endsWith('.ts')) return null;

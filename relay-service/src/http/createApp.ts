@@ -7,6 +7,7 @@ import { requireAgent } from '../auth/requireAgent.ts';
 import { AdminAuth } from '../auth/adminAuth.ts';
 import { adminRoutes } from './adminRoutes.ts';
 import { agentRoutes } from './agentRoutes.ts';
+import { desktopRoutes } from './desktopRoutes.ts';
 import type { AppContext } from './AppContext.ts';
 import { errorHandler } from './errorHandler.ts';
 import { fail, HttpError } from './HttpError.ts';
@@ -72,6 +73,7 @@ export function createApp(ctx: AppContext, { webRouter, testClock }: AppExtras =
     }),
   );
   app.use(joinRoutes(ctx));
+  app.use(desktopRoutes(ctx));
   app.use('/api', requireAgent(loginSessions, agents, fail, agentAuth));
   app.use(agentRoutes(ctx));
   app.use(sessionRoutes(ctx));

@@ -2,56 +2,52 @@
 // rate-limited by the registry (per source and relay-wide); every join call is also limited per
 // source here so link tokens cannot be scanned either.
 import { Router, type Request } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import {
   joinLookupRequestSchema,
   joinRequestSchema,
   type JoinLookupResponse,
   type JoinResponse,
 } from '../protocol/index.ts';
+import type { SessionRegistry } from '../sessions/SessionRegistry.ts';
 import type { JoinInfo } from '../sessions/types.ts';
 import { wsUrlOf, type AppContext } from './AppContext.ts';
 import { HttpError } from './HttpError.ts';
+import { perSourceLimit } from './perSourceLimit.ts';
 import { termsText } from './terms.ts';
 import { validate } from './validate.ts';
 
+export type KeyOrToken = { key?: string | undefined; token?: string | undefined };
+
+/** The session a spoken key or a link token names (after the caller's per-source limit), else 404. */
+export async function findJoinSession(
+  registry: SessionRegistry,
+  limit: (req: Request) => Promise<void>,
+  req: Request,
+  lookup: KeyOrToken,
+): Promise<JoinInfo> {
+  await limit(req);
+  const info =
+    lookup.key !== undefined
+      ? await registry.lookupByKey(lookup.key, req.ip ?? 'unknown')
+      : registry.lookupByToken(lookup.token!);
+  if (!info) {
+    throw new HttpError(
+      404,
+      'not_found',
+      lookup.key !== undefined
+        ? 'no session with that key; check the digits with your agent'
+        : 'this link has expired or the session has ended',
+    );
+  }
+  return info;
+}
+
 export function joinRoutes(ctx: AppContext): Router {
   const { registry, publicUrl } = ctx;
-  const perSource = new RateLimiterMemory({ points: 60, duration: 60 });
   const router = Router();
+  const limit = perSourceLimit(60, 60);
 
-  const limit = async (req: Request) => {
-    try {
-      await perSource.consume(req.ip ?? 'unknown');
-    } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw err;
-      const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-      throw new HttpError(429, 'rate_limited', `too many attempts; retry in ${seconds} s`, undefined, {
-        'retry-after': String(seconds),
-      });
-    }
-  };
-
-  const find = async (
-    req: Request,
-    lookup: { key?: string | undefined; token?: string | undefined },
-  ): Promise<JoinInfo> => {
-    await limit(req);
-    const info =
-      lookup.key !== undefined
-        ? await registry.lookupByKey(lookup.key, req.ip ?? 'unknown')
-        : registry.lookupByToken(lookup.token!);
-    if (!info) {
-      throw new HttpError(
-        404,
-        'not_found',
-        lookup.key !== undefined
-          ? 'no session with that key; check the digits with your agent'
-          : 'this link has expired or the session has ended',
-      );
-    }
-    return info;
-  };
+  const find = (req: Request, lookup: KeyOrToken) => findJoinSession(registry, limit, req, lookup);
 
   router.post('/api/join/lookup', async (req, res) => {
     const body = validate(joinLookupRequestSchema, req.body, 'body');

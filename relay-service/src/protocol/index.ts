@@ -2,5 +2,6 @@
 export * from './frame.ts';
 export * from './messages.ts';
 export * from './http.ts';
+export * from './desktop.ts';
 export * from './agentAuth.ts';
 export * from './admin.ts';

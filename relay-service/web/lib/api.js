@@ -8,6 +8,7 @@ import {
   joinResponseSchema,
   ticketResponseSchema,
 } from '../../src/protocol/http.ts';
+import { handOffResponseSchema } from '../../src/protocol/desktop.ts';
 
 export const meSchema = z.object({
   crm: z.string(),
@@ -80,6 +81,11 @@ export function lookupJoin(keyOrToken) {
 /** @param {object} joinRequest body per the shared joinRequestSchema */
 export function join(joinRequest) {
   return call('/api/join', { method: 'POST', body: joinRequest }, joinResponseSchema);
+}
+
+/** A one-time code that hands this session to the desktop app. @param {{key?: string, token?: string}} keyOrToken */
+export function desktopHandOff(keyOrToken) {
+  return call('/api/desktop/handoff', { method: 'POST', body: keyOrToken }, handOffResponseSchema);
 }
 
 export function me() {

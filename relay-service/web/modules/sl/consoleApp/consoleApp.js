@@ -230,6 +230,14 @@ export default class ConsoleApp extends LightningElement {
     this.send({ type: 'recording', action: this.snapshot?.recording === 'on' ? 'stop' : 'start' });
   }
 
+  handleRemoteInput(event) {
+    if (this.controlled) this.send({ type: 'input', event: event.detail });
+  }
+
+  handleGiveBack() {
+    this.send({ type: 'control-revoke' });
+  }
+
   handleRequestControl() {
     if (this.send({ type: 'control-request' })) this.controlRequested = true;
   }

@@ -1,4 +1,5 @@
 import { LightningElement, api } from 'lwc';
+import { keyInput, pointerInput, MOVE_INTERVAL_MS } from '../../../lib/remoteInput.js';
 
 /**
  * The customer's screen on a canvas (the console's decoder paints into it), fit to the space or
@@ -11,8 +12,11 @@ export default class ScreenView extends LightningElement {
   @api waitingText = 'Waiting for the customer to share their screen…';
   @api width = 0;
   @api height = 0;
+  /** The agent controls the customer's screen: mouse and keys over the picture fire `remoteinput`. */
+  @api control = false;
 
   mode = 'fit';
+  lastMove = 0;
 
   /** @returns {HTMLCanvasElement} the canvas the decoder paints into */
   @api
@@ -52,6 +56,45 @@ export default class ScreenView extends LightningElement {
     const x = (event.clientX - rect.left) / rect.width;
     const y = (event.clientY - rect.top) / rect.height;
     this.dispatchEvent(new CustomEvent('pointer', { detail: { x: clamp(x), y: clamp(y), visible: true } }));
+    if (this.control && event.timeStamp - this.lastMove >= MOVE_INTERVAL_MS) {
+      this.lastMove = event.timeStamp;
+      this.remote(pointerInput('move', event, rect));
+    }
+  }
+
+  get canvasTabIndex() {
+    return this.control ? '0' : '-1';
+  }
+
+  remote(input, event) {
+    if (!this.control || !input) return;
+    event?.preventDefault();
+    this.dispatchEvent(new CustomEvent('remoteinput', { detail: input }));
+  }
+
+  handleDown(event) {
+    if (this.control) this.refs.canvas.focus();
+    this.remote(pointerInput('down', event, this.refs.canvas.getBoundingClientRect()), event);
+  }
+
+  handleUp(event) {
+    this.remote(pointerInput('up', event, this.refs.canvas.getBoundingClientRect()), event);
+  }
+
+  handleWheel(event) {
+    this.remote(pointerInput('wheel', event, this.refs.canvas.getBoundingClientRect()), event);
+  }
+
+  handleKeyDown(event) {
+    this.remote(keyInput('down', event), event);
+  }
+
+  handleKeyUp(event) {
+    this.remote(keyInput('up', event), event);
+  }
+
+  handleContextMenu(event) {
+    if (this.control) event.preventDefault(); // the right button goes to the customer's screen
   }
 
   handleLeave() {
