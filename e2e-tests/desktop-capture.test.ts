@@ -18,7 +18,9 @@ import { HandOffClient } from '../desktop-client/src/HandOffClient.ts';
 import { MonitorChooser } from '../desktop-client/src/MonitorChooser.ts';
 import { RecordingWindow } from '../desktop-client/test/helpers/RecordingWindow.ts';
 import { startXvfb } from '../desktop-client/test/helpers/xvfb.ts';
-import { launchChromium, watch } from './support/browser.ts';
+// The app's own renderer on the customer's X display: no CRM page, so no cross-site profile is involved.
+import { launchChromium } from '../scripts/chromium.ts';
+import { watch } from './support/browser.ts';
 
 const BLUE = 0x1040e0;
 const YELLOW = 0xf0d020;
