@@ -62,7 +62,9 @@ export async function launchChromiumProfile({
   if (trustSpki.length) args.push(`--ignore-certificate-errors-spki-list=${trustSpki.join(',')}`);
   try {
     const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args, viewport });
-    context.once('close', () => rmSync(dir, { recursive: true, force: true }));
+    // Chromium's helper processes may still be writing the profile as the context reports closed:
+    // removal retries on ENOTEMPTY/EBUSY (Node's own retry) instead of throwing from an event handler.
+    context.once('close', () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
     return context;
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });

@@ -136,6 +136,7 @@ test('every state-changing route refuses a foreign Origin, a cookie without Orig
     metrics: createMetrics(),
     cookies: cookiePolicyFor(undefined),
     publicUrl: () => stack.relay.url,
+    registry: stack.relay.registry,
   } as unknown as AppContext;
   const app = createApp(ctx) as unknown as { router: { stack: Layer[] } };
   const changing = routesOf(app.router.stack).filter((r) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method));

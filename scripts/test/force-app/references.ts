@@ -28,6 +28,8 @@ export function importProblems(index: SourceIndex, js: string): string[] {
       if (!index.apexMethods.get(cls!)?.has(method!)) problems.push(`${spec}: no such @AuraEnabled Apex method`);
     } else if (spec.startsWith('c/')) {
       if (!index.lwc.has(spec.slice(2))) problems.push(`${spec}: no such component`);
+    } else if (spec === '@salesforce/user/Id' || spec === '@salesforce/user/isGuest') {
+      // The running user's scoped modules: always present in an org.
     } else if (spec.startsWith('@salesforce/')) {
       problems.push(`${spec}: scoped module this check does not know`);
     }
