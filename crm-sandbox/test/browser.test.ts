@@ -56,16 +56,12 @@ describe('people pages in Chromium', () => {
         'Access-Control-Allow-Methods': 'GET, POST',
       };
       if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
-      if (req.method === 'POST' && req.url === '/api/sessions') {
-        let body = '';
-        req.on('data', (c: Buffer) => (body += c.toString()));
-        req.on('end', () => {
-          sessionRequest = JSON.parse(body);
-          res
-            .writeHead(201, { ...cors, 'content-type': 'application/json' })
-            .end(JSON.stringify({ consoleUrl: `${relayUrl}/console/s-42` }));
-        });
-        return;
+      // The UI action opens the relay's ServiceNow sign-in with the record to start on; the relay
+      // creates the session after sign-in and turns the window into the console.
+      const url = new URL(req.url ?? '/', 'http://relay');
+      if (req.method === 'GET' && url.pathname === '/auth/servicenow') {
+        sessionRequest = { crm: 'servicenow', recordId: url.searchParams.get('start') };
+        return void res.writeHead(302, { location: '/console/s-42' }).end();
       }
       res.writeHead(200, { 'content-type': 'text/html' }).end('<title>console</title>agent console');
     });

@@ -14,6 +14,10 @@ const SERVICENOW_FORM_SHIM = `'use strict';
     addErrorMessage: function (m) { messages.textContent = m; },
     addInfoMessage: function (m) { messages.textContent = m; },
   };
+  // The platform's navigation API (GlideNavigation): scoped client scripts open windows through it.
+  window.g_navigation = {
+    openPopup: function (url, name, features) { return window.open(url, name, features); },
+  };
   button.addEventListener('click', function () { window.sightlineStartScreenShare(); });
 })();
 `;
