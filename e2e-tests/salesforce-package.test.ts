@@ -161,6 +161,28 @@ test('the Sightline components on the sandbox Case page, with a real relay, in C
     assert.deepEqual(problems, []);
   });
 
+  await t.test("on another case's tab the utility bar lists the live session and opens its case", async () => {
+    const other = SF.cases.login;
+    await agentPage.goto(`${sandbox.salesforceUrl}/lightning/r/Case/${other}/view`);
+    const bar = agentPage.locator('c-sightline-live-sessions');
+    const item = bar.locator('li.live-session');
+    await item.first().waitFor({ timeout: TIMEOUT });
+    assert.equal(await item.count(), 1, 'one live session, started on the printer case');
+    // This case's own launcher offers a new session: the live one belongs to another case.
+    const here = agentPage.locator('c-sightline-launcher');
+    await here.getByRole('button', { name: 'Start Screen Share' }).waitFor({ timeout: TIMEOUT });
+    assert.equal(await here.locator('.session-key').count(), 0);
+    assert.match(await item.locator('.record-link').innerText(), /00001001/);
+    assert.match((await item.locator('.session-key').innerText()).trim(), /^\d{4,12}$/);
+    await Promise.all([
+      agentPage.waitForURL(`${sandbox.salesforceUrl}/lightning/r/Case/${CASE}/view`, { timeout: TIMEOUT }),
+      item.locator('.record-link').click(),
+    ]);
+    // Back on the session's case, its launcher shows the session again (a new component, as after a tab switch).
+    await agentPage.locator('c-sightline-launcher').locator('.session-key').waitFor({ timeout: TIMEOUT });
+    assert.deepEqual(problems, []);
+  });
+
   await t.test('the manager and a second agent, neither the owner, list, play and seek the recording', async () => {
     // The agent signed in to the relay in the first step, so the relay holds their CRM tokens and its
     // write-back can run as them.

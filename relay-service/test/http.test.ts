@@ -171,6 +171,59 @@ test('sessions: created for a readable case, refused for an unreadable one; join
   );
 });
 
+test("an agent's live sessions across records, for the utility bar: newest first, named, only their own", async (t) => {
+  const stack = await startStack(t);
+  const jar = await stack.signInAgent();
+  type Listed = { sessionId: string; role: string; record: { crm: string; id: string; label: string } };
+  const list = async (query = '', who = jar) => {
+    const res = await stack.api(`/api/sessions${query}`, { jar: who });
+    assert.equal(res.status, 200, query);
+    return ((await res.json()) as { sessions: Listed[] }).sessions;
+  };
+  assert.deepEqual(await list(), [], 'nothing live yet');
+  const start = async (recordId: string) => {
+    const res = await stack.api('/api/sessions', { method: 'POST', jar, body: { crm: 'salesforce', recordId } });
+    assert.equal(res.status, 201);
+    return ((await res.json()) as Listed).sessionId;
+  };
+  const printer = await start(CASE);
+  const login = await start(DEMO.salesforce.cases.login);
+
+  const all = await list();
+  assert.deepEqual(
+    all.map((s) => s.sessionId),
+    [login, printer],
+    'both records, newest first',
+  );
+  assert.deepEqual(
+    all.map((s) => [s.record.crm, s.record.id, s.role]),
+    [
+      ['salesforce', DEMO.salesforce.cases.login, 'host'],
+      ['salesforce', CASE, 'host'],
+    ],
+  );
+  assert.ok(
+    all.every((s) => /Case/.test(s.record.label)),
+    'each names its record',
+  );
+  assert.deepEqual(await list('?crm=servicenow'), [], 'filtered by CRM');
+  assert.equal((await list('?crm=salesforce')).length, 2);
+  const noCrm = await stack.api(`/api/sessions?recordId=${CASE}`, { jar });
+  assert.equal(noCrm.status, 400, 'a record id alone is ambiguous');
+  assert.equal(((await noCrm.json()) as { issues: { path: string }[] }).issues[0]!.path, 'crm');
+
+  // Another agent of the same org sees none of them.
+  const other = await signIn(stack.relay.url, 'salesforce', DEMO.salesforce.users.agent2);
+  assert.deepEqual(await list('', other.jar), []);
+
+  // An ended session leaves the list at once.
+  assert.equal((await stack.api(`/api/sessions/${login}/end`, { method: 'POST', jar })).status, 200);
+  assert.deepEqual(
+    (await list()).map((s) => s.sessionId),
+    [printer],
+  );
+});
+
 test('wrong keys are rate-limited with 429 and Retry-After', async (t) => {
   const stack = await startStack(t, { limits: { wrongKeysPerSourcePerMinute: 3 } });
   const statuses: number[] = [];

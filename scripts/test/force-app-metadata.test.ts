@@ -42,6 +42,7 @@ test('the source converts to Metadata API format with every part of the package 
       'sightlineFileUrl',
       'sightlineFormat',
       'sightlineLauncher',
+      'sightlineLiveSessions',
       'sightlineRecordings',
       'sightlineRelayApi',
     ]);
@@ -183,6 +184,12 @@ test('the FlexiPage places the three components, each exposed for Case record pa
     assert.ok(b.targets.includes('lightning__RecordPage'), `${n} targets record pages`);
     assert.deepEqual(b.objects, ['Case'], `${n} is for Case`);
   }
+});
+
+test('the live-sessions list is exposed for the utility bar only', () => {
+  const b = index.lwc.get('sightlineLiveSessions');
+  assert.ok(b?.exposed, 'exposed');
+  assert.deepEqual(b.targets, ['lightning__UtilityBar']);
 });
 
 test('every custom label is used by a component', () => {

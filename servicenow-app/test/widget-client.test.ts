@@ -11,7 +11,7 @@ import {
 } from './harness/runClientController.ts';
 import { widgetSource } from './harness/widgetSource.ts';
 
-const { clientScript } = widgetSource();
+const { clientScript, template } = widgetSource();
 const RELAY = 'http://relay.test';
 const SYS_ID = '1ac1de17000000000000000000000001';
 const SESSION = {
@@ -107,9 +107,25 @@ describe('widget client controller', () => {
     assert.equal(w.http[0]!.withCredentials, false);
     assert.equal(w.storage.size, 0, 'the refused refresh token is forgotten');
     assert.equal(w.c.signedIn, false);
+    assert.equal(w.c.signInReady, true, 'the sign-in request is prepared: the button may open the window');
     assert.equal(w.c.state, 'idle');
     assert.equal(w.c.error, null);
     assert.equal((w.c.invite as { to: string }).to, 'jane@acme.example');
+  });
+
+  test('Start Screen Share stays disabled until the sign-in request is prepared (a click must open the window at once)', async () => {
+    const w = runClientController({
+      script: clientScript,
+      data: baseData(),
+      http: relay(
+        on('POST', '/auth/requests', { status: 503, data: { error: 'unavailable', message: 'The relay is busy.' } }),
+        on('POST', '/auth/token', { status: 401, data: { error: 'sign_in_required', message: 'sign in' } }),
+      ),
+    });
+    await settle();
+    assert.equal(w.c.signedIn, false);
+    assert.equal(w.c.signInReady, false);
+    assert.match(template, /ng-disabled="[^"]*\(c\.signedIn === false && !c\.signInReady\)/);
   });
 
   test('on load it resumes a running session and follows its status', async () => {

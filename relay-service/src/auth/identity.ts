@@ -1,7 +1,8 @@
 // Who an agent is, as the CRM told us at sign-in (same shape as the sessions' AgentIdentity).
 import { z } from 'zod';
+import { crmSchema } from '../protocol/messages.ts';
 
-export const crmSchema = z.enum(['salesforce', 'servicenow']);
+export { crmSchema };
 export type Crm = z.infer<typeof crmSchema>;
 
 export const agentIdentitySchema = z.object({

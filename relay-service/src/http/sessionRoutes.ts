@@ -41,7 +41,8 @@ export function sessionRoutes(ctx: AppContext): Router {
 
   const describe = (
     id: string,
-    info: Pick<SessionInfo, 'token' | 'expiresAt' | 'snapshot'>,
+    info: Pick<SessionInfo, 'token' | 'expiresAt' | 'snapshot' | 'host'>,
+    agent: AgentIdentity,
   ): CreateSessionResponse => ({
     sessionId: id,
     key: info.snapshot.key,
@@ -49,6 +50,8 @@ export function sessionRoutes(ctx: AppContext): Router {
     consoleUrl: `${publicUrl()}/console/${id}`,
     status: info.snapshot.status,
     expiresAt: info.expiresAt,
+    record: info.snapshot.record,
+    role: sameAgent(info.host, agent) ? 'host' : 'agent',
   });
 
   /** The session, if this agent is its host or one of its agents; 404 otherwise (no probing). */
@@ -86,22 +89,25 @@ export function sessionRoutes(ctx: AppContext): Router {
     });
     logger.info({ sessionId: created.sessionId, crm: agent.crm, userId: agent.userId }, 'session created by agent');
     const info = registry.get(created.sessionId)!;
-    res.status(201).json(describe(created.sessionId, info));
+    res.status(201).json(describe(created.sessionId, info, agent));
   });
 
   router.get('/api/sessions', (req, res) => {
     const q = validate(activeSessionsQuerySchema, req.query, 'query');
     const agent = agentOf(res);
-    const sessions = registry
-      .activeFor(q.crm, recordIdOf(q.crm, q.recordId))
-      .filter((s) => registry.isAgentOf(s.snapshot.id, agent))
-      .map((s) => describe(s.snapshot.id, s));
-    res.json({ sessions });
+    // On one record (the record page), or on all of them (the console's utility bar).
+    const live =
+      q.crm && q.recordId
+        ? registry
+            .activeFor(q.crm, recordIdOf(q.crm, q.recordId))
+            .filter((s) => registry.isAgentOf(s.snapshot.id, agent))
+        : registry.liveForAgent(agent).filter((s) => !q.crm || s.snapshot.record.crm === q.crm);
+    res.json({ sessions: live.map((s) => describe(s.snapshot.id, s, agent)) });
   });
 
   router.get('/api/sessions/:id', (req, res) => {
-    const { id, info } = sessionFor(req, res);
-    res.json({ ...describe(id, info), session: info.snapshot });
+    const { id, info, agent } = sessionFor(req, res);
+    res.json({ ...describe(id, info, agent), session: info.snapshot });
   });
 
   router.post('/api/sessions/:id/ticket', async (req, res) => {

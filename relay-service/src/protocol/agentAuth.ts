@@ -2,15 +2,14 @@
 // (force-app's sightlineRelayApi, the ServiceNow widget). No token ever travels in a URL: the sign-in
 // window carries only a request id; the component fetches the result with a secret only it holds.
 import { z } from 'zod';
-
-const crm = z.enum(['salesforce', 'servicenow']);
+import { crmIdSchema, crmSchema as crm } from './messages.ts';
 
 /** `POST /auth/requests`: the component announces a sign-in before opening the CRM's OAuth page. */
 export const signInRequestSchema = z
   .object({
     crm,
     /** The CRM user the component runs as (Salesforce `@salesforce/user/Id`, ServiceNow `g_user`). */
-    userId: z.string().regex(/^([a-zA-Z0-9]{15}|[a-zA-Z0-9]{18}|[0-9a-f]{32})$/),
+    userId: crmIdSchema,
   })
   .strict();
 export type SignInRequest = z.infer<typeof signInRequestSchema>;

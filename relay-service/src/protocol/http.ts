@@ -1,12 +1,12 @@
 // HTTP API bodies shared by the relay and its clients (agent console, CRM components, join page).
 import { z } from 'zod';
-import { contactSchema } from './messages.ts';
+import { contactSchema, crmIdSchema, crmSchema, recordRefSchema } from './messages.ts';
 
 export const createSessionRequestSchema = z
   .object({
-    crm: z.enum(['salesforce', 'servicenow']),
+    crm: crmSchema,
     /** Case Id (15/18 chars) or incident sys_id (32 hex). */
-    recordId: z.string().regex(/^([a-zA-Z0-9]{15}|[a-zA-Z0-9]{18}|[0-9a-f]{32})$/),
+    recordId: crmIdSchema,
     /** Host asks for recording (policy "host's choice"). */
     record: z.boolean().optional(),
   })
@@ -20,6 +20,10 @@ export const createSessionResponseSchema = z.object({
   consoleUrl: z.string(),
   status: z.string(),
   expiresAt: z.string(),
+  /** The CRM record the session was started from, so a list across records can name and link it. */
+  record: recordRefSchema,
+  /** Whether the caller hosts the session or was invited to it. */
+  role: z.enum(['host', 'agent']),
 });
 export type CreateSessionResponse = z.infer<typeof createSessionResponseSchema>;
 
@@ -100,10 +104,19 @@ export const inviteRequestSchema = z.object({ to: z.array(z.email().max(254)).mi
 export type InviteRequest = z.infer<typeof inviteRequestSchema>;
 
 /** `GET /api/sessions?crm=&recordId=`. */
-export const activeSessionsQuerySchema = z.object({
-  crm: z.enum(['salesforce', 'servicenow']),
-  recordId: z.string().regex(/^([a-zA-Z0-9]{15}|[a-zA-Z0-9]{18}|[0-9a-f]{32})$/),
-});
+/**
+ * `GET /api/sessions`: the agent's live sessions on one record (`crm` and `recordId`, for a record
+ * page), or on every record of one CRM (`crm` alone) or of both (neither, for the utility bar).
+ */
+export const activeSessionsQuerySchema = z
+  .object({
+    crm: crmSchema.optional(),
+    recordId: crmIdSchema.optional(),
+  })
+  .refine((q) => q.recordId === undefined || q.crm !== undefined, {
+    message: 'a recordId needs its crm',
+    path: ['crm'],
+  });
 
 /** One CRM write of a finished session, as the agent sees it (`GET /api/writebacks?sessionId=`). */
 export const writeBackStatusSchema = z.object({
@@ -125,7 +138,7 @@ export type DeliveryWhat = z.infer<typeof deliveryWhatSchema>;
 /** A CRM write the relay gave up on; its content stays (encrypted) until it is retried or discarded. */
 export const agentDeliverySchema = z.object({
   sessionId: z.string(),
-  crm: z.enum(['salesforce', 'servicenow']),
+  crm: crmSchema,
   recordId: z.string(),
   what: deliveryWhatSchema,
   /** In plain words, e.g. "the recording could not be attached: the file is larger than the org allows". */

@@ -128,12 +128,18 @@ export const participantSchema = z.object({
 });
 export type Participant = z.infer<typeof participantSchema>;
 
+export const crmSchema = z.enum(['salesforce', 'servicenow']);
+/** A Salesforce record or user id (15 or 18 characters) or a ServiceNow sys_id (32 hex). */
+export const crmIdSchema = z.string().regex(/^([a-zA-Z0-9]{15}|[a-zA-Z0-9]{18}|[0-9a-f]{32})$/);
+/** The CRM record a session was started from. */
+export const recordRefSchema = z.object({ crm: crmSchema, id: z.string(), label: z.string() });
+
 export const sessionSnapshotSchema = z.object({
   /** The session id; empty in a guest's view (guests are never told it). */
   id: z.string(),
   key: z.string().nullable(),
   status: sessionStatusSchema,
-  record: z.object({ crm: z.enum(['salesforce', 'servicenow']), id: z.string(), label: z.string() }),
+  record: recordRefSchema,
   participants: z.array(participantSchema),
   /** Guests waiting for the host to admit them (agents' view only; always empty for guests). */
   lobby: z.array(participantSchema),

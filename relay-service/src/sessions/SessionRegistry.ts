@@ -240,6 +240,16 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
       .map((s) => this.info(s));
   }
 
+  /** Every live session this agent hosts or was admitted to as an agent, on any record, newest first. */
+  liveForAgent(agent: AgentIdentity): SessionInfo[] {
+    // Reversed insertion order first, so sessions created in the same millisecond stay newest first.
+    return [...this.sessions.values()]
+      .reverse()
+      .filter((s) => s.status !== 'ended' && this.isAgentOf(s.id, agent))
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .map((s) => this.info(s));
+  }
+
   /** A participant's action noted by the control plane (e.g. an invitation); used by routing. */
   notifyInvite(sessionId: string, email: string, invitedBy: AgentIdentity | null): void {
     this.emitSafe('invite-agent', { sessionId, email, invitedBy });

@@ -1,9 +1,11 @@
 // Sandbox entry: mounts the three Sightline components into the case page's #sightline-mount, as
-// Lightning would place them on the Case record page, and shows their toasts.
+// Lightning would place them on the Case record page, the live-sessions list in a utility bar along
+// the bottom of the page, as the Service Console shows it, and shows their toasts.
 import { createElement } from 'lwc';
 import SightlineLauncher from 'c/sightlineLauncher';
 import SightlineRecordings from 'c/sightlineRecordings';
 import SightlineAttendees from 'c/sightlineAttendees';
+import SightlineLiveSessions from 'c/sightlineLiveSessions';
 import { mountInfo } from '../lib/mount.js';
 
 const info = mountInfo();
@@ -16,6 +18,13 @@ for (const [tag, Ctor] of [
   el.recordId = info.recordId;
   info.el.appendChild(el);
 }
+
+// The page entry, not a component: it builds the host page's utility bar.
+const utilityBar = document.createElement('aside');
+utilityBar.className = 'sandbox-utility-bar';
+utilityBar.setAttribute('aria-label', 'Utility bar');
+utilityBar.appendChild(createElement('c-sightline-live-sessions', { is: SightlineLiveSessions }));
+info.el.appendChild(utilityBar);
 
 const toasts = document.createElement('div');
 toasts.className = 'sightline-toasts';

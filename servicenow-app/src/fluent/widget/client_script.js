@@ -28,6 +28,8 @@ api.controller = function ($scope, $http, $q, $interval, $window, spUtil) {
   c.session = null;
   c.participants = [];
   c.signedIn = null;
+  /** A sign-in request is prepared: only then can a click open the sign-in window at once. */
+  c.signInReady = false;
   c.deliveries = { awaitingSignIn: 0, failed: [] };
   c.recordRequested = c.data.recordingPolicy === 'always';
   c.invite = { to: (c.data.record && c.data.record.contactEmail) || '', sending: false, sentTo: null, error: null };
@@ -235,6 +237,7 @@ api.controller = function ($scope, $http, $q, $interval, $window, spUtil) {
           signInUrl: d.signInUrl,
           expiresAt: isNaN(expiresAt) ? Date.now() + 300000 : expiresAt,
         };
+        c.signInReady = true;
       },
       function (res) {
         c.error = message(res);
@@ -304,6 +307,7 @@ api.controller = function ($scope, $http, $q, $interval, $window, spUtil) {
       return fail({ status: 400, data: { message: 'Sightline is getting ready; click Start Screen Share again.' } });
     }
     signInRequest = null;
+    c.signInReady = false;
     c.state = 'signing_in';
     c.error = null;
     var popup = $window.open(request.signInUrl, 'sightline-sign-in');

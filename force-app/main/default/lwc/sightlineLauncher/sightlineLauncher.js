@@ -141,7 +141,8 @@ export default class SightlineLauncher extends LightningElement {
     return this.ready && !this.session;
   }
   get startDisabled() {
-    return this.busy || this.signingIn;
+    // Before a first sign-in the click must open the window at once, so it waits for the prepared request.
+    return this.busy || this.signingIn || (this.needsSignIn && !this.signInRequest);
   }
   get startLabel() {
     return this.busy ? STARTING : START;

@@ -33,9 +33,12 @@ export function parseSession(raw) {
   if (!/^https?:\/\//.test(joinUrl) || !/^https?:\/\//.test(consoleUrl)) return null;
   const key = isNonEmptyString(raw.key) ? raw.key : null;
   const expiresAt = isNonEmptyString(raw.expiresAt) ? raw.expiresAt : null;
-  const label = isNonEmptyString(raw.label) ? raw.label : null;
-  const recordId = isNonEmptyString(raw.recordId) ? raw.recordId : null;
-  return { sessionId, key, joinUrl, consoleUrl, status, expiresAt, label, recordId };
+  const record = raw.record && typeof raw.record === 'object' ? raw.record : {};
+  const label = isNonEmptyString(record.label) ? record.label : null;
+  const recordId = isNonEmptyString(record.id) ? record.id : null;
+  const crm = record.crm === 'salesforce' || record.crm === 'servicenow' ? record.crm : null;
+  const role = raw.role === 'agent' ? 'agent' : 'host';
+  return { sessionId, key, joinUrl, consoleUrl, status, expiresAt, label, recordId, crm, role };
 }
 
 function parseTokens(raw) {
@@ -254,6 +257,13 @@ export async function createSession(relayUrl, recordId) {
 export async function activeSessions(relayUrl, recordId) {
   const body = await call(relayUrl, `/api/sessions?crm=salesforce&recordId=${encodeURIComponent(recordId)}`);
   const list = Array.isArray(body) ? body : body && Array.isArray(body.sessions) ? body.sessions : [];
+  return list.map(parseSession).filter(Boolean);
+}
+
+/** The agent's live Salesforce sessions on every record, newest first (the utility bar's list). */
+export async function liveSessions(relayUrl) {
+  const body = await call(relayUrl, '/api/sessions?crm=salesforce');
+  const list = body && Array.isArray(body.sessions) ? body.sessions : [];
   return list.map(parseSession).filter(Boolean);
 }
 

@@ -225,6 +225,29 @@ describe('c-sightline-launcher', () => {
     expect(touched).toEqual([]); // the code never looked at the window it opened
   });
 
+  it('before a first sign-in, Start Screen Share is disabled until the sign-in request is ready', async () => {
+    window.localStorage.clear();
+    let prepared;
+    const answer = new Promise((resolve) => (prepared = resolve));
+    const REQUEST = {
+      requestId: 'q'.repeat(24),
+      secret: 'the-secret',
+      signInUrl: `${RELAY}/auth/salesforce?request=${'q'.repeat(24)}`,
+      expiresAt: new Date(Date.now() + 600000).toISOString(),
+    };
+    fakeRelay({ 'POST /auth/requests': [answer] });
+    const el = mount();
+    getSettings.emit({ relayUrl: RELAY });
+    await flush();
+    // A click now could not open the sign-in window inside the click: the button says so by being disabled.
+    expect($(el, 'lightning-button.start').disabled).toBe(true);
+    prepared(json(201, REQUEST));
+    await flush();
+    expect($(el, 'lightning-button.start').disabled).toBe(false);
+    $(el, 'lightning-button.start').click();
+    expect(window.open).toHaveBeenCalledWith(REQUEST.signInUrl, 'sightline_console');
+  });
+
   it('an expired relay sign-in asks for one click; sign-out forgets the credential', async () => {
     fakeRelay({
       'POST /auth/token': [json(401, { error: 'sign_in_required', message: 'sign in' })],
@@ -393,6 +416,40 @@ describe('c-sightline-launcher', () => {
     await flush();
     expect($(el, '.error').textContent).toBe('emailSimple failed');
     expect($(el, '.notice')).toBeNull();
+  });
+
+  it('after a console tab switch tears it down, a new launcher shows the live session again', async () => {
+    fakeRelay({
+      [ACTIVE]: [json(200, { sessions: [SESSION] }), json(200, { sessions: [{ ...SESSION, status: 'in_progress' }] })],
+    });
+    const first = mount();
+    getSettings.emit({ relayUrl: RELAY });
+    await flush();
+    expect($(first, '.session-key').textContent).toBe('482913');
+    document.body.removeChild(first); // the agent switches to another console tab
+
+    const back = mount(); // ...and back: Lightning builds the record page component anew
+    getSettings.emit({ relayUrl: RELAY });
+    await flush();
+    expect($(back, 'lightning-button.start')).toBeNull();
+    expect($(back, '.session-key').textContent).toBe('482913');
+    expect($(back, '.session-status').textContent).toBe('c.Sightline_Status_In_Progress');
+    expect(window.open).not.toHaveBeenCalled();
+  });
+
+  it('a launcher kept but disconnected by the console asks the relay again when it is reattached', async () => {
+    fakeRelay({
+      [ACTIVE]: [json(200, { sessions: [] }), json(200, { sessions: [SESSION] })],
+    });
+    const el = mount();
+    getSettings.emit({ relayUrl: RELAY });
+    await flush();
+    expect($(el, 'lightning-button.start')).not.toBeNull();
+    document.body.removeChild(el);
+    // Meanwhile the agent started the session from the utility bar's case tab; back on this tab:
+    document.body.appendChild(el);
+    await flush();
+    expect($(el, '.session-key').textContent).toBe('482913');
   });
 
   it('stops polling when removed from the page', async () => {
