@@ -31,7 +31,10 @@ export async function agentStartsSession(
   await start.waitFor({ timeout: TIMEOUT });
   const opened = context.waitForEvent('page', { timeout: TIMEOUT });
   await start.click();
-  const window = await opened;
+  const window = await opened.catch(async (err: Error) => {
+    const said = await launcher(page).locator('.error, .signing-in').allInnerTexts();
+    return assert.fail(`no window opened on Start Screen Share (launcher: ${JSON.stringify(said)}): ${err.message}`);
+  });
   await window.waitForURL((url) => !url.href.startsWith('about:'), { timeout: TIMEOUT });
   if (!/\/console\//.test(window.url())) await allowAccess(window, user);
   await window.waitForURL(/\/console\/[^/?#]+$/, { timeout: 30_000 }).catch(async (err: Error) => {
