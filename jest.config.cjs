@@ -11,6 +11,7 @@ module.exports = {
   moduleNameMapper: {
     // force-app: shared mocks for lightning/* modules (force-app/test/jest-mocks)
     '^lightning/graphql$': `${forceAppMocks}/lightning/graphql`,
+    '^lightning/navigation$': `${forceAppMocks}/lightning/navigation`,
     '^lightning/platformShowToastEvent$': `${forceAppMocks}/lightning/platformShowToastEvent`,
     '^lightning/uiRecordApi$': `${forceAppMocks}/lightning/uiRecordApi`,
     '^lightning/uiObjectInfoApi$': `${forceAppMocks}/lightning/uiObjectInfoApi`,

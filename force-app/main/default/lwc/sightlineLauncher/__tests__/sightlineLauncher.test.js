@@ -3,6 +3,7 @@ import SightlineLauncher from 'c/sightlineLauncher';
 import { getRecord } from 'lightning/uiRecordApi';
 import getSettings from '@salesforce/apex/SightlineSettingsController.getSettings';
 import { resetForTests } from 'c/sightlineRelayApi';
+import { fakeRelay as fakeRelayAt, flush, json, storeKey, tokens } from '../../../../../test/jest-utils/fakeRelay';
 
 jest.mock('@salesforce/customPermission/Sightline_Start_Sessions', () => ({ default: true }), { virtual: true });
 jest.mock(
@@ -30,41 +31,12 @@ const CASE_RECORD = {
   fields: { Contact: { value: { fields: { Email: { value: 'ada@customer.example' } } } } },
 };
 
-const json = (status, body) => ({
-  ok: status >= 200 && status < 300,
-  status,
-  text: () => Promise.resolve(JSON.stringify(body)),
-});
-// Lets wire emissions, promise chains and re-renders settle (a few microtask turns).
-const flush = () => Array.from({ length: 25 }).reduce((p) => p.then(() => undefined), Promise.resolve());
-
-const TOKENS = (n) => ({
-  accessToken: `slat_${n}`,
-  refreshToken: `slrt_${n}`,
-  expiresIn: 900,
-  agent: { crm: 'salesforce', userId: '005000000000000AAA', username: 'alex', displayName: 'Alex Agent' },
-});
-const STORE_KEY = `sightline.relay:${RELAY}`;
+const STORE_KEY = storeKey(RELAY);
 const NO_DELIVERIES = { awaitingSignIn: 0, failed: [] };
+const TOKENS = tokens;
 
-/**
- * Routes fetch by "METHOD path" to queued responses, failing loudly on anything unexpected. A relay
- * sign-in is stored in this origin unless the test says otherwise: renewing it and the delivery
- * report answer by default.
- */
-function fakeRelay(routes) {
-  routes = {
-    'POST /auth/token': [json(200, TOKENS(1))],
-    'GET /api/me/deliveries': [json(200, NO_DELIVERIES)],
-    ...routes,
-  };
-  global.fetch = jest.fn((url, init = {}) => {
-    const key = `${init.method || 'GET'} ${url.replace(RELAY, '')}`;
-    const queue = routes[key];
-    if (!queue || queue.length === 0) return Promise.reject(new Error(`unexpected ${key}`));
-    return Promise.resolve(queue.length > 1 ? queue.shift() : queue[0]);
-  });
-}
+/** The relay, with a stored sign-in renewing and an empty delivery report unless the test says otherwise. */
+const fakeRelay = (routes) => fakeRelayAt(RELAY, { 'GET /api/me/deliveries': [json(200, NO_DELIVERIES)], ...routes });
 
 function mount() {
   const el = createElement('c-sightline-launcher', { is: SightlineLauncher });

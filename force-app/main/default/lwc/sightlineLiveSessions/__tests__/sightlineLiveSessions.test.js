@@ -2,6 +2,8 @@ import { createElement } from 'lwc';
 import SightlineLiveSessions from 'c/sightlineLiveSessions';
 import getSettings from '@salesforce/apex/SightlineSettingsController.getSettings';
 import { resetForTests } from 'c/sightlineRelayApi';
+import { getNavigatedTo, resetNavigation } from 'lightning/navigation';
+import { callsTo, fakeRelay as fakeRelayAt, flush, json, storeKey } from '../../../../../test/jest-utils/fakeRelay';
 
 jest.mock('@salesforce/customPermission/Sightline_Start_Sessions', () => ({ default: true }), { virtual: true });
 jest.mock(
@@ -12,22 +14,8 @@ jest.mock(
   },
   { virtual: true },
 );
-// Records where the component navigates (the stub's Navigate does nothing).
-const mockNavigate = jest.fn();
-jest.mock('lightning/navigation', () => {
-  const Navigate = Symbol('Navigate');
-  const NavigationMixin = (Base) =>
-    class extends Base {
-      [Navigate](pageReference) {
-        mockNavigate(pageReference);
-      }
-    };
-  NavigationMixin.Navigate = Navigate;
-  return { NavigationMixin };
-});
-
 const RELAY = 'https://relay.test';
-const STORE_KEY = `sightline.relay:${RELAY}`;
+const STORE_KEY = storeKey(RELAY);
 const LIST = 'GET /api/sessions?crm=salesforce';
 const session = (n, caseId, extra = {}) => ({
   sessionId: `s_session${n}`,
@@ -43,31 +31,8 @@ const session = (n, caseId, extra = {}) => ({
 const CASE_1 = '500000000000001AAA';
 const CASE_2 = '500000000000002AAA';
 
-const json = (status, body) => ({
-  ok: status >= 200 && status < 300,
-  status,
-  text: () => Promise.resolve(JSON.stringify(body)),
-});
-const flush = () => Array.from({ length: 25 }).reduce((p) => p.then(() => undefined), Promise.resolve());
-const TOKENS = {
-  accessToken: 'slat_1',
-  refreshToken: 'slrt_1',
-  expiresIn: 900,
-  agent: { crm: 'salesforce', userId: '005000000000000AAA', username: 'alex', displayName: 'Alex Agent' },
-};
-
-/** Routes fetch by "METHOD path" to queued responses; anything else fails the test. */
-function fakeRelay(routes) {
-  routes = { 'POST /auth/token': [json(200, TOKENS)], ...routes };
-  global.fetch = jest.fn((url, init = {}) => {
-    const key = `${init.method || 'GET'} ${url.replace(RELAY, '')}`;
-    const queue = routes[key];
-    if (!queue || queue.length === 0) return Promise.reject(new Error(`unexpected ${key}`));
-    return Promise.resolve(queue.length > 1 ? queue.shift() : queue[0]);
-  });
-}
-const calls = (key) =>
-  global.fetch.mock.calls.filter(([url, init = {}]) => `${init.method || 'GET'} ${url.replace(RELAY, '')}` === key);
+const fakeRelay = (routes) => fakeRelayAt(RELAY, routes);
+const calls = (key) => callsTo(RELAY, key);
 
 function mount() {
   const el = createElement('c-sightline-live-sessions', { is: SightlineLiveSessions });
@@ -88,6 +53,7 @@ describe('c-sightline-live-sessions (utility bar)', () => {
     delete global.fetch;
     window.localStorage.clear();
     resetForTests();
+    resetNavigation();
   });
 
   it("lists the agent's live sessions on every case, with status, key and console link, without a cookie", async () => {
@@ -126,7 +92,7 @@ describe('c-sightline-live-sessions (utility bar)', () => {
     getSettings.emit({ relayUrl: RELAY });
     await flush();
     $(el, '.record-link').click();
-    expect(mockNavigate).toHaveBeenCalledWith({
+    expect(getNavigatedTo()).toEqual({
       type: 'standard__recordPage',
       attributes: { recordId: CASE_1, objectApiName: 'Case', actionName: 'view' },
     });
