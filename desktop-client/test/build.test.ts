@@ -18,6 +18,8 @@ test('bundles main (ESM), preload (CommonJS) and the renderer with the relay lib
   const preload = readFileSync(join(out, 'main/preload.cjs'), 'utf8');
   assert.match(preload, /require\('electron'\)/);
   assert.doesNotMatch(preload, /^import /m, 'a sandboxed preload is CommonJS');
+  assert.doesNotMatch(preload, /require\((?!'electron'\))/, 'it requires nothing but electron at run time');
+  assert.match(preload, /sightline:hand-off/, 'the channel names are bundled in');
   const renderer = readFileSync(join(out, 'renderer/app.js'), 'utf8');
   assert.match(renderer, /VideoEncoder/, "the relay's WebCodecs encoder is in the renderer bundle");
   assert.doesNotMatch(renderer, /^import .* from '/m, 'no bare imports left for a file:// page');
