@@ -16,6 +16,12 @@ const caseOptions = { summary: messages.getMessage('flags.case.summary'), starts
 export const caseFlag = Flags.salesforceId(caseOptions);
 export const requiredCaseFlag = Flags.salesforceId({ ...caseOptions, required: true });
 
+/** The org to query and the API version to query it with: every command that reads the org's data. */
+export const orgQueryFlags = {
+  'target-org': Flags.requiredOrg(),
+  'api-version': Flags.orgApiVersion(),
+};
+
 export const sinceFlag = Flags.string({ summary: messages.getMessage('flags.since.summary') });
 
 /** The relay admin client on the org's own access token, refreshed first when it can be. */

@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { sinceFlag } from '../../../lib/flags.ts';
+import { orgQueryFlags, sinceFlag } from '../../../lib/flags.ts';
 import { createLeads, unknownAttendees } from '../../../lib/leads.ts';
 import type { UnknownLead } from '../../../lib/results.ts';
 
@@ -12,8 +12,7 @@ export default class LeadsUnknown extends SfCommand<UnknownLead[]> {
   public static override readonly description = messages.getMessage('description');
   public static override readonly examples = messages.getMessages('examples');
   public static override readonly flags = {
-    'target-org': Flags.requiredOrg(),
-    'api-version': Flags.orgApiVersion(),
+    ...orgQueryFlags,
     since: sinceFlag,
     create: Flags.boolean({ summary: messages.getMessage('flags.create.summary') }),
   };

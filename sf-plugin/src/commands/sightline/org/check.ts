@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { relayFor, relayUrlFlag } from '../../../lib/flags.ts';
+import { orgQueryFlags, relayFor, relayUrlFlag } from '../../../lib/flags.ts';
 import { checkOrg } from '../../../lib/orgCheck.ts';
 import type { OrgCheckResult } from '../../../lib/results.ts';
 
@@ -12,8 +12,7 @@ export default class OrgCheck extends SfCommand<OrgCheckResult> {
   public static override readonly description = messages.getMessage('description');
   public static override readonly examples = messages.getMessages('examples');
   public static override readonly flags = {
-    'target-org': Flags.requiredOrg(),
-    'api-version': Flags.orgApiVersion(),
+    ...orgQueryFlags,
     'relay-url': relayUrlFlag,
     agent: Flags.string({ summary: messages.getMessage('flags.agent.summary'), multiple: true }),
     manager: Flags.string({ summary: messages.getMessage('flags.manager.summary'), multiple: true }),

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { downloadFile } from '../../../lib/download.ts';
-import { requiredCaseFlag } from '../../../lib/flags.ts';
+import { orgQueryFlags, requiredCaseFlag } from '../../../lib/flags.ts';
 import { formatBytes } from '../../../lib/format.ts';
 import { listRecordings } from '../../../lib/recordings.ts';
 import type { DownloadRow } from '../../../lib/results.ts';
@@ -16,8 +16,7 @@ export default class RecordingsDownload extends SfCommand<DownloadRow[]> {
   public static override readonly description = messages.getMessage('description');
   public static override readonly examples = messages.getMessages('examples');
   public static override readonly flags = {
-    'target-org': Flags.requiredOrg(),
-    'api-version': Flags.orgApiVersion(),
+    ...orgQueryFlags,
     case: requiredCaseFlag,
     session: Flags.string({ summary: messages.getMessage('flags.session.summary') }),
     'output-dir': Flags.directory({

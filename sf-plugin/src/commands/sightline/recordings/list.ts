@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { requiredCaseFlag } from '../../../lib/flags.ts';
+import { SfCommand } from '@salesforce/sf-plugins-core';
+import { orgQueryFlags, requiredCaseFlag } from '../../../lib/flags.ts';
 import { formatBytes } from '../../../lib/format.ts';
 import { listRecordings } from '../../../lib/recordings.ts';
 import type { RecordingRow } from '../../../lib/results.ts';
@@ -13,8 +13,7 @@ export default class RecordingsList extends SfCommand<RecordingRow[]> {
   public static override readonly description = messages.getMessage('description');
   public static override readonly examples = messages.getMessages('examples');
   public static override readonly flags = {
-    'target-org': Flags.requiredOrg(),
-    'api-version': Flags.orgApiVersion(),
+    ...orgQueryFlags,
     case: requiredCaseFlag,
   };
 

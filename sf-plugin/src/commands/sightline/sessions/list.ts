@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { caseFlag, sinceFlag } from '../../../lib/flags.ts';
+import { caseFlag, orgQueryFlags, sinceFlag } from '../../../lib/flags.ts';
 import type { SessionRow } from '../../../lib/results.ts';
 import { listSessions } from '../../../lib/sessions.ts';
 
@@ -12,8 +12,7 @@ export default class SessionsList extends SfCommand<SessionRow[]> {
   public static override readonly description = messages.getMessage('description');
   public static override readonly examples = messages.getMessages('examples');
   public static override readonly flags = {
-    'target-org': Flags.requiredOrg(),
-    'api-version': Flags.orgApiVersion(),
+    ...orgQueryFlags,
     case: caseFlag,
     since: sinceFlag,
     agent: Flags.string({ summary: messages.getMessage('flags.agent.summary') }),
