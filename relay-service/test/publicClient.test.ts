@@ -5,22 +5,8 @@ import assert from 'node:assert/strict';
 import { AgentStore } from '../src/auth/AgentStore.ts';
 import { openDatabase } from '../src/auth/openDatabase.ts';
 import { TokenCipher } from '../src/auth/TokenCipher.ts';
-import type { AgentIdentity } from '../src/sessions/types.ts';
-import { report } from './helpers/reports.ts';
+import { report, SF_AGENT, SN_AGENT } from './helpers/reports.ts';
 import { DEMO, startStack, TEST_KEY } from './helpers/stack.ts';
-
-const SF_AGENT: AgentIdentity = {
-  crm: 'salesforce',
-  userId: DEMO.salesforce.users.agent.id,
-  username: DEMO.salesforce.users.agent.username,
-  displayName: DEMO.salesforce.users.agent.name,
-};
-const SN_AGENT: AgentIdentity = {
-  crm: 'servicenow',
-  userId: DEMO.servicenow.users.agent.id,
-  username: DEMO.servicenow.users.agent.username,
-  displayName: DEMO.servicenow.users.agent.name,
-};
 
 test('a public client signs in and refreshes tokens on both CRMs without sending client_secret', async (t) => {
   const stack = await startStack(t, {}, { publicClient: true });

@@ -8,23 +8,16 @@ import type { Connection } from 'jsforce';
 import { AgentStore } from '../src/auth/AgentStore.ts';
 import { openDatabase } from '../src/auth/openDatabase.ts';
 import { TokenCipher } from '../src/auth/TokenCipher.ts';
-import type { AgentIdentity } from '../src/sessions/types.ts';
 import type { AgentDeliveries } from '../src/protocol/index.ts';
 import { encodeFrame } from '../src/protocol/index.ts';
 import { probe } from './helpers/media.ts';
 import { VP8, vp8Chunks } from './helpers/relay.ts';
-import { guest, report, webm } from './helpers/reports.ts';
+import { guest, report, webm, SF_AGENT as AGENT } from './helpers/reports.ts';
 import { TestClient } from './helpers/wsClient.ts';
 import { DEMO, startStack, TEST_KEY, TEST_METRICS_TOKEN, type Stack } from './helpers/stack.ts';
 
 const SF = DEMO.salesforce;
 const CASE = { crm: 'salesforce' as const, id: SF.cases.printer, label: 'Case 00001001' };
-const AGENT: AgentIdentity = {
-  crm: 'salesforce',
-  userId: SF.users.agent.id,
-  username: SF.users.agent.username,
-  displayName: SF.users.agent.name,
-};
 
 const NEW_PEOPLE = [
   guest('Jane Customer', SF.contacts.jane.email), // a Contact

@@ -7,27 +7,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Connection } from 'jsforce';
 import type { AgentDeliveries } from '../src/protocol/index.ts';
-import type { AgentIdentity, SessionReport } from '../src/sessions/types.ts';
+import type { SessionReport } from '../src/sessions/types.ts';
 import type { Fault } from './helpers/FaultProxy.ts';
-import { guest, report, webm } from './helpers/reports.ts';
+import { guest, report, webm, SF_AGENT, SN_AGENT } from './helpers/reports.ts';
 import { DEMO, startStack, TEST_METRICS_TOKEN, type Stack } from './helpers/stack.ts';
 
 const SF = DEMO.salesforce;
 const SN = DEMO.servicenow;
 const CASE = { crm: 'salesforce' as const, id: SF.cases.printer, label: 'Case 00001001' };
 const INCIDENT = { crm: 'servicenow' as const, id: SN.incidents.vpn.id, label: SN.incidents.vpn.number };
-const SF_AGENT: AgentIdentity = {
-  crm: 'salesforce',
-  userId: SF.users.agent.id,
-  username: SF.users.agent.username,
-  displayName: SF.users.agent.name,
-};
-const SN_AGENT: AgentIdentity = {
-  crm: 'servicenow',
-  userId: SN.users.agent.id,
-  username: SN.users.agent.username,
-  displayName: SN.users.agent.name,
-};
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 const post = (type: string) => (m: string, p: string) => m === 'POST' && p.includes(`/sobjects/${type}`);

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { AgentIdentity, SessionReport } from '../src/sessions/types.ts';
-import { guest, report, webm } from './helpers/reports.ts';
+import type { SessionReport } from '../src/sessions/types.ts';
+import { guest, report, webm, SF_AGENT, SN_AGENT } from './helpers/reports.ts';
 import { DEMO, startStack, type Stack } from './helpers/stack.ts';
 
 const SF = DEMO.salesforce;
@@ -25,19 +25,6 @@ const heapMiB = () => {
   gc();
   gc();
   return process.memoryUsage().heapUsed / 2 ** 20;
-};
-
-const SF_AGENT: AgentIdentity = {
-  crm: 'salesforce',
-  userId: SF.users.agent.id,
-  username: SF.users.agent.username,
-  displayName: SF.users.agent.name,
-};
-const SN_AGENT: AgentIdentity = {
-  crm: 'servicenow',
-  userId: SN.users.agent.id,
-  username: SN.users.agent.username,
-  displayName: SN.users.agent.name,
 };
 
 interface Person {

@@ -1,7 +1,16 @@
 // SessionReports as the registry emits them, for driving the write-back directly.
 import { randomBytes } from 'node:crypto';
 import { policySchema, type Policy } from '@sightline/config';
+import { DEMO } from '@sightline/crm-sandbox';
 import type { AgentIdentity, Attendee, SessionReport } from '../../src/sessions/types.ts';
+
+const agentOf = (crm: AgentIdentity['crm']): AgentIdentity => {
+  const u = DEMO[crm].users.agent;
+  return { crm, userId: u.id, username: u.username, displayName: u.name };
+};
+/** The sandbox's demo agent on each CRM, as the relay knows them after sign-in. */
+export const SF_AGENT = agentOf('salesforce');
+export const SN_AGENT = agentOf('servicenow');
 
 export function guest(name: string | undefined, email: string | undefined, phone?: string): Attendee {
   return {
