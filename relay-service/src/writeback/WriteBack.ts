@@ -21,7 +21,7 @@ import type { AdapterFactory } from '../crm/adapterFor.ts';
 import { CrmError } from '../crm/CrmError.ts';
 import type { Logger } from '../logger.ts';
 import type { WriteBackCounts } from '../metrics.ts';
-import type { AgentDeliveries, AgentDelivery, FailedDelivery } from '../protocol/index.ts';
+import type { AgentDeliveries, AgentDelivery, WriteBackSummary } from '../protocol/index.ts';
 import type { SessionReport } from '../sessions/types.ts';
 import type { ItemFilter, Outbox, OutboxItem, OutboxStatus } from './Outbox.ts';
 import { planWriteBack } from './plan.ts';
@@ -30,14 +30,6 @@ import { failureOf, type Failure } from './reasons.ts';
 import { steps, type Payloads, type StepHandler, type StepKind } from './steps/index.ts';
 
 export type WriteBackSettings = SightlineConfig['writeBack'];
-
-export interface WriteBackSummary {
-  /** Writes still to be delivered (including those retrying after a temporary failure). */
-  backlog: number;
-  /** Writes waiting for their agent to sign in to the relay again. */
-  awaitingSignIn: number;
-  failed: FailedDelivery[];
-}
 
 export interface SignedInSource {
   onSignedIn(listener: (agent: { crm: Crm; userId: string }) => void): () => void;
