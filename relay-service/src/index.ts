@@ -20,8 +20,10 @@ import { offsetClock, testClockEnabled, testClockRoutes } from './http/testClock
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { attachWebSocketServer } from './routing/attachWebSocketServer.ts';
+import { journalSessions, recoverLeftOver } from './sessions/journalSessions.ts';
 import { SessionRegistry } from './sessions/SessionRegistry.ts';
-import type { Clock } from './sessions/types.ts';
+import { SqliteSessionJournal } from './sessions/SqliteSessionJournal.ts';
+import type { Clock, SessionReport } from './sessions/types.ts';
 import { storyHints } from './storyHints.ts';
 import { Outbox } from './writeback/Outbox.ts';
 import { WriteBack } from './writeback/WriteBack.ts';
@@ -75,8 +77,12 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const registry = new SessionRegistry({ config, logger, ...(clock ? { clock } : {}) });
   const writeBack = new WriteBack({ outbox, adapterFor, logger, settings: config.writeBack, agents });
   metrics.observeWriteBack(() => writeBack.counts());
-  // Synchronous: the report is on disk before the registry's `ended` emit returns.
-  registry.on('ended', (report) => writeBack.accept(report));
+  // Each live session is journaled as it changes; the report is on disk (synchronously, in the outbox)
+  // before its journal goes. Sessions a killed relay left behind become reports before anything starts.
+  const journal = new SqliteSessionJournal(outboxDb, cipher);
+  const deliver = (report: SessionReport) => writeBack.accept(report);
+  await recoverLeftOver({ journal, deliver, logger });
+  journalSessions({ registry, journal, deliver, logger });
 
   let publicUrl = config.relay.publicUrl?.replace(/\/$/, '') ?? '';
   const ctx: AppContext = {
@@ -123,8 +129,8 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     close: () =>
       (closing ??= (async () => {
         registry.stop();
-        // Live sessions end now; their reports go into the outbox and survive the restart.
-        await registry.endAll('host_ended');
+        // Live sessions end now, saying why; their reports go into the outbox and survive the restart.
+        await registry.endAll('relay_shutdown');
         await writeBack.stop();
         await ws.close();
         agentAuth.close(); // long-polling sign-in waits answer now

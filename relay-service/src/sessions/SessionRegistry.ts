@@ -26,6 +26,8 @@ import type {
 } from './types.ts';
 
 export interface SessionRegistryEvents {
+  /** A session was created (the session journal records it from here). */
+  created: [{ sessionId: string }];
   /** Once per session, after it ended and its recording was finalized. */
   ended: [SessionReport];
   /** Any change visible in the snapshot (participants, status, presenter, control, recording). */
@@ -148,6 +150,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     if (key !== null) this.keys.set(this.index.key(key), { sessionId: id, digest: digest(key) });
     this.tokens.set(this.index.key(token), { sessionId: id, digest: digest(token) });
     this.ticketsOf.set(id, new Map());
+    this.emitSafe('created', { sessionId: id });
     this.logger.info(
       { sessionId: id, crm: record.crm, recordId: record.id, keyMode: policy.keyMode },
       'session created',
@@ -263,7 +266,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
   }
 
   /** Ends every live session (relay shutdown) and waits for their reports to be emitted. */
-  async endAll(reason: EndReason = 'host_ended'): Promise<void> {
+  async endAll(reason: EndReason = 'relay_shutdown'): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((id) => this.end(id, reason)));
   }
 
