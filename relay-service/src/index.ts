@@ -11,6 +11,8 @@ import { cookiePolicyFor } from './auth/cookies.ts';
 import { LoginSessions } from './auth/LoginSessions.ts';
 import { openDatabase } from './auth/openDatabase.ts';
 import { TokenCipher } from './auth/TokenCipher.ts';
+import { memoryLimiters, redisLimiters } from './cluster/limiters.ts';
+import { connectRedis } from './cluster/redisClient.ts';
 import { createAdapterFactory } from './crm/adapterFor.ts';
 import { sendAgentInvitations } from './crm/agentInvitations.ts';
 import type { AppContext } from './http/AppContext.ts';
@@ -74,7 +76,10 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   // The end-to-end suite moves this clock through POST /__test/clock (test environment only).
   const testClock = testClockEnabled(config, options.env ?? process.env) ? offsetClock(options.clock) : null;
   const clock = testClock ?? options.clock;
-  const registry = new SessionRegistry({ config, logger, ...(clock ? { clock } : {}) });
+  // Cluster mode: the limits count in Redis, shared by every node. Without it nothing changes.
+  const redis = config.redis.url ? await connectRedis(config.redis.url, logger) : null;
+  const limiters = redis ? redisLimiters(redis) : memoryLimiters;
+  const registry = new SessionRegistry({ config, logger, limiters, ...(clock ? { clock } : {}) });
   const writeBack = new WriteBack({ outbox, adapterFor, logger, settings: config.writeBack, agents });
   metrics.observeWriteBack(() => writeBack.counts());
   // Each live session is journaled as it changes; the report is on disk (synchronously, in the outbox)
@@ -96,6 +101,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     outbox,
     writeBack,
     adapterFor,
+    limiters,
     cookies: cookiePolicyFor(config.relay.publicUrl),
     publicUrl: () => publicUrl,
   };
@@ -138,6 +144,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
         await new Promise<void>((resolve) => server.close(() => resolve()));
         authDb.close();
         outboxDb.close();
+        await redis?.quit();
       })()),
   };
 }

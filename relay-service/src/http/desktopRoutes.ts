@@ -30,7 +30,7 @@ export function desktopRoutes(ctx: AppContext): Router {
   const { registry, publicUrl, config } = ctx;
   const codes = new HandOffCodes({ ttlMs: config.desktop.handOffTtlSeconds * 1000, clock: registry.clock });
   registry.on('ending', ({ sessionId }) => codes.forgetSession(sessionId));
-  const limit = perSourceLimit(30, 60);
+  const limit = perSourceLimit('desktop-code-src', 30, 60, ctx.limiters);
   const router = Router();
 
   /** The live session a code is bound to (spent when `spend`), with what the join page would show. */

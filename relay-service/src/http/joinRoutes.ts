@@ -45,7 +45,7 @@ export async function findJoinSession(
 export function joinRoutes(ctx: AppContext): Router {
   const { registry, publicUrl } = ctx;
   const router = Router();
-  const limit = perSourceLimit(60, 60);
+  const limit = perSourceLimit('join-src', 60, 60, ctx.limiters);
 
   const find = (req: Request, lookup: KeyOrToken) => findJoinSession(registry, limit, req, lookup);
 

@@ -37,7 +37,7 @@ const sameAgent = (a: AgentIdentity, b: AgentIdentity) => a.crm === b.crm && a.u
 export function sessionRoutes(ctx: AppContext): Router {
   const { registry, adapterFor, logger, config, publicUrl } = ctx;
   const router = Router();
-  const creations = new SessionCreationLimit(config.limits.sessionCreationsPerAgentPerMinute);
+  const creations = new SessionCreationLimit(config.limits.sessionCreationsPerAgentPerMinute, ctx.limiters);
 
   const describe = (
     id: string,

@@ -8,6 +8,7 @@ import type { SightlineConfig } from '@sightline/config';
 import type { Contact, LogEntry, SessionSnapshot } from '../protocol/index.ts';
 import { applyContactPolicy } from './contact.ts';
 import { AgentSessionLimitError, KeyInUseError, SessionNotFoundError } from './errors.ts';
+import type { LimiterFactory } from '../cluster/limiters.ts';
 import { KeyGuard, keyLengthFor } from './KeyGuard.ts';
 import { digest, matchesDigest, randomDigits, randomToken, SecretIndex } from './secrets.ts';
 import { Session, publicParticipant as publicOf } from './Session.ts';
@@ -50,6 +51,8 @@ export interface SessionRegistryOptions {
   graceMs?: number;
   /** node-cron expression of the sweeper (expiry, grace periods). */
   sweepSchedule?: string;
+  /** Where the wrong-key limit counts (memory by default; Redis in cluster mode). */
+  limiters?: LimiterFactory;
 }
 
 export interface TicketHolder {
@@ -77,7 +80,14 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
   private readonly recordingBudget: RecordingBudget;
   private task: ScheduledTask | null = null;
 
-  constructor({ config, logger, clock, graceMs = 60_000, sweepSchedule = '*/5 * * * * *' }: SessionRegistryOptions) {
+  constructor({
+    config,
+    logger,
+    clock,
+    graceMs = 60_000,
+    sweepSchedule = '*/5 * * * * *',
+    limiters,
+  }: SessionRegistryOptions) {
     super();
     this.config = config;
     this.logger = logger.child({ component: 'sessions' });
@@ -85,7 +95,10 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     this.graceMs = graceMs;
     this.sweepSchedule = sweepSchedule;
     this.recordingBudget = new RecordingBudget(config.limits.recordingMemoryBudgetBytes);
-    this.keyGuard = new KeyGuard({ perSourcePerMinute: config.limits.wrongKeysPerSourcePerMinute });
+    this.keyGuard = new KeyGuard({
+      perSourcePerMinute: config.limits.wrongKeysPerSourcePerMinute,
+      ...(limiters && { limiters }),
+    });
   }
 
   /** Starts the sweeper (expiry after policy.waitingTimeoutMinutes, grace periods). */
