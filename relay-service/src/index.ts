@@ -11,6 +11,7 @@ import { cookiePolicyFor } from './auth/cookies.ts';
 import { LoginSessions } from './auth/LoginSessions.ts';
 import { openDatabase } from './auth/openDatabase.ts';
 import { TokenCipher } from './auth/TokenCipher.ts';
+import { clusterMode } from './cluster/clusterMode.ts';
 import { memoryLimiters, redisLimiters } from './cluster/limiters.ts';
 import { connectRedis } from './cluster/redisClient.ts';
 import { createAdapterFactory } from './crm/adapterFor.ts';
@@ -90,10 +91,21 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   journalSessions({ registry, journal, deliver, logger });
 
   let publicUrl = config.relay.publicUrl?.replace(/\/$/, '') ?? '';
+  const cluster = clusterMode({
+    config,
+    redis,
+    registry,
+    cipher,
+    metrics,
+    limiters,
+    logger,
+    nodeUrl: () => config.cluster.nodeUrl?.replace(/\/$/, '') ?? publicUrl,
+  });
   const ctx: AppContext = {
     config,
     logger,
     registry,
+    sessions: cluster.sessions,
     metrics,
     agents,
     loginSessions,
@@ -112,6 +124,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const app = createApp(ctx, {
     webRouter: await loadWebRouter(config),
     testClock: testClock && testClockRoutes(testClock, registry),
+    cluster: cluster.router,
   });
   server.on('request', app);
   const ws = attachWebSocketServer({ server, registry, config, logger, metrics });
@@ -122,6 +135,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   publicUrl ||= url;
   registry.start();
   writeBack.start();
+  await cluster.start();
   logger.info({ url: publicUrl }, 'relay listening');
   if (testClock) logger.warn('test clock enabled: POST /__test/clock moves session time forward');
 
@@ -135,6 +149,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     close: () =>
       (closing ??= (async () => {
         registry.stop();
+        await cluster.stop().catch((err: unknown) => logger.warn({ err }, 'could not leave the cluster'));
         // Live sessions end now, saying why; their reports go into the outbox and survive the restart.
         await registry.endAll('relay_shutdown');
         await writeBack.stop();

@@ -5,6 +5,7 @@ import type { AgentStore } from '../auth/AgentStore.ts';
 import type { CookiePolicy } from '../auth/cookies.ts';
 import type { LoginSessions } from '../auth/LoginSessions.ts';
 import type { LimiterFactory } from '../cluster/limiters.ts';
+import type { SessionDirectory } from '../cluster/SessionDirectory.ts';
 import type { AdapterFactory } from '../crm/adapterFor.ts';
 import type { Logger } from '../logger.ts';
 import type { RelayMetrics } from '../metrics.ts';
@@ -16,6 +17,8 @@ export interface AppContext {
   config: SightlineConfig;
   logger: Logger;
   registry: SessionRegistry;
+  /** Creates, finds and joins sessions: this node's registry, or the cluster's in cluster mode. */
+  sessions: SessionDirectory;
   metrics: RelayMetrics;
   agents: AgentStore;
   loginSessions: LoginSessions;

@@ -233,6 +233,12 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     return { session, participantId: p.id };
   }
 
+  /** What the join page shows of a live session, by id (cluster lookups resolved elsewhere). */
+  joinInfoOf(id: string): JoinInfo | null {
+    const s = this.sessions.get(id);
+    return s && s.status !== 'ended' ? this.joinInfo(s) : null;
+  }
+
   get(id: string): SessionInfo | undefined {
     const s = this.sessions.get(id);
     return s ? this.info(s) : undefined;
