@@ -10,6 +10,8 @@ import { relayProcess, startCrm, until, type RelayProcess } from './helpers/rela
 import { startRedis } from './helpers/redisServer.ts';
 import { signIn, type CookieJar } from './helpers/signIn.ts';
 import { TestClient } from './helpers/wsClient.ts';
+import { encodeFrame } from '../src/protocol/index.ts';
+import { VP8 } from './helpers/relay.ts';
 
 const SESSIONS = 300;
 type Rec = Record<string, unknown>;
@@ -40,6 +42,7 @@ async function cluster(t: import('node:test').TestContext, overrides: ConfigInpu
   const sandbox = await startCrm(t);
   const redisServer = await startRedis(t);
   const redis = new Redis(redisServer.url);
+  redis.on('error', () => {}); // the outage test stops the server under it; its calls fail and retry
   t.after(() => redis.quit());
   const config: ConfigInput = {
     ...overrides,
@@ -60,7 +63,7 @@ async function cluster(t: import('node:test').TestContext, overrides: ConfigInpu
       id === null ? null : (JSON.parse((await redis.get(`sightline:node:${id}`)) ?? 'null') as { url: string } | null);
     return nodes.find((n) => n.url === info?.url);
   };
-  return { redis, nodes, jars, ownerOf };
+  return { redisServer, redis, nodes, jars, ownerOf };
 }
 
 const create = (node: RelayProcess, jar: CookieJar) =>
@@ -76,6 +79,7 @@ test('three nodes: 300 sessions created through any node spread evenly; any node
       ...(await Promise.all(Array.from({ length: 6 }, (_, j) => create(nodes[(i + j) % 3]!, jars[(i + j) % 3]!)))),
     );
   const counts = await Promise.all(nodes.map(sessionsOn));
+  t.diagnostic(`sessions per node: ${counts.join(' / ')}`);
   assert.equal(
     counts.reduce((a, b) => a + b),
     SESSIONS,
@@ -147,4 +151,64 @@ test('a node that stops heartbeating drops out within seconds and gets no new se
     const s = await create(alive[i % 2]!, jars[1 + (i % 2)]!);
     assert.ok(alive.includes((await ownerOf(String(s.sessionId)))!), 'placed on a live node');
   }
+});
+
+const frame = (sequence: number) =>
+  Buffer.from(encodeFrame({ stream: 0, sequence, keyframe: true, captureTimeMs: Date.now() }, new Uint8Array(64)));
+
+test('Redis stopped and started again: live sessions keep forwarding, new ones get a clear error, then all resumes', async (t) => {
+  const { redisServer, redis, nodes, jars, ownerOf } = await cluster(t);
+  const s = await create(nodes[0]!, jars[0]!);
+  const owner = (await ownerOf(String(s.sessionId)))!;
+  const other = nodes.find((n) => n !== owner)!;
+  const joined = await post(other, '/api/join', {
+    key: s.key,
+    contact: { name: 'Ola Outage', email: 'ola@outage.example' },
+    acceptedTerms: true,
+  });
+  const ticket = await post(owner, `/api/sessions/${String(s.sessionId)}/ticket`, {}, jars[nodes.indexOf(owner)]!);
+  const host = await TestClient.connect(String(ticket.wsUrl), String(ticket.ticket));
+  const guest = await TestClient.connect(String(joined.wsUrl), String(joined.ticket));
+  t.after(() => {
+    host.close();
+    guest.close();
+  });
+  guest.send({ type: 'consent', view: true });
+  guest.send({ type: 'stream-start', config: VP8 });
+  await host.waitFor('stream-start');
+  guest.sendFrame(frame(0));
+  await host.waitForFrames(1);
+
+  await redisServer.stop();
+  // The session goes on: frames and chat still flow between its participants.
+  guest.sendFrame(frame(1));
+  await host.waitForFrames(2);
+  guest.send({ type: 'chat', text: 'still here' });
+  await host.waitFor('log', (m) => m.entry.text === 'still here');
+  // A new session cannot be placed: a clear 503, not an internal error.
+  const refused = await fetch(`${other.url}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: other.url, cookie: jars[nodes.indexOf(other)]!.header() },
+    body: JSON.stringify({ crm: 'salesforce', recordId: DEMO.salesforce.cases.printer }),
+  });
+  assert.equal(refused.status, 503);
+  assert.equal(((await refused.json()) as Rec).error, 'cluster_unavailable');
+
+  await redisServer.start(); // empty: nothing was persisted
+  await until(
+    async () => (await redis.smembers('sightline:nodes').catch(() => [])).length,
+    (n) => n === 3,
+    'the nodes to register again',
+  );
+  // The live session is findable through another node again, and new sessions are placed.
+  await until(
+    async () => (await ownerOf(String(s.sessionId)).catch(() => undefined)) === owner,
+    (ok) => ok,
+    'the session to be published again',
+  );
+  const lookup = await post(other, '/api/join/lookup', { key: s.key });
+  assert.equal(lookup.hostName, 'Alex Agent');
+  assert.ok((await create(other, jars[nodes.indexOf(other)]!)).sessionId);
+  guest.sendFrame(frame(2));
+  await host.waitForFrames(3);
 });

@@ -70,7 +70,7 @@ export class NodeDirectory {
   async start(): Promise<void> {
     await this.#beat();
     this.#timer ??= setInterval(() => {
-      this.#beat().catch((err: unknown) => this.#log.warn({ err: (err as Error).message }, 'heartbeat failed'));
+      this.#beat().catch((err: unknown) => this.#log.debug({ err: (err as Error).message }, 'heartbeat failed'));
     }, this.#o.heartbeatMs).unref();
   }
 
@@ -117,6 +117,15 @@ export class NodeDirectory {
   /** Adjusts a node's count of live sessions (-1: one ended, or a placement that never started). */
   async count(id: string, delta: number): Promise<void> {
     await this.#o.redis.hincrby(PLACED, id, delta);
+  }
+
+  async setCount(id: string, sessions: number): Promise<void> {
+    await this.#o.redis.hset(PLACED, id, sessions);
+  }
+
+  /** Heartbeats now (e.g. as soon as Redis is back), not at the next tick. */
+  beat(): Promise<void> {
+    return this.#beat();
   }
 
   /** Leaves the cluster at once (a graceful stop), instead of after the heartbeat expires. */

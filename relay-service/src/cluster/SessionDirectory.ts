@@ -119,6 +119,22 @@ export interface ClusterSessionsOptions {
   wrongKeysPerSourcePerMinute: number;
 }
 
+/** A Redis call of the cluster's: unreachable Redis is a clear 503, not an internal error. */
+async function shared<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    throw new HttpError(
+      503,
+      'cluster_unavailable',
+      "the relay cluster's shared store (Redis) is unreachable: new sessions and joins through other nodes wait until it is back; sessions already running go on",
+      undefined,
+      { 'retry-after': '5' },
+    );
+  }
+}
+
 export class ClusterSessions implements SessionDirectory {
   readonly #o: ClusterSessionsOptions;
   /** Counts in Redis under the registry's own limit name: one budget however a guess arrives. */
@@ -134,7 +150,7 @@ export class ClusterSessions implements SessionDirectory {
 
   async create(input: CreateSessionInput): Promise<CreatedSession> {
     const { nodes, local, call } = this.#o;
-    const node = await nodes.place();
+    const node = await shared(() => nodes.place());
     try {
       if (node.id === nodes.id) return await local.create(input, true);
       return await call(node.url, 'create', { ...input, recordRequested: input.recordRequested ?? false });
@@ -148,10 +164,11 @@ export class ClusterSessions implements SessionDirectory {
   async #owner(sessionId: string | null): Promise<{ sessionId: string; url: string; self: boolean } | null> {
     if (sessionId === null) return null;
     const { nodes, index } = this.#o;
-    const owner = await index.owner(sessionId);
+    if (this.#o.local.info(sessionId)) return { sessionId, url: nodes.url, self: true };
+    const owner = await shared(() => index.owner(sessionId));
     if (owner === null) return null;
     if (owner === nodes.id) return { sessionId, url: nodes.url, self: true };
-    const node = await nodes.node(owner);
+    const node = await shared(() => nodes.node(owner));
     return node ? { sessionId, url: node.url, self: false } : null;
   }
 
@@ -167,13 +184,13 @@ export class ClusterSessions implements SessionDirectory {
 
   async findByKey(key: string, source: string): Promise<JoinInfo | null> {
     await this.#keyGuard.check(source);
-    const info = await this.#info(await this.#o.index.byKey(key));
+    const info = await this.#info(await shared(() => this.#o.index.byKey(key)));
     if (!info) await this.#keyGuard.wrongKey(source);
     return info;
   }
 
   async findByToken(token: string): Promise<JoinInfo | null> {
-    return this.#info(await this.#o.index.byToken(token));
+    return this.#info(await shared(() => this.#o.index.byToken(token)));
   }
 
   async join(sessionId: string, contact: Contact): Promise<Reached<ParticipantTicket & { waiting: boolean }>> {

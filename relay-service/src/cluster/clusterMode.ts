@@ -65,9 +65,9 @@ export function clusterMode(o: ClusterModeOptions): ClusterMode {
     const local = new LocalSessions(o.registry, o.nodeUrl);
     return { sessions: local, router: null, start: () => Promise.resolve(), stop: () => Promise.resolve() };
   }
-  const { config } = o;
+  const { config, redis } = o;
   const nodes = new NodeDirectory({
-    redis: o.redis,
+    redis,
     id: `n_${randomBytes(8).toString('hex')}`,
     get url() {
       return o.nodeUrl();
@@ -77,7 +77,7 @@ export function clusterMode(o: ClusterModeOptions): ClusterMode {
     load: loadMeter(o.registry, o.metrics),
     logger: o.logger,
   });
-  const index = new SessionIndex(o.redis, o.cipher);
+  const index = new SessionIndex(redis, o.cipher);
   const publisher = new SessionPublisher(o.registry, index, nodes, o.logger);
   const local = new LocalSessions(o.registry, o.nodeUrl, publisher);
   const bearer = clusterBearer(o.cipher);
@@ -91,7 +91,15 @@ export function clusterMode(o: ClusterModeOptions): ClusterMode {
       wrongKeysPerSourcePerMinute: config.limits.wrongKeysPerSourcePerMinute,
     }),
     router: internalRoutes(local, bearer),
-    start: () => nodes.start(),
+    async start() {
+      await nodes.start();
+      // After an outage (Redis may come back empty): in the directory and findable again at once.
+      redis.on('ready', () => {
+        Promise.all([nodes.beat(), publisher.republish()]).catch((err: unknown) =>
+          o.logger.warn({ err: (err as Error).message }, 'could not rejoin the cluster after Redis came back'),
+        );
+      });
+    },
     stop: () => nodes.stop(),
   };
 }

@@ -39,6 +39,23 @@ export class SessionPublisher {
       this.#log.error({ sessionId }, 'its random key is live on another node; the session is reachable by link only');
   }
 
+  /**
+   * Redis came back (maybe empty, after a restart): this node's live sessions are published again and
+   * its count set to what it holds, so lookups through any node find them once more.
+   */
+  async republish(): Promise<void> {
+    let live = 0;
+    for (const sessionId of [...this.#published.keys()]) {
+      const s = this.#registry.session(sessionId);
+      if (!s) continue;
+      const { entry } = await this.#index.add({ sessionId, key: s.key, token: s.token, nodeId: this.#nodes.id });
+      this.#published.set(sessionId, entry);
+      live++;
+    }
+    await this.#nodes.setCount(this.#nodes.id, live);
+    this.#log.info({ sessions: live }, 'sessions published again after Redis came back');
+  }
+
   async #unpublish(sessionId: string): Promise<void> {
     const entry = this.#published.get(sessionId);
     if (!entry) return;
