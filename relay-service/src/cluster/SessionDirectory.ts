@@ -23,7 +23,10 @@ import type { SessionIndex } from './SessionIndex.ts';
 export type Reached<T> = T & { wsUrl: string };
 
 export interface SessionDirectory {
+  /** On the least-busy node (this one on a single node). */
   create(input: CreateSessionInput): Promise<CreatedSession>;
+  /** On this node, for a flow that goes on here (the console the CRM's form button opens); still findable from any node. */
+  createHere(input: CreateSessionInput): Promise<CreatedSession>;
   /** Counts a wrong key against the source (KeyRateLimitedError past the limit), as the registry does. */
   findByKey(key: string, source: string): Promise<JoinInfo | null>;
   findByToken(token: string): Promise<JoinInfo | null>;
@@ -66,6 +69,10 @@ export class LocalSessions implements SessionDirectory {
       );
     }
     return created;
+  }
+
+  createHere(input: CreateSessionInput): Promise<CreatedSession> {
+    return this.create(input);
   }
 
   findByKey(key: string, source: string): Promise<JoinInfo | null> {
@@ -158,6 +165,10 @@ export class ClusterSessions implements SessionDirectory {
       await nodes.count(node.id, -1).catch(() => {});
       throw err;
     }
+  }
+
+  createHere(input: CreateSessionInput): Promise<CreatedSession> {
+    return this.#o.local.create(input);
   }
 
   /** The live node holding the session, or null (no such session, or its node is gone). */
