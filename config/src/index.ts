@@ -47,6 +47,7 @@ export const ENV_VARS: Record<string, { key: string; type: 'string' | 'number' |
   SIGHTLINE_SANDBOX_SERVICENOW_PORT: { key: 'sandbox.servicenowPort', type: 'number' },
   SIGHTLINE_SANDBOX_DATA_DIR: { key: 'sandbox.dataDir', type: 'string' },
   SIGHTLINE_REDIS_URL: { key: 'redis.url', type: 'string' },
+  SIGHTLINE_CLUSTER_NODE_URL: { key: 'cluster.nodeUrl', type: 'string' },
   SIGHTLINE_DESKTOP_DOWNLOAD_WINDOWS: { key: 'desktop.downloads.windows', type: 'string' },
   SIGHTLINE_DESKTOP_DOWNLOAD_MACOS: { key: 'desktop.downloads.macos', type: 'string' },
   SIGHTLINE_DESKTOP_DOWNLOAD_LINUX: { key: 'desktop.downloads.linux', type: 'string' },

@@ -305,6 +305,20 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Cluster mode (redis.url set): how this node is reached and how fast a dead one is dropped. */
+    cluster: z
+      .object({
+        /**
+         * This node's own base URL (its WebSockets and node-to-node calls), when relay.publicUrl names
+         * the load balancer in front of every node. Default: relay.publicUrl, else where it listens.
+         */
+        nodeUrl: httpUrl.optional(),
+        heartbeatMs: z.number().int().min(100).max(10_000).default(1000),
+        /** A node that has not heartbeat for this long is removed (no new sessions, lookups skip it). */
+        nodeTtlMs: z.number().int().min(300).max(60_000).default(3000),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

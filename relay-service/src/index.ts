@@ -11,6 +11,9 @@ import { cookiePolicyFor } from './auth/cookies.ts';
 import { LoginSessions } from './auth/LoginSessions.ts';
 import { openDatabase } from './auth/openDatabase.ts';
 import { TokenCipher } from './auth/TokenCipher.ts';
+import { clusterMode } from './cluster/clusterMode.ts';
+import { memoryLimiters, redisLimiters } from './cluster/limiters.ts';
+import { connectRedis } from './cluster/redisClient.ts';
 import { createAdapterFactory } from './crm/adapterFor.ts';
 import { sendAgentInvitations } from './crm/agentInvitations.ts';
 import type { AppContext } from './http/AppContext.ts';
@@ -20,8 +23,10 @@ import { offsetClock, testClockEnabled, testClockRoutes } from './http/testClock
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { attachWebSocketServer } from './routing/attachWebSocketServer.ts';
+import { journalSessions, recoverLeftOver } from './sessions/journalSessions.ts';
 import { SessionRegistry } from './sessions/SessionRegistry.ts';
-import type { Clock } from './sessions/types.ts';
+import { SqliteSessionJournal } from './sessions/SqliteSessionJournal.ts';
+import type { Clock, SessionReport } from './sessions/types.ts';
 import { storyHints } from './storyHints.ts';
 import { Outbox } from './writeback/Outbox.ts';
 import { WriteBack } from './writeback/WriteBack.ts';
@@ -72,17 +77,35 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   // The end-to-end suite moves this clock through POST /__test/clock (test environment only).
   const testClock = testClockEnabled(config, options.env ?? process.env) ? offsetClock(options.clock) : null;
   const clock = testClock ?? options.clock;
-  const registry = new SessionRegistry({ config, logger, ...(clock ? { clock } : {}) });
+  // Cluster mode: the limits count in Redis, shared by every node. Without it nothing changes.
+  const redis = config.redis.url ? await connectRedis(config.redis.url, logger) : null;
+  const limiters = redis ? redisLimiters(redis) : memoryLimiters;
+  const registry = new SessionRegistry({ config, logger, limiters, ...(clock ? { clock } : {}) });
   const writeBack = new WriteBack({ outbox, adapterFor, logger, settings: config.writeBack, agents });
   metrics.observeWriteBack(() => writeBack.counts());
-  // Synchronous: the report is on disk before the registry's `ended` emit returns.
-  registry.on('ended', (report) => writeBack.accept(report));
+  // Each live session is journaled as it changes; the report is on disk (synchronously, in the outbox)
+  // before its journal goes. Sessions a killed relay left behind become reports before anything starts.
+  const journal = new SqliteSessionJournal(outboxDb, cipher);
+  const deliver = (report: SessionReport) => writeBack.accept(report);
+  await recoverLeftOver({ journal, deliver, logger });
+  journalSessions({ registry, journal, deliver, logger });
 
   let publicUrl = config.relay.publicUrl?.replace(/\/$/, '') ?? '';
+  const cluster = clusterMode({
+    config,
+    redis,
+    registry,
+    cipher,
+    metrics,
+    limiters,
+    logger,
+    nodeUrl: () => config.cluster.nodeUrl?.replace(/\/$/, '') ?? publicUrl,
+  });
   const ctx: AppContext = {
     config,
     logger,
     registry,
+    sessions: cluster.sessions,
     metrics,
     agents,
     loginSessions,
@@ -90,6 +113,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     outbox,
     writeBack,
     adapterFor,
+    limiters,
     cookies: cookiePolicyFor(config.relay.publicUrl),
     publicUrl: () => publicUrl,
   };
@@ -100,6 +124,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const app = createApp(ctx, {
     webRouter: await loadWebRouter(config),
     testClock: testClock && testClockRoutes(testClock, registry),
+    cluster: cluster.router,
   });
   server.on('request', app);
   const ws = attachWebSocketServer({ server, registry, config, logger, metrics });
@@ -110,6 +135,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   publicUrl ||= url;
   registry.start();
   writeBack.start();
+  await cluster.start();
   logger.info({ url: publicUrl }, 'relay listening');
   if (testClock) logger.warn('test clock enabled: POST /__test/clock moves session time forward');
 
@@ -123,8 +149,9 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     close: () =>
       (closing ??= (async () => {
         registry.stop();
-        // Live sessions end now; their reports go into the outbox and survive the restart.
-        await registry.endAll('host_ended');
+        await cluster.stop().catch((err: unknown) => logger.warn({ err }, 'could not leave the cluster'));
+        // Live sessions end now, saying why; their reports go into the outbox and survive the restart.
+        await registry.endAll('relay_shutdown');
         await writeBack.stop();
         await ws.close();
         agentAuth.close(); // long-polling sign-in waits answer now
@@ -132,6 +159,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
         await new Promise<void>((resolve) => server.close(() => resolve()));
         authDb.close();
         outboxDb.close();
+        await redis?.quit();
       })()),
   };
 }

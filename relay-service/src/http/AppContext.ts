@@ -4,6 +4,8 @@ import type { AgentAuth } from '../auth/AgentAuth.ts';
 import type { AgentStore } from '../auth/AgentStore.ts';
 import type { CookiePolicy } from '../auth/cookies.ts';
 import type { LoginSessions } from '../auth/LoginSessions.ts';
+import type { LimiterFactory } from '../cluster/limiters.ts';
+import type { SessionDirectory } from '../cluster/SessionDirectory.ts';
 import type { AdapterFactory } from '../crm/adapterFor.ts';
 import type { Logger } from '../logger.ts';
 import type { RelayMetrics } from '../metrics.ts';
@@ -15,6 +17,8 @@ export interface AppContext {
   config: SightlineConfig;
   logger: Logger;
   registry: SessionRegistry;
+  /** Creates, finds and joins sessions: this node's registry, or the cluster's in cluster mode. */
+  sessions: SessionDirectory;
   metrics: RelayMetrics;
   agents: AgentStore;
   loginSessions: LoginSessions;
@@ -24,6 +28,8 @@ export interface AppContext {
   /** Delivery state for agents (`/api/me/deliveries`) and admins (summary(), retry()). */
   writeBack: WriteBack;
   adapterFor: AdapterFactory;
+  /** Where rate limits count: memory on one node, Redis in cluster mode. */
+  limiters: LimiterFactory;
   cookies: CookiePolicy;
   /** The relay's public base URL (known once the server listens). */
   publicUrl: () => string;

@@ -1,17 +1,18 @@
 // Sessions one agent may start per minute (limits.sessionCreationsPerAgentPerMinute): each becomes a
 // CRM write-back later, so a runaway client must not queue thousands. rate-limiter-flexible, as the
-// key limits (its Redis store can share the counts across relay nodes).
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+// key limits (counted in Redis across relay nodes in cluster mode).
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AgentIdentity } from '../auth/identity.ts';
+import { memoryLimiters, type LimiterFactory } from '../cluster/limiters.ts';
 import { AgentSessionLimitError } from '../sessions/errors.ts';
 
 export class SessionCreationLimit {
-  readonly #limiter: RateLimiterMemory;
+  readonly #limiter: RateLimiterAbstract;
   readonly #perMinute: number;
 
-  constructor(perMinute: number) {
+  constructor(perMinute: number, limiters: LimiterFactory = memoryLimiters) {
     this.#perMinute = perMinute;
-    this.#limiter = new RateLimiterMemory({ points: perMinute, duration: 60, keyPrefix: 'session-create' });
+    this.#limiter = limiters({ name: 'session-create', points: perMinute, durationSeconds: 60 });
   }
 
   /** Counts one creation; throws AgentSessionLimitError (429 with Retry-After) past the limit. */

@@ -24,9 +24,11 @@ export interface AppExtras {
   webRouter?: Router | null;
   /** `POST /__test/clock`, mounted only when startRelay enables the test clock. */
   testClock?: Router | null;
+  /** Node-to-node calls in cluster mode (bearer-authenticated, so before the browsers' CSRF check). */
+  cluster?: Router | null;
 }
 
-export function createApp(ctx: AppContext, { webRouter, testClock }: AppExtras = {}): Express {
+export function createApp(ctx: AppContext, { webRouter, testClock, cluster }: AppExtras = {}): Express {
   const { config, logger, loginSessions, agents, agentAuth } = ctx;
   const app = express();
   app.disable('x-powered-by');
@@ -44,6 +46,7 @@ export function createApp(ctx: AppContext, { webRouter, testClock }: AppExtras =
   app.use(securityHeaders(config, ctx.publicUrl));
   app.use(cors(config));
   app.use(express.json({ limit: '64kb' }));
+  if (cluster) app.use(cluster);
   app.use(csrf(config, ctx.publicUrl));
 
   app.use(opsRoutes(ctx));

@@ -30,7 +30,11 @@ export function desktopRoutes(ctx: AppContext): Router {
   const { registry, publicUrl, config } = ctx;
   const codes = new HandOffCodes({ ttlMs: config.desktop.handOffTtlSeconds * 1000, clock: registry.clock });
   registry.on('ending', ({ sessionId }) => codes.forgetSession(sessionId));
-  const limit = perSourceLimit(30, 60);
+  const limit = perSourceLimit('desktop-code-src', 30, 60, ctx.limiters);
+  const local = {
+    findByKey: (key: string, source: string) => registry.lookupByKey(key, source),
+    findByToken: (token: string) => Promise.resolve(registry.lookupByToken(token)),
+  };
   const router = Router();
 
   /** The live session a code is bound to (spent when `spend`), with what the join page would show. */
@@ -48,7 +52,8 @@ export function desktopRoutes(ctx: AppContext): Router {
 
   router.post('/api/desktop/handoff', async (req, res) => {
     const body = validate(handOffRequestSchema, req.body, 'body');
-    const info = await findJoinSession(registry, limit, req, body);
+    // Hand-off codes are this node's (not yet shared in cluster mode): its own sessions only.
+    const info = await findJoinSession(local, limit, req, body);
     const { code, expiresAt } = codes.issue(info.sessionId);
     const base = publicUrl();
     const answer: HandOffResponse = {

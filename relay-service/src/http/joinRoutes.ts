@@ -8,9 +8,9 @@ import {
   type JoinLookupResponse,
   type JoinResponse,
 } from '../protocol/index.ts';
-import type { SessionRegistry } from '../sessions/SessionRegistry.ts';
+import type { SessionDirectory } from '../cluster/SessionDirectory.ts';
 import type { JoinInfo } from '../sessions/types.ts';
-import { wsUrlOf, type AppContext } from './AppContext.ts';
+import type { AppContext } from './AppContext.ts';
 import { HttpError } from './HttpError.ts';
 import { perSourceLimit } from './perSourceLimit.ts';
 import { termsText } from './terms.ts';
@@ -20,7 +20,7 @@ export type KeyOrToken = { key?: string | undefined; token?: string | undefined 
 
 /** The session a spoken key or a link token names (after the caller's per-source limit), else 404. */
 export async function findJoinSession(
-  registry: SessionRegistry,
+  registry: Pick<SessionDirectory, 'findByKey' | 'findByToken'>,
   limit: (req: Request) => Promise<void>,
   req: Request,
   lookup: KeyOrToken,
@@ -28,8 +28,8 @@ export async function findJoinSession(
   await limit(req);
   const info =
     lookup.key !== undefined
-      ? await registry.lookupByKey(lookup.key, req.ip ?? 'unknown')
-      : registry.lookupByToken(lookup.token!);
+      ? await registry.findByKey(lookup.key, req.ip ?? 'unknown')
+      : await registry.findByToken(lookup.token!);
   if (!info) {
     throw new HttpError(
       404,
@@ -43,11 +43,11 @@ export async function findJoinSession(
 }
 
 export function joinRoutes(ctx: AppContext): Router {
-  const { registry, publicUrl } = ctx;
+  const { sessions } = ctx;
   const router = Router();
-  const limit = perSourceLimit(60, 60);
+  const limit = perSourceLimit('join-src', 60, 60, ctx.limiters);
 
-  const find = (req: Request, lookup: KeyOrToken) => findJoinSession(registry, limit, req, lookup);
+  const find = (req: Request, lookup: KeyOrToken) => findJoinSession(sessions, limit, req, lookup);
 
   router.post('/api/join/lookup', async (req, res) => {
     const body = validate(joinLookupRequestSchema, req.body, 'body');
@@ -60,12 +60,13 @@ export function joinRoutes(ctx: AppContext): Router {
   router.post('/api/join', async (req, res) => {
     const body = validate(joinRequestSchema, req.body, 'body');
     const info = await find(req, body);
-    const { participant, ticket, waiting } = registry.join(info.sessionId, body.contact);
+    // The node holding the session issues the ticket; its WebSocket URL is where the guest goes.
+    const { participant, ticket, waiting, wsUrl } = await sessions.join(info.sessionId, body.contact);
     // Guests are never told the session id.
     const answer: JoinResponse = {
       participantId: participant.id,
       ticket,
-      wsUrl: wsUrlOf(publicUrl()),
+      wsUrl,
       recordingPrompt: info.recordingPrompt,
       waiting,
     };

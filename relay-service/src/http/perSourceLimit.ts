@@ -1,10 +1,17 @@
 // A per-source attempt budget for the guest endpoints (nothing a guest names may be scanned).
 import type { Request } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { memoryLimiters, type LimiterFactory } from '../cluster/limiters.ts';
 import { HttpError } from './HttpError.ts';
 
-export function perSourceLimit(points: number, durationSeconds: number): (req: Request) => Promise<void> {
-  const limiter = new RateLimiterMemory({ points, duration: durationSeconds });
+/** `name` keeps each endpoint's budget apart (and shared across nodes in cluster mode). */
+export function perSourceLimit(
+  name: string,
+  points: number,
+  durationSeconds: number,
+  limiters: LimiterFactory = memoryLimiters,
+): (req: Request) => Promise<void> {
+  const limiter = limiters({ name, points, durationSeconds });
   return async (req) => {
     try {
       await limiter.consume(req.ip ?? 'unknown');

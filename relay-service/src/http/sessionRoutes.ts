@@ -11,7 +11,7 @@ import {
   type TicketResponse,
 } from '../protocol/index.ts';
 import type { SessionInfo } from '../sessions/types.ts';
-import { policyFor, wsUrlOf, type AppContext } from './AppContext.ts';
+import { policyFor, type AppContext } from './AppContext.ts';
 import { HttpError } from './HttpError.ts';
 import { validate } from './validate.ts';
 import { invitationEmail } from '../crm/invitationEmail.ts';
@@ -37,11 +37,13 @@ const sameAgent = (a: AgentIdentity, b: AgentIdentity) => a.crm === b.crm && a.u
 export function sessionRoutes(ctx: AppContext): Router {
   const { registry, adapterFor, logger, config, publicUrl } = ctx;
   const router = Router();
-  const creations = new SessionCreationLimit(config.limits.sessionCreationsPerAgentPerMinute);
+  const creations = new SessionCreationLimit(config.limits.sessionCreationsPerAgentPerMinute, ctx.limiters);
 
   const describe = (
     id: string,
-    info: Pick<SessionInfo, 'token' | 'expiresAt' | 'snapshot' | 'host'>,
+    info: Pick<SessionInfo, 'token' | 'expiresAt' | 'host'> & {
+      snapshot: Pick<SessionInfo['snapshot'], 'key' | 'status' | 'record'>;
+    },
     agent: AgentIdentity,
   ): CreateSessionResponse => ({
     sessionId: id,
@@ -81,15 +83,22 @@ export function sessionRoutes(ctx: AppContext): Router {
       );
     await creations.take(agent);
     const record = await crm.readRecord(recordIdOf(body.crm, body.recordId));
-    const created = registry.create({
+    // On this node, or in cluster mode on the least-busy one.
+    const recordRef = { crm: body.crm, id: recordIdOf(body.crm, record.id), label: record.label };
+    const created = await ctx.sessions.create({
       host: agent,
-      record: { crm: body.crm, id: recordIdOf(body.crm, record.id), label: record.label },
+      record: recordRef,
       policy: policyFor(config, agent.username),
       recordRequested: body.record ?? false,
     });
     logger.info({ sessionId: created.sessionId, crm: agent.crm, userId: agent.userId }, 'session created by agent');
-    const info = registry.get(created.sessionId)!;
-    res.status(201).json(describe(created.sessionId, info, agent));
+    // Possibly on another node: described from what the placement answered, not this node's registry.
+    const { sessionId, key, token, status, expiresAt } = created;
+    res
+      .status(201)
+      .json(
+        describe(sessionId, { token, expiresAt, host: agent, snapshot: { key, status, record: recordRef } }, agent),
+      );
   });
 
   router.get('/api/sessions', (req, res) => {
@@ -113,14 +122,14 @@ export function sessionRoutes(ctx: AppContext): Router {
   router.post('/api/sessions/:id/ticket', async (req, res) => {
     const id = validate(sessionIdSchema, req.params.id, 'session id');
     const agent = agentOf(res);
-    const info = registry.get(id);
     // The session id alone opens nothing: the host, or the person the host invited, who must also be
     // able to read the record with their own token. Anyone else learns nothing (404, as for no session).
-    if (!info || !registry.mayJoinAsAgent(id, agent))
-      throw new HttpError(404, 'not_found', 'no such live session of yours');
-    if (!registry.isAgentOf(id, agent)) await adapterFor(agent).readRecord(info.snapshot.record.id);
-    const { participant, ticket } = registry.agentTicket(id, agent);
-    const answer: TicketResponse = { participantId: participant.id, ticket, wsUrl: wsUrlOf(publicUrl()) };
+    // The node holding the session issues the ticket (in cluster mode, wherever this call landed).
+    const issued = await ctx.sessions.agentTicket(id, agent, async (recordId) => {
+      await adapterFor(agent).readRecord(recordId);
+    });
+    if (!issued) throw new HttpError(404, 'not_found', 'no such live session of yours');
+    const answer: TicketResponse = { participantId: issued.participant.id, ticket: issued.ticket, wsUrl: issued.wsUrl };
     res.json(answer);
   });
 

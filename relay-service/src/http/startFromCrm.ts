@@ -13,7 +13,8 @@ export function startFromCrm(ctx: AppContext) {
     const id = normalizeRecordId(identity.crm, recordId);
     if (!id) throw new HttpError(400, 'bad_request', 'invalid recordId');
     const record = await ctx.adapterFor(identity).readRecord(id);
-    const created = ctx.registry.create({
+    // Here: the console this window goes on to is served by this node.
+    const created = await ctx.sessions.createHere({
       host: identity,
       record: { crm: identity.crm, id: normalizeRecordId(identity.crm, record.id) ?? id, label: record.label },
       policy: policyFor(ctx.config, identity.username),

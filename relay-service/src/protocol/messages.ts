@@ -202,7 +202,17 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   msg('lobby', { hostName: z.string() }),
   /** The host turned this guest away (`denied`) or removed them (`removed`); the socket closes. */
   msg('removed', { reason: z.enum(['denied', 'removed']) }),
-  msg('ended', { reason: z.enum(['host_ended', 'last_guest_left', 'expired', 'consent_refused', 'share_refused']) }),
+  msg('ended', {
+    reason: z.enum([
+      'host_ended',
+      'last_guest_left',
+      'expired',
+      'consent_refused',
+      'share_refused',
+      'relay_shutdown',
+      'relay_restarted',
+    ]),
+  }),
   msg('pong', { t: z.number() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;

@@ -1,10 +1,11 @@
 // Wrong session keys are limited per source (an IPv4 address, or an IPv6 /64, which one client
 // usually holds whole), never relay-wide: a flood from many addresses cannot lock a customer with the
 // right key out. What bounds a distributed guesser is the key space (keyLengthFor) and the lobby: a
-// key admits only its first guest. rate-limiter-flexible, whose Redis store shares the counts
-// between relay nodes when the scale-out work moves the registry there.
+// key admits only its first guest. rate-limiter-flexible; in cluster mode its Redis store shares the
+// counts between relay nodes (cluster/limiters.ts).
 import { isIPv6 } from 'node:net';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { memoryLimiters, type LimiterFactory } from '../cluster/limiters.ts';
 import { KeyRateLimitedError } from './errors.ts';
 
 /** The bucket a source address counts in. */
@@ -33,12 +34,18 @@ export function keyLengthFor(policyLength: number, live: number, perLive: number
 }
 
 export class KeyGuard {
-  readonly #perSource: RateLimiterMemory;
+  readonly #perSource: RateLimiterAbstract;
   readonly #limit: number;
 
-  constructor({ perSourcePerMinute }: { perSourcePerMinute: number }) {
+  constructor({
+    perSourcePerMinute,
+    limiters = memoryLimiters,
+  }: {
+    perSourcePerMinute: number;
+    limiters?: LimiterFactory;
+  }) {
     this.#limit = perSourcePerMinute;
-    this.#perSource = new RateLimiterMemory({ points: perSourcePerMinute, duration: 60, keyPrefix: 'key-src' });
+    this.#perSource = limiters({ name: 'key-src', points: perSourcePerMinute, durationSeconds: 60 });
   }
 
   /** Throws KeyRateLimitedError when this source used up its wrong tries. */

@@ -8,6 +8,7 @@ import type { SightlineConfig } from '@sightline/config';
 import type { Contact, LogEntry, SessionSnapshot } from '../protocol/index.ts';
 import { applyContactPolicy } from './contact.ts';
 import { AgentSessionLimitError, KeyInUseError, SessionNotFoundError } from './errors.ts';
+import type { LimiterFactory } from '../cluster/limiters.ts';
 import { KeyGuard, keyLengthFor } from './KeyGuard.ts';
 import { digest, matchesDigest, randomDigits, randomToken, SecretIndex } from './secrets.ts';
 import { Session, publicParticipant as publicOf } from './Session.ts';
@@ -26,6 +27,8 @@ import type {
 } from './types.ts';
 
 export interface SessionRegistryEvents {
+  /** A session was created (the session journal records it from here). */
+  created: [{ sessionId: string }];
   /** Once per session, after it ended and its recording was finalized. */
   ended: [SessionReport];
   /** Any change visible in the snapshot (participants, status, presenter, control, recording). */
@@ -48,6 +51,8 @@ export interface SessionRegistryOptions {
   graceMs?: number;
   /** node-cron expression of the sweeper (expiry, grace periods). */
   sweepSchedule?: string;
+  /** Where the wrong-key limit counts (memory by default; Redis in cluster mode). */
+  limiters?: LimiterFactory;
 }
 
 export interface TicketHolder {
@@ -75,7 +80,14 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
   private readonly recordingBudget: RecordingBudget;
   private task: ScheduledTask | null = null;
 
-  constructor({ config, logger, clock, graceMs = 60_000, sweepSchedule = '*/5 * * * * *' }: SessionRegistryOptions) {
+  constructor({
+    config,
+    logger,
+    clock,
+    graceMs = 60_000,
+    sweepSchedule = '*/5 * * * * *',
+    limiters,
+  }: SessionRegistryOptions) {
     super();
     this.config = config;
     this.logger = logger.child({ component: 'sessions' });
@@ -83,7 +95,10 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     this.graceMs = graceMs;
     this.sweepSchedule = sweepSchedule;
     this.recordingBudget = new RecordingBudget(config.limits.recordingMemoryBudgetBytes);
-    this.keyGuard = new KeyGuard({ perSourcePerMinute: config.limits.wrongKeysPerSourcePerMinute });
+    this.keyGuard = new KeyGuard({
+      perSourcePerMinute: config.limits.wrongKeysPerSourcePerMinute,
+      ...(limiters && { limiters }),
+    });
   }
 
   /** Starts the sweeper (expiry after policy.waitingTimeoutMinutes, grace periods). */
@@ -148,6 +163,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     if (key !== null) this.keys.set(this.index.key(key), { sessionId: id, digest: digest(key) });
     this.tokens.set(this.index.key(token), { sessionId: id, digest: digest(token) });
     this.ticketsOf.set(id, new Map());
+    this.emitSafe('created', { sessionId: id });
     this.logger.info(
       { sessionId: id, crm: record.crm, recordId: record.id, keyMode: policy.keyMode },
       'session created',
@@ -217,6 +233,12 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     return { session, participantId: p.id };
   }
 
+  /** What the join page shows of a live session, by id (cluster lookups resolved elsewhere). */
+  joinInfoOf(id: string): JoinInfo | null {
+    const s = this.sessions.get(id);
+    return s && s.status !== 'ended' ? this.joinInfo(s) : null;
+  }
+
   get(id: string): SessionInfo | undefined {
     const s = this.sessions.get(id);
     return s ? this.info(s) : undefined;
@@ -273,7 +295,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
   }
 
   /** Ends every live session (relay shutdown) and waits for their reports to be emitted. */
-  async endAll(reason: EndReason = 'host_ended'): Promise<void> {
+  async endAll(reason: EndReason = 'relay_shutdown'): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((id) => this.end(id, reason)));
   }
 

@@ -20,7 +20,15 @@ export interface RecordRef {
   label: string;
 }
 
-export type EndReason = 'host_ended' | 'last_guest_left' | 'expired' | 'consent_refused' | 'share_refused';
+/** relay_shutdown: the relay was stopped (SIGTERM); relay_restarted: it died and a later start wrote the report. */
+export type EndReason =
+  | 'host_ended'
+  | 'last_guest_left'
+  | 'expired'
+  | 'consent_refused'
+  | 'share_refused'
+  | 'relay_shutdown'
+  | 'relay_restarted';
 
 /** Time source; tests pass a fake one to drive expiry and grace periods. */
 export interface Clock {

@@ -4,6 +4,10 @@ const TEXT = {
   host_ended: ['The session has ended', 'The agent ended the session.'],
   last_guest_left: ['You left the session', 'You have left the session.'],
   left: ['You left the session', 'You have left the session.'],
+  relay_shutdown: [
+    'The session has ended',
+    'The Sightline service was stopped for maintenance. Ask your agent for a new link.',
+  ],
   expired: ['The session has expired', 'Nobody joined in time, so the session closed. Ask your agent for a new key.'],
   consent_refused: ['You chose not to share', 'The agent did not see your screen and the session has ended.'],
   share_refused: ['You chose not to share', 'The agent did not see your screen and the session has ended.'],
@@ -22,6 +26,10 @@ const AGENT_TEXT = {
   last_guest_left: ['The customer left', 'The last customer left, so the session ended.'],
   consent_refused: ['The customer declined', 'The customer chose not to share their screen; the session ended.'],
   share_refused: ['The customer declined', 'The customer chose not to share their screen; the session ended.'],
+  relay_shutdown: [
+    'The session has ended',
+    'The relay was stopped; the session log and attendees go to the CRM record.',
+  ],
 };
 
 /** The clear end of a session for the customer or the agent. */

@@ -1,0 +1,74 @@
+// Which node holds which live session, and which session a key or link names, shared in Redis so
+// any node answers a lookup. Keys and link tokens are stored only as keyed hashes (the key derives
+// from the shared relay.tokenEncryptionKey): Redis never holds a usable secret.
+import type { Redis } from 'ioredis';
+import type { TokenCipher } from '../auth/TokenCipher.ts';
+
+const ownerKey = (sessionId: string) => `sightline:session:${sessionId}`;
+
+/** A published session's index entries (hashed), to take down when it ends. */
+export interface IndexEntry {
+  sessionId: string;
+  keyEntry: string | null;
+  tokenEntry: string;
+}
+
+export class SessionIndex {
+  readonly #redis: Redis;
+  readonly #cipher: TokenCipher;
+
+  constructor(redis: Redis, cipher: TokenCipher) {
+    this.#redis = redis;
+    this.#cipher = cipher;
+  }
+
+  #secretKey(kind: 'key' | 'token', secret: string): string {
+    return `sightline:${kind}:${this.#cipher.keyedHash(secret, 'cluster session index')}`;
+  }
+
+  /**
+   * Publishes a session this node now holds. `keyTaken`: another live session (on another node) has
+   * the same random key, so this one is reachable by its link only.
+   */
+  async add(s: {
+    sessionId: string;
+    key: string | null;
+    token: string;
+    nodeId: string;
+  }): Promise<{ entry: IndexEntry; keyTaken: boolean }> {
+    const entry: IndexEntry = {
+      sessionId: s.sessionId,
+      keyEntry: s.key === null ? null : this.#secretKey('key', s.key),
+      tokenEntry: this.#secretKey('token', s.token),
+    };
+    const tx = this.#redis.multi().set(ownerKey(s.sessionId), s.nodeId).set(entry.tokenEntry, s.sessionId);
+    if (entry.keyEntry !== null) tx.set(entry.keyEntry, s.sessionId, 'NX');
+    const results = await tx.exec();
+    return { entry, keyTaken: entry.keyEntry !== null && results?.[2]?.[1] !== 'OK' };
+  }
+
+  async remove(entry: IndexEntry): Promise<void> {
+    const tx = this.#redis.multi().del(ownerKey(entry.sessionId)).del(entry.tokenEntry);
+    // Only its own key entry: a colliding session elsewhere keeps the one it holds.
+    if (entry.keyEntry !== null)
+      tx.eval(
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+        1,
+        entry.keyEntry,
+        entry.sessionId,
+      );
+    await tx.exec();
+  }
+
+  async byKey(key: string): Promise<string | null> {
+    return this.#redis.get(this.#secretKey('key', key));
+  }
+
+  async byToken(token: string): Promise<string | null> {
+    return this.#redis.get(this.#secretKey('token', token));
+  }
+
+  async owner(sessionId: string): Promise<string | null> {
+    return this.#redis.get(ownerKey(sessionId));
+  }
+}

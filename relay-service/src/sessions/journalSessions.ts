@@ -1,0 +1,84 @@
+// Keeps the journal in step with the registry by observing its events (the session itself knows
+// nothing of it), and turns what a dead relay left in the journal into reports on the next start.
+// A report reaches the outbox before its journal goes, so a crash between the two repeats the
+// report, which the outbox ignores (one row per session and step): the CRM gets it exactly once.
+import type { Logger } from 'pino';
+import type { Session } from './Session.ts';
+import type { SessionRegistry } from './SessionRegistry.ts';
+import { reportOfLeftOver, type JournaledState, type SessionJournal } from './SessionJournal.ts';
+import type { SessionReport } from './types.ts';
+
+export interface JournalSessionsOptions {
+  registry: SessionRegistry;
+  journal: SessionJournal;
+  /** Makes the report durable (the write-back's accept); throws if it could not. */
+  deliver: (report: SessionReport) => void;
+  logger: Logger;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function stateOf(s: Session, now: number): JournaledState {
+  return {
+    sessionId: s.id,
+    record: s.record,
+    host: s.host,
+    policy: s.policy,
+    startedAt: iso(s.createdAt),
+    participants: [...s.participants.values()].map((p) => ({
+      participantId: p.id,
+      role: p.role,
+      displayName: p.displayName,
+      contact: { ...p.contact },
+      ...(p.agent ? { agent: p.agent } : {}),
+      joinedAt: iso(p.joinedAt),
+      leftAt: p.leftAt === null ? null : iso(p.leftAt),
+      admitted: p.admitted,
+    })),
+    recording: s.snapshot().recording,
+    savedAt: iso(now),
+  };
+}
+
+/** Subscribes the journal to the registry; call before any session is created. */
+export function journalSessions({ registry, journal, deliver, logger }: JournalSessionsOptions): void {
+  const log = logger.child({ component: 'journal' });
+  // A failed journal write costs this session its crash safety, never the live session itself.
+  const guarded = (what: string, sessionId: string, write: () => void) => {
+    try {
+      write();
+    } catch (err) {
+      log.error({ err, sessionId }, `could not journal the session (${what})`);
+    }
+  };
+  const save = (id: string) => {
+    const s = registry.session(id);
+    if (s) guarded('state', id, () => journal.save(stateOf(s, registry.clock.now())));
+  };
+  registry.on('created', ({ sessionId }) => save(sessionId));
+  registry.on('changed', (snapshot) => save(snapshot.id));
+  registry.on('logged', ({ sessionId, entry }) => guarded('log', sessionId, () => journal.append(sessionId, entry)));
+  registry.on('ending', ({ sessionId, reason }) =>
+    guarded('end', sessionId, () => journal.ending(sessionId, { reason, at: iso(registry.clock.now()) })),
+  );
+  registry.on('ended', (report) => {
+    deliver(report);
+    guarded('removal', report.sessionId, () => journal.remove(report.sessionId));
+  });
+}
+
+/** Reports for the sessions a dead relay left in the journal; returns how many were handed over. */
+export async function recoverLeftOver({
+  journal,
+  deliver,
+  logger,
+}: Omit<JournalSessionsOptions, 'registry'>): Promise<number> {
+  const left = await journal.leftOver();
+  for (const session of left) {
+    deliver(reportOfLeftOver(session, 'relay_restarted'));
+    journal.remove(session.state.sessionId);
+  }
+  if (left.length)
+    logger.warn({ sessions: left.length }, 'sessions live when the relay died were ended and queued for write-back');
+  return left.length;
+}
