@@ -42,7 +42,9 @@ describe('Salesforce CLI against the Salesforce sandbox', () => {
   }
 
   before(async () => {
-    t = await startTestSandbox();
+    // Salesforce's default session lifetime (2 h), not the test config's 60 s: each `sf` run takes
+    // seconds (tens under load), and this suite is about what the CLI sends, not about expiry.
+    t = await startTestSandbox({ accessTokenTtlSeconds: 7200 });
     home = await mkdtemp(join(tmpdir(), 'sightline-sf-home-'));
     env = {
       PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
