@@ -107,7 +107,7 @@ describe('c-sightline-attendees', () => {
         LastName: 'Hopper',
         Email: 'grace@navy.example',
         Phone: '555-0100',
-        Company: 'navy.example',
+        Company: 'c.Sightline_Unknown_Company', // the label, "[not provided]": never the email domain
         LeadSource: 'Screen Share',
       },
     });
