@@ -250,22 +250,42 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
       await guest.page.getByRole('button', { name: 'Send' }).click();
       await agent.page.getByText('Great, the printer is the problem.').waitFor({ timeout: TIMEOUT });
 
-      // The agent's pointer shows on the customer's preview.
+      // The agent's pointer shows on the customer's preview, where the agent points: fractions of the
+      // picture, not of the picture plus its caption.
       const canvas = agent.page.locator('sl-screen-view canvas');
       const box = (await canvas.boundingBox())!;
       await agent.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await agent.page.mouse.move(box.x + box.width / 2 + 10, box.y + box.height / 2 + 5);
+      const aimed = { x: 0.25, y: 0.8 };
+      await agent.page.mouse.move(box.x + box.width * aimed.x, box.y + box.height * aimed.y);
       await guest.page.locator('.pointer').waitFor({ timeout: TIMEOUT });
+      const video = (await guest.page.getByLabel('What the agent sees').boundingBox())!;
+      const landed = await until(
+        async () => {
+          const dot = (await guest.page.locator('.pointer').boundingBox())!;
+          return {
+            x: (dot.x + dot.width / 2 - video.x) / video.width,
+            y: (dot.y + dot.height / 2 - video.y) / video.height,
+          };
+        },
+        (p) => Math.abs(p.x - aimed.x) < 0.05,
+        'the pointer to follow the last move',
+      );
+      assert.ok(
+        Math.abs(landed.x - aimed.x) * video.width < 3 && Math.abs(landed.y - aimed.y) * video.height < 3,
+        `the pointer lands where the agent points: ${JSON.stringify(landed)} on a ${video.width}x${video.height} preview`,
+      );
 
-      // Control is the customer's to give and take back: red while the agent has it.
+      // In the browser the agent can only point: asked for control, the customer is told so and offered the
+      // desktop app, not a grant that would turn the bar red while nothing can be controlled.
       await agent.page.getByRole('button', { name: 'Request control' }).click();
-      await guest.page.getByRole('heading', { name: /asks to control your screen/ }).waitFor({ timeout: TIMEOUT });
-      await guest.page.getByRole('button', { name: 'Allow control' }).click();
-      await guest.page.getByText('The agent is controlling your screen', { exact: true }).waitFor({ timeout: TIMEOUT });
-      await agent.page.getByRole('button', { name: 'You have control' }).waitFor({ timeout: TIMEOUT });
-      await guest.page.getByRole('button', { name: 'Take back control' }).click();
+      const prompt = guest.page.getByRole('alertdialog', { name: /asks to control your screen/ });
+      await prompt.waitFor({ timeout: TIMEOUT });
+      await prompt.getByText(/In the browser .* can only point at your screen/).waitFor({ timeout: TIMEOUT });
+      await prompt.getByRole('button', { name: 'Open the Sightline app' }).waitFor({ timeout: TIMEOUT });
+      assert.equal(await prompt.getByRole('button', { name: 'Allow control' }).count(), 0);
+      await prompt.getByRole('button', { name: 'Not now' }).click();
+      await prompt.waitFor({ state: 'detached', timeout: TIMEOUT });
       await guest.page.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
-      await agent.page.getByRole('button', { name: 'Request control' }).waitFor({ timeout: TIMEOUT });
 
       // The customer's connection is down for 5 s: both sides show "reconnecting", not an error...
       assert.equal(

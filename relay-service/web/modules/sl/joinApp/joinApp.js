@@ -29,6 +29,8 @@ export default class JoinApp extends LightningElement {
   session = null;
   participantId = '';
   sharing = false;
+  /** Whether the customer shared at any point: the end screen only then says sharing stopped. */
+  everShared = false;
   controlled = false;
   reconnecting = false;
   /** The agent's own connection dropped (the relay still holds their place). */
@@ -138,7 +140,8 @@ export default class JoinApp extends LightningElement {
       this.step = Object.values(fields).some((mode) => mode !== 'off') ? 'contact' : 'consent';
     } catch (error) {
       const message = lookupMessage(error, !!keyOrToken.token);
-      if (keyOrToken.token) this.end('failed', message);
+      // A link that opens nothing is not a lost connection: nothing was ever connected.
+      if (keyOrToken.token) this.end(isGone(error) ? 'invalid_link' : 'lookup_failed', message);
       else {
         this.keyError = message;
         this.step = 'key';
@@ -225,6 +228,7 @@ export default class JoinApp extends LightningElement {
     session.addEventListener('state', (e) => this.onState(e.detail));
     session.addEventListener('sharing', (e) => {
       this.sharing = e.detail;
+      if (e.detail) this.everShared = true;
       this.liveStatus = e.detail ? 'Your screen is visible to the agent.' : 'You stopped sharing your screen.';
     });
     session.addEventListener('error', (e) => {
@@ -323,11 +327,6 @@ export default class JoinApp extends LightningElement {
     this.end('left');
   }
 
-  handleGrantControl() {
-    this.session?.grantControl(this.controlRequest.from);
-    this.controlRequest = null;
-  }
-
   handleDenyControl() {
     this.controlRequest = null;
   }
@@ -356,10 +355,15 @@ function lookupMessage(error, byLink) {
     const wait = error.retryAfterSeconds ? ` Please wait ${error.retryAfterSeconds} seconds and try again.` : '';
     return 'Too many attempts with wrong keys.' + (wait || ' Please wait a minute and try again.');
   }
-  if (error?.status === 404 || error?.status === 400) {
+  if (isGone(error)) {
     return byLink
       ? 'This link does not open an active session. It may have ended or expired; ask your agent for a new one.'
       : 'That key does not match an active session. Check the digits with your agent and try again.';
   }
   return error?.message || 'Something went wrong. Please try again.';
+}
+
+/** The relay does not know the key or link (never valid, expired or ended). */
+function isGone(error) {
+  return error?.status === 404 || error?.status === 400;
 }

@@ -163,7 +163,7 @@ describe('sl-join-app', () => {
     expect(q(el, 'sl-consent-form').recordingPrompt).toBe(true);
   });
 
-  it('stops, resumes, chats and shows control in red', async () => {
+  it('stops, resumes, chats, answers a control request truthfully and shows control in red', async () => {
     const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
     await flush();
     await throughConsent(el);
@@ -189,13 +189,22 @@ describe('sl-join-app', () => {
       'You: Hello',
     ]);
 
+    // In the browser the agent can only point: the prompt says so and offers the desktop app instead of a
+    // grant that would turn the bar red while nothing can be controlled.
     session.emit('message', { type: 'control-request', from: 'h1', fromName: 'Alex Agent' });
     await flush();
-    const allow = [...el.shadowRoot.querySelectorAll('button')].find((b) => b.textContent === 'Allow control');
-    allow.click();
+    const prompt = q(el, '[role="alertdialog"]');
+    expect(prompt.textContent).toContain('In the browser Alex Agent can only point');
+    expect(prompt.querySelector('sl-desktop-offer')).not.toBeNull();
+    const labels = [...prompt.querySelectorAll('button')].map((b) => b.textContent);
+    expect(labels).toEqual(['Not now']);
+    prompt.querySelector('button').click();
+    await flush();
+    expect(q(el, '[role="alertdialog"]')).toBeNull();
+    expect(session.sent.filter((m) => m.type === 'control-grant')).toEqual([]);
+    // Control given from the desktop app shows in red here, with the way to take it back.
     session.emit('message', { type: 'state', session: { status: 'in_progress', controllerId: 'h1' } });
     await flush();
-    expect(session.sent).toContainEqual({ type: 'control-grant', participantId: 'h1' });
     expect(q(el, 'sl-share-bar').controlled).toBe(true);
 
     session.emit('message', {
@@ -254,6 +263,23 @@ describe('sl-join-app', () => {
     await flush();
     expect(join).not.toHaveBeenCalled();
     expect(q(el, 'sl-ended-panel').reason).toBe('declined');
+  });
+
+  it('an expired or unknown link ends on "this link does not open a session", not a lost connection', async () => {
+    lookupJoin.mockRejectedValue(Object.assign(new Error('not found'), { status: 404 }));
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    expect(q(el, 'sl-ended-panel').reason).toBe('invalid_link');
+    expect(q(el, 'sl-ended-panel').shared).toBe(false);
+  });
+
+  it('the end screen knows whether the customer shared', async () => {
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    await throughConsent(el);
+    GuestSession.last.emit('message', { type: 'ended', reason: 'host_ended' });
+    await flush();
+    expect(q(el, 'sl-ended-panel').shared).toBe(true);
   });
 
   it('shows the end the relay announces', async () => {
