@@ -257,7 +257,7 @@ export default class JoinApp extends LightningElement {
         break;
       case 'chat':
         if (message.from !== this.participantId) {
-          this.addChat(message.fromName, message.text, false);
+          this.addChat(message.fromName, message.text, false, message.at);
           this.liveStatus = `New message from ${message.fromName}`;
         }
         break;
@@ -299,8 +299,8 @@ export default class JoinApp extends LightningElement {
     if (snapshot.status === 'ended' && this.step === 'joined') this.end('host_ended');
   }
 
-  addChat(fromName, text, mine) {
-    this.chat = [...this.chat, { id: `m${this.chatSeq++}`, fromName, text, mine }];
+  addChat(fromName, text, mine, at = new Date().toISOString()) {
+    this.chat = [...this.chat, { id: `m${this.chatSeq++}`, fromName, text, mine, at }];
   }
 
   handleChat(event) {
