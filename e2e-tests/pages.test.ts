@@ -520,6 +520,38 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
     }
   });
 
+  test('an invalid link, an unknown page and a refused sign-in are styled pages in plain words', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    watch(page, problems);
+    /** The page's card: the relay's stylesheet applied (white card, sans-serif), not a bare document. */
+    const card = async (heading: string) => {
+      await page.getByRole('heading', { name: heading }).waitFor({ timeout: TIMEOUT });
+      return page.locator('main').evaluate((el) => {
+        const style = getComputedStyle(el);
+        return { background: style.backgroundColor, font: style.fontFamily, text: el.textContent ?? '' };
+      });
+    };
+    try {
+      await page.goto(`${relay.url}/j/not-a-token`);
+      const link = await card('This link is not valid');
+      assert.equal(link.background, 'rgb(255, 255, 255)');
+      assert.doesNotMatch(link.font, /^"?Times/);
+      await page.goto(`${relay.url}/no-such-page`);
+      assert.match((await card('Page not found')).text, /does not open anything/);
+      // The agent denies the relay at the CRM's authorization page: a page that says so, not JSON.
+      await page.goto(`${relay.url}/auth/salesforce?returnTo=/`);
+      await page.getByRole('button', { name: 'Deny' }).click();
+      const refused = await card('Sign-in did not complete');
+      assert.equal(refused.background, 'rgb(255, 255, 255)');
+      assert.match(refused.text, /start again from your CRM/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a browser without WebCodecs is told so in plain words', async () => {
     const context = await browser.newContext();
     await context.addInitScript(() => {
