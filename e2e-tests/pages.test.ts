@@ -359,6 +359,68 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
     }
   });
 
+  test('the customer closes the tab and reopens the link: the same participant, no second consent, no ghost', async () => {
+    const problems: string[] = [];
+    const agent = await openConsole(problems);
+    const guest = await openGuest(agent.session.joinUrl, problems);
+    try {
+      await fillJoinForms(guest.page);
+      await guest.page.getByRole('button', { name: 'Share my screen' }).click();
+      await guest.page.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await until(
+        () => stats(agent.page),
+        (s) => (s?.framesDecoded ?? 0) >= 3,
+        'decoded frames',
+      );
+      const names = agent.page.locator('sl-attendee-list .name');
+      await until(
+        () => names.allInnerTexts(),
+        (n) => n.includes('Ada Customer'),
+        'the customer in the attendee list',
+      );
+
+      // The tab is closed; the agent sees the customer reconnecting.
+      await guest.page.close();
+      await agent.page.getByText('Customer absent', { exact: true }).waitFor({ timeout: TIMEOUT });
+      // The same link in a new tab of the same browser: straight back in, no details or consent asked.
+      const again = await guest.context.newPage();
+      watch(again, problems);
+      await again.goto(agent.session.joinUrl);
+      await again.getByRole('button', { name: 'Resume sharing' }).waitFor({ timeout: TIMEOUT });
+      assert.equal(await again.getByLabel(/Your name/).count(), 0, 'no contact form');
+      assert.equal(await again.getByLabel('I accept the terms of this support session').count(), 0, 'no consent');
+      const before = (await stats(agent.page)).framesDecoded;
+      await again.getByRole('button', { name: 'Resume sharing' }).click();
+      await again.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await until(
+        () => stats(agent.page),
+        (s) => s.framesDecoded > before + 3,
+        'frames after the customer came back',
+      );
+      await agent.page.getByText('In progress', { exact: true }).waitFor({ timeout: TIMEOUT });
+      const after = await names.allInnerTexts();
+      assert.equal(after.filter((n) => n === 'Ada Customer').length, 1, `one Ada, no ghost: ${after.join(', ')}`);
+
+      await again.getByRole('button', { name: 'Leave' }).click();
+      await again.getByRole('heading', { name: 'You left the session' }).waitFor({ timeout: TIMEOUT });
+      await agent.page.getByRole('heading', { name: 'The customer left' }).waitFor({ timeout: TIMEOUT });
+      // Having left, the link does not put them back in silently.
+      const third = await guest.context.newPage();
+      await third.goto(agent.session.joinUrl);
+      await third
+        .getByRole('heading', { name: /This link does not open a session|Your details/ })
+        .first()
+        .waitFor({
+          timeout: TIMEOUT,
+        });
+      assert.equal(await third.getByRole('button', { name: 'Resume sharing' }).count(), 0);
+      assert.deepEqual(problems, []);
+    } finally {
+      await guest.context.close();
+      await agent.context.close();
+    }
+  });
+
   test('a still screen sends (almost) nothing; typing sends a burst', async () => {
     const problems: string[] = [];
     const agent = await openConsole(problems);

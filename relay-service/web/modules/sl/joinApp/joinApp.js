@@ -2,6 +2,7 @@ import { LightningElement, api } from 'lwc';
 import { lookupJoin, join } from '../../../lib/api.js';
 import { checkShareCapability } from '../../../lib/capabilities.js';
 import { GuestSession, ShareRefusedError, requestScreen } from '../../../lib/guestSession.js';
+import { forgetResume, readResume, resumeRef, saveResume } from '../../../lib/resumeStore.js';
 
 /** How long to wait for the relay to confirm the end after a refusal. */
 const REFUSAL_WAIT_MS = 3000;
@@ -136,6 +137,9 @@ export default class JoinApp extends LightningElement {
     try {
       this.lookup = await lookupJoin(keyOrToken);
       this.keyOrToken = keyOrToken;
+      // The same person on the same device comes back as the same participant.
+      const saved = readResume(resumeRef(keyOrToken));
+      if (saved && (await this.resume(saved))) return;
       const fields = this.lookup.contactFields;
       this.step = Object.values(fields).some((mode) => mode !== 'off') ? 'contact' : 'consent';
     } catch (error) {
@@ -218,9 +222,38 @@ export default class JoinApp extends LightningElement {
     }
   }
 
+  /**
+   * Reconnects with the ticket this device kept; false (and forgotten) when the relay no longer knows it.
+   * @param {{participantId: string, ticket: string, wsUrl: string}} saved
+   */
+  async resume(saved) {
+    this.step = 'loading';
+    this.loadingText = 'Taking you back to the session…';
+    try {
+      await this.connectSession(saved, { resuming: true });
+    } catch {
+      this.session?.dispose();
+      this.session = null;
+      forgetResume(resumeRef(this.keyOrToken));
+      return false;
+    }
+    this.step = 'joined';
+    this.liveStatus = `You are back in the session with ${this.hostName}.`;
+    return true;
+  }
+
   async joinSession() {
     const request = { ...this.keyOrToken, contact: this.contact, acceptedTerms: true };
     const joined = await join(request);
+    await this.connectSession(joined);
+    saveResume(resumeRef(this.keyOrToken), joined);
+  }
+
+  /**
+   * @param {{participantId: string, ticket: string, wsUrl: string}} joined
+   * @param {{resuming?: boolean}} [options]
+   */
+  async connectSession(joined, options) {
     this.participantId = joined.participantId;
     const session = new GuestSession(joined);
     this.session = session;
@@ -234,7 +267,7 @@ export default class JoinApp extends LightningElement {
     session.addEventListener('error', (e) => {
       this.error = e.detail;
     });
-    await session.connect();
+    await session.connect(options);
     this.sharing = session.sharing;
   }
 
@@ -336,6 +369,8 @@ export default class JoinApp extends LightningElement {
   }
 
   end(reason, detail = '') {
+    // A lost connection may come back (the relay keeps the place a while); any other end is final.
+    if (reason !== 'failed' && this.keyOrToken) forgetResume(resumeRef(this.keyOrToken));
     this.endReason = reason;
     this.endDetail = detail;
     // The ended panel's heading takes the focus and is announced; the old status must not linger.

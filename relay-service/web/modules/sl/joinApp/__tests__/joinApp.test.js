@@ -16,8 +16,11 @@ jest.mock('../../../../lib/guestSession.js', () => {
       this.stream = null;
       FakeGuestSession.last = this;
     }
-    connect() {
-      return Promise.resolve();
+    connect(options) {
+      this.connectOptions = options;
+      return FakeGuestSession.refuseResume && options?.resuming
+        ? Promise.reject(new Error('refused'))
+        : Promise.resolve();
     }
     get sharing() {
       return !!this.stream;
@@ -74,6 +77,7 @@ const LOOKUP = {
   recordingPrompt: true,
   terms: 'Terms text',
 };
+const TICKET = 'tkt_0123456789abcdefghijk';
 const fakeStream = () => ({ getTracks: () => [{ stop: jest.fn() }] });
 
 function mount(props = {}) {
@@ -101,11 +105,19 @@ describe('sl-join-app', () => {
   beforeEach(() => {
     checkShareCapability.mockReturnValue({ ok: true });
     lookupJoin.mockResolvedValue(LOOKUP);
-    join.mockResolvedValue({ sessionId: 's1', participantId: 'g1', ticket: 't', wsUrl: '/ws', recordingPrompt: true });
+    join.mockResolvedValue({
+      participantId: 'g1',
+      ticket: TICKET,
+      wsUrl: '/ws',
+      recordingPrompt: true,
+      waiting: false,
+    });
   });
   afterEach(() => {
     while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
     jest.clearAllMocks();
+    localStorage.clear();
+    GuestSession.refuseResume = false;
   });
 
   it('says in plain words when the browser cannot share', async () => {
@@ -280,6 +292,46 @@ describe('sl-join-app', () => {
     GuestSession.last.emit('message', { type: 'ended', reason: 'host_ended' });
     await flush();
     expect(q(el, 'sl-ended-panel').shared).toBe(true);
+  });
+
+  it('reopening the link on the same device resumes as the same participant: no details or consent again', async () => {
+    const first = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    await throughConsent(first);
+    expect(join).toHaveBeenCalledTimes(1);
+    document.body.removeChild(first); // the tab is closed
+
+    const again = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    expect(join).toHaveBeenCalledTimes(1);
+    expect(GuestSession.last.joined).toMatchObject({ participantId: 'g1', ticket: TICKET, wsUrl: '/ws' });
+    expect(GuestSession.last.connectOptions).toEqual({ resuming: true });
+    expect(q(again, 'sl-contact-form')).toBeNull();
+    expect(q(again, 'sl-consent-form')).toBeNull();
+    expect(q(again, 'sl-share-bar').sharing).toBe(false); // sharing again needs the customer's click
+    expect(JSON.stringify(localStorage)).not.toContain('Ada'); // no contact details kept
+  });
+
+  it('a saved place the relay no longer knows is forgotten, and the customer joins afresh', async () => {
+    const first = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    await throughConsent(first);
+    document.body.removeChild(first);
+    GuestSession.refuseResume = true;
+    const again = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    expect(q(again, 'sl-contact-form')).not.toBeNull();
+    expect(localStorage.length).toBe(0);
+  });
+
+  it('leaving forgets the saved place: the link then asks again', async () => {
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    await throughConsent(el);
+    expect(localStorage.length).toBe(1);
+    q(el, 'sl-share-bar').dispatchEvent(new CustomEvent('leave'));
+    await flush();
+    expect(localStorage.length).toBe(0);
   });
 
   it('shows the end the relay announces', async () => {
