@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { axeViolations } from './support/axe.ts';
 import { launchChromium, type Browsers } from './support/browser.ts';
 import { CRM_HOST, relayBehindFront, startRelayFront } from './support/topology.ts';
 import { loadConfig } from '@sightline/config';
@@ -611,6 +612,41 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
+    }
+  });
+
+  test('axe-core finds no violations on the join page, its forms and consent, and the console', async () => {
+    const problems: string[] = [];
+    const agent = await openConsole(problems);
+    const guest = await openGuest(agent.session.joinUrl, problems);
+    const found: Record<string, string[]> = {};
+    try {
+      found['console, waiting'] = await axeViolations(agent.page);
+      await guest.page.getByLabel(/Your name/).waitFor({ timeout: TIMEOUT });
+      found['join: contact details'] = await axeViolations(guest.page);
+      await guest.page.getByLabel(/Your name/).fill('Ada Customer');
+      await guest.page.getByLabel(/Email address/).fill('ada.customer@example.com');
+      await guest.page.getByRole('button', { name: 'Continue' }).click();
+      await guest.page.getByLabel('I accept the terms of this support session').waitFor({ timeout: TIMEOUT });
+      found['join: consent'] = await axeViolations(guest.page);
+      const byKey = await guest.context.newPage();
+      await byKey.goto(`${relay.url}/join`);
+      await byKey.getByLabel('Session key').waitFor({ timeout: TIMEOUT });
+      found['join: key'] = await axeViolations(byKey);
+      await guest.page.getByLabel('I accept the terms of this support session').check();
+      const refuse = guest.page.getByLabel('Refuse recording');
+      if (await refuse.count()) await refuse.check();
+      await guest.page.getByRole('button', { name: 'Share my screen' }).click();
+      await guest.page.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await agent.page.getByText('In progress', { exact: true }).waitFor({ timeout: TIMEOUT });
+      found['console, in progress'] = await axeViolations(agent.page);
+      found['join: sharing'] = await axeViolations(guest.page);
+      const all = Object.entries(found).flatMap(([where, v]) => v.map((line) => `${where}: ${line}`));
+      assert.deepEqual(all, []);
+      assert.deepEqual(problems, []);
+    } finally {
+      await guest.context.close();
+      await agent.context.close();
     }
   });
 
