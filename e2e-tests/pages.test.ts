@@ -640,6 +640,24 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
       await guest.page.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
       await agent.page.getByText('In progress', { exact: true }).waitFor({ timeout: TIMEOUT });
       found['console, in progress'] = await axeViolations(agent.page);
+
+      // At 1280x720 the whole picture is above the fold, and a status line does not move the toolbar.
+      const canvas = (await agent.page.locator('sl-screen-view canvas').boundingBox())!;
+      assert.ok(canvas.y + canvas.height <= 720, `the viewer ends at ${canvas.y + canvas.height} px of 720`);
+      const toolbar = agent.page.getByRole('toolbar', { name: 'Session actions' });
+      const before = (await toolbar.boundingBox())!;
+      await agent.page.getByLabel('Email of the agent to invite').fill('not an address');
+      await agent.page.getByRole('button', { name: 'Invite agent' }).click();
+      await agent.page.getByText(/Enter the colleague.s email address/).waitFor({ timeout: TIMEOUT });
+      const withStatus = (await toolbar.boundingBox())!;
+      assert.deepEqual(
+        [withStatus.y, withStatus.height],
+        [before.y, before.height],
+        'the toolbar keeps its place and size',
+      );
+      const moved = (await agent.page.locator('sl-screen-view canvas').boundingBox())!;
+      assert.equal(moved.y, canvas.y, 'the viewer does not move');
+      found['console, with a status line'] = await axeViolations(agent.page);
       found['join: sharing'] = await axeViolations(guest.page);
       const all = Object.entries(found).flatMap(([where, v]) => v.map((line) => `${where}: ${line}`));
       assert.deepEqual(all, []);
