@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { axeViolations } from './support/axe.ts';
 import { launchChromium, type Browsers } from './support/browser.ts';
 import { CRM_HOST, relayBehindFront, startRelayFront } from './support/topology.ts';
 import { loadConfig } from '@sightline/config';
@@ -250,22 +251,42 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
       await guest.page.getByRole('button', { name: 'Send' }).click();
       await agent.page.getByText('Great, the printer is the problem.').waitFor({ timeout: TIMEOUT });
 
-      // The agent's pointer shows on the customer's preview.
+      // The agent's pointer shows on the customer's preview, where the agent points: fractions of the
+      // picture, not of the picture plus its caption.
       const canvas = agent.page.locator('sl-screen-view canvas');
       const box = (await canvas.boundingBox())!;
       await agent.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await agent.page.mouse.move(box.x + box.width / 2 + 10, box.y + box.height / 2 + 5);
+      const aimed = { x: 0.25, y: 0.8 };
+      await agent.page.mouse.move(box.x + box.width * aimed.x, box.y + box.height * aimed.y);
       await guest.page.locator('.pointer').waitFor({ timeout: TIMEOUT });
+      const video = (await guest.page.getByLabel('What the agent sees').boundingBox())!;
+      const landed = await until(
+        async () => {
+          const dot = (await guest.page.locator('.pointer').boundingBox())!;
+          return {
+            x: (dot.x + dot.width / 2 - video.x) / video.width,
+            y: (dot.y + dot.height / 2 - video.y) / video.height,
+          };
+        },
+        (p) => Math.abs(p.x - aimed.x) < 0.05,
+        'the pointer to follow the last move',
+      );
+      assert.ok(
+        Math.abs(landed.x - aimed.x) * video.width < 3 && Math.abs(landed.y - aimed.y) * video.height < 3,
+        `the pointer lands where the agent points: ${JSON.stringify(landed)} on a ${video.width}x${video.height} preview`,
+      );
 
-      // Control is the customer's to give and take back: red while the agent has it.
+      // In the browser the agent can only point: asked for control, the customer is told so and offered the
+      // desktop app, not a grant that would turn the bar red while nothing can be controlled.
       await agent.page.getByRole('button', { name: 'Request control' }).click();
-      await guest.page.getByRole('heading', { name: /asks to control your screen/ }).waitFor({ timeout: TIMEOUT });
-      await guest.page.getByRole('button', { name: 'Allow control' }).click();
-      await guest.page.getByText('The agent is controlling your screen', { exact: true }).waitFor({ timeout: TIMEOUT });
-      await agent.page.getByRole('button', { name: 'You have control' }).waitFor({ timeout: TIMEOUT });
-      await guest.page.getByRole('button', { name: 'Take back control' }).click();
+      const prompt = guest.page.getByRole('alertdialog', { name: /asks to control your screen/ });
+      await prompt.waitFor({ timeout: TIMEOUT });
+      await prompt.getByText(/In the browser .* can only point at your screen/).waitFor({ timeout: TIMEOUT });
+      await prompt.getByRole('button', { name: 'Open the Sightline app' }).waitFor({ timeout: TIMEOUT });
+      assert.equal(await prompt.getByRole('button', { name: 'Allow control' }).count(), 0);
+      await prompt.getByRole('button', { name: 'Not now' }).click();
+      await prompt.waitFor({ state: 'detached', timeout: TIMEOUT });
       await guest.page.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
-      await agent.page.getByRole('button', { name: 'Request control' }).waitFor({ timeout: TIMEOUT });
 
       // The customer's connection is down for 5 s: both sides show "reconnecting", not an error...
       assert.equal(
@@ -336,6 +357,68 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
       assert.deepEqual(problems, []);
     } finally {
       await closeAll();
+    }
+  });
+
+  test('the customer closes the tab and reopens the link: the same participant, no second consent, no ghost', async () => {
+    const problems: string[] = [];
+    const agent = await openConsole(problems);
+    const guest = await openGuest(agent.session.joinUrl, problems);
+    try {
+      await fillJoinForms(guest.page);
+      await guest.page.getByRole('button', { name: 'Share my screen' }).click();
+      await guest.page.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await until(
+        () => stats(agent.page),
+        (s) => (s?.framesDecoded ?? 0) >= 3,
+        'decoded frames',
+      );
+      const names = agent.page.locator('sl-attendee-list .name');
+      await until(
+        () => names.allInnerTexts(),
+        (n) => n.includes('Ada Customer'),
+        'the customer in the attendee list',
+      );
+
+      // The tab is closed; the agent sees the customer reconnecting.
+      await guest.page.close();
+      await agent.page.getByText('Customer absent', { exact: true }).waitFor({ timeout: TIMEOUT });
+      // The same link in a new tab of the same browser: straight back in, no details or consent asked.
+      const again = await guest.context.newPage();
+      watch(again, problems);
+      await again.goto(agent.session.joinUrl);
+      await again.getByRole('button', { name: 'Resume sharing' }).waitFor({ timeout: TIMEOUT });
+      assert.equal(await again.getByLabel(/Your name/).count(), 0, 'no contact form');
+      assert.equal(await again.getByLabel('I accept the terms of this support session').count(), 0, 'no consent');
+      const before = (await stats(agent.page)).framesDecoded;
+      await again.getByRole('button', { name: 'Resume sharing' }).click();
+      await again.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await until(
+        () => stats(agent.page),
+        (s) => s.framesDecoded > before + 3,
+        'frames after the customer came back',
+      );
+      await agent.page.getByText('In progress', { exact: true }).waitFor({ timeout: TIMEOUT });
+      const after = await names.allInnerTexts();
+      assert.equal(after.filter((n) => n === 'Ada Customer').length, 1, `one Ada, no ghost: ${after.join(', ')}`);
+
+      await again.getByRole('button', { name: 'Leave' }).click();
+      await again.getByRole('heading', { name: 'You left the session' }).waitFor({ timeout: TIMEOUT });
+      await agent.page.getByRole('heading', { name: 'The customer left' }).waitFor({ timeout: TIMEOUT });
+      // Having left, the link does not put them back in silently.
+      const third = await guest.context.newPage();
+      await third.goto(agent.session.joinUrl);
+      await third
+        .getByRole('heading', { name: /This link does not open a session|Your details/ })
+        .first()
+        .waitFor({
+          timeout: TIMEOUT,
+        });
+      assert.equal(await third.getByRole('button', { name: 'Resume sharing' }).count(), 0);
+      assert.deepEqual(problems, []);
+    } finally {
+      await guest.context.close();
+      await agent.context.close();
     }
   });
 
@@ -496,6 +579,91 @@ describe('relay pages in Chromium', { timeout: 180_000 }, () => {
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
+      await agent.context.close();
+    }
+  });
+
+  test('an invalid link, an unknown page and a refused sign-in are styled pages in plain words', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    watch(page, problems);
+    /** The page's card: the relay's stylesheet applied (white card, sans-serif), not a bare document. */
+    const card = async (heading: string) => {
+      await page.getByRole('heading', { name: heading }).waitFor({ timeout: TIMEOUT });
+      return page.locator('main').evaluate((el) => {
+        const style = getComputedStyle(el);
+        return { background: style.backgroundColor, font: style.fontFamily, text: el.textContent ?? '' };
+      });
+    };
+    try {
+      await page.goto(`${relay.url}/j/not-a-token`);
+      const link = await card('This link is not valid');
+      assert.equal(link.background, 'rgb(255, 255, 255)');
+      assert.doesNotMatch(link.font, /^"?Times/);
+      await page.goto(`${relay.url}/no-such-page`);
+      assert.match((await card('Page not found')).text, /does not open anything/);
+      // The agent denies the relay at the CRM's authorization page: a page that says so, not JSON.
+      await page.goto(`${relay.url}/auth/salesforce?returnTo=/`);
+      await page.getByRole('button', { name: 'Deny' }).click();
+      const refused = await card('Sign-in did not complete');
+      assert.equal(refused.background, 'rgb(255, 255, 255)');
+      assert.match(refused.text, /start again from your CRM/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('axe-core finds no violations on the join page, its forms and consent, and the console', async () => {
+    const problems: string[] = [];
+    const agent = await openConsole(problems);
+    const guest = await openGuest(agent.session.joinUrl, problems);
+    const found: Record<string, string[]> = {};
+    try {
+      found['console, waiting'] = await axeViolations(agent.page);
+      await guest.page.getByLabel(/Your name/).waitFor({ timeout: TIMEOUT });
+      found['join: contact details'] = await axeViolations(guest.page);
+      await guest.page.getByLabel(/Your name/).fill('Ada Customer');
+      await guest.page.getByLabel(/Email address/).fill('ada.customer@example.com');
+      await guest.page.getByRole('button', { name: 'Continue' }).click();
+      await guest.page.getByLabel('I accept the terms of this support session').waitFor({ timeout: TIMEOUT });
+      found['join: consent'] = await axeViolations(guest.page);
+      const byKey = await guest.context.newPage();
+      await byKey.goto(`${relay.url}/join`);
+      await byKey.getByLabel('Session key').waitFor({ timeout: TIMEOUT });
+      found['join: key'] = await axeViolations(byKey);
+      await guest.page.getByLabel('I accept the terms of this support session').check();
+      const refuse = guest.page.getByLabel('Refuse recording');
+      if (await refuse.count()) await refuse.check();
+      await guest.page.getByRole('button', { name: 'Share my screen' }).click();
+      await guest.page.getByText('Your screen is visible', { exact: true }).waitFor({ timeout: TIMEOUT });
+      await agent.page.getByText('In progress', { exact: true }).waitFor({ timeout: TIMEOUT });
+      found['console, in progress'] = await axeViolations(agent.page);
+
+      // At 1280x720 the whole picture is above the fold, and a status line does not move the toolbar.
+      const canvas = (await agent.page.locator('sl-screen-view canvas').boundingBox())!;
+      assert.ok(canvas.y + canvas.height <= 720, `the viewer ends at ${canvas.y + canvas.height} px of 720`);
+      const toolbar = agent.page.getByRole('toolbar', { name: 'Session actions' });
+      const before = (await toolbar.boundingBox())!;
+      await agent.page.getByLabel('Email of the agent to invite').fill('not an address');
+      await agent.page.getByRole('button', { name: 'Invite agent' }).click();
+      await agent.page.getByText(/Enter the colleague.s email address/).waitFor({ timeout: TIMEOUT });
+      const withStatus = (await toolbar.boundingBox())!;
+      assert.deepEqual(
+        [withStatus.y, withStatus.height],
+        [before.y, before.height],
+        'the toolbar keeps its place and size',
+      );
+      const moved = (await agent.page.locator('sl-screen-view canvas').boundingBox())!;
+      assert.equal(moved.y, canvas.y, 'the viewer does not move');
+      found['console, with a status line'] = await axeViolations(agent.page);
+      found['join: sharing'] = await axeViolations(guest.page);
+      const all = Object.entries(found).flatMap(([where, v]) => v.map((line) => `${where}: ${line}`));
+      assert.deepEqual(all, []);
+      assert.deepEqual(problems, []);
+    } finally {
+      await guest.context.close();
       await agent.context.close();
     }
   });

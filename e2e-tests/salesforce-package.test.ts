@@ -229,6 +229,16 @@ test('the Sightline components on the sandbox Case page, with a real relay, in C
       assert.equal(await item.count(), 1, `${viewer.username} lists the recording`);
       assert.equal((await item.locator('.rec-agent').innerText()).trim(), SF.users.agent.name);
       assert.match(await item.locator('.rec-log').innerText(), /started the session/);
+      // Read as the browser lays it out: "Duration 1:09", not "Duration1:09"; the player bounded and the
+      // log's long lines wrapped inside their column, not cut off.
+      assert.match(await item.innerText(), /Duration\s+\d/);
+      const layout = await item.evaluate((li) => {
+        const box = (s: string) => li.querySelector(s)!.getBoundingClientRect();
+        const log = li.querySelector('.rec-log')!;
+        return { video: box('video.rec-video'), log: box('.rec-log'), scroll: log.scrollWidth - log.clientWidth };
+      });
+      assert.ok(layout.video.height <= 448, `player ${layout.video.width}x${layout.video.height}`);
+      assert.ok(layout.scroll <= 1, `the log wraps (${layout.scroll} px hidden sideways)`);
 
       const video = item.locator('video.rec-video');
       const played = await video.evaluate(async (v: HTMLVideoElement) => {

@@ -83,8 +83,13 @@ class SocketTap {
 
   /** Sends as the page: here, the agent's pointer input toward the customer's machine. */
   sendInput(x: number, y: number): void {
+    this.send({ type: 'input', event: { kind: 'pointer', action: 'move', x, y } });
+  }
+
+  /** Sends any client message as the page (e.g. the grant the desktop app sends for this participant). */
+  send(message: Record<string, unknown>): void {
     assert.ok(this.server, 'the page has a relay socket');
-    this.server.send(JSON.stringify({ type: 'input', event: { kind: 'pointer', action: 'move', x, y } }));
+    this.server.send(JSON.stringify(message));
   }
 }
 
@@ -157,10 +162,14 @@ describe('consent, recording and control, through the pages', { timeout: 300_000
     assert.match(agentTap.errors()[0]!, /^not_allowed: input dropped/);
     assert.equal(customerTap.count('input'), 0);
 
-    // The agent asks; the customer allows on the join page.
+    // The agent asks. The join page says the browser can only be pointed at and offers the desktop app;
+    // the grant goes on the participant's socket as the app sends it.
     await console.getByRole('button', { name: 'Request control' }).click();
     await customer.page.getByRole('heading', { name: /asks to control your screen$/ }).waitFor({ timeout: TIMEOUT });
-    await customer.page.getByRole('button', { name: 'Allow control' }).click();
+    assert.equal(await customer.page.getByRole('button', { name: 'Allow control' }).count(), 0);
+    const requests = customerTap.received.filter((m) => m.type === 'control-request') as Array<{ from?: string }>;
+    assert.equal(requests.length, 1);
+    customerTap.send({ type: 'control-grant', participantId: requests[0]!.from });
     await console.getByRole('button', { name: 'You have control' }).waitFor({ timeout: TIMEOUT });
     agentTap.sendInput(0.25, 0.75);
     await until(

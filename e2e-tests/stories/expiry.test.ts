@@ -52,9 +52,10 @@ describe('a session no one joins', { timeout: 180_000 }, () => {
     assert.equal(early.status, 200, 'the key still works a minute before the expiry');
     await launcher(agent.page).locator('.session-expires').waitFor({ timeout: TIMEOUT });
 
-    // The last minute: the relay's sweep ends the session; the console says so.
+    // The last minute: the relay's sweep ends the session; the console says so, to the agent.
     await advanceRelayClock(system.relayUrl, 60_000);
-    await started.console.getByRole('heading', { name: 'The session has expired' }).waitFor({ timeout: TIMEOUT });
+    await started.console.getByRole('heading', { name: 'The session expired' }).waitFor({ timeout: TIMEOUT });
+    assert.doesNotMatch(await started.console.locator('sl-ended-panel').innerText(), /ask your agent/i);
     // The Case page's launcher drops the ended session and offers a new one.
     await launcher(agent.page).getByRole('button', { name: 'Start Screen Share' }).waitFor({ timeout: TIMEOUT });
 
@@ -64,10 +65,20 @@ describe('a session no one joins', { timeout: 180_000 }, () => {
     await customer.page
       .getByText('That key does not match an active session. Check the digits with your agent and try again.')
       .waitFor({ timeout: TIMEOUT });
+    // The emailed link, opened late: it says the link opens nothing, not that a connection was lost or
+    // that a screen nobody shared is no longer shared.
+    await customer.page.goto(started.joinUrl);
+    await customer.page
+      .getByRole('heading', { name: 'This link does not open a session' })
+      .waitFor({ timeout: TIMEOUT });
+    const ended = await customer.page.locator('sl-ended-panel').innerText();
+    assert.doesNotMatch(ended, /connection was lost|no longer shared/i, ended);
 
     const crm = await salesforceAs(system.salesforceUrl, USERS.manager);
     const task = await caseTaskOf(crm, started.sessionId, CASE);
     assert.match(task.Description, /\(expired\)/, `the log says it expired:\n${task.Description}`);
+    assert.match(task.Subject, /: nobody joined \(invitation expired\)$/, 'the Task says nobody joined');
+    assert.match(task.Description, /Outcome: nobody joined; the invitation expired unused after /);
     await assertRelayHoldsNothing(system.relayUrl, started.sessionId, agent.context);
     assert.deepEqual(agent.problems, []);
     assert.deepEqual(customer.problems, []);

@@ -165,18 +165,44 @@ test('activity text and lead fields', () => {
   assert.match(text, /Duration: 14m 5s/);
   assert.match(text, /- Nina New \(guest\): nina@newco\.example, \+1 555 0101; joined 2026-11-21 09:01:00 UTC/);
   assert.match(text, /Log:\n2026-11-21 09:00:00 UTC Alex Agent: started the session/);
-  assert.deepEqual(leadFromContact({ name: 'Mary Ann Smith', email: 'mary@acme.example' }), {
+  assert.deepEqual(leadFromContact({ name: 'Mary Ann Smith', email: 'mary@acme.example' }, '005000000000001AAA'), {
     firstName: 'Mary Ann',
     lastName: 'Smith',
     email: 'mary@acme.example',
-    company: 'acme.example',
+    company: '[not provided]',
+    ownerId: '005000000000001AAA',
   });
   assert.deepEqual(leadFromContact({ email: 'joe@gmail.com', phone: '123456' }), {
     lastName: 'joe',
     email: 'joe@gmail.com',
     phone: '123456',
-    company: 'Unknown',
+    company: '[not provided]',
   });
+  const [, lead] = planWriteBack(report(HOST, CASE, { attendees: [guest('Nina New', 'nina@newco.example')] }));
+  assert.equal((lead!.payload as { lead: { ownerId: string } }).lead.ownerId, HOST.userId, 'the host owns the Lead');
+});
+
+test('private notes are marked in the log written to the record; chat lines are not', () => {
+  const r = report(HOST, CASE, { attendees: [guest('Nina New', 'nina@newco.example')] });
+  r.log.push(
+    { at: '2026-11-21T09:03:00.000Z', actor: 'Nina New', kind: 'chat', text: 'I see an error' },
+    { at: '2026-11-21T09:04:00.000Z', actor: 'Alex Agent', kind: 'note', text: 'customer on old version' },
+  );
+  const text = describeReport(r);
+  assert.match(text, /09:03:00 UTC Nina New: I see an error\n/);
+  assert.match(text, /09:04:00 UTC Alex Agent \[private note\]: customer on old version$/);
+});
+
+test('a session nobody joined is written as an unused invitation, not a call', () => {
+  const r = { ...report(HOST, CASE), endReason: 'expired' as const, durationSeconds: 602 };
+  const [activity] = planWriteBack(r);
+  const p = activity!.payload as { subject: string; description: string; call: boolean };
+  assert.equal(p.call, false);
+  assert.match(p.subject, /: nobody joined \(invitation expired\)$/);
+  assert.match(p.description, /Outcome: nobody joined; the invitation expired unused after 10m 2s/);
+  assert.doesNotMatch(p.description, /Duration:/);
+  const joined = planWriteBack(report(HOST, CASE, { attendees: [guest('Nina New', 'nina@newco.example')] }));
+  assert.equal((joined[0]!.payload as { call: boolean }).call, true);
 });
 
 test('an outbox written before step kinds is migrated: kinds set, lead steps renamed to their hash, content still readable', (t) => {

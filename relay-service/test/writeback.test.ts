@@ -38,7 +38,7 @@ async function tasks(conn: Connection, sessionId: string) {
 async function leads(conn: Connection, emails: string[]) {
   return q(
     conn,
-    `SELECT Id, FirstName, LastName, Email, Phone, Company, LeadSource FROM Lead WHERE Email IN (${emails.map((e) => `'${e}'`).join(',')})`,
+    `SELECT Id, FirstName, LastName, Email, Phone, Company, LeadSource, OwnerId FROM Lead WHERE Email IN (${emails.map((e) => `'${e}'`).join(',')})`,
   );
 }
 /** The session's files on the Case, through its links: whoever reads them need not own them. */
@@ -118,8 +118,8 @@ test('a Salesforce session ends in exactly one Task on the Case, Leads with thei
   assert.equal(created.length, 3, 'two new Leads next to the one that existed; none for the Contact');
   const nina = created.find((l) => l.Email === 'nina.new@newco.example')!;
   assert.deepEqual(
-    [nina.FirstName, nina.LastName, nina.Phone, nina.Company, nina.LeadSource],
-    ['Nina', 'New', '+1 555 0101', 'newco.example', 'Screen Share'],
+    [nina.FirstName, nina.LastName, nina.Phone, nina.Company, nina.LeadSource, nina.OwnerId],
+    ['Nina', 'New', '+1 555 0101', '[not provided]', 'Screen Share', AGENT.userId],
   );
   const anon = created.find((l) => l.Email === 'anon@solo.example')!;
   assert.equal(anon.LastName, 'anon');
@@ -164,6 +164,20 @@ test('a Salesforce session ends in exactly one Task on the Case, Leads with thei
   const steps = await writebacks(stack, jar, r.sessionId);
   assert.equal(steps.length, 7, 'the Case Task, one check per guest email, the attendee rows, the recording');
   assert.ok(steps.every((s) => s.status === 'done'));
+});
+
+test('a session that expired with nobody joining is written as an unused invitation, not a completed call', async (t) => {
+  const stack = await startStack(t);
+  await stack.signInAgent();
+  const r = { ...report(AGENT, CASE), endReason: 'expired' as const, durationSeconds: 602 };
+  stack.relay.writeBack.accept(r);
+  await stack.relay.writeBack.drain();
+  const [task, ...more] = await tasks(await stack.salesforceAs(), r.sessionId);
+  assert.equal(more.length, 0);
+  assert.equal(task!.Subject, `Screen share 2026-11-21 with ${AGENT.displayName}: nobody joined (invitation expired)`);
+  assert.equal(task!.TaskSubtype, 'Task', 'no call took place');
+  assert.equal(task!.CallDurationInSeconds ?? null, null);
+  assert.match(String(task!.Description), /Outcome: nobody joined; the invitation expired unused after 10m 2s/);
 });
 
 test('lead policy: never creates none; new_email_and_name only for attendees who gave a name', async (t) => {

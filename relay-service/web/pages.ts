@@ -1,8 +1,7 @@
 // The HTML shells of the relay's pages: a mount point with data attributes and the bundle.
 // Every value placed in the page is escaped (and validated by the router before).
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml } from '../src/http/messagePage.ts';
 
 interface Shell {
   title: string;
@@ -40,21 +39,11 @@ export function signInChoiceHtml(returnTo: string): string {
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in</title><link rel="stylesheet" href="/static/page.css"></head>
-<body><main class="boot"><h1>Sign in to open the console</h1>
+<title>Sign in · Sightline</title><link rel="stylesheet" href="/static/page.css"></head>
+<body><main class="boot message"><h1>Sign in to open the console</h1>
 <p>Sign in with the CRM you started the session from.</p>
 <ul>${link('salesforce', 'Sign in with Salesforce')}${link('servicenow', 'Sign in with ServiceNow')}</ul>
 </main></body>
-</html>
-`;
-}
-
-export function messageHtml(title: string, text: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title><link rel="stylesheet" href="/static/page.css"></head>
-<body><main class="boot"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></main></body>
 </html>
 `;
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { SightlineConfig } from '@sightline/config';
 import { buildBundles } from './build.ts';
-import { messageHtml, pageHtml, signInChoiceHtml } from './pages.ts';
+import { messageHtml } from '../src/http/messagePage.ts';
+import { pageHtml, signInChoiceHtml } from './pages.ts';
 
 const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,64}$/);
 const sessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);

@@ -19,6 +19,8 @@ export interface NewLead {
   email: string;
   phone?: string;
   company: string;
+  /** The CRM user who owns the Lead (the host); the org's default owner when absent. */
+  ownerId?: string;
 }
 
 export interface Activity {
@@ -31,6 +33,8 @@ export interface Activity {
   whoId?: string;
   date: Date;
   durationSeconds: number;
+  /** False when nobody joined: the activity records an unused invitation, not a call. */
+  call?: boolean;
 }
 
 export interface Recording {

@@ -170,6 +170,7 @@ export class SalesforceAdapter implements CrmAdapter {
         Email: lead.email,
         ...(lead.phone ? { Phone: lead.phone } : {}),
         Company: lead.company,
+        ...(lead.ownerId ? { OwnerId: this.#id(lead.ownerId) } : {}),
         LeadSource: 'Screen Share',
       }),
     );
@@ -194,9 +195,10 @@ export class SalesforceAdapter implements CrmAdapter {
         Subject: activity.subject.slice(0, 255),
         Status: 'Completed',
         Priority: 'Normal',
-        TaskSubtype: 'Call',
         ActivityDate: activity.date.toISOString().slice(0, 10),
-        CallDurationInSeconds: Math.round(activity.durationSeconds),
+        ...(activity.call === false
+          ? { TaskSubtype: 'Task' }
+          : { TaskSubtype: 'Call', CallDurationInSeconds: Math.round(activity.durationSeconds) }),
         Description: activity.description.slice(0, DESCRIPTION_MAX),
         ...(activity.recordId ? { WhatId: this.#id(activity.recordId) } : {}),
         ...(activity.whoId ? { WhoId: this.#id(activity.whoId) } : {}),

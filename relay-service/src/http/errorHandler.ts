@@ -12,6 +12,7 @@ import {
   SessionNotFoundError,
 } from '../sessions/errors.ts';
 import { HttpError } from './HttpError.ts';
+import { errorPageText, messageHtml } from './messagePage.ts';
 
 function toHttpError(err: unknown): HttpError | null {
   if (err instanceof HttpError) return err;
@@ -52,6 +53,11 @@ export function errorHandler(logger: Logger) {
     if (!known) logger.error({ err, method: req.method, path: req.path }, 'request failed');
     const httpError = known ?? new HttpError(500, 'internal', 'something went wrong on the relay');
     if (res.headersSent) return;
+    if (wantsPage(req)) {
+      const { title, text } = errorPageText(httpError.status, httpError.error, httpError.message);
+      res.status(httpError.status).set(httpError.headers).type('html').send(messageHtml(title, text));
+      return;
+    }
     res
       .status(httpError.status)
       .set(httpError.headers)
@@ -61,4 +67,10 @@ export function errorHandler(logger: Logger) {
         ...(httpError.issues ? { issues: httpError.issues } : {}),
       });
   };
+}
+
+/** A browser navigating to a page (a link, a sign-in redirect), not a script calling the API. */
+function wantsPage(req: Request): boolean {
+  if (req.method !== 'GET' || req.path.startsWith('/api/')) return false;
+  return req.accepts(['json', 'html']) === 'html';
 }

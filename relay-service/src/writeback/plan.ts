@@ -1,6 +1,6 @@
 // Turns a finished session into the list of CRM writes the outbox will carry out.
 import type { NewItem } from './Outbox.ts';
-import { attendeesBlock, describe, leadFromContact, subject } from './format.ts';
+import { attendeesBlock, describe, leadFromContact, nobodyJoined, subject } from './format.ts';
 import type { SessionReport } from '../sessions/types.ts';
 import type { Payloads, StepKind } from './steps/index.ts';
 
@@ -81,12 +81,18 @@ export function planWriteBack(report: SessionReport): NewItem[] {
     description: sf ? summary : `${summary}\n\n${attendeesBlock(report, fileName)}`,
     durationSeconds: report.durationSeconds,
     date: new Date(report.startedAt).toISOString(),
+    call: !nobodyJoined(report),
   };
   const items: NewItem[] = [item(base, sf ? 'activity' : 'work_note', activity)];
   for (const contact of leadCandidates(report)) {
-    const { recordId: _r, ...rest } = activity;
+    const { recordId: _r, call: _c, ...rest } = activity;
     items.push(
-      item(base, 'lead', { ...rest, lead: leadFromContact(contact), decision: null }, { discriminator: contact.email }),
+      item(
+        base,
+        'lead',
+        { ...rest, lead: leadFromContact(contact, report.host.userId), decision: null },
+        { discriminator: contact.email },
+      ),
     );
   }
   const attendees = sf ? attendeeRows(report) : [];

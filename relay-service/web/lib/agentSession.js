@@ -22,6 +22,10 @@ export class AgentSession extends EventTarget {
     this.pendingConfig = null;
     this.lastKeyRequest = 0;
     this.lastPointer = 0;
+    /** @type {object | null} the newest throttled pointer position, sent when the interval is over */
+    this.pendingPointer = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.pointerTimer = undefined;
     this.socket.addEventListener('message', (e) => this.onMessage(/** @type {CustomEvent} */ (e).detail));
     this.socket.addEventListener('frame', (e) => this.onFrame(/** @type {CustomEvent} */ (e).detail));
     this.socket.addEventListener('state', (e) => {
@@ -96,10 +100,31 @@ export class AgentSession extends EventTarget {
    * @param {boolean} visible
    */
   pointer(x, y, visible) {
-    const now = Date.now();
-    if (visible && now - this.lastPointer < POINTER_INTERVAL_MS) return;
-    this.lastPointer = now;
-    this.socket.send({ type: 'pointer', x: clamp(x), y: clamp(y), visible });
+    const message = { type: 'pointer', x: clamp(x), y: clamp(y), visible };
+    const wait = POINTER_INTERVAL_MS - (Date.now() - this.lastPointer);
+    if (visible && wait > 0) {
+      // Throttled, but the latest position always goes out: where the agent stops is where it shows.
+      const scheduled = this.pendingPointer !== null;
+      this.pendingPointer = message;
+      // eslint-disable-next-line @lwc/lwc/no-async-operation -- the trailing edge of the throttle
+      if (!scheduled) this.pointerTimer = setTimeout(() => this.flushPointer(), wait);
+      return;
+    }
+    clearTimeout(this.pointerTimer);
+    this.pendingPointer = null;
+    this.sendPointer(message);
+  }
+
+  flushPointer() {
+    const message = this.pendingPointer;
+    this.pendingPointer = null;
+    if (message) this.sendPointer(message);
+  }
+
+  /** @param {{type: 'pointer', x: number, y: number, visible: boolean}} message */
+  sendPointer(message) {
+    this.lastPointer = Date.now();
+    this.socket.send(message);
   }
 
   /** @param {object} message any client message */
@@ -108,6 +133,8 @@ export class AgentSession extends EventTarget {
   }
 
   close() {
+    clearTimeout(this.pointerTimer);
+    this.pendingPointer = null;
     this.decoder?.close();
     this.socket.close();
   }

@@ -54,26 +54,34 @@ export class GuestSession extends EventTarget {
     this.socket.addEventListener('state', (e) => this.onState(/** @type {CustomEvent} */ (e).detail));
   }
 
-  /** @returns {Promise<void>} resolves once the relay welcomed us */
-  connect() {
+  /**
+   * @param {{resuming?: boolean}} [options] resuming: a saved ticket is tried once; the first drop
+   *   (the relay refuses a ticket whose participant left or whose session ended) rejects at once
+   *   instead of retrying.
+   * @returns {Promise<void>} resolves once the relay welcomed us
+   */
+  connect({ resuming = false } = {}) {
+    const socket = this.socket;
     return new Promise((resolve, reject) => {
-      const done = () => {
-        this.socket.removeEventListener('message', onMessage);
-        this.socket.removeEventListener('state', onState);
-      };
+      function done() {
+        socket.removeEventListener('message', onMessage);
+        socket.removeEventListener('state', onState);
+      }
       function onMessage(/** @type {any} */ e) {
         if (e.detail.type !== 'welcome') return;
         done();
         resolve();
       }
       function onState(/** @type {any} */ e) {
-        if (e.detail !== 'failed' && e.detail !== 'closed') return;
+        const lost = e.detail === 'failed' || e.detail === 'closed';
+        if (!lost && !(resuming && e.detail === 'reconnecting')) return;
         done();
+        if (!lost) socket.close();
         reject(new Error('The connection to the session could not be opened.'));
       }
-      this.socket.addEventListener('message', onMessage);
-      this.socket.addEventListener('state', onState);
-      this.socket.connect();
+      socket.addEventListener('message', onMessage);
+      socket.addEventListener('state', onState);
+      socket.connect();
     });
   }
 

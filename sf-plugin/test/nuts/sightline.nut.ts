@@ -322,7 +322,7 @@ test('sf sightline against the CRM sandbox and a running relay', { timeout: 240_
       const lead = (await conn.sobject('Lead').retrieve(leadId)) as Record<string, unknown>;
       assert.deepEqual(
         [lead.FirstName, lead.LastName, lead.Company, lead.LeadSource, lead.Email],
-        ['Nina', 'New', 'newco.example', 'Screen Share', 'nina.new@newco.example'],
+        ['Nina', 'New', '[not provided]', 'Screen Share', 'nina.new@newco.example'],
       );
       const rows = await conn.query<{ Lead__c: string }>(
         `SELECT Lead__c FROM Sightline_Attendee__c WHERE Email__c = 'nina.new@newco.example'`,

@@ -8,6 +8,8 @@ export const activityPayload = z.object({
   description: z.string(),
   durationSeconds: z.number().min(0),
   date: z.iso.datetime(),
+  /** False when nobody joined (payloads queued before this field were calls). */
+  call: z.boolean().default(true),
 });
 export type ActivityPayload = z.infer<typeof activityPayload>;
 
@@ -24,6 +26,7 @@ export const activityStep: StepHandler<ActivityPayload> = {
       ...(record.contact ? { whoId: record.contact.id } : {}),
       date: new Date(p.date),
       durationSeconds: p.durationSeconds,
+      call: p.call,
     });
   },
 };

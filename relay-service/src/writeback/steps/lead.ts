@@ -13,6 +13,7 @@ export const leadPayload = z.object({
     email: z.string().min(3),
     phone: z.string().optional(),
     company: z.string().min(1),
+    ownerId: z.string().min(1).optional(),
   }),
   /** Set once the step has found the email unknown, so a retry creates the Lead instead of matching it. */
   decision: z.literal('create').nullable(),

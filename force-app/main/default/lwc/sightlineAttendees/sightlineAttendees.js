@@ -13,7 +13,7 @@ import LEAD_COMPANY from '@salesforce/schema/Lead.Company';
 import LEAD_SOURCE from '@salesforce/schema/Lead.LeadSource';
 import ATTENDEE_ID from '@salesforce/schema/Sightline_Attendee__c.Id';
 import ATTENDEE_LEAD from '@salesforce/schema/Sightline_Attendee__c.Lead__c';
-import { companyFromEmail, formatDateTime, normalizeEmail, reduceErrors, splitName } from 'c/sightlineFormat';
+import { formatDateTime, normalizeEmail, reduceErrors, splitName } from 'c/sightlineFormat';
 
 import TITLE from '@salesforce/label/c.Sightline_Attendees_Title';
 import LOADING from '@salesforce/label/c.Sightline_Loading';
@@ -262,7 +262,8 @@ export default class SightlineAttendees extends LightningElement {
           [LEAD_LAST_NAME.fieldApiName]: lastName,
           [LEAD_EMAIL.fieldApiName]: row.rawEmail,
           [LEAD_PHONE.fieldApiName]: row.phone,
-          [LEAD_COMPANY.fieldApiName]: companyFromEmail(row.email) || UNKNOWN_COMPANY,
+          // As Web-to-Lead does: a guest gives no company, and an email domain is not one.
+          [LEAD_COMPANY.fieldApiName]: UNKNOWN_COMPANY,
           [LEAD_SOURCE.fieldApiName]: LEAD_SOURCE_VALUE,
         },
       });

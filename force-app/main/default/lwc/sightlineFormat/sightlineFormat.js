@@ -30,30 +30,6 @@ export function splitName(fullName, email) {
 
 // Personal mailbox providers say nothing about the attendee's company (same list as the relay's
 // automatic leads, relay-service/src/writeback/format.ts, so both make the same Lead).
-const FREE_MAIL = new Set([
-  'gmail.com',
-  'googlemail.com',
-  'outlook.com',
-  'hotmail.com',
-  'yahoo.com',
-  'icloud.com',
-  'live.com',
-  'aol.com',
-  'proton.me',
-  'protonmail.com',
-  'gmx.com',
-  'gmx.de',
-  'web.de',
-]);
-
-/** The company a Lead needs when the attendee gave none: their email's domain, unless a free mailbox. */
-export function companyFromEmail(email) {
-  const domain = String(email || '')
-    .split('@')[1]
-    ?.toLowerCase();
-  return domain && !FREE_MAIL.has(domain) ? domain : null;
-}
-
 const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 
 /** "a@b.com, c@d.org" -> ['a@b.com','c@d.org'], or null if any entry is not an address. */

@@ -5,7 +5,7 @@ import { LightningElement, api } from 'lwc';
  * Fires `send` with `{text}`; Enter sends, Shift+Enter starts a new line.
  */
 export default class ChatPanel extends LightningElement {
-  /** `[{id, fromName, text, mine}]`, oldest first. */
+  /** `[{id, fromName, text, mine, at?}]`, oldest first; `at` (ISO time) is shown as the time of day. */
   @api messages = [];
   @api heading = 'Chat';
   @api emptyText = 'No messages yet.';
@@ -22,7 +22,7 @@ export default class ChatPanel extends LightningElement {
   }
 
   get items() {
-    return (this.messages || []).map((m) => ({ ...m, cssClass: m.mine ? 'mine' : 'theirs' }));
+    return (this.messages || []).map((m) => ({ ...m, cssClass: m.mine ? 'mine' : 'theirs', time: timeOfDay(m.at) }));
   }
 
   get empty() {
@@ -65,4 +65,12 @@ export default class ChatPanel extends LightningElement {
     this.draft = '';
     this.refs.input.value = '';
   }
+}
+
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** "14:05" in the reader's locale and zone; '' when the message has no valid time. */
+function timeOfDay(at) {
+  const date = at ? new Date(at) : null;
+  return date && !Number.isNaN(date.getTime()) ? TIME.format(date) : '';
 }

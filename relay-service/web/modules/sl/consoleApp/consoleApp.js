@@ -50,6 +50,8 @@ export default class ConsoleApp extends LightningElement {
   }
 
   renderedCallback() {
+    // An agent with many tabs finds the session by the customer and the record in the tab's title.
+    if (document.title !== this.pageTitle) document.title = this.pageTitle;
     const view = this.template.querySelector('sl-screen-view');
     if (view && this.agent) this.agent.attachCanvas(view.getCanvas());
   }
@@ -96,6 +98,12 @@ export default class ConsoleApp extends LightningElement {
 
   get isEnded() {
     return this.ended;
+  }
+  get pageTitle() {
+    const customer = this.participants.find((p) => p.role === 'guest')?.displayName;
+    const record = this.snapshot?.record?.label;
+    const parts = [this.ended ? 'Ended' : '', customer, record, 'Sightline'].filter(Boolean);
+    return parts.join(' · ');
   }
   get recordLabel() {
     return this.snapshot?.record?.label || 'connecting…';
@@ -161,11 +169,12 @@ export default class ConsoleApp extends LightningElement {
         if (message.session.status === 'ended') this.finish('host_ended');
         break;
       case 'chat':
-        if (message.from !== this.participantId) this.chat = [...this.chat, this.item(message.fromName, message.text)];
+        if (message.from !== this.participantId)
+          this.chat = [...this.chat, this.item(message.fromName, message.text, false, message.at)];
         break;
       case 'note':
         if (message.from !== this.participantId)
-          this.notes = [...this.notes, this.item(this.nameOf(message.from), message.text)];
+          this.notes = [...this.notes, this.item(this.nameOf(message.from), message.text, false, message.at)];
         break;
       case 'error':
         this.error = message.message;
@@ -189,8 +198,9 @@ export default class ConsoleApp extends LightningElement {
     return this.participants.find((p) => p.id === participantId)?.displayName || 'Agent';
   }
 
-  item(fromName, text, mine = false) {
-    return { id: `i${this.seq++}`, fromName, text, mine };
+  /** A chat line or note; `at` is the relay's time for received ones, now for the agent's own. */
+  item(fromName, text, mine = false, at = new Date().toISOString()) {
+    return { id: `i${this.seq++}`, fromName, text, mine, at };
   }
 
   send(message) {

@@ -2,6 +2,7 @@ import { LightningElement, api } from 'lwc';
 import { lookupJoin, join } from '../../../lib/api.js';
 import { checkShareCapability } from '../../../lib/capabilities.js';
 import { GuestSession, ShareRefusedError, requestScreen } from '../../../lib/guestSession.js';
+import { forgetResume, readResume, resumeRef, saveResume } from '../../../lib/resumeStore.js';
 
 /** How long to wait for the relay to confirm the end after a refusal. */
 const REFUSAL_WAIT_MS = 3000;
@@ -29,6 +30,8 @@ export default class JoinApp extends LightningElement {
   session = null;
   participantId = '';
   sharing = false;
+  /** Whether the customer shared at any point: the end screen only then says sharing stopped. */
+  everShared = false;
   controlled = false;
   reconnecting = false;
   /** The agent's own connection dropped (the relay still holds their place). */
@@ -134,11 +137,15 @@ export default class JoinApp extends LightningElement {
     try {
       this.lookup = await lookupJoin(keyOrToken);
       this.keyOrToken = keyOrToken;
+      // The same person on the same device comes back as the same participant.
+      const saved = readResume(resumeRef(keyOrToken));
+      if (saved && (await this.resume(saved))) return;
       const fields = this.lookup.contactFields;
       this.step = Object.values(fields).some((mode) => mode !== 'off') ? 'contact' : 'consent';
     } catch (error) {
       const message = lookupMessage(error, !!keyOrToken.token);
-      if (keyOrToken.token) this.end('failed', message);
+      // A link that opens nothing is not a lost connection: nothing was ever connected.
+      if (keyOrToken.token) this.end(isGone(error) ? 'invalid_link' : 'lookup_failed', message);
       else {
         this.keyError = message;
         this.step = 'key';
@@ -215,9 +222,38 @@ export default class JoinApp extends LightningElement {
     }
   }
 
+  /**
+   * Reconnects with the ticket this device kept; false (and forgotten) when the relay no longer knows it.
+   * @param {{participantId: string, ticket: string, wsUrl: string}} saved
+   */
+  async resume(saved) {
+    this.step = 'loading';
+    this.loadingText = 'Taking you back to the session…';
+    try {
+      await this.connectSession(saved, { resuming: true });
+    } catch {
+      this.session?.dispose();
+      this.session = null;
+      forgetResume(resumeRef(this.keyOrToken));
+      return false;
+    }
+    this.step = 'joined';
+    this.liveStatus = `You are back in the session with ${this.hostName}.`;
+    return true;
+  }
+
   async joinSession() {
     const request = { ...this.keyOrToken, contact: this.contact, acceptedTerms: true };
     const joined = await join(request);
+    await this.connectSession(joined);
+    saveResume(resumeRef(this.keyOrToken), joined);
+  }
+
+  /**
+   * @param {{participantId: string, ticket: string, wsUrl: string}} joined
+   * @param {{resuming?: boolean}} [options]
+   */
+  async connectSession(joined, options) {
     this.participantId = joined.participantId;
     const session = new GuestSession(joined);
     this.session = session;
@@ -225,12 +261,13 @@ export default class JoinApp extends LightningElement {
     session.addEventListener('state', (e) => this.onState(e.detail));
     session.addEventListener('sharing', (e) => {
       this.sharing = e.detail;
+      if (e.detail) this.everShared = true;
       this.liveStatus = e.detail ? 'Your screen is visible to the agent.' : 'You stopped sharing your screen.';
     });
     session.addEventListener('error', (e) => {
       this.error = e.detail;
     });
-    await session.connect();
+    await session.connect(options);
     this.sharing = session.sharing;
   }
 
@@ -253,7 +290,7 @@ export default class JoinApp extends LightningElement {
         break;
       case 'chat':
         if (message.from !== this.participantId) {
-          this.addChat(message.fromName, message.text, false);
+          this.addChat(message.fromName, message.text, false, message.at);
           this.liveStatus = `New message from ${message.fromName}`;
         }
         break;
@@ -295,8 +332,8 @@ export default class JoinApp extends LightningElement {
     if (snapshot.status === 'ended' && this.step === 'joined') this.end('host_ended');
   }
 
-  addChat(fromName, text, mine) {
-    this.chat = [...this.chat, { id: `m${this.chatSeq++}`, fromName, text, mine }];
+  addChat(fromName, text, mine, at = new Date().toISOString()) {
+    this.chat = [...this.chat, { id: `m${this.chatSeq++}`, fromName, text, mine, at }];
   }
 
   handleChat(event) {
@@ -323,11 +360,6 @@ export default class JoinApp extends LightningElement {
     this.end('left');
   }
 
-  handleGrantControl() {
-    this.session?.grantControl(this.controlRequest.from);
-    this.controlRequest = null;
-  }
-
   handleDenyControl() {
     this.controlRequest = null;
   }
@@ -337,6 +369,8 @@ export default class JoinApp extends LightningElement {
   }
 
   end(reason, detail = '') {
+    // A lost connection may come back (the relay keeps the place a while); any other end is final.
+    if (reason !== 'failed' && this.keyOrToken) forgetResume(resumeRef(this.keyOrToken));
     this.endReason = reason;
     this.endDetail = detail;
     // The ended panel's heading takes the focus and is announced; the old status must not linger.
@@ -356,10 +390,15 @@ function lookupMessage(error, byLink) {
     const wait = error.retryAfterSeconds ? ` Please wait ${error.retryAfterSeconds} seconds and try again.` : '';
     return 'Too many attempts with wrong keys.' + (wait || ' Please wait a minute and try again.');
   }
-  if (error?.status === 404 || error?.status === 400) {
+  if (isGone(error)) {
     return byLink
       ? 'This link does not open an active session. It may have ended or expired; ask your agent for a new one.'
       : 'That key does not match an active session. Check the digits with your agent and try again.';
   }
   return error?.message || 'Something went wrong. Please try again.';
+}
+
+/** The relay does not know the key or link (never valid, expired or ended). */
+function isGone(error) {
+  return error?.status === 404 || error?.status === 400;
 }

@@ -63,6 +63,8 @@ describe('c-sightline-attendees', () => {
     ]);
     const ada = rowFor(ready, 'Ada Byron');
     expect(ada.querySelector('.att-status').textContent).toBe('c.Sightline_Known_Contact');
+    // The name and its badge are two words, not "Ada LovelaceContact".
+    expect(ada.querySelector('p').textContent).toMatch(/\S\sc\.Sightline_Known_Contact$/);
     expect(ada.querySelector('a.att-name').getAttribute('href')).toBe('/lightning/r/Contact/003000000000001AAA/view');
     expect(ada.querySelector('lightning-button.create-lead')).toBeNull();
     const linus = rowFor(ready, 'Linus Lead');
@@ -107,7 +109,7 @@ describe('c-sightline-attendees', () => {
         LastName: 'Hopper',
         Email: 'grace@navy.example',
         Phone: '555-0100',
-        Company: 'navy.example',
+        Company: 'c.Sightline_Unknown_Company', // the label, "[not provided]": never the email domain
         LeadSource: 'Screen Share',
       },
     });

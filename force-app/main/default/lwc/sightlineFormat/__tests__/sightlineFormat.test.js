@@ -1,11 +1,4 @@
-import {
-  companyFromEmail,
-  formatDuration,
-  normalizeEmail,
-  parseEmailList,
-  reduceErrors,
-  splitName,
-} from 'c/sightlineFormat';
+import { formatDuration, normalizeEmail, parseEmailList, reduceErrors, splitName } from 'c/sightlineFormat';
 
 describe('c/sightlineFormat', () => {
   it('formats durations as a player does', () => {
@@ -20,12 +13,6 @@ describe('c/sightlineFormat', () => {
     expect(splitName('Grace Brewster Hopper', 'g@x.io')).toEqual({ firstName: 'Grace Brewster', lastName: 'Hopper' });
     expect(splitName('Cher', 'c@x.io')).toEqual({ firstName: null, lastName: 'Cher' });
     expect(splitName('  ', 'anon@solo.example')).toEqual({ firstName: null, lastName: 'anon' });
-  });
-
-  it('takes the company from a business email only', () => {
-    expect(companyFromEmail('Nina@NewCo.Example')).toBe('newco.example');
-    expect(companyFromEmail('someone@gmail.com')).toBeNull();
-    expect(companyFromEmail('not-an-email')).toBeNull();
   });
 
   it('reads a typed list of addresses and refuses anything that is not one', () => {

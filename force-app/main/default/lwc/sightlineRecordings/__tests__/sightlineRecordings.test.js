@@ -72,6 +72,8 @@ describe('c-sightline-recordings', () => {
     const text = (li, sel) => li.querySelector(sel).textContent;
     expect(text(items[0], '.rec-title')).toBe('Screen share 00001001 2026-11-21');
     expect(text(items[0], '.rec-duration')).toBe('1:02:03');
+    // The label and the value are two words ("Duration 1:02:03", not "Duration1:02:03").
+    expect(items[0].textContent).toMatch(/c\.Sightline_Duration\s1:02:03/);
     expect(text(items[0], '.rec-agent')).toBe('Sam Support');
     expect(text(items[0], '.rec-attendees')).toBe('c.Sightline_None');
     expect(text(items[0], '.rec-log')).toBe('c.Sightline_No_Log');

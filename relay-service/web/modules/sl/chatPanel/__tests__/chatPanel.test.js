@@ -36,6 +36,17 @@ describe('sl-chat-panel', () => {
     expect(items[1].className).toBe('mine');
   });
 
+  it('shows when each message was written', () => {
+    const at = '2026-11-21T09:05:00.000Z';
+    const el = mount({ messages: [{ id: '1', fromName: 'Alex', text: 'Hello', mine: false, at }] });
+    const time = el.shadowRoot.querySelector('li time');
+    expect(time.getAttribute('datetime')).toBe(at);
+    expect(time.textContent).toBe(
+      new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(new Date(at)),
+    );
+    expect(time.textContent).toMatch(/\d{1,2}.\d{2}/);
+  });
+
   it('shows the empty text when there are no messages', () => {
     const el = mount({ emptyText: 'Nothing yet' });
     expect(el.shadowRoot.querySelector('.empty').textContent).toBe('Nothing yet');

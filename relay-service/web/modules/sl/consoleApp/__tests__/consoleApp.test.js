@@ -123,6 +123,15 @@ describe('sl-console-app', () => {
     expect(agent.canvas).toBe(view.getCanvas());
   });
 
+  it('names the customer and the record in the tab title, and says when the session ended', async () => {
+    const { el, agent } = await mountSignedIn();
+    expect(document.title).toBe('Ada · Case 00001001 · Sightline');
+    agent.emit('message', { type: 'ended', reason: 'host_ended' });
+    await flush();
+    expect(q(el, 'sl-ended-panel')).not.toBeNull();
+    expect(document.title).toBe('Ended · Ada · Case 00001001 · Sightline');
+  });
+
   it('shows reconnecting, not an error, while its socket recovers', async () => {
     const { el, agent } = await mountSignedIn();
     agent.emit('state', 'reconnecting');
@@ -136,7 +145,7 @@ describe('sl-console-app', () => {
     const [chat, notes] = el.shadowRoot.querySelectorAll('sl-chat-panel');
     chat.dispatchEvent(new CustomEvent('send', { detail: { text: 'Can you open settings?' } }));
     notes.dispatchEvent(new CustomEvent('send', { detail: { text: 'printer driver old' } }));
-    agent.emit('message', { type: 'chat', from: 'g1', fromName: 'Ada', text: 'Done', at: '' });
+    agent.emit('message', { type: 'chat', from: 'g1', fromName: 'Ada', text: 'Done', at: '2026-11-21T09:05:00.000Z' });
     q(el, 'sl-screen-view').dispatchEvent(new CustomEvent('pointer', { detail: { x: 0.5, y: 0.25, visible: true } }));
     await flush();
     expect(agent.sent).toEqual([
@@ -144,6 +153,10 @@ describe('sl-console-app', () => {
       { type: 'note', text: 'printer driver old' },
     ]);
     expect(chat.messages.map((m) => m.text)).toEqual(['Can you open settings?', 'Done']);
+    // Every line carries its time: the relay's for received ones, the moment of sending for the agent's.
+    expect(chat.messages[1].at).toBe('2026-11-21T09:05:00.000Z');
+    expect(Number.isNaN(Date.parse(chat.messages[0].at))).toBe(false);
+    expect(Number.isNaN(Date.parse(notes.messages[0].at))).toBe(false);
     expect(notes.messages.map((m) => m.text)).toEqual(['printer driver old']);
     expect(agent.pointers).toEqual([{ x: 0.5, y: 0.25, visible: true }]);
   });

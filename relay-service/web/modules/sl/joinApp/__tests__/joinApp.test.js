@@ -16,8 +16,11 @@ jest.mock('../../../../lib/guestSession.js', () => {
       this.stream = null;
       FakeGuestSession.last = this;
     }
-    connect() {
-      return Promise.resolve();
+    connect(options) {
+      this.connectOptions = options;
+      return FakeGuestSession.refuseResume && options?.resuming
+        ? Promise.reject(new Error('refused'))
+        : Promise.resolve();
     }
     get sharing() {
       return !!this.stream;
@@ -74,6 +77,7 @@ const LOOKUP = {
   recordingPrompt: true,
   terms: 'Terms text',
 };
+const TICKET = 'tkt_0123456789abcdefghijk';
 const fakeStream = () => ({ getTracks: () => [{ stop: jest.fn() }] });
 
 function mount(props = {}) {
@@ -101,11 +105,19 @@ describe('sl-join-app', () => {
   beforeEach(() => {
     checkShareCapability.mockReturnValue({ ok: true });
     lookupJoin.mockResolvedValue(LOOKUP);
-    join.mockResolvedValue({ sessionId: 's1', participantId: 'g1', ticket: 't', wsUrl: '/ws', recordingPrompt: true });
+    join.mockResolvedValue({
+      participantId: 'g1',
+      ticket: TICKET,
+      wsUrl: '/ws',
+      recordingPrompt: true,
+      waiting: false,
+    });
   });
   afterEach(() => {
     while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
     jest.clearAllMocks();
+    localStorage.clear();
+    GuestSession.refuseResume = false;
   });
 
   it('says in plain words when the browser cannot share', async () => {
@@ -163,7 +175,7 @@ describe('sl-join-app', () => {
     expect(q(el, 'sl-consent-form').recordingPrompt).toBe(true);
   });
 
-  it('stops, resumes, chats and shows control in red', async () => {
+  it('stops, resumes, chats, answers a control request truthfully and shows control in red', async () => {
     const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
     await flush();
     await throughConsent(el);
@@ -189,13 +201,22 @@ describe('sl-join-app', () => {
       'You: Hello',
     ]);
 
+    // In the browser the agent can only point: the prompt says so and offers the desktop app instead of a
+    // grant that would turn the bar red while nothing can be controlled.
     session.emit('message', { type: 'control-request', from: 'h1', fromName: 'Alex Agent' });
     await flush();
-    const allow = [...el.shadowRoot.querySelectorAll('button')].find((b) => b.textContent === 'Allow control');
-    allow.click();
+    const prompt = q(el, '[role="alertdialog"]');
+    expect(prompt.textContent).toContain('In the browser Alex Agent can only point');
+    expect(prompt.querySelector('sl-desktop-offer')).not.toBeNull();
+    const labels = [...prompt.querySelectorAll('button')].map((b) => b.textContent);
+    expect(labels).toEqual(['Not now']);
+    prompt.querySelector('button').click();
+    await flush();
+    expect(q(el, '[role="alertdialog"]')).toBeNull();
+    expect(session.sent.filter((m) => m.type === 'control-grant')).toEqual([]);
+    // Control given from the desktop app shows in red here, with the way to take it back.
     session.emit('message', { type: 'state', session: { status: 'in_progress', controllerId: 'h1' } });
     await flush();
-    expect(session.sent).toContainEqual({ type: 'control-grant', participantId: 'h1' });
     expect(q(el, 'sl-share-bar').controlled).toBe(true);
 
     session.emit('message', {
@@ -254,6 +275,63 @@ describe('sl-join-app', () => {
     await flush();
     expect(join).not.toHaveBeenCalled();
     expect(q(el, 'sl-ended-panel').reason).toBe('declined');
+  });
+
+  it('an expired or unknown link ends on "this link does not open a session", not a lost connection', async () => {
+    lookupJoin.mockRejectedValue(Object.assign(new Error('not found'), { status: 404 }));
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    expect(q(el, 'sl-ended-panel').reason).toBe('invalid_link');
+    expect(q(el, 'sl-ended-panel').shared).toBe(false);
+  });
+
+  it('the end screen knows whether the customer shared', async () => {
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    await throughConsent(el);
+    GuestSession.last.emit('message', { type: 'ended', reason: 'host_ended' });
+    await flush();
+    expect(q(el, 'sl-ended-panel').shared).toBe(true);
+  });
+
+  it('reopening the link on the same device resumes as the same participant: no details or consent again', async () => {
+    const first = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    await throughConsent(first);
+    expect(join).toHaveBeenCalledTimes(1);
+    document.body.removeChild(first); // the tab is closed
+
+    const again = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    expect(join).toHaveBeenCalledTimes(1);
+    expect(GuestSession.last.joined).toMatchObject({ participantId: 'g1', ticket: TICKET, wsUrl: '/ws' });
+    expect(GuestSession.last.connectOptions).toEqual({ resuming: true });
+    expect(q(again, 'sl-contact-form')).toBeNull();
+    expect(q(again, 'sl-consent-form')).toBeNull();
+    expect(q(again, 'sl-share-bar').sharing).toBe(false); // sharing again needs the customer's click
+    expect(JSON.stringify(localStorage)).not.toContain('Ada'); // no contact details kept
+  });
+
+  it('a saved place the relay no longer knows is forgotten, and the customer joins afresh', async () => {
+    const first = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    await throughConsent(first);
+    document.body.removeChild(first);
+    GuestSession.refuseResume = true;
+    const again = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    expect(q(again, 'sl-contact-form')).not.toBeNull();
+    expect(localStorage.length).toBe(0);
+  });
+
+  it('leaving forgets the saved place: the link then asks again', async () => {
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    await throughConsent(el);
+    expect(localStorage.length).toBe(1);
+    q(el, 'sl-share-bar').dispatchEvent(new CustomEvent('leave'));
+    await flush();
+    expect(localStorage.length).toBe(0);
   });
 
   it('shows the end the relay announces', async () => {
