@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { axeViolations } from './support/axe.ts';
 import { launchChromium, type Browsers } from './support/browser.ts';
-import { CRM_HOST, relayBehindFront, startRelayFront } from './support/topology.ts';
+import { CRM_HOST, relayBehindFront, relayFetch, startRelayFront } from './support/topology.ts';
 import { loadConfig } from '@sightline/config';
 import { DEMO, startSandbox, type RunningSandbox } from '@sightline/crm-sandbox';
 import { startRelay, type RunningRelay } from '@sightline/relay-service';
@@ -62,6 +62,8 @@ before(async () => {
     return startRelay({ config });
   });
   sandbox.setRelayUrl(relay.url);
+  // The first page request waits for the bundles to be built: done here, not inside a test's timeout.
+  assert.equal((await relayFetch(`${relay.url}/join`)).status, 200, 'the pages are built');
   // The page size is what the fake display capture measures (the tests expect 1280x720).
   browser = await launchChromium({ viewport: { width: 1280, height: 720 } });
 });

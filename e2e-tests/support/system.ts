@@ -144,6 +144,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   };
   try {
     await until(healthy, (ok) => ok, 'npm start to answer /healthz', 60_000);
+    // Up means its pages are too: the first page request waits for the bundles to be built, so no
+    // test's first page races that build against its own timeout.
+    const join = await relayFetch(`${relayUrl}/join`);
+    if (join.status !== 200) assert.fail(`the join page answered ${join.status}:\n${out}`);
   } catch (err) {
     child.kill('SIGKILL');
     await front.close();
