@@ -1,17 +1,18 @@
 // `npm run bench [-- --quick]`: runs the benchmark and writes benchmark/results/latest.{md,json}
 // and latency-vs-sessions.svg. `--capture` first re-records the traffic model in Chromium.
+// `--slow-only` runs just the slow-viewer scenario (results/slow-viewer.{md,json}).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runBench, PROFILES } from './bench.ts';
-import { markdownReport } from './report/markdown.ts';
+import { runBench, runSlowViewerOnly, PROFILES } from './bench.ts';
+import { markdownReport, slowViewerSection } from './report/markdown.ts';
 import { latencyChart } from './report/latency-chart.ts';
 import { updateReadme } from './report/readme.ts';
 
 const args = new Set(process.argv.slice(2));
-const known = new Set(['--quick', '--smoke', '--capture']);
+const known = new Set(['--quick', '--smoke', '--capture', '--slow-only']);
 for (const a of args) {
   if (!known.has(a)) {
-    console.error(`unknown option ${a}; use --quick, --smoke or --capture`);
+    console.error(`unknown option ${a}; use --quick, --smoke, --capture or --slow-only`);
     process.exit(2);
   }
 }
@@ -25,8 +26,24 @@ if (args.has('--capture')) {
 }
 const t0 = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
-const results = await runBench(profile, log);
 const dir = new URL('../results/', import.meta.url);
+if (args.has('--slow-only')) {
+  const slow = await runSlowViewerOnly(profile, log);
+  const command = `npm run bench -- ${[...args].join(' ')}`;
+  const text = [
+    `# Slow viewer (${profile.name}), \`${command}\`, ${new Date().toISOString()}`,
+    '',
+    ...slowViewerSection(slow),
+  ];
+  writeFileSync(
+    new URL('slow-viewer.json', dir),
+    JSON.stringify({ command, profile: profile.name, slow }, null, 2) + '\n',
+  );
+  writeFileSync(new URL('slow-viewer.md', dir), text.join('\n'));
+  console.log('\n' + text.join('\n'));
+  process.exit(0);
+}
+const results = await runBench(profile, log);
 const md = markdownReport(results);
 writeFileSync(new URL('latest.json', dir), JSON.stringify(results, null, 2) + '\n');
 writeFileSync(new URL('latest.md', dir), md);

@@ -40,6 +40,8 @@ export interface WindowReport {
   /** The same for the slow viewers only (kept apart from the others). */
   slowFramesReceived: number;
   slowLatencies: Float64Array;
+  /** When each of those arrived, ms after the window opened (same order). */
+  slowReceivedAtMs: Float64Array;
   /** Frames sent by presenters of sessions that have a slow viewer. */
   slowSessionFramesSent: number;
   /** Frames (and latencies) of the other viewers in a session with a slow viewer. */

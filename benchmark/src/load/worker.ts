@@ -68,7 +68,7 @@ async function addSession(spec: SessionSpec): Promise<void> {
         onControl: countControl,
       });
       const kind = slow ? 'slow' : spec.slowLastViewer ? 'peer' : 'normal';
-      ws.on('message', (data, isBinary) => isBinary && onViewerFrame(counters, data, kind));
+      ws.on('message', (data, isBinary) => isBinary && onViewerFrame(counters, ws, data, kind));
       sockets.push(ws);
     }
     sessions.set(spec.id, { presenter, sockets });
@@ -111,6 +111,7 @@ function windowReport(seconds: number, cpuMicros: number, eventLoopDelayP99Ms: n
       latencies: counters.latencies.toArray(),
       slowFramesReceived: counters.slowFramesReceived,
       slowLatencies: counters.slowLatencies.toArray(),
+      slowReceivedAtMs: counters.slowReceivedAt.toArray(),
       slowSessionFramesSent: counters.slowSessionFramesSent,
       peerFramesReceived: counters.peerFramesReceived,
       peerLatencies: counters.peerLatencies.toArray(),
