@@ -1,18 +1,21 @@
 // `npm run bench [-- --quick]`: runs the benchmark and writes benchmark/results/latest.{md,json}
 // and latency-vs-sessions.svg. `--capture` first re-records the traffic model in Chromium.
-// `--slow-only` runs just the slow-viewer scenario (results/slow-viewer.{md,json}).
+// `--slow-only` runs just the slow-viewer scenario (results/slow-viewer.{md,json}). `--profile` has
+// each target write a CPU profile (results/profiles/) summarized in results/cpu-profile.md.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runBench, runSlowViewerOnly, PROFILES } from './bench.ts';
 import { markdownReport, slowViewerSection } from './report/markdown.ts';
 import { latencyChart } from './report/latency-chart.ts';
 import { updateReadme } from './report/readme.ts';
+import { summarizeProfile } from './report/cpu-profile.ts';
+import { TargetProcess } from './targets/TargetProcess.ts';
 
 const args = new Set(process.argv.slice(2));
-const known = new Set(['--quick', '--smoke', '--capture', '--slow-only']);
+const known = new Set(['--quick', '--smoke', '--capture', '--slow-only', '--profile']);
 for (const a of args) {
   if (!known.has(a)) {
-    console.error(`unknown option ${a}; use --quick, --smoke, --capture or --slow-only`);
+    console.error(`unknown option ${a}; use --quick, --smoke, --capture, --slow-only or --profile`);
     process.exit(2);
   }
 }
@@ -27,6 +30,8 @@ if (args.has('--capture')) {
 const t0 = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 const dir = new URL('../results/', import.meta.url);
+const profiles = fileURLToPath(new URL('profiles/', dir));
+if (args.has('--profile')) TargetProcess.profileDir = profiles;
 if (args.has('--slow-only')) {
   const slow = await runSlowViewerOnly(profile, log);
   const command = `npm run bench -- ${[...args].join(' ')}`;
@@ -52,3 +57,23 @@ console.log('\n' + md);
 // Only a full run speaks for the README; --quick and --smoke results stay in results/.
 if (profile.name === 'full' && updateReadme(md)) console.log('updated the latest figures in benchmark/README.md');
 console.log(`written: ${fileURLToPath(new URL('latest.md', dir))}, latest.json, latency-vs-sessions.svg`);
+if (args.has('--profile')) {
+  const { existsSync } = await import('node:fs');
+  const parts = [
+    `# CPU profiles of the targets (\`npm run bench -- ${[...args].join(' ')}\`, ${results.startedAt})`,
+    '',
+  ];
+  for (const name of ['floor', 'sightline']) {
+    const file = `${profiles}${name}.cpuprofile`;
+    if (!existsSync(file)) continue;
+    parts.push(
+      `## ${name}`,
+      '',
+      `\`${fileURLToPath(new URL(`profiles/${name}.cpuprofile`, dir))}\` (open in Chrome DevTools or speedscope for the flame graph)`,
+      '',
+      summarizeProfile(file),
+    );
+  }
+  writeFileSync(new URL('cpu-profile.md', dir), parts.join('\n'));
+  console.log('written: results/cpu-profile.md');
+}

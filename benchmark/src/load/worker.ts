@@ -53,7 +53,11 @@ async function addSession(spec: SessionSpec): Promise<void> {
     });
     sockets.push(presenterWs);
     const own = spec.steady ? steadyPlan(spec.steady.fps, spec.steady.bytes) : plan!;
-    presenter = new Presenter(presenterWs, own, counters, spec.slowLastViewer === true, spec.sizeScale ?? 1);
+    presenter = new Presenter(presenterWs, own, counters, {
+      hasSlowViewer: spec.slowLastViewer === true,
+      sizeScale: spec.sizeScale ?? 1,
+      phase: spec.phase ?? Math.random(),
+    });
     for (const [i, url] of spec.viewerUrls.entries()) {
       const slow = spec.slowLastViewer === true && i === spec.viewerUrls.length - 1;
       if (slow && !proxy) {
