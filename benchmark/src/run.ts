@@ -69,7 +69,7 @@ if (args.has('--profile')) {
     parts.push(
       `## ${name}`,
       '',
-      `\`${fileURLToPath(new URL(`profiles/${name}.cpuprofile`, dir))}\` (open in Chrome DevTools or speedscope for the flame graph)`,
+      `\`benchmark/results/profiles/${name}.cpuprofile\` (open in Chrome DevTools or speedscope for the flame graph)`,
       '',
       summarizeProfile(file),
     );

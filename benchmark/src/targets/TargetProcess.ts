@@ -71,7 +71,8 @@ export class TargetProcess {
     if (this.child.exitCode !== null) return;
     const exited = once(this.child, 'exit');
     this.child.send({ type: 'stop' } satisfies TargetRequest);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    // A profiled target writes its profile on exit: give it time rather than kill it.
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), TargetProcess.profileDir ? 120_000 : 5000);
     await exited;
     clearTimeout(timer);
   }
