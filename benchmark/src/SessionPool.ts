@@ -5,6 +5,9 @@ import type { SessionSpec } from './load/messages.ts';
 
 export type Provision = (count: number, viewers: number) => Promise<SessionSpec[]>;
 
+/** Spreads sessions over the traffic loop evenly and the same way for every target (golden-ratio steps). */
+export const phaseOf = (ordinal: number) => (ordinal * 0.6180339887498949) % 1;
+
 export class SessionPool {
   private readonly ids: string[] = [];
   private readonly load: LoadGenerator;
@@ -34,6 +37,7 @@ export class SessionPool {
       return;
     }
     for (let i = specs.length; i < missing; i++) this.failures.push('provisioning: the API refused or timed out');
+    for (const [i, s] of specs.entries()) s.phase ??= phaseOf(this.ids.length + i);
     const failed = await this.load.add(specs);
     this.failures.push(...failed);
     const bad = new Set(failed.map((f) => f.slice(0, f.indexOf(':'))));

@@ -1,9 +1,11 @@
 // The floor: the least a WebSocket forwarder can do, on the same runtime and `ws` as the relay.
-// No auth, no routing logic, no queues: a room of sockets, every binary message goes to the others.
+// No auth, no routing logic, no queues: a room of sockets, every binary message goes to the others
+// (but for viewers' 8-byte acks, read and dropped, so that both targets read the same traffic).
 // ws://host:port/?room=<id>
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { ACK_BYTES } from '@sightline/relay-service/protocol';
 
 export interface FloorForwarder {
   url: string;
@@ -20,7 +22,7 @@ export async function startFloorForwarder({ host = '127.0.0.1', port = 0 } = {})
     if (!members) rooms.set(room, (members = new Set()));
     members.add(ws);
     ws.on('message', (data, isBinary) => {
-      if (!isBinary) return;
+      if (!isBinary || (data as Buffer).length === ACK_BYTES) return;
       for (const other of members) if (other !== ws) other.send(data, { binary: true });
     });
     ws.on('close', () => {

@@ -62,6 +62,21 @@ export const targetFiguresSchema = z.object({
   failures: z.object({ count: z.number(), examples: z.array(z.string()) }),
 });
 
+/** How old the slow viewer's frames were when they arrived (capture to receipt). */
+const frameAge = z.object({
+  samples: z.number(),
+  p50: z.number().nullable(),
+  p90: z.number().nullable(),
+  p99: z.number().nullable(),
+  max: z.number().nullable(),
+  /** Frames by age: up to each bound (ms), the last bound null = older than the one before. */
+  histogram: z.array(z.object({ upToMs: z.number().nullable(), frames: z.number() })),
+  /** The same over time: one entry per slice of the window, so a growing age shows. */
+  slices: z.array(
+    z.object({ fromSeconds: z.number(), frames: z.number(), p99: z.number().nullable(), max: z.number().nullable() }),
+  ),
+});
+
 const slowPhase = z.object({
   peerLatencyMs: latency,
   peerFramesPerSec: z.number(),
@@ -69,6 +84,9 @@ const slowPhase = z.object({
   presenterFramesSkipped: z.number(),
   slowViewerFramesPerSec: z.number(),
   slowViewerLatencyMs: latency,
+  slowViewerAgeMs: frameAge,
+  /** Seconds measured (the link had been throttled SLOW_SETTLE_SECONDS before). */
+  seconds: z.number(),
   /** Every viewer but the slow one (its session's peers and the background sessions). */
   otherViewersLatencyMs: latency,
   keyframeRequests: z.number(),
@@ -161,3 +179,6 @@ export const resultsSchema = z.object({
 export type BenchResults = z.infer<typeof resultsSchema>;
 export type TargetFigures = z.infer<typeof targetFiguresSchema>;
 export type SlowPhase = z.infer<typeof slowPhase>;
+export type FrameAge = z.infer<typeof frameAge>;
+export const slowViewerSchema = resultsSchema.shape.slowViewer.unwrap();
+export type SlowViewerResults = z.infer<typeof slowViewerSchema>;

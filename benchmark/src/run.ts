@@ -1,17 +1,21 @@
 // `npm run bench [-- --quick]`: runs the benchmark and writes benchmark/results/latest.{md,json}
 // and latency-vs-sessions.svg. `--capture` first re-records the traffic model in Chromium.
+// `--slow-only` runs just the slow-viewer scenario (results/slow-viewer.{md,json}). `--profile` has
+// each target write a CPU profile (results/profiles/) summarized in results/cpu-profile.md.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runBench, PROFILES } from './bench.ts';
-import { markdownReport } from './report/markdown.ts';
+import { runBench, runSlowViewerOnly, PROFILES } from './bench.ts';
+import { markdownReport, slowViewerSection } from './report/markdown.ts';
 import { latencyChart } from './report/latency-chart.ts';
 import { updateReadme } from './report/readme.ts';
+import { summarizeProfile } from './report/cpu-profile.ts';
+import { TargetProcess } from './targets/TargetProcess.ts';
 
 const args = new Set(process.argv.slice(2));
-const known = new Set(['--quick', '--smoke', '--capture']);
+const known = new Set(['--quick', '--smoke', '--capture', '--slow-only', '--profile']);
 for (const a of args) {
   if (!known.has(a)) {
-    console.error(`unknown option ${a}; use --quick, --smoke or --capture`);
+    console.error(`unknown option ${a}; use --quick, --smoke, --capture, --slow-only or --profile`);
     process.exit(2);
   }
 }
@@ -25,8 +29,26 @@ if (args.has('--capture')) {
 }
 const t0 = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
-const results = await runBench(profile, log);
 const dir = new URL('../results/', import.meta.url);
+const profiles = fileURLToPath(new URL('profiles/', dir));
+if (args.has('--profile')) TargetProcess.profileDir = profiles;
+if (args.has('--slow-only')) {
+  const slow = await runSlowViewerOnly(profile, log);
+  const command = `npm run bench -- ${[...args].join(' ')}`;
+  const text = [
+    `# Slow viewer (${profile.name}), \`${command}\`, ${new Date().toISOString()}`,
+    '',
+    ...slowViewerSection(slow),
+  ];
+  writeFileSync(
+    new URL('slow-viewer.json', dir),
+    JSON.stringify({ command, profile: profile.name, slow }, null, 2) + '\n',
+  );
+  writeFileSync(new URL('slow-viewer.md', dir), text.join('\n'));
+  console.log('\n' + text.join('\n'));
+  process.exit(0);
+}
+const results = await runBench(profile, log);
 const md = markdownReport(results);
 writeFileSync(new URL('latest.json', dir), JSON.stringify(results, null, 2) + '\n');
 writeFileSync(new URL('latest.md', dir), md);
@@ -35,3 +57,23 @@ console.log('\n' + md);
 // Only a full run speaks for the README; --quick and --smoke results stay in results/.
 if (profile.name === 'full' && updateReadme(md)) console.log('updated the latest figures in benchmark/README.md');
 console.log(`written: ${fileURLToPath(new URL('latest.md', dir))}, latest.json, latency-vs-sessions.svg`);
+if (args.has('--profile')) {
+  const { existsSync } = await import('node:fs');
+  const parts = [
+    `# CPU profiles of the targets (\`npm run bench -- ${[...args].join(' ')}\`, ${results.startedAt})`,
+    '',
+  ];
+  for (const name of ['floor', 'sightline']) {
+    const file = `${profiles}${name}.cpuprofile`;
+    if (!existsSync(file)) continue;
+    parts.push(
+      `## ${name}`,
+      '',
+      `\`benchmark/results/profiles/${name}.cpuprofile\` (open in Chrome DevTools or speedscope for the flame graph)`,
+      '',
+      summarizeProfile(file),
+    );
+  }
+  writeFileSync(new URL('cpu-profile.md', dir), parts.join('\n'));
+  console.log('written: results/cpu-profile.md');
+}

@@ -2,26 +2,47 @@
 // forwarder and the real relay must measure what it claims to measure.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeFrame } from '@sightline/relay-service/protocol';
+import type { WebSocket } from 'ws';
+import { decodeAck, encodeFrame } from '@sightline/relay-service/protocol';
 import { PROFILES, runBench } from '../src/bench.ts';
 import { epochMs } from '../src/load/clock.ts';
 import { Counters } from '../src/load/Counters.ts';
 import { onViewerFrame } from '../src/load/viewer.ts';
 import { resultsSchema } from '../src/results.ts';
-import { summarizeLatency } from '../src/stats.ts';
+import { summarizeAge, summarizeLatency } from '../src/stats.ts';
 
-test('a viewer computes added latency from the capture time in the frame header', () => {
+test('a viewer acknowledges each frame and computes added latency from the capture time in its header', () => {
   const counters = new Counters();
+  const sent: Uint8Array[] = [];
+  const ws = { send: (data: Uint8Array) => sent.push(data) } as unknown as WebSocket;
   const frame = encodeFrame(
     { stream: 0, sequence: 7, keyframe: false, captureTimeMs: epochMs() - 120 },
     new Uint8Array(500),
   );
-  onViewerFrame(counters, Buffer.from(frame), 'normal');
+  onViewerFrame(counters, ws, Buffer.from(frame), 'normal');
+  assert.deepEqual(decodeAck(sent[0]!), { stream: 0, sequence: 7 });
   const [latency] = counters.latencies.toArray();
   assert.equal(counters.framesReceived, 1);
   assert.equal(counters.bytesReceived, 516);
   assert.ok(latency! >= 120 && latency! < 1120, `latency ${latency} should be about 120 ms`);
-  assert.throws(() => onViewerFrame(counters, Buffer.from([1, 2, 3]), 'normal'), /shorter than the 16-byte header/);
+  assert.throws(() => onViewerFrame(counters, ws, Buffer.from([1, 2, 3]), 'normal'), /shorter than the 16-byte header/);
+  assert.equal(sent.length, 1, 'no ack for what is not a frame');
+});
+
+test('frame ages: percentiles, a histogram and how they moved over the window', () => {
+  const ages = Float64Array.from([100, 300, 600, 1500, 3000, 12_000]);
+  const at = Float64Array.from([0, 500, 1500, 2500, 9000, 9500]);
+  const a = summarizeAge(ages, at, 5);
+  assert.equal(a.samples, 6);
+  assert.equal(a.max, 12_000);
+  assert.deepEqual(
+    a.histogram.map((h) => h.frames),
+    [1, 1, 1, 1, 1, 0, 1],
+  );
+  assert.deepEqual(a.slices, [
+    { fromSeconds: 0, frames: 4, p99: 1500, max: 1500 },
+    { fromSeconds: 5, frames: 2, p99: 12_000, max: 12_000 },
+  ]);
 });
 
 test('latency percentiles are nearest-rank and null without samples', () => {
@@ -55,6 +76,7 @@ test('a short run measures floor and relay, the slow viewer and bandwidth, with 
   const slow = results.slowViewer!;
   assert.ok(slow.without.presenterFramesPerSec > 0 && slow.with.presenterFramesPerSec > 0);
   assert.ok(slow.without.slowViewerFramesPerSec > 0, 'the slow viewer receives frames before it is throttled');
+  assert.equal(slow.with.slowViewerAgeMs.samples, slow.with.slowViewerLatencyMs.samples, 'one age per frame');
   const b = results.bandwidth;
   assert.equal(b.pipeline, 'browser-relay-browser', 'bandwidth went through the join page, relay and console');
   assert.ok(b.avgKbps > 0 && b.receivedKbps! > 0, 'the join page sent and the console received');

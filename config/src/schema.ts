@@ -148,6 +148,20 @@ export const configSchema = z
           .positive()
           .default(8 * 1024 * 1024),
         viewerQueueFrames: z.number().int().min(2).max(1000).default(30),
+        /**
+         * A viewer's link: bytes it has not acknowledged stay under this much of its measured delivery
+         * rate (at least viewerMinWindowBytes); a frame waiting longer than viewerMaxQueueMs is not sent
+         * (that viewer skips to the next keyframe); nothing more is sent while the oldest unacknowledged
+         * frame is older than viewerMaxPipeMs. Together they bound how old a slow viewer's video can be.
+         */
+        viewerTargetDelayMs: z.number().int().min(10).max(5000).default(250),
+        viewerMinWindowBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(64 * 1024),
+        viewerMaxQueueMs: z.number().int().min(10).max(10_000).default(300),
+        viewerMaxPipeMs: z.number().int().min(10).max(10_000).default(500),
         keyframeRequestIntervalMs: z.number().int().min(0).default(1000),
         wrongKeysPerSourcePerMinute: z.number().int().positive().default(5),
         /**

@@ -15,6 +15,8 @@ export class Counters {
   keyframeRequests = 0;
   latencies = new Samples();
   slowLatencies = new Samples();
+  /** When each of the slow viewer's frames arrived, ms into the window (its age over time). */
+  slowReceivedAt = new Samples();
   peerLatencies = new Samples();
 
   inWindow(captureTimeMs: number): boolean {
@@ -30,6 +32,7 @@ export class Counters {
     this.slowSessionFramesSent = this.keyframeRequests = this.peerFramesReceived = 0;
     this.latencies = new Samples();
     this.slowLatencies = new Samples();
+    this.slowReceivedAt = new Samples();
     this.peerLatencies = new Samples();
   }
 

@@ -130,6 +130,7 @@ function merge(reports: WindowReport[]): WindowReport {
     latencies: concat(reports.map((r) => r.latencies)),
     slowFramesReceived: sum('slowFramesReceived'),
     slowLatencies: concat(reports.map((r) => r.slowLatencies)),
+    slowReceivedAtMs: concat(reports.map((r) => r.slowReceivedAtMs)),
     slowSessionFramesSent: sum('slowSessionFramesSent'),
     peerFramesReceived: sum('peerFramesReceived'),
     peerLatencies: concat(reports.map((r) => r.peerLatencies)),

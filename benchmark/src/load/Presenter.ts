@@ -20,27 +20,34 @@ export class Presenter {
   private readonly counters: Counters;
   private readonly hasSlowViewer: boolean;
   private readonly sizeScale: number;
+  private readonly phase: number;
   private timer: NodeJS.Timeout | null = null;
   private sequence = 0;
   private index = 0;
   private loopStart = 0;
 
-  constructor(ws: WebSocket, plan: ReplayPlan, counters: Counters, hasSlowViewer: boolean, sizeScale: number) {
+  constructor(
+    ws: WebSocket,
+    plan: ReplayPlan,
+    counters: Counters,
+    o: { hasSlowViewer: boolean; sizeScale: number; phase: number },
+  ) {
     this.ws = ws;
     this.plan = plan;
     this.counters = counters;
-    this.hasSlowViewer = hasSlowViewer;
-    this.sizeScale = sizeScale;
+    this.hasSlowViewer = o.hasSlowViewer;
+    this.sizeScale = o.sizeScale;
+    this.phase = o.phase;
   }
 
   get active(): boolean {
     return this.timer !== null;
   }
 
-  /** Starts the replay at a random point of the loop, so sessions do not burst in step. */
+  /** Starts the replay at this session's phase of the loop, so sessions do not burst in step. */
   start(): void {
     if (this.timer) return;
-    const offset = Math.random() * this.plan.loopMs;
+    const offset = this.phase * this.plan.loopMs;
     this.index = this.plan.frames.findIndex((f) => f.atMs >= offset);
     if (this.index < 0) this.index = 0;
     this.loopStart = performance.now() - offset;

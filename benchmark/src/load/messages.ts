@@ -10,6 +10,11 @@ export interface SessionSpec {
   viewerUrls: string[];
   /** The last viewer connects through the worker's throttling proxy (the slow-viewer scenario). */
   slowLastViewer?: boolean;
+  /**
+   * Where in the traffic loop this session's replay starts (0-1), fixed by its place in its pool, so the
+   * n-th session of the floor and of the relay replay the same frames at the same moments of a window.
+   */
+  phase?: number;
   /** Payload sizes of this session relative to the plan (1 = the reference rate). */
   sizeScale?: number;
   /** Instead of replaying the plan, send `bytes` every 1/fps s (a screen that keeps changing). */
@@ -40,6 +45,8 @@ export interface WindowReport {
   /** The same for the slow viewers only (kept apart from the others). */
   slowFramesReceived: number;
   slowLatencies: Float64Array;
+  /** When each of those arrived, ms after the window opened (same order). */
+  slowReceivedAtMs: Float64Array;
   /** Frames sent by presenters of sessions that have a slow viewer. */
   slowSessionFramesSent: number;
   /** Frames (and latencies) of the other viewers in a session with a slow viewer. */

@@ -1,15 +1,17 @@
-// A viewer: reads frames and records the added latency from the capture time in each header.
-import type { RawData } from 'ws';
-import { decodeFrameHeader } from '@sightline/relay-service/protocol';
+// A viewer: reads frames, acknowledges each (as the pages do), and records the added latency from the
+// capture time in each header. Floor viewers acknowledge too, so both targets read the same traffic.
+import type { RawData, WebSocket } from 'ws';
+import { decodeFrameHeader, encodeAck } from '@sightline/relay-service/protocol';
 import { epochMs } from './clock.ts';
 import type { Counters } from './Counters.ts';
 
 /** normal: any viewer; slow: the throttled viewer; peer: the other viewers of the throttled viewer's session. */
 export type ViewerKind = 'normal' | 'slow' | 'peer';
 
-export function onViewerFrame(counters: Counters, data: RawData, kind: ViewerKind): void {
+export function onViewerFrame(counters: Counters, ws: WebSocket, data: RawData, kind: ViewerKind): void {
   const buf = data as Buffer;
   const header = decodeFrameHeader(buf);
+  ws.send(encodeAck(header), { binary: true });
   const now = epochMs();
   const latency = now - header.captureTimeMs;
   // The slow viewer's frames arrive seconds late: count what it receives while the window is open.
@@ -17,6 +19,7 @@ export function onViewerFrame(counters: Counters, data: RawData, kind: ViewerKin
   if (kind === 'slow') {
     counters.slowFramesReceived++;
     counters.slowLatencies.push(latency);
+    counters.slowReceivedAt.push(now - counters.windowStart);
     return;
   }
   counters.framesReceived++;

@@ -53,7 +53,11 @@ async function addSession(spec: SessionSpec): Promise<void> {
     });
     sockets.push(presenterWs);
     const own = spec.steady ? steadyPlan(spec.steady.fps, spec.steady.bytes) : plan!;
-    presenter = new Presenter(presenterWs, own, counters, spec.slowLastViewer === true, spec.sizeScale ?? 1);
+    presenter = new Presenter(presenterWs, own, counters, {
+      hasSlowViewer: spec.slowLastViewer === true,
+      sizeScale: spec.sizeScale ?? 1,
+      phase: spec.phase ?? Math.random(),
+    });
     for (const [i, url] of spec.viewerUrls.entries()) {
       const slow = spec.slowLastViewer === true && i === spec.viewerUrls.length - 1;
       if (slow && !proxy) {
@@ -68,7 +72,7 @@ async function addSession(spec: SessionSpec): Promise<void> {
         onControl: countControl,
       });
       const kind = slow ? 'slow' : spec.slowLastViewer ? 'peer' : 'normal';
-      ws.on('message', (data, isBinary) => isBinary && onViewerFrame(counters, data, kind));
+      ws.on('message', (data, isBinary) => isBinary && onViewerFrame(counters, ws, data, kind));
       sockets.push(ws);
     }
     sessions.set(spec.id, { presenter, sockets });
@@ -111,6 +115,7 @@ function windowReport(seconds: number, cpuMicros: number, eventLoopDelayP99Ms: n
       latencies: counters.latencies.toArray(),
       slowFramesReceived: counters.slowFramesReceived,
       slowLatencies: counters.slowLatencies.toArray(),
+      slowReceivedAtMs: counters.slowReceivedAt.toArray(),
       slowSessionFramesSent: counters.slowSessionFramesSent,
       peerFramesReceived: counters.peerFramesReceived,
       peerLatencies: counters.peerLatencies.toArray(),

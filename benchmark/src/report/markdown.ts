@@ -1,5 +1,5 @@
 // The human-readable results: one table per question, the way a reader scans them.
-import type { BenchResults, TargetFigures } from '../results.ts';
+import type { BenchResults, SlowViewerResults, TargetFigures } from '../results.ts';
 import type { StepResult } from '../measure.ts';
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
@@ -127,38 +127,7 @@ export function markdownReport(r: BenchResults): string {
       '',
     );
   } else out.push(`Sightline was not measured: ${r.sightlineError}`, '');
-  if (r.slowViewer) {
-    const s = r.slowViewer;
-    const row = (label: string, p: typeof s.without) => [
-      label,
-      String(p.presenterFramesPerSec),
-      `${p.peerLatencyMs.p50} / ${p.peerLatencyMs.p99}`,
-      String(p.peerFramesPerSec),
-      `${p.otherViewersLatencyMs.p50} / ${p.otherViewersLatencyMs.p99}`,
-      String(p.slowViewerFramesPerSec),
-      String(p.keyframeRequests),
-    ];
-    out.push(
-      '## Slow viewer',
-      '',
-      `One session at ${s.sessionKbps} kbit/s with 3 viewers, the third on a link carrying ${kib(s.throttleBytesPerSec)}/s ` +
-        `(10% of the stream), among ${s.backgroundSessions} reference sessions.`,
-      '',
-      table(
-        [
-          '',
-          'presenter frames/s',
-          'other viewers of the session p50 / p99 ms',
-          'their frames/s each',
-          'all other viewers p50 / p99 ms',
-          'slow viewer frames/s',
-          'keyframe requests',
-        ],
-        [row('without slow viewer', s.without), row('with slow viewer', s.with)],
-      ),
-      '',
-    );
-  }
+  if (r.slowViewer) out.push(...slowViewerSection(r.slowViewer));
   const b = r.bandwidth;
   out.push(
     '## Bandwidth per session and legibility',
@@ -198,4 +167,61 @@ export function markdownReport(r: BenchResults): string {
     '',
   );
   return out.join('\n');
+}
+
+/** The slow-viewer scenario: what the others see with and without it, and how old its frames are. */
+export function slowViewerSection(s: SlowViewerResults): string[] {
+  const row = (label: string, p: typeof s.without) => [
+    label,
+    String(p.presenterFramesPerSec),
+    `${p.peerLatencyMs.p50} / ${p.peerLatencyMs.p99}`,
+    String(p.peerFramesPerSec),
+    `${p.otherViewersLatencyMs.p50} / ${p.otherViewersLatencyMs.p99}`,
+    String(p.slowViewerFramesPerSec),
+    `${p.slowViewerAgeMs.p50} / ${p.slowViewerAgeMs.p99} / ${p.slowViewerAgeMs.max}`,
+    String(p.keyframeRequests),
+  ];
+  const age = s.with.slowViewerAgeMs;
+  const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? 'n/a' : x(a / b));
+  const bound = (upToMs: number | null, i: number) =>
+    upToMs === null ? `> ${age.histogram[i - 1]!.upToMs} ms` : `<= ${upToMs} ms`;
+  return [
+    '## Slow viewer',
+    '',
+    `One session at ${s.sessionKbps} kbit/s with 3 viewers, the third on a link carrying ${kib(s.throttleBytesPerSec)}/s ` +
+      `(10% of the stream), among ${s.backgroundSessions} reference sessions; ${s.with.seconds} s measured with the ` +
+      `slow link (after it had been throttled for a few seconds) and ${s.without.seconds} s without.`,
+    '',
+    table(
+      [
+        '',
+        'presenter frames/s',
+        'other viewers of the session p50 / p99 ms',
+        'their frames/s each',
+        'all other viewers p50 / p99 ms',
+        'slow viewer frames/s',
+        'slow viewer frame age p50 / p99 / max ms',
+        'keyframe requests',
+      ],
+      [row('without slow viewer', s.without), row('with slow viewer', s.with)],
+    ),
+    '',
+    `Other viewers of the session, p99 with / without the slow viewer: ${ratio(s.with.peerLatencyMs.p99, s.without.peerLatencyMs.p99)}; ` +
+      `all other viewers: ${ratio(s.with.otherViewersLatencyMs.p99, s.without.otherViewersLatencyMs.p99)}.`,
+    '',
+    `The slow viewer's frames by age on arrival (${age.samples} frames, p90 ${age.p90} ms):`,
+    '',
+    table(
+      age.histogram.map((h, i) => bound(h.upToMs, i)),
+      [age.histogram.map((h) => String(h.frames))],
+    ),
+    '',
+    'And over the window (frames, p99 / max age in ms per slice):',
+    '',
+    table(
+      age.slices.map((sl) => `${sl.fromSeconds} s`),
+      [age.slices.map((sl) => `${sl.frames}: ${sl.p99} / ${sl.max}`)],
+    ),
+    '',
+  ];
 }

@@ -34,9 +34,15 @@ export class TargetProcess {
     });
   }
 
+  /** `--profile`: each target writes a V8 CPU profile of its whole run here, named after it. */
+  static profileDir: string | null = null;
+
   static async start(name: string, entry: URL, env: Record<string, string> = {}): Promise<TargetProcess> {
+    const profiling = TargetProcess.profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${TargetProcess.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+      : [];
     const child = fork(entry, [], {
-      execArgv: ['--expose-gc', '--no-warnings'],
+      execArgv: ['--expose-gc', '--no-warnings', ...profiling],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
       env: { ...process.env, ...env },
@@ -65,7 +71,8 @@ export class TargetProcess {
     if (this.child.exitCode !== null) return;
     const exited = once(this.child, 'exit');
     this.child.send({ type: 'stop' } satisfies TargetRequest);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    // A profiled target writes its profile on exit: give it time rather than kill it.
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), TargetProcess.profileDir ? 120_000 : 5000);
     await exited;
     clearTimeout(timer);
   }

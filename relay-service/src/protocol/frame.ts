@@ -62,3 +62,38 @@ export function decodeFrameHeader(frame: Uint8Array): FrameHeader {
 export function framePayload(frame: Uint8Array): Uint8Array {
   return frame.subarray(FRAME_HEADER_BYTES);
 }
+
+// Viewer acknowledgements: a viewer answers every frame it receives with this 8-byte binary message,
+// so the relay knows what has reached the viewer rather than what the kernel accepted (a socket's
+// send buffer can hold seconds of a slow link's video). Acks are cumulative: acknowledging a frame
+// acknowledges every frame sent to that viewer before it.
+//
+//  0      1      2         4            8
+//  +------+------+---------+------------+
+//  | tag  | 0    | stream  | sequence   |
+//  +------+------+---------+------------+
+// tag = ACK_TAG (never a FRAME_VERSION, so acks and frames cannot be confused); big-endian.
+
+export const ACK_TAG = 0xa1;
+export const ACK_BYTES = 8;
+
+export interface FrameAck {
+  stream: number;
+  sequence: number;
+}
+
+export function encodeAck(ack: FrameAck): Uint8Array {
+  const out = new Uint8Array(ACK_BYTES);
+  const view = new DataView(out.buffer);
+  view.setUint8(0, ACK_TAG);
+  view.setUint16(2, ack.stream);
+  view.setUint32(4, ack.sequence >>> 0);
+  return out;
+}
+
+/** The ack in a binary message, or null when the message is not an ack (a frame, or garbage). */
+export function decodeAck(message: Uint8Array): FrameAck | null {
+  if (message.byteLength !== ACK_BYTES || message[0] !== ACK_TAG || message[1] !== 0) return null;
+  const view = new DataView(message.buffer, message.byteOffset, ACK_BYTES);
+  return { stream: view.getUint16(2), sequence: view.getUint32(4) };
+}

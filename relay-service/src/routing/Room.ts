@@ -7,6 +7,7 @@ import {
   FRAME_HEADER_BYTES,
   FrameFormatError,
   PROTOCOL_VERSION,
+  decodeAck,
   decodeFrameHeader,
   parseClientMessage,
   type ServerMessage,
@@ -43,7 +44,7 @@ export interface RoomOptions {
   config: SightlineConfig;
   logger: Logger;
   metrics: RelayMetrics;
-  /** Bytes a viewer's socket may hold unflushed before its queue holds frames back. */
+  /** Bytes a viewer may have unacknowledged at most, however fast its link. */
   viewerHighWaterBytes: number;
 }
 
@@ -286,10 +287,16 @@ export class Room {
   }
 
   private newQueue(conn: Connection): ViewerQueue {
+    const l = this.config.limits;
     return new ViewerQueue({
-      capacity: this.config.limits.viewerQueueFrames,
-      highWaterBytes: this.highWater,
-      send: (frame, done) => conn.ws.send(frame, { binary: true }, (err) => done(!err)),
+      capacity: l.viewerQueueFrames,
+      maxInflightBytes: this.highWater,
+      minWindowBytes: Math.min(l.viewerMinWindowBytes, this.highWater),
+      targetDelayMs: l.viewerTargetDelayMs,
+      maxPipeMs: l.viewerMaxPipeMs,
+      maxQueueMs: l.viewerMaxQueueMs,
+      now: () => performance.now(),
+      send: (frame) => conn.ws.send(frame, { binary: true }),
       onSkip: (stream) => this.requestKeyframe(stream, 'slow_viewer'),
       onDrop: () => this.metrics.framesDropped.inc({ reason: 'slow_viewer' }),
       onSent: (bytes) => {
@@ -303,6 +310,8 @@ export class Room {
   // ---- media path ---------------------------------------------------------------------------
 
   private onFrame(conn: Connection, frame: Buffer): void {
+    const ack = decodeAck(frame);
+    if (ack) return this.onAck(conn, ack.stream, ack.sequence);
     const limits = this.config.limits;
     if (frame.byteLength > limits.maxFrameBytes) {
       this.reject(
@@ -353,11 +362,20 @@ export class Room {
     for (const viewer of this.connections.values()) {
       if (!viewer.queue) continue;
       viewers++;
-      viewer.queue.push(frame, header.stream, header.keyframe); // the same Buffer for everyone
+      viewer.queue.push(frame, header.stream, header.sequence, header.keyframe); // the same Buffer for everyone
       if (!viewer.queue.full) withRoom++;
     }
     // Read from the presenter only as fast as the fastest viewer drains.
     if (viewers > 0 && withRoom === 0) this.pausePresenter(conn);
+  }
+
+  /** A viewer received a frame: its queue may send more. An ack of nothing in flight is ignored. */
+  private onAck(conn: Connection, stream: number, sequence: number): void {
+    if (!conn.messages.take()) {
+      this.metrics.messagesRejected.inc({ code: 'rate_limited' });
+      return conn.rateLimited(`more than ${this.config.limits.maxMessagesPerSecond} messages per second`);
+    }
+    conn.queue?.ack(stream, sequence);
   }
 
   private pausePresenter(conn: Connection): void {

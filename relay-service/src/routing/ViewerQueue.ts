@@ -1,125 +1,220 @@
-// One viewer's bounded frame queue. Frames are the presenter's Buffers, shared by every viewer (never
-// copied). When the viewer falls behind (queue full because its socket does not drain), further delta
-// frames of that stream are dropped until the next keyframe, and `onSkip` asks for a keyframe; a
-// keyframe arriving while the viewer is behind replaces the stale frames still queued.
+// One viewer's frame queue, bounded in frames and in time. Frames are the presenter's Buffers, shared by
+// every viewer (never copied).
+//
+// What has been handed to the viewer's socket is bounded by the viewer's acks (see protocol/frame.ts),
+// not by `bufferedAmount`: the kernel's send buffer can hold seconds of a slow link's video, so a
+// socket that "accepted" a frame says nothing about when the viewer sees it. A frame goes out only
+// when the bytes not yet acknowledged stay under a window worth `targetDelayMs` of what the link
+// delivered lately (and the oldest of them is younger than `maxPipeMs`); one frame may always be
+// in flight. Frames wait in the queue meanwhile, and one that waited longer than `maxQueueMs` is not
+// sent at all: that stream skips to its next keyframe, asked for once all that was sent arrived. A slow
+// viewer so sees fewer frames, never old ones.
+import { DeliveryRate } from './DeliveryRate.ts';
 
 export interface ViewerQueueOptions {
+  /** Frames queued at most; past it deltas are dropped until the next keyframe. */
   capacity: number;
-  /** Bytes handed to the socket but not yet flushed to the kernel before the queue holds back. */
-  highWaterBytes: number;
-  /** Writes one frame; `done` is called once it left the process (ws send callback). */
-  send(frame: Buffer, done: (ok: boolean) => void): void;
-  /** The viewer started skipping this stream (a keyframe is needed). */
+  /** Unacknowledged bytes at most, whatever the link's rate. */
+  maxInflightBytes: number;
+  /** The window at least, however slow the link measured or before it is measured. */
+  minWindowBytes: number;
+  /** The window holds this much of the link's measured delivery rate. */
+  targetDelayMs: number;
+  /** No further frame while the oldest unacknowledged one was sent longer ago than this. */
+  maxPipeMs: number;
+  /** A frame that waited longer than this in the queue is dropped (its stream skips to a keyframe). */
+  maxQueueMs: number;
+  /** Milliseconds, monotonic (injected so tests need no wall clock). */
+  now(): number;
+  /** Writes one frame to the socket. */
+  send(frame: Buffer): void;
+  /** This stream needs a keyframe for this viewer, and the viewer's link has room for it now. */
   onSkip(stream: number): void;
   /** A frame was dropped for this viewer. */
   onDrop(): void;
-  /** A frame was written (after the socket took it). */
+  /** A frame was handed to the socket. */
   onSent(bytes: number): void;
   /** The queue has room again after being full. */
   onRoom(): void;
 }
 
-interface Item {
+interface Queued {
   frame: Buffer;
   stream: number;
+  sequence: number;
+  keyframe: boolean;
+  queuedAt: number;
 }
 
+interface InFlight {
+  stream: number;
+  sequence: number;
+  bytes: number;
+  sentAt: number;
+}
+
+/** The span over which the link's delivery rate is measured. */
+const RATE_SPAN_MS = 2000;
+
 export class ViewerQueue {
-  private readonly options: ViewerQueueOptions;
-  private items: Item[] = [];
-  private inflightBytes = 0;
-  private readonly skipping = new Set<number>();
-  private wasFull = false;
-  private closed = false;
+  readonly #o: ViewerQueueOptions;
+  #items: Queued[] = [];
+  readonly #inflight: InFlight[] = [];
+  #inflightBytes = 0;
+  #lastAckAt = -Infinity;
+  readonly #rate = new DeliveryRate(RATE_SPAN_MS);
+  /** Streams whose deltas are dropped until a keyframe. */
+  readonly #skipping = new Set<number>();
+  /** Skipping streams whose keyframe request waits for the link to have room. */
+  readonly #wantKeyframe = new Set<number>();
+  #wasFull = false;
+  #closed = false;
 
   constructor(options: ViewerQueueOptions) {
-    this.options = options;
+    this.#o = options;
   }
 
   get length(): number {
-    return this.items.length;
+    return this.#items.length;
   }
 
   /** Behind: the queue is full, so the next delta frame would be dropped. */
   get full(): boolean {
-    return this.items.length >= this.options.capacity;
+    return this.#items.length >= this.#o.capacity;
+  }
+
+  /** Bytes handed to the socket and not yet acknowledged by the viewer. */
+  get inflightBytes(): number {
+    return this.#inflightBytes;
   }
 
   isSkipping(stream: number): boolean {
-    return this.skipping.has(stream);
+    return this.#skipping.has(stream);
   }
 
   /** This viewer can only start (or restart) the stream at a keyframe: late join, unpause, new stream. */
   waitForKeyframe(stream: number): void {
-    this.skipping.add(stream);
-    this.dropQueued(stream);
+    this.#skipping.add(stream);
+    this.#dropQueued(stream);
+    this.#checkRoom();
   }
 
-  push(frame: Buffer, stream: number, keyframe: boolean): void {
-    if (this.closed) return;
+  push(frame: Buffer, stream: number, sequence: number, keyframe: boolean): void {
+    if (this.#closed) return;
     if (keyframe) {
-      this.skipping.delete(stream);
-      // A viewer that is behind jumps straight to the new keyframe instead of playing stale frames.
-      if (this.items.length >= this.options.capacity / 2) this.dropQueued(stream);
-    } else if (this.skipping.has(stream)) {
-      this.options.onDrop();
+      this.#skipping.delete(stream);
+      this.#wantKeyframe.delete(stream);
+      // Anything of this stream still queued is older than this picture: the viewer jumps to it.
+      this.#dropQueued(stream);
+    } else if (this.#skipping.has(stream)) {
+      this.#o.onDrop();
       return;
     } else if (this.full) {
-      this.options.onDrop();
-      this.skipping.add(stream);
-      this.options.onSkip(stream);
+      this.#o.onDrop();
+      this.#skip(stream);
+      this.#pump();
       return;
     }
     if (this.full) {
       // Only a keyframe of another stream can get here; the oldest frame makes room.
-      const dropped = this.items.shift()!;
-      this.options.onDrop();
-      this.skipping.add(dropped.stream);
-      this.options.onSkip(dropped.stream);
+      const dropped = this.#items.shift()!;
+      this.#o.onDrop();
+      this.#skip(dropped.stream);
     }
-    this.items.push({ frame, stream });
-    this.wasFull ||= this.full;
-    this.pump();
+    this.#items.push({ frame, stream, sequence, keyframe, queuedAt: this.#o.now() });
+    this.#wasFull ||= this.full;
+    this.#pump();
+  }
+
+  /**
+   * The viewer received this frame (and so every frame sent before it). False when it names no frame
+   * in flight (a duplicate, or a frame this queue never sent): nothing changes then.
+   */
+  ack(stream: number, sequence: number): boolean {
+    const i = this.#inflight.findIndex((f) => f.stream === stream && f.sequence === sequence);
+    if (i < 0) return false;
+    const now = this.#o.now();
+    const busySince = Math.max(this.#lastAckAt, this.#inflight[0]!.sentAt);
+    let bytes = 0;
+    for (const f of this.#inflight.splice(0, i + 1)) bytes += f.bytes;
+    this.#inflightBytes -= bytes;
+    this.#rate.add(now, bytes, now - busySince);
+    this.#lastAckAt = now;
+    this.#pump();
+    return true;
   }
 
   /** Drops everything (viewer gone or no longer allowed to view). */
   close(): void {
-    this.closed = true;
-    this.items = [];
-    this.skipping.clear();
+    this.#closed = true;
+    this.#items = [];
+    this.#skipping.clear();
+    this.#wantKeyframe.clear();
   }
 
   /** Forgets a stream that stopped. */
   forget(stream: number): void {
-    this.skipping.delete(stream);
-    this.dropQueued(stream);
+    this.#skipping.delete(stream);
+    this.#wantKeyframe.delete(stream);
+    this.#dropQueued(stream);
+    this.#checkRoom();
   }
 
-  private dropQueued(stream: number): void {
-    const before = this.items.length;
-    this.items = this.items.filter((i) => i.stream !== stream);
-    for (let i = this.items.length; i < before; i++) this.options.onDrop();
-    this.checkRoom();
+  #skip(stream: number): void {
+    this.#skipping.add(stream);
+    this.#wantKeyframe.add(stream);
+    this.#dropQueued(stream);
   }
 
-  private pump(): void {
-    while (!this.closed && this.items.length > 0 && this.inflightBytes < this.options.highWaterBytes) {
-      const { frame } = this.items.shift()!;
-      const bytes = frame.byteLength;
-      this.inflightBytes += bytes;
-      this.options.send(frame, (ok) => {
-        this.inflightBytes -= bytes;
-        if (ok) this.options.onSent(bytes);
-        this.pump();
-      });
+  #dropQueued(stream: number): void {
+    const before = this.#items.length;
+    this.#items = this.#items.filter((i) => i.stream !== stream);
+    for (let i = this.#items.length; i < before; i++) this.#o.onDrop();
+  }
+
+  #window(now: number): number {
+    const rate = this.#rate.bytesPerSecond(now) ?? 0; // not measured (lately): the minimum
+    return Math.min(this.#o.maxInflightBytes, Math.max(this.#o.minWindowBytes, (rate * this.#o.targetDelayMs) / 1000));
+  }
+
+  #hasRoom(bytes: number, now: number): boolean {
+    if (this.#inflight.length === 0) return true;
+    if (now - this.#inflight[0]!.sentAt > this.#o.maxPipeMs) return false;
+    return this.#inflightBytes + bytes <= this.#window(now);
+  }
+
+  #pump(): void {
+    if (this.#closed) return;
+    const now = this.#o.now();
+    while (this.#items.length > 0) {
+      const head = this.#items[0]!;
+      if (now - head.queuedAt > this.#o.maxQueueMs) {
+        // Too old to show: this stream starts again at a keyframe.
+        this.#skip(head.stream);
+        continue;
+      }
+      const bytes = head.frame.byteLength;
+      if (!this.#hasRoom(bytes, now)) break;
+      this.#items.shift();
+      this.#inflight.push({ stream: head.stream, sequence: head.sequence, bytes, sentAt: now });
+      this.#inflightBytes += bytes;
+      this.#o.send(head.frame);
+      this.#o.onSent(bytes);
     }
-    this.checkRoom();
+    // A keyframe is asked for only once everything sent has arrived, so it goes straight out and arrives
+    // fresh, and a viewer that stopped reading does not make the presenter send keyframes to everyone.
+    if (this.#wantKeyframe.size > 0 && this.#inflight.length === 0) {
+      const streams = [...this.#wantKeyframe];
+      this.#wantKeyframe.clear();
+      for (const s of streams) this.#o.onSkip(s);
+    }
+    this.#checkRoom();
   }
 
-  private checkRoom(): void {
-    if (this.wasFull && this.items.length < this.options.capacity) {
-      this.wasFull = false;
-      this.options.onRoom();
+  #checkRoom(): void {
+    if (this.#wasFull && this.#items.length < this.#o.capacity) {
+      this.#wasFull = false;
+      this.#o.onRoom();
     }
   }
 }

@@ -2,6 +2,7 @@
 import { WebSocket } from 'ws';
 import {
   decodeFrameHeader,
+  encodeAck,
   parseServerMessage,
   type ClientMessage,
   type FrameHeader,
@@ -22,8 +23,12 @@ export class TestClient {
     this.ws = ws;
     ws.on('message', (data, isBinary) => {
       const buf = data as Buffer;
-      if (isBinary) this.frames.push({ header: decodeFrameHeader(buf), bytes: buf });
-      else {
+      if (isBinary) {
+        const header = decodeFrameHeader(buf);
+        this.frames.push({ header, bytes: buf });
+        // As every viewer does: the relay sends a viewer more only as it acknowledges what it got.
+        if (this.ws.readyState === WebSocket.OPEN) this.ws.send(encodeAck(header), { binary: true });
+      } else {
         const parsed = parseServerMessage(buf.toString());
         if (!parsed.ok) throw new Error(`relay sent an invalid message: ${parsed.message}: ${buf}`);
         this.messages.push(parsed.value);

@@ -1,6 +1,7 @@
 // One participant's WebSocket to the relay. Reconnects by itself with backoff using the same
 // ticket (the relay resumes the participant), validates every control message against the
 // shared protocol, and keeps the connection honest with pings.
+import { decodeFrameHeader, encodeAck } from '../../src/protocol/frame.ts';
 import { parseServerMessage } from '../../src/protocol/messages.ts';
 
 /** Close codes after which reconnecting cannot help (bad ticket, session gone, policy). */
@@ -79,7 +80,9 @@ export class RelaySocket extends EventTarget {
         if (parsed.value.type === 'ended') this.closing = true;
         this.dispatchEvent(new CustomEvent('message', { detail: parsed.value }));
       } else {
-        this.dispatchEvent(new CustomEvent('frame', { detail: new Uint8Array(event.data) }));
+        const frame = new Uint8Array(event.data);
+        this.acknowledge(frame);
+        this.dispatchEvent(new CustomEvent('frame', { detail: frame }));
       }
     };
     ws.onclose = (event) => this.onClose(event.code);
@@ -132,6 +135,21 @@ export class RelaySocket extends EventTarget {
     if (!this.ws || this.ws.readyState !== 1) return false;
     this.ws.send(frame);
     return true;
+  }
+
+  /**
+   * Tells the relay this frame arrived: it sends a viewer more only as the viewer acknowledges what it
+   * received, so a slow link gets fewer frames rather than older ones.
+   * @param {Uint8Array} frame
+   */
+  acknowledge(frame) {
+    let header;
+    try {
+      header = decodeFrameHeader(frame);
+    } catch {
+      return; // not a frame: nothing to acknowledge (the decoder drops it)
+    }
+    this.sendFrame(encodeAck({ stream: header.stream, sequence: header.sequence }));
   }
 
   /** @returns {boolean} true when frames can be sent without piling up */

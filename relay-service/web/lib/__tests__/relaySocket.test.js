@@ -1,4 +1,5 @@
 import { RelaySocket, socketUrl } from '../relaySocket.js';
+import { decodeAck, encodeFrame } from '../../../src/protocol/frame.ts';
 
 class FakeWebSocket {
   static instances = [];
@@ -55,6 +56,19 @@ describe('relay socket', () => {
   it('builds the socket URL with the ticket', () => {
     expect(socketUrl('http://relay.test/ws', 'abc')).toBe('ws://relay.test/ws?ticket=abc');
     expect(socketUrl('wss://relay.test/ws?ticket=x', 'abc')).toBe('wss://relay.test/ws?ticket=x');
+  });
+
+  it('acknowledges every frame it receives with its stream and sequence, and nothing else', () => {
+    const socket = new RelaySocket({ wsUrl: 'ws://relay.test/ws', ticket: 't', WebSocketImpl: FakeWebSocket });
+    socket.connect();
+    const ws = FakeWebSocket.instances[0];
+    ws.open();
+    ws.receive(welcome);
+    const frame = encodeFrame({ stream: 2, sequence: 77, captureTimeMs: 1, keyframe: false }, new Uint8Array(5));
+    ws.receive(frame.buffer);
+    ws.receive(new Uint8Array([1, 2, 3]).buffer); // not a frame: no ack
+    expect(ws.sent).toHaveLength(1);
+    expect(decodeAck(ws.sent[0])).toEqual({ stream: 2, sequence: 77 });
   });
 
   it('validates server messages and passes binary frames through', () => {
