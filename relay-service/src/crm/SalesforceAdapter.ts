@@ -14,12 +14,14 @@ import type {
   Recording,
 } from './CrmAdapter.ts';
 import { CrmError, kindForCode } from './CrmError.ts';
+import { multipartBlob, uploadTimeoutMs } from './multipart.ts';
 import { normalizeSalesforceId } from './salesforceId.ts';
 import {
   sfCaseSchema,
   sfContactSchema,
   sfCountSchema,
   sfEmailSimpleSchema,
+  sfErrorListSchema,
   sfIdRecordsSchema,
   sfSaveResultSchema,
   sfUpsertResultSchema,
@@ -78,11 +80,15 @@ export class SalesforceAdapter implements CrmAdapter {
   readonly #conn: Connection;
   readonly #apiVersion: string;
   readonly #emailSender: EmailSender;
+  readonly #callTimeoutMs: number;
+  readonly #refreshToken: (stale: string | null) => Promise<string>;
   #refreshError: unknown = null;
 
   constructor(options: SalesforceOptions) {
     this.#apiVersion = options.apiVersion;
     this.#emailSender = options.emailSender ?? { type: 'CurrentUser' };
+    this.#callTimeoutMs = options.callTimeoutMs ?? 30_000;
+    this.#refreshToken = options.refresh;
     this.endpoint = options.tokens.instanceUrl;
     const oauth2 = new OAuth2({
       loginUrl: options.loginUrl,
@@ -216,21 +222,65 @@ export class SalesforceAdapter implements CrmAdapter {
         .execute(),
     );
     if (found[0]) return found[0].Id;
-    const saved = await this.#call(sfSaveResultSchema, () =>
-      this.#conn.sobject('ContentVersion').create(
-        {
-          Title: recording.title,
-          PathOnClient: recording.fileName,
-          FirstPublishLocationId: recordId,
-          [MARKER_FIELD]: recording.marker,
-          [DURATION_FIELD]: Math.round(recording.durationSeconds),
-          // jsforce decodes this base64 back into the binary part of a multipart request.
-          VersionData: Buffer.from(recording.bytes).toString('base64'),
+    const entity = {
+      Title: recording.title,
+      PathOnClient: recording.fileName,
+      FirstPublishLocationId: recordId,
+      [MARKER_FIELD]: recording.marker,
+      [DURATION_FIELD]: Math.round(recording.durationSeconds),
+    };
+    // Multipart streamed from the file (2 GB allowed; a JSON/base64 body stops at 37.5 MB), never in memory.
+    const send = (token: string | undefined) => {
+      const form = multipartBlob({
+        jsonName: 'entity_content',
+        json: entity,
+        fileField: 'VersionData',
+        fileName: recording.fileName,
+        fileType: recording.mimeType,
+        size: recording.size,
+        file: recording.open(),
+      });
+      const init: RequestInit & { duplex: 'half' } = {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token ?? ''}`,
+          accept: 'application/json',
+          'content-type': form.contentType,
+          'content-length': String(form.length),
         },
-        { multipartFileFields: { VersionData: { filename: recording.fileName, contentType: recording.mimeType } } },
-      ),
-    );
-    return saved.id;
+        body: form.body,
+        duplex: 'half',
+        signal: AbortSignal.timeout(uploadTimeoutMs(this.#callTimeoutMs, form.length)),
+      };
+      return fetch(`${this.#conn.instanceUrl}/services/data/v${this.#apiVersion}/sobjects/ContentVersion`, init);
+    };
+    let res = await this.#upload(() => send(this.#conn.accessToken ?? undefined));
+    if (res.status === 401) {
+      this.#conn.accessToken = await this.#refreshToken(this.#conn.accessToken ?? null).catch((err: unknown) => {
+        this.#refreshError = err;
+        throw this.#classify(err);
+      });
+      res = await this.#upload(() => send(this.#conn.accessToken ?? undefined));
+    }
+    const body: unknown = await res.json().catch(() => undefined);
+    if (!res.ok) {
+      const error = sfErrorListSchema.safeParse(body);
+      const first = error.success ? error.data[0] : undefined;
+      throw new CrmError(
+        first ? kindForCode(first.errorCode, res.status) : 'transient',
+        first?.errorCode ?? `HTTP_${res.status}`,
+        `Salesforce: ${first ? `${first.errorCode}: ${first.message.slice(0, 300)}` : `HTTP ${res.status}`}`,
+      );
+    }
+    return this.#call(sfSaveResultSchema, () => Promise.resolve(body)).then((saved) => saved.id);
+  }
+
+  async #upload(send: () => Promise<Response>): Promise<Response> {
+    try {
+      return await send();
+    } catch (err) {
+      throw new CrmError('transient', 'NETWORK', `Salesforce upload failed: ${(err as Error).message}`);
+    }
   }
 
   /** Upsert on the external id (`PATCH .../Attendee_Key__c/<key>`): a retry updates the same row. */

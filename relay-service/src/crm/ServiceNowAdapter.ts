@@ -1,9 +1,11 @@
 // ServiceNow as one agent, over fetch: Table API, journal work notes, Attachment API, sys_email.
 // On a 401 the agent's token refresher renews the access token, once per call.
+import { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { AgentTokens } from '../auth/identity.ts';
 import type { Activity, CrmAdapter, CrmRecord, Email, NewLead, PersonMatch, Recording } from './CrmAdapter.ts';
 import { CrmError, kindForStatus } from './CrmError.ts';
+import { uploadTimeoutMs } from './multipart.ts';
 import {
   snErrorSchema,
   snIdListSchema,
@@ -29,6 +31,8 @@ export const HOST_ROLE = 'x_sightline_share.agent';
 
 /** The marker line that makes a work note findable again (idempotency of retries). */
 export const markerLine = (marker: string) => `[sightline:${marker}]`;
+
+type Init = RequestInit & { timeoutMs?: number };
 
 export class ServiceNowAdapter implements CrmAdapter {
   readonly crm = 'servicenow' as const;
@@ -115,11 +119,14 @@ export class ServiceNowAdapter implements CrmAdapter {
     );
     if (found.result[0]) return found.result[0].sys_id;
     const params = new URLSearchParams({ table_name: this.#table, table_sys_id: sysId, file_name: recording.fileName });
-    const saved = await this.#json(snOneSchema, `/api/now/attachment/file?${params}`, {
+    // The binary body streamed from the file; a retry after a token refresh opens the file again.
+    const saved = await this.#json(snOneSchema, `/api/now/attachment/file?${params}`, () => ({
       method: 'POST',
-      body: Buffer.from(recording.bytes),
-      headers: { 'content-type': recording.mimeType },
-    });
+      body: Readable.toWeb(recording.open()) as ReadableStream<Uint8Array>,
+      duplex: 'half',
+      headers: { 'content-type': recording.mimeType, 'content-length': String(recording.size) },
+      timeoutMs: uploadTimeoutMs(this.#options.callTimeoutMs ?? 30_000, recording.size),
+    }));
     return saved.result.sys_id;
   }
 
@@ -147,11 +154,13 @@ export class ServiceNowAdapter implements CrmAdapter {
     return parsed.data;
   }
 
-  async #json<T>(schema: z.ZodType<T>, path: string, init: RequestInit = {}): Promise<T> {
-    let res = await this.#send(path, init);
+  /** `init` as a function when the body is a stream (a second attempt needs a fresh one). */
+  async #json<T>(schema: z.ZodType<T>, path: string, init: Init | (() => Init) = {}): Promise<T> {
+    const make = typeof init === 'function' ? init : () => init;
+    let res = await this.#send(path, make());
     if (res.status === 401) {
       await this.#refresh();
-      res = await this.#send(path, init);
+      res = await this.#send(path, make());
     }
     if (!res.ok) {
       const body = snErrorSchema.safeParse(await res.json().catch(() => ({})));
@@ -177,11 +186,11 @@ export class ServiceNowAdapter implements CrmAdapter {
     return parsed.data;
   }
 
-  async #send(path: string, init: RequestInit): Promise<Response> {
+  async #send(path: string, { timeoutMs, ...init }: Init): Promise<Response> {
     try {
       return await fetch(`${this.#base}${path}`, {
         ...init,
-        signal: AbortSignal.timeout(this.#options.callTimeoutMs ?? 30_000),
+        signal: AbortSignal.timeout(timeoutMs ?? this.#options.callTimeoutMs ?? 30_000),
         headers: {
           accept: 'application/json',
           ...(init.headers as object),
