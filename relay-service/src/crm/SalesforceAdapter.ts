@@ -15,6 +15,7 @@ import type {
 } from './CrmAdapter.ts';
 import { CrmError, kindForCode } from './CrmError.ts';
 import { multipartBlob, uploadTimeoutMs } from './multipart.ts';
+import { streamUpload } from './streamUpload.ts';
 import { normalizeSalesforceId } from './salesforceId.ts';
 import {
   sfCaseSchema,
@@ -230,7 +231,7 @@ export class SalesforceAdapter implements CrmAdapter {
       [DURATION_FIELD]: Math.round(recording.durationSeconds),
     };
     // Multipart streamed from the file (2 GB allowed; a JSON/base64 body stops at 37.5 MB), never in memory.
-    const send = (token: string | undefined) => {
+    const send = (token: string | null | undefined) => {
       const form = multipartBlob({
         jsonName: 'entity_content',
         json: entity,
@@ -240,31 +241,30 @@ export class SalesforceAdapter implements CrmAdapter {
         size: recording.size,
         file: recording.open(),
       });
-      const init: RequestInit & { duplex: 'half' } = {
-        method: 'POST',
+      const url = `${this.#conn.instanceUrl}/services/data/v${this.#apiVersion}/sobjects/ContentVersion`;
+      return streamUpload(url, {
         headers: {
           authorization: `Bearer ${token ?? ''}`,
           accept: 'application/json',
           'content-type': form.contentType,
-          'content-length': String(form.length),
         },
         body: form.body,
-        duplex: 'half',
-        signal: AbortSignal.timeout(uploadTimeoutMs(this.#callTimeoutMs, form.length)),
-      };
-      return fetch(`${this.#conn.instanceUrl}/services/data/v${this.#apiVersion}/sobjects/ContentVersion`, init);
+        length: form.length,
+        timeoutMs: uploadTimeoutMs(this.#callTimeoutMs, form.length),
+      }).catch((err: unknown) => {
+        throw new CrmError('transient', 'NETWORK', `Salesforce upload failed: ${(err as Error).message}`);
+      });
     };
-    let res = await this.#upload(() => send(this.#conn.accessToken ?? undefined));
+    let res = await send(this.#conn.accessToken);
     if (res.status === 401) {
       this.#conn.accessToken = await this.#refreshToken(this.#conn.accessToken ?? null).catch((err: unknown) => {
         this.#refreshError = err;
         throw this.#classify(err);
       });
-      res = await this.#upload(() => send(this.#conn.accessToken ?? undefined));
+      res = await send(this.#conn.accessToken);
     }
-    const body: unknown = await res.json().catch(() => undefined);
-    if (!res.ok) {
-      const error = sfErrorListSchema.safeParse(body);
+    if (res.status < 200 || res.status >= 300) {
+      const error = sfErrorListSchema.safeParse(res.body);
       const first = error.success ? error.data[0] : undefined;
       throw new CrmError(
         first ? kindForCode(first.errorCode, res.status) : 'transient',
@@ -272,15 +272,8 @@ export class SalesforceAdapter implements CrmAdapter {
         `Salesforce: ${first ? `${first.errorCode}: ${first.message.slice(0, 300)}` : `HTTP ${res.status}`}`,
       );
     }
-    return this.#call(sfSaveResultSchema, () => Promise.resolve(body)).then((saved) => saved.id);
-  }
-
-  async #upload(send: () => Promise<Response>): Promise<Response> {
-    try {
-      return await send();
-    } catch (err) {
-      throw new CrmError('transient', 'NETWORK', `Salesforce upload failed: ${(err as Error).message}`);
-    }
+    const saved = await this.#call(sfSaveResultSchema, () => Promise.resolve(res.body));
+    return saved.id;
   }
 
   /** Upsert on the external id (`PATCH .../Attendee_Key__c/<key>`): a retry updates the same row. */

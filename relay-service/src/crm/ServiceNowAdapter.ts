@@ -1,11 +1,11 @@
 // ServiceNow as one agent, over fetch: Table API, journal work notes, Attachment API, sys_email.
 // On a 401 the agent's token refresher renews the access token, once per call.
-import { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { AgentTokens } from '../auth/identity.ts';
 import type { Activity, CrmAdapter, CrmRecord, Email, NewLead, PersonMatch, Recording } from './CrmAdapter.ts';
 import { CrmError, kindForStatus } from './CrmError.ts';
 import { uploadTimeoutMs } from './multipart.ts';
+import { streamUpload } from './streamUpload.ts';
 import {
   snErrorSchema,
   snIdListSchema,
@@ -31,8 +31,6 @@ export const HOST_ROLE = 'x_sightline_share.agent';
 
 /** The marker line that makes a work note findable again (idempotency of retries). */
 export const markerLine = (marker: string) => `[sightline:${marker}]`;
-
-type Init = RequestInit & { timeoutMs?: number };
 
 export class ServiceNowAdapter implements CrmAdapter {
   readonly crm = 'servicenow' as const;
@@ -119,14 +117,27 @@ export class ServiceNowAdapter implements CrmAdapter {
     );
     if (found.result[0]) return found.result[0].sys_id;
     const params = new URLSearchParams({ table_name: this.#table, table_sys_id: sysId, file_name: recording.fileName });
-    // The binary body streamed from the file; a retry after a token refresh opens the file again.
-    const saved = await this.#json(snOneSchema, `/api/now/attachment/file?${params}`, () => ({
-      method: 'POST',
-      body: Readable.toWeb(recording.open()) as ReadableStream<Uint8Array>,
-      duplex: 'half',
-      headers: { 'content-type': recording.mimeType, 'content-length': String(recording.size) },
-      timeoutMs: uploadTimeoutMs(this.#options.callTimeoutMs ?? 30_000, recording.size),
-    }));
+    // The binary body streamed from the file with the socket's backpressure; a retry after a token
+    // refresh opens the file again.
+    const send = () =>
+      streamUpload(`${this.#base}/api/now/attachment/file?${params}`, {
+        headers: {
+          accept: 'application/json',
+          'content-type': recording.mimeType,
+          authorization: `Bearer ${this.#accessToken ?? ''}`,
+        },
+        body: recording.open(),
+        length: recording.size,
+        timeoutMs: uploadTimeoutMs(this.#options.callTimeoutMs ?? 30_000, recording.size),
+      }).catch((err: unknown) => {
+        throw new CrmError('transient', 'NETWORK', `ServiceNow unreachable: ${(err as Error).message}`);
+      });
+    let res = await send();
+    if (res.status === 401) {
+      await this.#refresh();
+      res = await send();
+    }
+    const saved = this.#interpret(snOneSchema, res.status, res.body);
     return saved.result.sys_id;
   }
 
@@ -154,26 +165,29 @@ export class ServiceNowAdapter implements CrmAdapter {
     return parsed.data;
   }
 
-  /** `init` as a function when the body is a stream (a second attempt needs a fresh one). */
-  async #json<T>(schema: z.ZodType<T>, path: string, init: Init | (() => Init) = {}): Promise<T> {
-    const make = typeof init === 'function' ? init : () => init;
-    let res = await this.#send(path, make());
+  async #json<T>(schema: z.ZodType<T>, path: string, init: RequestInit = {}): Promise<T> {
+    let res = await this.#send(path, init);
     if (res.status === 401) {
       await this.#refresh();
-      res = await this.#send(path, make());
+      res = await this.#send(path, init);
     }
-    if (!res.ok) {
-      const body = snErrorSchema.safeParse(await res.json().catch(() => ({})));
-      const error = body.success ? body.data.error : undefined;
+    const body: unknown = res.status === 204 ? {} : await res.json().catch(() => undefined);
+    return this.#interpret(schema, res.status, body);
+  }
+
+  #interpret<T>(schema: z.ZodType<T>, status: number, body: unknown): T {
+    if (status < 200 || status >= 300) {
+      const parsed = snErrorSchema.safeParse(body ?? {});
+      const error = parsed.success ? parsed.data.error : undefined;
       const why = error?.message && (error.detail ? `${error.message} (${error.detail})` : error.message);
       // Final only when ServiceNow itself says so (its JSON error body); a proxy's page is retried.
       throw new CrmError(
-        error ? kindForStatus(res.status) : 'transient',
-        `HTTP_${res.status}`,
-        `ServiceNow: HTTP ${res.status}${why ? `: ${why}` : ''}`,
+        error ? kindForStatus(status) : 'transient',
+        `HTTP_${status}`,
+        `ServiceNow: HTTP ${status}${why ? `: ${why}` : ''}`,
       );
     }
-    const parsed = schema.safeParse(res.status === 204 ? {} : await res.json().catch(() => undefined));
+    const parsed = schema.safeParse(body);
     if (!parsed.success) {
       // A success the relay cannot read (truncated JSON, a proxy's HTML page) says nothing final: retry.
       const issue = parsed.error.issues[0];
@@ -186,11 +200,11 @@ export class ServiceNowAdapter implements CrmAdapter {
     return parsed.data;
   }
 
-  async #send(path: string, { timeoutMs, ...init }: Init): Promise<Response> {
+  async #send(path: string, init: RequestInit): Promise<Response> {
     try {
       return await fetch(`${this.#base}${path}`, {
         ...init,
-        signal: AbortSignal.timeout(timeoutMs ?? this.#options.callTimeoutMs ?? 30_000),
+        signal: AbortSignal.timeout(this.#options.callTimeoutMs ?? 30_000),
         headers: {
           accept: 'application/json',
           ...(init.headers as object),

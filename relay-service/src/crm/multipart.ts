@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 export interface MultipartBody {
   contentType: string;
   length: number;
-  /** A web stream for fetch (`duplex: 'half'`). */
-  body: ReadableStream<Uint8Array>;
+  /** Read as the socket drains (streamUpload pipes it). */
+  body: Readable;
 }
 
 export function multipartBlob(options: {
@@ -49,7 +49,7 @@ export function multipartBlob(options: {
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
     length: head.byteLength + options.size + tail.byteLength,
-    body: Readable.toWeb(Readable.from(parts())) as ReadableStream<Uint8Array>,
+    body: Readable.from(parts(), { objectMode: false }),
   };
 }
 

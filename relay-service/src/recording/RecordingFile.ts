@@ -160,7 +160,10 @@ export class RecordingFile {
     this.#patchBytes += data.byteLength;
     if (this.#patchBytes > MAX_PATCH_BYTES)
       throw new RecordingFileError('the muxer rewrote more of the spilled file than the relay keeps in memory');
-    this.#patches.push({ position, data: Buffer.from(data) });
+    // Its own small allocation: a pooled copy would keep a whole 8 KiB pool slab alive per patch.
+    const copy = Buffer.allocUnsafeSlow(data.byteLength);
+    data.copy(copy);
+    this.#patches.push({ position, data: copy });
   }
 
   #patched(chunk: Buffer, offset: number): Buffer {

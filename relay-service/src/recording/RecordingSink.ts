@@ -59,6 +59,11 @@ export class RecordingSink implements FrameSink {
     this.#recorder?.add(stream, keyframe, captureTimeMs, payload);
   }
 
+  /** Resolves once every frame pushed so far is in the file. */
+  async idle(): Promise<void> {
+    await this.#recorder?.idle();
+  }
+
   /** Finalizes and hands the file over (null if nothing was recorded); the sink is empty afterwards. */
   async finish(): Promise<Recording | null> {
     const recorder = this.#recorder;
