@@ -35,6 +35,9 @@ async function recordFixture(baseName: string) {
   const recorder = new Recorder({
     config: { stream: 0, codec: 'vp8', codedWidth: 320, codedHeight: 240, surface: 'browser' },
     maxBytes: 1 << 22,
+    memoryBytes: 1 << 22,
+    maxPackets: 10_000,
+    spillDir: join(tmpdir(), 'sightline-test-spill'),
     baseName,
   });
   const t0 = Date.parse('2026-11-21T09:00:00Z');

@@ -186,12 +186,21 @@ export const configSchema = z
           .default(4 * 1024 * 1024),
         /** Log entries (chat, notes, events) one session keeps; chat past it is refused. */
         maxLogEntriesPerSession: z.number().int().positive().default(5000),
-        /** One session's recording in memory. */
+        /** One session's recording in memory; past it the recording continues in an encrypted spill file. */
         recordingMemoryBytes: z
           .number()
           .int()
           .positive()
           .default(64 * 1024 * 1024),
+        /** One recording in all (memory and spill file): Salesforce takes 2 GB per file by multipart. */
+        recordingMaxBytes: z
+          .number()
+          .int()
+          .positive()
+          .max(2 * 1024 * 1024 * 1024)
+          .default(2000 * 1024 * 1024),
+        /** H.264 (MP4) only: frames the faststart index reserves room for (~40 bytes each; 8 h at 10 frames/s). */
+        recordingMaxPackets: z.number().int().positive().max(2_000_000).default(288_000),
         /** Every session's recordings together on one relay node (heap the relay keeps for them). */
         recordingMemoryBudgetBytes: z
           .number()

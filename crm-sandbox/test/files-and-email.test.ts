@@ -155,6 +155,34 @@ describe('Salesforce files and sharing', () => {
     assert.equal((await servlet('bytes=20-')).status, 416);
     assert.equal((await servlet(undefined, personal)).status, 404, "another user's own file is not shared");
   });
+
+  test('a JSON body takes 37.5 MB of base64 at most (the real error shape); the same file goes through multipart', async () => {
+    const bytes = Buffer.alloc(29 * 1024 * 1024, 7); // 38.7 MB once base64-encoded
+    const json = await api('agent', '/sobjects/ContentVersion', {
+      method: 'POST',
+      body: JSON.stringify({ Title: 'Big', PathOnClient: 'big.webm', VersionData: bytes.toString('base64') }),
+    });
+    assert.equal(json.status, 413);
+    const [error] = (await json.json()) as { errorCode: string; message: string }[];
+    assert.equal(error!.errorCode, 'JSON_PARSER_ERROR');
+    assert.match(error!.message, /^Maximum size of request reached\. Maximum size of request is 39321600 bytes/);
+    const boundary = 'b0undary';
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="entity_content"\r\nContent-Type: application/json\r\n\r\n` +
+        `${JSON.stringify({ Title: 'Big', PathOnClient: 'big.webm', FirstPublishLocationId: printer })}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="VersionData"; filename="big.webm"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n',
+    );
+    const multipart = await fetch(`${sf}/services/data/v62.0/sobjects/ContentVersion`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.agent}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: Buffer.concat([head, bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    });
+    assert.equal(multipart.status, 201);
+    const { id } = (await multipart.json()) as { id: string };
+    const back = Buffer.from(await (await api('agent', `/sobjects/ContentVersion/${id}/VersionData`)).arrayBuffer());
+    assert.ok(back.equals(bytes), 'the binary part is stored as sent');
+  });
 });
 
 describe('Salesforce emailSimple', () => {

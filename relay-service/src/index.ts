@@ -1,5 +1,7 @@
 // startRelay: the whole relay in one process: session registry, WebSocket routing, the HTTP app
 // (sign-in, API, pages), the write-back outbox with its retry job, on config.relay.host:port.
+import { recordingSpillDir } from './recording/spillDir.ts';
+import { sweepSpillDir } from './recording/SpillFile.ts';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -72,6 +74,9 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const loginSessions = new LoginSessions(authDb);
   const agentAuth = new AgentAuth(authDb);
   const outbox = new Outbox(outboxDb, cipher);
+  // Spill files of a previous process are unreadable (their keys died with it): delete them.
+  const swept = sweepSpillDir(recordingSpillDir(config));
+  if (swept) logger.warn({ files: swept }, 'deleted recording spill files a previous run left');
   const adapterFor = createAdapterFactory(config, agents);
   const metrics = createMetrics();
   // The end-to-end suite moves this clock through POST /__test/clock (test environment only).

@@ -1,9 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Recorder, type RecorderStopReason } from '../src/recording/Recorder.ts';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { RecordingBudget } from '../src/recording/RecordingBudget.ts';
+import { SPILL_RECORD_BYTES } from '../src/recording/RecordingFile.ts';
+import { sweepSpillDir } from '../src/recording/SpillFile.ts';
 import { encodeFrame } from '../src/protocol/index.ts';
-import { probe } from './helpers/media.ts';
+import { bytesOf, probe, recorderLimits } from './helpers/media.ts';
 import { avcFixture, sharingSession, startTestRelay, VP8, vp8Chunks } from './helpers/relay.ts';
 
 const chunks = vp8Chunks();
@@ -22,14 +27,19 @@ test('the fixture is real VP8 from Chromium: 45 chunks, a keyframe every 15', ()
 });
 
 test('recorded VP8 chunks make a WebM file that a demuxer reads back', async () => {
-  const recorder = new Recorder({ config: VP8, maxBytes: 1 << 20, baseName: 'sightline-123456-2026-11-21' });
+  const recorder = new Recorder({
+    ...recorderLimits(),
+    config: VP8,
+    maxBytes: 1 << 20,
+    baseName: 'sightline-123456-2026-11-21',
+  });
   feed(recorder);
   const recording = await recorder.finish();
   assert.ok(recording);
   assert.equal(recording.mimeType, 'video/webm');
   assert.equal(recording.fileName, 'sightline-123456-2026-11-21.webm');
   assert.equal(recording.durationMs, 4500);
-  const info = await probe(recording.bytes);
+  const info = await probe(await bytesOf(recording));
   assert.match(info.mimeType, /^video\/webm/);
   assert.equal(info.codec, 'vp8');
   assert.equal(info.width, 320);
@@ -41,14 +51,19 @@ test('recorded VP8 chunks make a WebM file that a demuxer reads back', async () 
 
 test('recorded H.264 (avcC) chunks make an MP4 file that a demuxer reads back', async () => {
   const { config, chunks: avc } = avcFixture();
-  const recorder = new Recorder({ config, maxBytes: 1 << 20, baseName: 'sightline-654321-2026-11-21' });
+  const recorder = new Recorder({
+    ...recorderLimits(),
+    config,
+    maxBytes: 1 << 20,
+    baseName: 'sightline-654321-2026-11-21',
+  });
   const t0 = 1_763_700_000_000;
   for (const c of avc) recorder.add(0, c.keyframe, t0 + c.timestampUs / 1000, c.data);
   const recording = await recorder.finish();
   assert.ok(recording);
   assert.equal(recording.mimeType, 'video/mp4');
   assert.equal(recording.fileName, 'sightline-654321-2026-11-21.mp4');
-  const info = await probe(recording.bytes);
+  const info = await probe(await bytesOf(recording));
   assert.match(info.mimeType, /^video\/mp4/);
   assert.equal(info.codec, 'avc');
   assert.equal(info.width, 320);
@@ -57,7 +72,7 @@ test('recorded H.264 (avcC) chunks make an MP4 file that a demuxer reads back', 
 });
 
 test('recording starts at a keyframe, pauses and resumes at the next keyframe', async () => {
-  const recorder = new Recorder({ config: VP8, maxBytes: 1 << 20, baseName: 'r' });
+  const recorder = new Recorder({ ...recorderLimits(), config: VP8, maxBytes: 1 << 20, baseName: 'r' });
   assert.ok(recorder.needsKeyframe);
   feed(recorder, 5, 20); // 5..14 are deltas before the first keyframe: skipped
   assert.ok(!recorder.needsKeyframe);
@@ -65,7 +80,7 @@ test('recording starts at a keyframe, pauses and resumes at the next keyframe', 
   feed(recorder, 20, 25);
   recorder.resume();
   feed(recorder, 25, 45); // 25..29 skipped until the keyframe at 30
-  const info = await probe((await recorder.finish())!.bytes);
+  const info = await probe(await bytesOf((await recorder.finish())!));
   assert.equal(info.packets.length, 5 + 15);
   assert.equal(info.packets[0]!.timestamp, 0);
   assert.deepEqual(
@@ -74,42 +89,122 @@ test('recording starts at a keyframe, pauses and resumes at the next keyframe', 
   );
 });
 
-test('past the memory bound the recording stops, says why, and keeps a readable file', async () => {
-  const stops: RecorderStopReason[] = [];
-  const total = chunks.slice(0, 20).reduce((n, c) => n + c.data.byteLength, 0);
-  const recorder = new Recorder({ config: VP8, maxBytes: total, baseName: 'r', onStopped: (r) => stops.push(r) });
-  feed(recorder);
-  assert.deepEqual(stops, ['size_limit']);
-  assert.ok(!recorder.isRecording);
-  recorder.resume(); // a self-stop is final
-  feed(recorder);
-  const info = await probe((await recorder.finish())!.bytes);
-  assert.equal(info.packets.length, 20);
+/** The fixture again and again (its ~7 kB, `rounds` times), timestamps running on. */
+function feedRounds(recorder: Recorder, rounds: number): void {
+  const t0 = 1_763_700_000_000;
+  for (let round = 0; round < rounds; round++)
+    for (const c of chunks) recorder.add(0, c.keyframe, t0 + round * 4600 + c.timestampUs / 1000, c.data);
+}
+
+test('past the memory bound the recording continues in an encrypted spill file, whole and readable', async (t) => {
+  const recorder = new Recorder({ ...recorderLimits(t, 20_000), config: VP8, maxBytes: 1 << 30, baseName: 'r' });
+  feedRounds(recorder, 200);
+  const recording = (await recorder.finish())!;
+  assert.ok(recording.file.spilled, 'the file went past 20 kB and spilled');
+  assert.ok(recording.size > 1_000_000, `${recording.size} bytes`);
+  const path = recording.file.spillPath!;
+  const onDisk = readFileSync(path);
+  const bytes = await bytesOf(recording);
+  assert.equal(bytes.byteLength, recording.size);
+  assert.ok(recording.file.memoryBytes < recording.size, 'only a tail of the file stays in memory');
+  // Nothing of the stream is on disk in clear: no 32-byte run of any frame appears in the spill file.
+  for (const c of chunks.filter((c) => c.data.byteLength >= 64))
+    assert.equal(onDisk.indexOf(Buffer.from(c.data.subarray(16, 48))), -1);
+  const info = await probe(bytes);
+  assert.equal(info.packets.length, 45 * 200, 'every frame, past the bound too');
+  assert.ok(Math.abs(info.duration - recording.durationMs / 1000) < 0.2, `${info.duration} s`);
+  await recording.file.delete();
+  assert.ok(!existsSync(path), 'deleted with the recording');
 });
 
-test('the relay-wide budget is shared: the recording that would pass it stops, and a finished one gives its bytes back', async () => {
+test('the relay-wide budget is shared: a recording that finds it full spills sooner instead of stopping', async (t) => {
   const first = chunks.slice(0, 20).reduce((n, c) => n + c.data.byteLength, 0);
-  const budget = new RecordingBudget(first + 100);
+  const budget = new RecordingBudget(first + 1000);
   const stops: RecorderStopReason[] = [];
-  const a = new Recorder({ config: VP8, maxBytes: 1 << 20, baseName: 'a', budget });
+  const a = new Recorder({ ...recorderLimits(t), config: VP8, maxBytes: 1 << 20, baseName: 'a', budget });
   feed(a, 0, 20);
-  assert.equal(budget.used, first);
-  const b = new Recorder({ config: VP8, maxBytes: 1 << 20, baseName: 'b', budget, onStopped: (r) => stops.push(r) });
+  await a.idle();
+  assert.ok(budget.used >= first && budget.used <= first + 1000, `a holds ${budget.used}`);
+  const b = new Recorder({
+    ...recorderLimits(t),
+    config: VP8,
+    maxBytes: 1 << 20,
+    baseName: 'b',
+    budget,
+    onStopped: (r) => stops.push(r),
+  });
   feed(b);
-  assert.deepEqual(stops, ['memory_budget'], 'the second recording found no room');
-  assert.ok(!b.isRecording);
-  assert.ok((await a.finish())!.bytes.byteLength > 0);
-  const bFile = await b.finish();
+  const bRec = (await b.finish())!;
+  assert.deepEqual(stops, [], 'b never stopped');
+  assert.ok(bRec.file.spilled, 'b went to disk');
+  assert.equal((await probe(await bytesOf(bRec))).packets.length, 45);
+  const aRec = (await a.finish())!;
+  assert.ok(!aRec.file.spilled);
+  await Promise.all([aRec.file.delete(), bRec.file.delete()]);
   assert.equal(budget.used, 0, 'both gave back what they held');
-  assert.equal(bFile, null, 'b never had room for its first keyframe');
-  const c = new Recorder({ config: VP8, maxBytes: 1 << 20, baseName: 'c', budget });
-  feed(c, 0, 20);
-  assert.ok(c.isRecording, 'room again once the others are done');
-  await c.finish();
+});
+
+test('the size cap (limits.recordingMaxBytes) stops the recording, says why, and keeps a readable file', async (t) => {
+  const stops: RecorderStopReason[] = [];
+  const total = chunks.slice(0, 20).reduce((n, c) => n + c.data.byteLength, 0);
+  const recorder = new Recorder({
+    ...recorderLimits(t, 4096),
+    config: VP8,
+    maxBytes: total,
+    baseName: 'r',
+    onStopped: (r) => stops.push(r),
+  });
+  feed(recorder);
+  assert.deepEqual(stops, ['size_limit']);
+  const recording = (await recorder.finish())!;
+  assert.equal((await probe(await bytesOf(recording))).packets.length, 20);
+  await recording.file.delete();
+});
+
+test('spill files a previous process left are deleted at start-up', (t) => {
+  const dir = recorderLimits(t).spillDir;
+  writeFileSync(join(dir, 'deadbeef.spill'), randomBytes(100));
+  writeFileSync(join(dir, 'keep.txt'), 'not ours');
+  assert.equal(sweepSpillDir(dir), 1);
+  assert.deepEqual(readdirSync(dir), ['keep.txt']);
+});
+
+test('finishing four long recordings at once is streamed: the event loop turns while they finalize and are read', async (t) => {
+  // Structural, not timed: finalizing writes only the index, and reading yields one spill record at a time.
+  const limits = recorderLimits(t, 64 * 1024);
+  const recorders = [0, 1, 2, 3].map(
+    (i) => new Recorder({ ...limits, config: VP8, maxBytes: 1 << 30, baseName: `r${i}` }),
+  );
+  for (const r of recorders) feedRounds(r, 150);
+  let turns = 0;
+  let ticking = true;
+  const tick = () => {
+    turns++;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const recordings = (await Promise.all(recorders.map((r) => r.finish()))).map((r) => r!);
+  const turnsWhileFinishing = turns;
+  let largest = 0;
+  let chunkCount = 0;
+  for (const rec of recordings) {
+    assert.ok(rec.file.spilled);
+    for await (const c of rec.file.chunks()) {
+      largest = Math.max(largest, c.byteLength);
+      chunkCount++;
+    }
+  }
+  ticking = false;
+  const turnsWhileReading = turns - turnsWhileFinishing;
+  assert.ok(turnsWhileFinishing > 0, 'finalizing four files let the loop turn');
+  assert.ok(turnsWhileReading > 0, 'reading them back let the loop turn');
+  assert.ok(largest <= SPILL_RECORD_BYTES, `largest chunk ${largest}`);
+  assert.ok(chunkCount > 8, `${chunkCount} chunks`);
+  await Promise.all(recordings.map((r) => r.file.delete()));
 });
 
 test('nothing recorded (no keyframe ever came) gives no file', async () => {
-  const recorder = new Recorder({ config: VP8, maxBytes: 1 << 20, baseName: 'r' });
+  const recorder = new Recorder({ ...recorderLimits(), config: VP8, maxBytes: 1 << 20, baseName: 'r' });
   feed(recorder, 1, 10);
   assert.equal(await recorder.finish(), null);
 });
@@ -137,7 +232,7 @@ test('end to end: policy "always" + guest consent records the routed frames into
   // The session key stays out of the file name (it outlives the session in the CRM).
   assert.match(report.recording.fileName, /^sightline-\d{4}-\d{2}-\d{2}-[A-Za-z0-9_-]{10}\.webm$/);
   assert.ok(!report.recording.fileName.includes(key));
-  const info = await probe(report.recording.bytes);
+  const info = await probe(await bytesOf(report.recording));
   assert.equal(info.codec, 'vp8');
   assert.equal(info.packets.length, 45);
   assert.ok(info.duration > 4);
@@ -208,7 +303,7 @@ test('host choice: the host starts recording from the console once the guest all
   host.send({ type: 'end' });
   await host.waitFor('ended');
   while (relay.reports.length === 0) await new Promise((r) => setTimeout(r, 5));
-  const info = await probe(relay.reports[0]!.recording!.bytes);
+  const info = await probe(await bytesOf(relay.reports[0]!.recording!));
   assert.equal(info.packets.length, 15);
 });
 

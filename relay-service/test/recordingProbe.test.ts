@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { bytesOf, recorderLimits } from './helpers/media.ts';
 import { Recorder, type Recording } from '../src/recording/Recorder.ts';
 import type { StreamConfig } from '../src/protocol/index.ts';
 import { VP8, avcFixture, vp8Chunks } from './helpers/relay.ts';
@@ -14,7 +15,7 @@ import { VP8, avcFixture, vp8Chunks } from './helpers/relay.ts';
 const run = promisify(execFile);
 
 async function record(config: StreamConfig, chunks: ReturnType<typeof vp8Chunks>): Promise<Recording> {
-  const recorder = new Recorder({ config, maxBytes: 1 << 24, baseName: 'probe' });
+  const recorder = new Recorder({ ...recorderLimits(), config, maxBytes: 1 << 24, baseName: 'probe' });
   for (const c of chunks) recorder.add(0, c.keyframe, 1_700_000_000_000 + c.timestampUs / 1000, c.data);
   const recording = await recorder.finish();
   assert.ok(recording);
@@ -25,7 +26,7 @@ async function probe(t: { after(fn: () => void): void }, recording: Recording) {
   const dir = mkdtempSync(join(tmpdir(), 'sightline-probe-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, recording.fileName);
-  writeFileSync(file, recording.bytes);
+  writeFileSync(file, await bytesOf(recording));
   const { stdout } = await run('ffprobe', [
     '-v',
     'error',

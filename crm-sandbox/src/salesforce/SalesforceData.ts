@@ -61,7 +61,9 @@ export class SalesforceData {
     }
     if (def.fields.some((f) => f.name === 'OwnerId') && !values.OwnerId) values.OwnerId = userId;
     if (def.name === 'ContentVersion') {
-      if (file) values.VersionData = Buffer.from(file.bytes).toString('base64');
+      // A multipart body's binary part is taken as it is; a JSON body carries base64 (37.5 MB at most).
+      if (file) values.VersionData = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
+      else refuseLargeBase64(def, values);
       if (values.VersionData === undefined) throw missing(['VersionData']);
     }
     const missingFields = def.fields.filter(
@@ -327,7 +329,7 @@ export class SalesforceData {
 
   /** A new file version: its ContentDocument (first version) and the FirstPublishLocation link. */
   private insertContentVersion(v: Doc, userId: string): void {
-    const bytes = Buffer.from(String(v.VersionData), 'base64');
+    const bytes = Buffer.isBuffer(v.VersionData) ? v.VersionData : Buffer.from(String(v.VersionData), 'base64');
     const used = this.list('ContentVersion').reduce((n, x) => n + Number(x.ContentSize ?? 0), 0);
     if (used + bytes.length > this.#fileStorageBytes)
       throw new SalesforceError(400, 'STORAGE_LIMIT_EXCEEDED', 'storage limit exceeded');
@@ -418,4 +420,20 @@ function refuseSetupDml(type: string): void {
       'INSUFFICIENT_ACCESS_OR_READONLY',
       `insufficient access rights on ${type}: permissions are assigned by an administrator in Setup`,
     );
+}
+
+/** Base64 in a JSON (non-multipart) body: Salesforce takes 37.5 MB of it; a larger file must go multipart. */
+export const MAX_JSON_BASE64_BYTES = 37.5 * 1024 * 1024;
+
+function refuseLargeBase64(def: ObjectDef, values: Doc): void {
+  for (const f of def.fields) {
+    const value = values[f.name];
+    if (f.type !== 'base64' || typeof value !== 'string' || value.length <= MAX_JSON_BASE64_BYTES) continue;
+    // The request-size error shape Salesforce answers (its text for this case is unverified, CRM-WIRE.md).
+    throw new SalesforceError(
+      413,
+      'JSON_PARSER_ERROR',
+      `Maximum size of request reached. Maximum size of request is ${MAX_JSON_BASE64_BYTES} bytes of base64-encoded data; use a multipart request.`,
+    );
+  }
 }

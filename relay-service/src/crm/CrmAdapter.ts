@@ -1,4 +1,5 @@
 // What the relay does in a CRM, always as one agent with that agent's own token.
+import type { Readable } from 'node:stream';
 import type { Crm } from '../auth/identity.ts';
 
 export interface CrmRecord {
@@ -44,7 +45,9 @@ export interface Recording {
   durationSeconds: number;
   fileName: string;
   mimeType: string;
-  bytes: Uint8Array;
+  size: number;
+  /** Opens the file for one upload attempt (streamed; a retry opens it again). */
+  open(): Readable;
   title: string;
 }
 

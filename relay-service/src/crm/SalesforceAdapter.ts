@@ -14,12 +14,15 @@ import type {
   Recording,
 } from './CrmAdapter.ts';
 import { CrmError, kindForCode } from './CrmError.ts';
+import { multipartBlob, uploadTimeoutMs } from './multipart.ts';
+import { streamUpload } from './streamUpload.ts';
 import { normalizeSalesforceId } from './salesforceId.ts';
 import {
   sfCaseSchema,
   sfContactSchema,
   sfCountSchema,
   sfEmailSimpleSchema,
+  sfErrorListSchema,
   sfIdRecordsSchema,
   sfSaveResultSchema,
   sfUpsertResultSchema,
@@ -78,11 +81,15 @@ export class SalesforceAdapter implements CrmAdapter {
   readonly #conn: Connection;
   readonly #apiVersion: string;
   readonly #emailSender: EmailSender;
+  readonly #callTimeoutMs: number;
+  readonly #refreshToken: (stale: string | null) => Promise<string>;
   #refreshError: unknown = null;
 
   constructor(options: SalesforceOptions) {
     this.#apiVersion = options.apiVersion;
     this.#emailSender = options.emailSender ?? { type: 'CurrentUser' };
+    this.#callTimeoutMs = options.callTimeoutMs ?? 30_000;
+    this.#refreshToken = options.refresh;
     this.endpoint = options.tokens.instanceUrl;
     const oauth2 = new OAuth2({
       loginUrl: options.loginUrl,
@@ -218,20 +225,56 @@ export class SalesforceAdapter implements CrmAdapter {
         .execute(),
     );
     if (found[0]) return found[0].Id;
-    const saved = await this.#call(sfSaveResultSchema, () =>
-      this.#conn.sobject('ContentVersion').create(
-        {
-          Title: recording.title,
-          PathOnClient: recording.fileName,
-          FirstPublishLocationId: recordId,
-          [MARKER_FIELD]: recording.marker,
-          [DURATION_FIELD]: Math.round(recording.durationSeconds),
-          // jsforce decodes this base64 back into the binary part of a multipart request.
-          VersionData: Buffer.from(recording.bytes).toString('base64'),
+    const entity = {
+      Title: recording.title,
+      PathOnClient: recording.fileName,
+      FirstPublishLocationId: recordId,
+      [MARKER_FIELD]: recording.marker,
+      [DURATION_FIELD]: Math.round(recording.durationSeconds),
+    };
+    // Multipart streamed from the file (2 GB allowed; a JSON/base64 body stops at 37.5 MB), never in memory.
+    const send = (token: string | null | undefined) => {
+      const form = multipartBlob({
+        jsonName: 'entity_content',
+        json: entity,
+        fileField: 'VersionData',
+        fileName: recording.fileName,
+        fileType: recording.mimeType,
+        size: recording.size,
+        file: recording.open(),
+      });
+      const url = `${this.#conn.instanceUrl}/services/data/v${this.#apiVersion}/sobjects/ContentVersion`;
+      return streamUpload(url, {
+        headers: {
+          authorization: `Bearer ${token ?? ''}`,
+          accept: 'application/json',
+          'content-type': form.contentType,
         },
-        { multipartFileFields: { VersionData: { filename: recording.fileName, contentType: recording.mimeType } } },
-      ),
-    );
+        body: form.body,
+        length: form.length,
+        timeoutMs: uploadTimeoutMs(this.#callTimeoutMs, form.length),
+      }).catch((err: unknown) => {
+        throw new CrmError('transient', 'NETWORK', `Salesforce upload failed: ${(err as Error).message}`);
+      });
+    };
+    let res = await send(this.#conn.accessToken);
+    if (res.status === 401) {
+      this.#conn.accessToken = await this.#refreshToken(this.#conn.accessToken ?? null).catch((err: unknown) => {
+        this.#refreshError = err;
+        throw this.#classify(err);
+      });
+      res = await send(this.#conn.accessToken);
+    }
+    if (res.status < 200 || res.status >= 300) {
+      const error = sfErrorListSchema.safeParse(res.body);
+      const first = error.success ? error.data[0] : undefined;
+      throw new CrmError(
+        first ? kindForCode(first.errorCode, res.status) : 'transient',
+        first?.errorCode ?? `HTTP_${res.status}`,
+        `Salesforce: ${first ? `${first.errorCode}: ${first.message.slice(0, 300)}` : `HTTP ${res.status}`}`,
+      );
+    }
+    const saved = await this.#call(sfSaveResultSchema, () => Promise.resolve(res.body));
     return saved.id;
   }
 

@@ -4,6 +4,8 @@ import type { z } from 'zod';
 import type { AgentTokens } from '../auth/identity.ts';
 import type { Activity, CrmAdapter, CrmRecord, Email, NewLead, PersonMatch, Recording } from './CrmAdapter.ts';
 import { CrmError, kindForStatus } from './CrmError.ts';
+import { uploadTimeoutMs } from './multipart.ts';
+import { streamUpload } from './streamUpload.ts';
 import {
   snErrorSchema,
   snIdListSchema,
@@ -115,11 +117,27 @@ export class ServiceNowAdapter implements CrmAdapter {
     );
     if (found.result[0]) return found.result[0].sys_id;
     const params = new URLSearchParams({ table_name: this.#table, table_sys_id: sysId, file_name: recording.fileName });
-    const saved = await this.#json(snOneSchema, `/api/now/attachment/file?${params}`, {
-      method: 'POST',
-      body: Buffer.from(recording.bytes),
-      headers: { 'content-type': recording.mimeType },
-    });
+    // The binary body streamed from the file with the socket's backpressure; a retry after a token
+    // refresh opens the file again.
+    const send = () =>
+      streamUpload(`${this.#base}/api/now/attachment/file?${params}`, {
+        headers: {
+          accept: 'application/json',
+          'content-type': recording.mimeType,
+          authorization: `Bearer ${this.#accessToken ?? ''}`,
+        },
+        body: recording.open(),
+        length: recording.size,
+        timeoutMs: uploadTimeoutMs(this.#options.callTimeoutMs ?? 30_000, recording.size),
+      }).catch((err: unknown) => {
+        throw new CrmError('transient', 'NETWORK', `ServiceNow unreachable: ${(err as Error).message}`);
+      });
+    let res = await send();
+    if (res.status === 401) {
+      await this.#refresh();
+      res = await send();
+    }
+    const saved = this.#interpret(snOneSchema, res.status, res.body);
     return saved.result.sys_id;
   }
 
@@ -153,18 +171,23 @@ export class ServiceNowAdapter implements CrmAdapter {
       await this.#refresh();
       res = await this.#send(path, init);
     }
-    if (!res.ok) {
-      const body = snErrorSchema.safeParse(await res.json().catch(() => ({})));
-      const error = body.success ? body.data.error : undefined;
+    const body: unknown = res.status === 204 ? {} : await res.json().catch(() => undefined);
+    return this.#interpret(schema, res.status, body);
+  }
+
+  #interpret<T>(schema: z.ZodType<T>, status: number, body: unknown): T {
+    if (status < 200 || status >= 300) {
+      const parsed = snErrorSchema.safeParse(body ?? {});
+      const error = parsed.success ? parsed.data.error : undefined;
       const why = error?.message && (error.detail ? `${error.message} (${error.detail})` : error.message);
       // Final only when ServiceNow itself says so (its JSON error body); a proxy's page is retried.
       throw new CrmError(
-        error ? kindForStatus(res.status) : 'transient',
-        `HTTP_${res.status}`,
-        `ServiceNow: HTTP ${res.status}${why ? `: ${why}` : ''}`,
+        error ? kindForStatus(status) : 'transient',
+        `HTTP_${status}`,
+        `ServiceNow: HTTP ${status}${why ? `: ${why}` : ''}`,
       );
     }
-    const parsed = schema.safeParse(res.status === 204 ? {} : await res.json().catch(() => undefined));
+    const parsed = schema.safeParse(body);
     if (!parsed.success) {
       // A success the relay cannot read (truncated JSON, a proxy's HTML page) says nothing final: retry.
       const issue = parsed.error.issues[0];

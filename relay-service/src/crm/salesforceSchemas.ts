@@ -25,3 +25,5 @@ const emailSimpleResult = z.object({
 export const sfEmailSimpleSchema = z.union([z.array(emailSimpleResult).min(1), emailSimpleResult]);
 /** `SELECT COUNT() ...`: the count is the totalSize; no records. */
 export const sfCountSchema = z.object({ totalSize: z.number().int().min(0) });
+/** A REST error answer: `[{"errorCode":"STORAGE_LIMIT_EXCEEDED","message":"..."}]`. */
+export const sfErrorListSchema = z.array(z.object({ errorCode: z.string(), message: z.string() })).min(1);

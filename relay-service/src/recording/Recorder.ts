@@ -1,33 +1,44 @@
-// Tees one routed stream into an in-memory WebM (VP8/VP9/AV1) or MP4 (H.264) file with mediabunny.
-// The relay never decodes: it hands the presenter's encoded chunks to the muxer as they are.
-// Memory bound: past `maxBytes` of media, or when the relay-wide RecordingBudget is used up, the
-// recording stops for good (what was recorded is kept and the session log says why). No spill to disk
-// yet: nothing of the stream touches the relay's disk.
+// Tees one routed stream into a WebM (VP8/VP9/AV1) or faststart MP4 (H.264) file with mediabunny,
+// written through a StreamTarget into a RecordingFile: in memory up to the memory bound, then on in an
+// encrypted spill file, so a long session keeps its whole recording. The relay never decodes: it hands
+// the presenter's encoded chunks to the muxer as they are. Finalizing writes only the index and a few
+// header patches (the media is already in the file), so it costs the event loop little.
 import {
-  BufferTarget,
   EncodedPacket,
   EncodedVideoPacketSource,
   Mp4OutputFormat,
   Output,
+  StreamTarget,
   WebMOutputFormat,
+  type StreamTargetChunk,
   type VideoCodec,
 } from 'mediabunny';
 import type { StreamConfig } from '../protocol/index.ts';
 import type { RecordingBudget } from './RecordingBudget.ts';
+import { RecordingFile } from './RecordingFile.ts';
 
 export interface Recording {
-  bytes: Uint8Array;
+  /** The finished file; whoever takes the Recording deletes it once stored. */
+  file: RecordingFile;
+  size: number;
   mimeType: string;
   fileName: string;
   durationMs: number;
 }
 
-export type RecorderStopReason = 'size_limit' | 'memory_budget' | 'format_changed' | 'muxer_error';
+export type RecorderStopReason = 'size_limit' | 'format_changed' | 'muxer_error';
 
 export interface RecorderOptions {
   config: StreamConfig;
+  /** Media bytes one recording may hold in all (limits.recordingMaxBytes; Salesforce takes 2 GB by multipart). */
   maxBytes: number;
-  /** The relay-wide memory for recordings; the recorder reserves each chunk from it and gives all back when done. */
+  /** Bytes kept in memory before the file continues on disk (limits.recordingMemoryBytes). */
+  memoryBytes: number;
+  /** Where spill files go. */
+  spillDir: string;
+  /** MP4 only: packets the faststart index reserves room for (limits.recordingMaxPackets). */
+  maxPackets: number;
+  /** The relay-wide memory for recordings; past it a recording spills sooner. */
   budget?: RecordingBudget;
   /** File name without extension. */
   baseName: string;
@@ -48,7 +59,8 @@ export class Recorder {
   readonly stream: number;
   private readonly config: StreamConfig;
   private readonly container: 'webm' | 'mp4';
-  private readonly output: Output<WebMOutputFormat | Mp4OutputFormat, BufferTarget>;
+  private readonly output: Output<WebMOutputFormat | Mp4OutputFormat, StreamTarget>;
+  private readonly file: RecordingFile;
   private readonly source: EncodedVideoPacketSource;
   private readonly options: RecorderOptions;
   private chain: Promise<void>;
@@ -67,12 +79,23 @@ export class Recorder {
     this.config = options.config;
     this.stream = options.config.stream;
     this.container = format.container;
+    const file = new RecordingFile({
+      memoryBytes: options.memoryBytes,
+      spillDir: options.spillDir,
+      ...(options.budget ? { budget: options.budget } : {}),
+    });
+    this.file = file;
+    const sink = new WritableStream<StreamTargetChunk>({ write: (chunk) => file.write(chunk.position, chunk.data) });
     this.output = new Output({
-      format: format.container === 'webm' ? new WebMOutputFormat() : new Mp4OutputFormat({ fastStart: 'in-memory' }),
-      target: new BufferTarget(),
+      // MP4: the index goes in room reserved at the start (faststart) without holding the media in memory.
+      format: format.container === 'webm' ? new WebMOutputFormat() : new Mp4OutputFormat({ fastStart: 'reserve' }),
+      target: new StreamTarget(sink),
     });
     this.source = new EncodedVideoPacketSource(format.codec);
-    this.output.addVideoTrack(this.source);
+    this.output.addVideoTrack(
+      this.source,
+      format.container === 'mp4' ? { maximumPacketCount: options.maxPackets } : {},
+    );
     this.chain = this.output.start();
   }
 
@@ -120,12 +143,11 @@ export class Recorder {
       if (!keyframe) return;
       this.waitingForKeyframe = false;
     }
-    if (this.bytes + payload.byteLength > this.options.maxBytes) {
+    if (
+      this.bytes + payload.byteLength > this.options.maxBytes ||
+      (this.container === 'mp4' && this.packets >= this.options.maxPackets)
+    ) {
       this.stop('size_limit');
-      return;
-    }
-    if (this.options.budget && !this.options.budget.take(payload.byteLength)) {
-      this.stop('memory_budget');
       return;
     }
     this.firstCaptureMs ??= captureTimeMs;
@@ -139,14 +161,16 @@ export class Recorder {
     this.chain = this.chain.then(() => this.source.add(packet, meta)).catch(() => this.stop('muxer_error'));
   }
 
-  /** Finalizes the file; null when no frame was ever recorded. Drops every internal reference. */
+  /** Resolves once every chunk added so far is in the file (the muxer works asynchronously). */
+  async idle(): Promise<void> {
+    await this.chain;
+  }
+
+  /** Finalizes the file; null (and the file deleted) when nothing usable was recorded. */
   async finish(): Promise<Recording | null> {
-    try {
-      return await this.finalize();
-    } finally {
-      // The file now belongs to the session's report, which the outbox stores at once.
-      this.options.budget?.give(this.bytes);
-    }
+    const recording = await this.finalize().catch(() => null);
+    if (!recording) await this.file.delete();
+    return recording;
   }
 
   private async finalize(): Promise<Recording | null> {
@@ -161,12 +185,11 @@ export class Recorder {
     } catch {
       return null;
     }
-    const buffer = this.output.target.buffer;
-    if (!buffer) return null;
     const webm = this.container === 'webm';
     // The last frame is shown for one nominal frame interval (100 ms at the reference 10 fps).
     return {
-      bytes: new Uint8Array(buffer),
+      file: this.file,
+      size: this.file.size,
       mimeType: webm ? 'video/webm' : 'video/mp4',
       fileName: `${this.options.baseName}.${webm ? 'webm' : 'mp4'}`,
       durationMs: Math.round(this.lastTimestamp * 1000) + 100,

@@ -14,6 +14,7 @@ import {
   type SessionSnapshot,
   type StreamConfig,
 } from '../protocol/index.ts';
+import type { FrameSink } from '../recording/RecordingSink.ts';
 import type { Session } from '../sessions/Session.ts';
 import type { SessionRegistry } from '../sessions/SessionRegistry.ts';
 import { SessionRuleError } from '../sessions/errors.ts';
@@ -61,6 +62,7 @@ export class Room {
   private readonly sessionMessages: TokenBucket;
   private readonly sessionBytes: TokenBucket;
   private readonly keyframes: KeyframeRequests;
+  private readonly recording: FrameSink;
   /** Stream configs the viewers were told about (diffed against the session on every change). */
   private announced = new Map<number, string>();
   private presenterPaused: Connection | null = null;
@@ -75,6 +77,7 @@ export class Room {
     this.logger = options.logger;
     this.metrics = options.metrics;
     this.highWater = options.viewerHighWaterBytes;
+    this.recording = options.session.recordingSink;
     const l = options.config.limits;
     this.sessionMessages = new TokenBucket(l.maxMessagesPerSecond * SESSION_RATE_FACTOR);
     this.sessionBytes = new TokenBucket(l.maxBytesPerSecondPerParticipant * SESSION_RATE_FACTOR);
@@ -354,8 +357,9 @@ export class Room {
     if (this.session.paused) return; // the presenter hid the screen: nothing is shown
     this.metrics.framesReceived.inc();
     if (header.keyframe) this.keyframes.satisfied(header.stream);
-    this.session.recordFrame(header.stream, header.keyframe, header.captureTimeMs, frame.subarray(FRAME_HEADER_BYTES));
-    if (!header.keyframe && this.session.recorderNeedsKeyframe) this.requestKeyframe(header.stream, 'recording');
+    // The recording is one more sink beside the viewers' queues (the session only switches it on and off).
+    this.recording.push(header.stream, header.keyframe, header.captureTimeMs, frame.subarray(FRAME_HEADER_BYTES));
+    if (!header.keyframe && this.recording.needsKeyframe) this.requestKeyframe(header.stream, 'recording');
 
     let viewers = 0;
     let withRoom = 0;

@@ -11,8 +11,8 @@ import type {
   SessionStatus,
   StreamConfig,
 } from '../protocol/index.ts';
-import { Recorder, recordingFormat, type Recording, type RecorderStopReason } from '../recording/Recorder.ts';
-import type { RecordingBudget } from '../recording/RecordingBudget.ts';
+import type { Recording, RecorderStopReason } from '../recording/Recorder.ts';
+import { RecordingSink, type FrameSink, type RecordingSinkOptions } from '../recording/RecordingSink.ts';
 import { Admission } from './Admission.ts';
 import { SessionRuleError } from './errors.ts';
 import { SessionLog } from './SessionLog.ts';
@@ -55,9 +55,8 @@ export interface SessionInit {
   policy: Policy;
   recordRequested: boolean;
   clock: Clock;
-  recordingMemoryBytes: number;
-  /** The relay-wide memory for recordings (shared by every session). */
-  recordingBudget?: RecordingBudget;
+  /** The recorder's limits, budget and spill directory (the sink itself is made here, fed by the Room). */
+  recording: Omit<RecordingSinkOptions, 'onStopped' | 'baseName'>;
   /** Guests who may wait in the lobby at once (limits.maxLobbyPerSession). */
   maxLobby: number;
   /** Entries the log keeps; chat and notes are refused past it (limits.maxLogEntriesPerSession). */
@@ -67,7 +66,6 @@ export interface SessionInit {
 
 const STOP_TEXT: Record<RecorderStopReason, string> = {
   size_limit: 'recording stopped: the recording reached the size limit',
-  memory_budget: "recording stopped: the relay's memory for recordings is full",
   format_changed: 'recording stopped: the shared screen changed video format',
   muxer_error: 'recording stopped: the recording could not be written',
 };
@@ -93,13 +91,11 @@ export class Session {
   readonly streams = new Map<number, StreamConfig>();
   readonly admission: Admission;
   participants = new Map<string, ParticipantState>();
-  private recorder: Recorder | null = null;
+  readonly #recording: RecordingSink;
   private guestCount = 0;
   private readonly clock: Clock;
   private readonly hooks: SessionHooks;
-  private readonly recordingMemoryBytes: number;
   private readonly maxLogEntries: number;
-  private readonly recordingBudget: RecordingBudget | undefined;
   private log: SessionLog;
 
   constructor(init: SessionInit) {
@@ -112,8 +108,15 @@ export class Session {
     this.recordRequested = init.recordRequested;
     this.clock = init.clock;
     this.hooks = init.hooks;
-    this.recordingMemoryBytes = init.recordingMemoryBytes;
-    this.recordingBudget = init.recordingBudget;
+    this.#recording = new RecordingSink({
+      ...init.recording,
+      // The session key never goes into a file name (it would outlive the session in the CRM).
+      baseName: `sightline-${new Date(init.clock.now()).toISOString().slice(0, 10)}-${init.id.slice(2, 12)}`,
+      onStopped: (reason) => {
+        this.log.add('Sightline', 'recording', STOP_TEXT[reason]);
+        this.hooks.changed(this);
+      },
+    });
     this.admission = new Admission(init.policy, init.maxLobby);
     this.maxLogEntries = init.maxLogEntries;
     this.createdAt = init.clock.now();
@@ -323,8 +326,7 @@ export class Session {
     this.presenterId = id;
     this.streams.set(config.stream, config);
     if (first) this.log.add(p.displayName, 'share', `started sharing (${config.surface})`);
-    if (this.recorder && config.stream === this.recorder.stream && !this.recorder.accepts(config))
-      this.recorder.stop('format_changed');
+    this.#recording.formatChanged(config);
     this.updateRecording();
     this.hooks.changed(this);
   }
@@ -467,18 +469,13 @@ export class Session {
     this.updateRecording(p.displayName);
     this.hooks.changed(this);
     // Kept as requested: guests who join from now on are asked, and it starts when one allows it.
-    if (on && !this.recorder?.isRecording)
+    if (on && !this.#recording.isRecording)
       throw new SessionRuleError('no_consent', 'recording starts once the customer allows it and shares a screen');
   }
 
-  /** Tee of the routed frames; called by the router for every frame it accepts from the presenter. */
-  recordFrame(stream: number, keyframe: boolean, captureTimeMs: number, payload: Uint8Array): void {
-    this.recorder?.add(stream, keyframe, captureTimeMs, payload);
-  }
-
-  /** True while the recorder waits for a keyframe (the router asks the presenter for one). */
-  get recorderNeedsKeyframe(): boolean {
-    return this.recorder?.needsKeyframe ?? false;
+  /** Where the Room feeds the accepted frames, beside the viewer queues (the session only switches it). */
+  get recordingSink(): FrameSink {
+    return this.#recording;
   }
 
   private recordingRefused(): boolean {
@@ -488,7 +485,7 @@ export class Session {
   private recordingState(): SessionSnapshot['recording'] {
     if (this.policy.recording === 'never') return 'not_allowed';
     if (this.recordingRefused()) return 'refused';
-    return this.recorder?.isRecording ? 'on' : 'off';
+    return this.#recording.isRecording ? 'on' : 'off';
   }
 
   private updateRecording(actor = 'Sightline'): void {
@@ -497,23 +494,9 @@ export class Session {
       !this.recordingRefused();
     const stream = this.presenterId ? [...this.streams.values()].sort((a, b) => a.stream - b.stream)[0] : undefined;
     const on = this.recordingWanted && consented && stream !== undefined && this.status !== 'ended';
-    const wasOn = this.recorder?.isRecording ?? false;
-    if (on && stream) {
-      if (!this.recorder && recordingFormat(stream.codec)) {
-        this.recorder = new Recorder({
-          config: stream,
-          maxBytes: this.recordingMemoryBytes,
-          ...(this.recordingBudget ? { budget: this.recordingBudget } : {}),
-          // The session key never goes into a file name (it would outlive the session in the CRM).
-          baseName: `sightline-${new Date(this.createdAt).toISOString().slice(0, 10)}-${this.id.slice(2, 12)}`,
-          onStopped: (reason) => {
-            this.log.add('Sightline', 'recording', STOP_TEXT[reason]);
-            this.hooks.changed(this);
-          },
-        });
-      } else this.recorder?.resume();
-    } else this.recorder?.pause();
-    const isOn = this.recorder?.isRecording ?? false;
+    const wasOn = this.#recording.isRecording;
+    this.#recording.sync(on && stream ? stream : null);
+    const isOn = this.#recording.isRecording;
     if (isOn !== wasOn) this.log.add(actor, 'recording', isOn ? 'recording started' : 'recording stopped');
   }
 
@@ -541,8 +524,8 @@ export class Session {
   markEnded(reason: EndReason, by: string): void {
     if (this.status === 'ended') return;
     const now = this.clock.now();
-    if (this.recorder?.isRecording) this.log.add('Sightline', 'recording', 'recording stopped');
-    this.recorder?.pause();
+    if (this.#recording.isRecording) this.log.add('Sightline', 'recording', 'recording stopped');
+    this.#recording.sync(null);
     this.status = 'ended';
     this.endReason = reason;
     this.endedAt = now;
@@ -558,15 +541,11 @@ export class Session {
 
   /** Finalizes the recording and hands everything over; the session keeps nothing afterwards. */
   async takeReport(): Promise<SessionReport> {
-    const recorder = this.recorder;
-    this.recorder = null;
     // A muxer failure loses the recording (the log says so), never the report.
-    const recording: Recording | null = recorder
-      ? await recorder.finish().catch(() => {
-          this.log.add('Sightline', 'recording', STOP_TEXT.muxer_error);
-          return null;
-        })
-      : null;
+    const recording: Recording | null = await this.#recording.finish().catch(() => {
+      this.log.add('Sightline', 'recording', STOP_TEXT.muxer_error);
+      return null;
+    });
     const endedAt = this.endedAt ?? this.clock.now();
     // A guest the host never let in is no attendee (no Lead for someone turned away at the door).
     const attendees: Attendee[] = [...this.participants.values()]

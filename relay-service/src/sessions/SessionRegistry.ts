@@ -13,6 +13,7 @@ import { KeyGuard, keyLengthFor } from './KeyGuard.ts';
 import { digest, matchesDigest, randomDigits, randomToken, SecretIndex } from './secrets.ts';
 import { Session, publicParticipant as publicOf } from './Session.ts';
 import { RecordingBudget } from '../recording/RecordingBudget.ts';
+import { recordingSpillDir } from '../recording/spillDir.ts';
 import type {
   AgentIdentity,
   Clock,
@@ -145,8 +146,13 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
       policy,
       recordRequested: policy.recording === 'host' && recordRequested,
       clock: this.clock,
-      recordingMemoryBytes: this.config.limits.recordingMemoryBytes,
-      recordingBudget: this.recordingBudget,
+      recording: {
+        memoryBytes: this.config.limits.recordingMemoryBytes,
+        maxBytes: this.config.limits.recordingMaxBytes,
+        maxPackets: this.config.limits.recordingMaxPackets,
+        spillDir: recordingSpillDir(this.config),
+        budget: this.recordingBudget,
+      },
       maxLobby: this.config.limits.maxLobbyPerSession,
       maxLogEntries: this.config.limits.maxLogEntriesPerSession,
       hooks: {

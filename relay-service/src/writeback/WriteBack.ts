@@ -3,6 +3,7 @@
 // One lane per CRM endpoint (a Salesforce org, a ServiceNow instance), each with its own bounded
 // queue, step timeout and circuit breaker, so one CRM's outage or slowness never delays another's.
 // A session's steps run in order (the attendee rows link the Leads its lead steps created).
+import { Readable } from 'node:stream';
 import {
   CircuitState,
   circuitBreaker,
@@ -25,6 +26,7 @@ import type { AgentDeliveries, AgentDelivery, WriteBackSummary } from '../protoc
 import type { SessionReport } from '../sessions/types.ts';
 import type { ItemFilter, Outbox, OutboxItem, OutboxStatus } from './Outbox.ts';
 import { planWriteBack } from './plan.ts';
+import type { RecordingFile } from '../recording/RecordingFile.ts';
 import { WAITING } from './steps/attendees.ts';
 import { failureOf, type Failure } from './reasons.ts';
 import { steps, type Payloads, type StepHandler, type StepKind } from './steps/index.ts';
@@ -73,6 +75,9 @@ export class WriteBack {
   readonly #unsubscribe: () => void;
   #timer: NodeJS.Timeout | null = null;
 
+  /** Spilled recordings waiting for their upload (their key is in memory only). */
+  readonly #files = new Map<string, RecordingFile>();
+
   constructor(options: WriteBackOptions) {
     this.#outbox = options.outbox;
     this.#adapterFor = options.adapterFor;
@@ -85,13 +90,18 @@ export class WriteBack {
   /** The registry's `ended` handler: durable when it returns; the CRM writes start right after. */
   accept(report: SessionReport): void {
     const items = planWriteBack(report);
+    const file = report.recording?.file;
     try {
-      this.#outbox.enqueue(items);
+      this.#outbox.enqueue(items.map(({ file: _f, ...rest }) => rest));
     } catch (err) {
+      void file?.delete();
       // The one place a session's write-back could vanish: make it loud (the registry only logs listener errors).
       this.#logger.fatal({ err, sessionId: report.sessionId }, 'could not store the session for write-back');
       throw err;
     }
+    // A spilled recording stays in its encrypted file until delivered; a small one is in the outbox now.
+    if (items.some((i) => i.file)) this.#files.set(report.sessionId, file!);
+    else void file?.delete();
     this.#logger.info({ sessionId: report.sessionId, writes: items.length }, 'session queued for write-back');
     this.#dispatch();
   }
@@ -163,6 +173,12 @@ export class WriteBack {
   /** Drops failed writes (and their content) someone decided will not be delivered; returns how many. */
   discard(filter: { sessionId?: string } = {}): number {
     const discarded = this.#outbox.discard(filter);
+    for (const sessionId of [...this.#files.keys()]) {
+      const kept = this.#outbox
+        .forSession(sessionId)
+        .some((i) => (i.kind === 'recording' || i.kind === 'attachment') && i.status !== 'done');
+      if (!kept) this.#dropFile(sessionId);
+    }
     if (discarded) this.#logger.warn({ ...filter, discarded }, 'failed write-backs discarded');
     return discarded;
   }
@@ -256,6 +272,7 @@ export class WriteBack {
     try {
       const resultId = await lane.policy.execute(() => this.#run(item.kind, item, adapter));
       this.#outbox.markDone(item, resultId);
+      if (item.kind === 'recording' || item.kind === 'attachment') this.#dropFile(item.sessionId);
       this.#logger.info({ ...log, resultId }, 'written to the CRM');
       return null;
     } catch (err) {
@@ -263,6 +280,12 @@ export class WriteBack {
       this.#settle([item], failure);
       return failure;
     }
+  }
+
+  #dropFile(sessionId: string): void {
+    const file = this.#files.get(sessionId);
+    this.#files.delete(sessionId);
+    void file?.delete();
   }
 
   /** Runs one step through its handler, its payload validated as read back from disk. */
@@ -281,7 +304,12 @@ export class WriteBack {
       sessionId: item.sessionId,
       payload: parsed.data,
       crm,
-      blob: () => this.#outbox.blob(item),
+      content: () => {
+        const blob = this.#outbox.blob(item);
+        if (blob) return { size: blob.byteLength, open: () => Readable.from([blob]) };
+        const file = this.#files.get(item.sessionId);
+        return file ? { size: file.size, open: () => file.stream() } : null;
+      },
       remember: (payload) => this.#outbox.updatePayload(item, payload),
       pending: (other) => this.#outbox.undelivered(item.sessionId, other),
     });

@@ -1,6 +1,7 @@
 // Turns a finished session into the list of CRM writes the outbox will carry out.
 import type { NewItem } from './Outbox.ts';
 import { attendeesBlock, describe, leadFromContact, nobodyJoined, subject } from './format.ts';
+import type { RecordingFile } from '../recording/RecordingFile.ts';
 import type { SessionReport } from '../sessions/types.ts';
 import type { Payloads, StepKind } from './steps/index.ts';
 
@@ -16,8 +17,8 @@ function item<K extends StepKind>(
   base: Base,
   kind: K,
   payload: Payloads[K],
-  extra: Pick<NewItem, 'discriminator' | 'blob'> = {},
-): NewItem {
+  extra: Pick<PlannedItem, 'discriminator' | 'blob' | 'file'> = {},
+): PlannedItem {
   return { ...base, kind, payload, ...extra };
 }
 
@@ -62,7 +63,12 @@ export function uniqueFileName(fileName: string, sessionId: string): string {
   return dot > 0 ? `${fileName.slice(0, dot)}-${sessionId}${fileName.slice(dot)}` : `${fileName}-${sessionId}`;
 }
 
-export function planWriteBack(report: SessionReport): NewItem[] {
+/** An outbox row, or a recording that stays in its spill file (the outbox row has no bytes then). */
+export interface PlannedItem extends NewItem {
+  file?: RecordingFile;
+}
+
+export function planWriteBack(report: SessionReport): PlannedItem[] {
   const sf = report.record.crm === 'salesforce';
   const base: Base = {
     sessionId: report.sessionId,
@@ -70,9 +76,7 @@ export function planWriteBack(report: SessionReport): NewItem[] {
     userId: report.host.userId,
     recordId: report.record.id,
   };
-  const fileName = report.recording?.bytes.byteLength
-    ? uniqueFileName(report.recording.fileName, report.sessionId)
-    : null;
+  const fileName = report.recording?.size ? uniqueFileName(report.recording.fileName, report.sessionId) : null;
   const summary = describe(report);
   const activity: Payloads['activity'] = {
     recordId: report.record.id,
@@ -83,7 +87,7 @@ export function planWriteBack(report: SessionReport): NewItem[] {
     date: new Date(report.startedAt).toISOString(),
     call: !nobodyJoined(report),
   };
-  const items: NewItem[] = [item(base, sf ? 'activity' : 'work_note', activity)];
+  const items: PlannedItem[] = [item(base, sf ? 'activity' : 'work_note', activity)];
   for (const contact of leadCandidates(report)) {
     const { recordId: _r, call: _c, ...rest } = activity;
     items.push(
@@ -106,7 +110,11 @@ export function planWriteBack(report: SessionReport): NewItem[] {
       title: `${subject(report)} recording`,
       durationSeconds: report.recording.durationMs / 1000,
     };
-    items.push(item(base, sf ? 'recording' : 'attachment', recording, { blob: report.recording.bytes }));
+    // Within the memory bound the file goes into the (durable, encrypted) outbox; a spilled one stays in
+    // its encrypted spill file, which the write-back streams from and deletes once delivered.
+    const file = report.recording.file;
+    const extra = file.spilled ? { file } : { blob: file.toBuffer() };
+    items.push(item(base, sf ? 'recording' : 'attachment', recording, extra));
   }
   return items;
 }

@@ -1,5 +1,9 @@
 // SessionReports as the registry emits them, for driving the write-back directly.
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Recording } from '../../src/recording/Recorder.ts';
+import { RecordingFile } from '../../src/recording/RecordingFile.ts';
 import { policySchema, type Policy } from '@sightline/config';
 import { DEMO } from '@sightline/crm-sandbox';
 import type { AgentIdentity, Attendee, SessionReport } from '../../src/sessions/types.ts';
@@ -60,9 +64,10 @@ export function report(
   };
 }
 
-export const webm = (size = 4096) => ({
-  bytes: new Uint8Array(randomBytes(size)),
-  mimeType: 'video/webm',
-  fileName: 'sightline-482913.webm',
-  durationMs: 61_000,
-});
+/** A finished recording of `size` random bytes, held in memory (within the memory bound: it never spills). */
+export const webm = (size = 4096): Recording => {
+  const file = new RecordingFile({ memoryBytes: 1 << 30, spillDir: join(tmpdir(), 'sightline-unused-spill') });
+  // In memory mode a write lands before write() first awaits: the file is complete on return.
+  void file.write(0, randomBytes(size));
+  return { file, size, mimeType: 'video/webm', fileName: 'sightline-482913.webm', durationMs: 61_000 };
+};

@@ -101,6 +101,8 @@ test('sf sightline against the CRM sandbox and a running relay', { timeout: 240_
   };
   const record = { crm: 'salesforce' as const, id: CASE, label: 'Case 00001001' };
   const recording = webm(600_000);
+  // Read before the write-back takes the file (it deletes it once stored).
+  const recordingBytes = recording.file.toBuffer();
   const withRecording = report(host, record, {
     attendees: [
       guest('Nina New', 'nina.new@newco.example', '+44 20 7946 0999'),
@@ -251,7 +253,7 @@ test('sf sightline against the CRM sandbox and a running relay', { timeout: 240_
       assert.equal(list.code, 0, list.json.message);
       assert.deepEqual(
         list.json.result.map((r) => [r.sessionId, r.size]),
-        [[withRecording.sessionId, recording.bytes.byteLength]],
+        [[withRecording.sessionId, recordingBytes.byteLength]],
       );
       const dir = join(home, 'recordings');
       const first = await sf<{ path: string; status: string }[]>([
@@ -268,9 +270,9 @@ test('sf sightline against the CRM sandbox and a running relay', { timeout: 240_
       assert.equal(first.code, 0, first.json.message);
       const path = first.json.result[0]!.path;
       const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-      assert.equal(sha(readFileSync(path)), sha(recording.bytes));
+      assert.equal(sha(readFileSync(path)), sha(recordingBytes));
       // An interrupted download: the first 100 000 bytes are on disk as .part; the next run asks for the rest.
-      writeFileSync(`${path}.part`, recording.bytes.subarray(0, 100_000));
+      writeFileSync(`${path}.part`, recordingBytes.subarray(0, 100_000));
       writeFileSync(path, '');
       const again = await sf<{ status: string }[]>([
         'sightline',
@@ -284,7 +286,7 @@ test('sf sightline against the CRM sandbox and a running relay', { timeout: 240_
         dir,
       ]);
       assert.equal(again.json.result[0]!.status, 'resumed');
-      assert.equal(sha(readFileSync(path)), sha(recording.bytes));
+      assert.equal(sha(readFileSync(path)), sha(recordingBytes));
       assert.deepEqual(
         readdirSync(dir).filter((f) => f.endsWith('.part')),
         [],

@@ -29,15 +29,16 @@ export async function uploadRecording({
   sessionId,
   payload,
   crm,
-  blob,
+  content,
 }: StepContext<RecordingPayload>): Promise<string> {
-  const bytes = blob();
-  if (!bytes) throw new CrmError('invalid', 'NO_CONTENT', 'the recording is no longer on the relay');
+  const file = content();
+  // A spilled recording's key lives only in the process that recorded it: a restart loses that file.
+  if (!file) throw new CrmError('invalid', 'NO_CONTENT', 'the recording is no longer on the relay');
   try {
-    return await crm.uploadRecording({ marker: sessionId, ...payload, bytes });
+    return await crm.uploadRecording({ marker: sessionId, ...payload, size: file.size, open: () => file.open() });
   } catch (err) {
     if (err instanceof CrmError && err.kind === 'invalid' && NOT_STORABLE.test(`${err.code} ${err.message}`)) {
-      const mb = (bytes.byteLength / 1024 / 1024).toFixed(1);
+      const mb = (file.size / 1024 / 1024).toFixed(1);
       await crm.writeActivity({
         marker: notStoredMarker(sessionId),
         subject: `Recording not stored: ${payload.title}`.slice(0, 255),
