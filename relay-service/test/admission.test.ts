@@ -53,12 +53,12 @@ test('an intruder with the key waits in the lobby and sees nothing until the hos
   assert.equal(lobby.hostName, HOST.displayName);
 
   // The host is asked: "Sam (sam@globex.example) asks to join".
-  const asked = await host.waitFor('state', (m) => m.session.lobby.length === 1);
+  const asked = await host.waitForSession((s) => s.lobby.length === 1);
   assert.deepEqual(
-    asked.session.lobby.map((p) => [p.displayName, p.contact.email]),
+    asked.lobby.map((p) => [p.displayName, p.contact.email]),
     [['Sam', 'sam@globex.example']],
   );
-  assert.ok(!asked.session.participants.some((p) => p.displayName === 'Sam'), 'not a participant yet');
+  assert.ok(!asked.participants.some((p) => p.displayName === 'Sam'), 'not a participant yet');
   await host.waitFor('log', (m) => m.entry.text === 'asks to join (sam@globex.example)');
 
   // While waiting: no frames, no state, no chat; its messages are refused.
@@ -86,7 +86,7 @@ test('an intruder with the key waits in the lobby and sees nothing until the hos
   host.send({ type: 'admit', participantId: joined.participant.id });
   const welcome = await intruder.until('welcome');
   assert.equal((welcome.session as { id: string }).id, '', 'guests are not told the session id');
-  await host.waitFor('state', (m) => m.session.lobby.length === 0 && m.session.participants.length === 3);
+  await host.waitForSession((s) => s.lobby.length === 0 && s.participants.length === 3);
   host.close();
   guest.close();
   intruder.ws.close();

@@ -33,6 +33,10 @@ function toPresenter(ctx: HandlerContext, send: (presenter: Connection) => void)
 }
 
 export const handlers: Handlers = {
+  hello() {
+    // Its arrival is what counts (the first-message timeout stops); the protocol version was checked.
+  },
+
   consent(ctx, msg) {
     ctx.session.consent(ctx.from, msg.view, msg.recording);
   },

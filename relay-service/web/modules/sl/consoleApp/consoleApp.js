@@ -80,6 +80,7 @@ export default class ConsoleApp extends LightningElement {
       this.agent = agent;
       this.participantId = ticket.participantId;
       agent.addEventListener('message', (e) => this.onMessage(e.detail));
+      agent.addEventListener('session', (e) => this.onSession(e.detail));
       agent.addEventListener('state', (e) => this.onState(e.detail));
       agent.addEventListener('live', (e) => {
         this.live = e.detail;
@@ -148,17 +149,18 @@ export default class ConsoleApp extends LightningElement {
     return this.controlRequested ? 'Control requested (ask again)' : 'Request control';
   }
 
+  /** The session after the relay's welcome or a patch of what changed. */
+  onSession(session) {
+    this.snapshot = session;
+    if (session.controllerId) this.controlRequested = false;
+    if (session.status === 'ended') this.finish('host_ended');
+  }
+
   onMessage(message) {
     switch (message.type) {
       case 'welcome':
         this.participantId = message.participantId;
         this.role = message.role;
-        this.snapshot = message.session;
-        break;
-      case 'state':
-        this.snapshot = message.session;
-        if (message.session.controllerId) this.controlRequested = false;
-        if (message.session.status === 'ended') this.finish('host_ended');
         break;
       case 'chat':
         if (message.from !== this.participantId) this.chat = [...this.chat, this.item(message.fromName, message.text)];

@@ -168,11 +168,8 @@ describe('sl-join-app', () => {
     await flush();
     await throughConsent(el);
     const session = GuestSession.last;
-    session.emit('message', {
-      type: 'welcome',
-      participantId: 'g1',
-      session: { status: 'in_progress', controllerId: null, participants: [] },
-    });
+    session.emit('message', { type: 'welcome', participantId: 'g1' });
+    session.emit('session', { status: 'in_progress', controllerId: null, participants: [] });
     q(el, 'sl-share-bar').dispatchEvent(new CustomEvent('stopshare'));
     await flush();
     expect(q(el, 'sl-share-bar').sharing).toBe(false);
@@ -193,18 +190,15 @@ describe('sl-join-app', () => {
     await flush();
     const allow = [...el.shadowRoot.querySelectorAll('button')].find((b) => b.textContent === 'Allow control');
     allow.click();
-    session.emit('message', { type: 'state', session: { status: 'in_progress', controllerId: 'h1' } });
+    session.emit('session', { status: 'in_progress', controllerId: 'h1' });
     await flush();
     expect(session.sent).toContainEqual({ type: 'control-grant', participantId: 'h1' });
     expect(q(el, 'sl-share-bar').controlled).toBe(true);
 
-    session.emit('message', {
-      type: 'state',
-      session: {
-        status: 'in_progress',
-        controllerId: null,
-        participants: [{ id: 'h1', role: 'host', displayName: 'Alex Agent', connected: false }],
-      },
+    session.emit('session', {
+      status: 'in_progress',
+      controllerId: null,
+      participants: [{ id: 'h1', role: 'host', displayName: 'Alex Agent', connected: false }],
     });
     await flush();
     expect(q(el, '.status p').textContent).toBe("Alex Agent's connection dropped; they are reconnecting…");
