@@ -165,11 +165,22 @@ test('only the host invites agents; an agent not invited gets nothing by the ses
   assert.equal((await guest.waitFor('error', (e) => e.ref === 'invite-agent')).code, 'not_allowed');
   const invited = { ...OTHER_AGENT, email: 'Morgan.Manager@sightline.demo' };
   assert.equal(relay.registry.mayJoinAsAgent(sessionId, invited), false);
+  const sent = new Promise<string>((ok) => relay.registry.once('invite-agent', (e) => ok(e.invitation)));
   host.send({ type: 'invite-agent', email: 'morgan.manager@sightline.demo' });
+  const invitation = await sent;
   await host.waitFor('log', (m) => m.entry.kind === 'invite');
-  assert.equal(relay.registry.mayJoinAsAgent(sessionId, invited), true, 'bound to the invited email');
-  assert.equal(relay.registry.mayJoinAsAgent(sessionId, { ...invited, crm: 'servicenow' }), false);
-  assert.equal(relay.registry.mayJoinAsAgent(sessionId, { ...invited, email: 'other@sightline.demo' }), false);
+  assert.equal(relay.registry.mayJoinAsAgent(sessionId, invited), false, 'the invited email alone opens nothing');
+  assert.equal(relay.registry.mayJoinAsAgent(sessionId, invited, invitation), true, 'email and token');
+  assert.equal(relay.registry.mayJoinAsAgent(sessionId, { ...invited, crm: 'servicenow' }, invitation), false);
+  assert.equal(
+    relay.registry.mayJoinAsAgent(sessionId, { ...invited, email: 'other@sightline.demo' }, invitation),
+    false,
+    'bound to the invited person',
+  );
+  assert.throws(() => relay.registry.agentTicket(sessionId, { ...OTHER_AGENT, userId: '005000000000009AAA' }));
+  relay.registry.agentTicket(sessionId, invited, invitation);
+  const later = { ...invited, userId: '005000000000009AAA' }; // another CRM user with the same email
+  assert.equal(relay.registry.mayJoinAsAgent(sessionId, later, invitation), false, 'the token was spent');
   host.close();
   guest.close();
 });

@@ -4,6 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AgentIdentity } from '../auth/identity.ts';
 import {
+  agentTicketRequestSchema,
   activeSessionsQuerySchema,
   createSessionRequestSchema,
   inviteRequestSchema,
@@ -106,14 +107,16 @@ export function sessionRoutes(ctx: AppContext): Router {
 
   router.post('/api/sessions/:id/ticket', async (req, res) => {
     const id = validate(sessionIdSchema, req.params.id, 'session id');
+    const { invitation } = validate(agentTicketRequestSchema, req.body ?? {}, 'body');
     const agent = agentOf(res);
     const info = registry.get(id);
-    // The session id alone opens nothing: the host, or the person the host invited, who must also be
-    // able to read the record with their own token. Anyone else learns nothing (404, as for no session).
-    if (!info || !registry.mayJoinAsAgent(id, agent))
+    // The session id alone opens nothing: the host, or the person the host invited (with the token of
+    // their emailed link), who must also be able to read the record with their own token. Anyone else
+    // learns nothing (404, as for no session).
+    if (!info || !registry.mayJoinAsAgent(id, agent, invitation))
       throw new HttpError(404, 'not_found', 'no such live session of yours');
     if (!registry.isAgentOf(id, agent)) await adapterFor(agent).readRecord(info.snapshot.record.id);
-    const { participant, ticket } = registry.agentTicket(id, agent);
+    const { participant, ticket } = registry.agentTicket(id, agent, invitation);
     const answer: TicketResponse = { participantId: participant.id, ticket, wsUrl: wsUrlOf(publicUrl()) };
     res.json(answer);
   });

@@ -104,8 +104,9 @@ export const handlers: Handlers = {
   },
 
   'invite-agent'(ctx, msg) {
-    ctx.session.inviteAgent(ctx.from, msg.email);
-    ctx.room.registry.notifyInvite(ctx.session.id, msg.email, ctx.session.participants.get(ctx.from)?.agent ?? null);
+    const invitation = ctx.session.inviteAgent(ctx.from, msg.email);
+    const by = ctx.session.participants.get(ctx.from)?.agent ?? null;
+    ctx.room.registry.notifyInvite(ctx.session.id, msg.email, by, invitation);
   },
 
   'keyframe-request'(ctx, msg) {
