@@ -110,6 +110,7 @@ export class Room {
     if (!old) return;
     old.retire(4409, 'replaced by a reconnect');
     old.ws.terminate(); // half-open: a close handshake would wait for a peer that is gone
+    if (this.presenterPaused === old) this.resumePresenter();
   }
 
   attach(participantId: string, ws: WebSocket): void {
