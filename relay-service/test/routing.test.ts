@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { pino } from 'pino';
-import { HOST, OTHER_AGENT, GUEST, RECORD, policy } from './helpers/core.ts';
-import { frame, sharingSession, startTestRelay, VP8 } from './helpers/relay.ts';
+import { HOST, GUEST, RECORD, policy } from './helpers/core.ts';
+import { frame, invitedAgentTicket, sharingSession, startTestRelay, VP8 } from './helpers/relay.ts';
 import { TestClient } from './helpers/wsClient.ts';
 
 test('join: welcome with role and snapshot, others see the newcomer; unknown tickets get 401', async (t) => {
@@ -122,7 +122,7 @@ test('a throttled viewer skips to keyframes while a second viewer keeps full rat
   );
   t.after(() => relay.close());
   const { sessionId, host, guest } = await sharingSession(relay);
-  const slow = await TestClient.connect(relay.wsUrl, relay.registry.agentTicket(sessionId, OTHER_AGENT).ticket);
+  const slow = await TestClient.connect(relay.wsUrl, invitedAgentTicket(relay, sessionId));
   await guest.waitFor('keyframe-request'); // late joiner
   // The slow viewer stops reading: its kernel buffers fill up, then the relay's queue for it.
   (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
@@ -170,7 +170,7 @@ test('a late joiner gets the stream config, a keyframe request goes to the prese
   guest.sendFrame(frame(0, true));
   guest.sendFrame(frame(1, false));
   await host.waitForFrames(2);
-  const late = await TestClient.connect(relay.wsUrl, relay.registry.agentTicket(sessionId, OTHER_AGENT).ticket);
+  const late = await TestClient.connect(relay.wsUrl, invitedAgentTicket(relay, sessionId));
   assert.deepEqual((await late.waitFor('stream-start')).config, VP8);
   assert.equal((await guest.waitFor('keyframe-request')).stream, 0);
   guest.sendFrame(frame(2, false)); // undecodable for the late joiner
