@@ -79,7 +79,7 @@ test(
     const request = await app.waitForRequest();
     assert.equal(request.fromName, 'Alex Agent');
     app.control.grant();
-    await agent.waitFor('state', (m) => m.session.controllerId === request.from);
+    await agent.waitForSession((s) => s.controllerId === request.from);
 
     // The button's centre (1280+660, 400) is 51.5625% / 50% of the right-hand monitor.
     const at = (px: number, py: number) => ({ x: (px - 1280) / 1280, y: py / 800 });
@@ -100,7 +100,7 @@ test(
     );
 
     app.control.takeBack();
-    await agent.waitFor('state', (m) => m.session.controllerId === null);
+    await agent.waitForSession((s) => s.controllerId === null);
     agent.send({ type: 'input', event: { kind: 'pointer', action: 'down', ...at(1940, 400), button: 0 } });
     await agent.waitFor('error', (m) => m.ref === 'input');
     await button.sync();

@@ -178,6 +178,8 @@ export const configSchema = z
         maxConnectionsPerAddress: z.number().int().positive().default(64),
         /** A request's headers must arrive within this time; an idle keep-alive connection closes after it. */
         idleTimeoutMs: z.number().int().positive().default(10_000),
+        /** A WebSocket must send its first message (hello) within this time after it opens, or it is closed. */
+        firstMessageTimeoutMs: z.number().int().positive().default(10_000),
         /** Control messages one socket may hold unsent; a reader slower than that is disconnected. */
         maxSocketBufferBytes: z
           .number()

@@ -93,8 +93,9 @@ export class ControlSession {
         this.#me = message.participantId;
         this.#gate.relayController(message.session.controllerId);
         break;
-      case 'state':
-        this.#gate.relayController(message.session.controllerId);
+      case 'patch':
+        // Only what changed arrives; an absent controllerId means it stayed as it was.
+        if (message.patch.set.controllerId !== undefined) this.#gate.relayController(message.patch.set.controllerId);
         break;
       case 'control-request':
         this.#pending = { from: message.from, fromName: message.fromName };

@@ -57,7 +57,7 @@ async function grant(host: TestClient, app: Awaited<ReturnType<typeof openApp>>)
   assert.equal(request.fromName, 'Alex Agent', 'the app shows who asks');
   assert.equal(app.control.gateState, 'closed', 'nothing is injected before the customer says yes');
   app.control.grant();
-  await host.waitFor('state', (m) => m.session.controllerId === request.from);
+  await host.waitForSession((s) => s.controllerId === request.from);
   return request.from;
 }
 
@@ -142,7 +142,7 @@ test('after the customer takes control back nothing more arrives, even what the 
   assert.equal(app.control.gateState, 'closed', 'closed at once, before the relay confirms');
   // These race the revoke: the relay may still forward some; the app injects none of them.
   for (let i = 0; i < 20; i++) host.send({ type: 'input', event: pointer(i % 2 ? 'up' : 'down', 0.4, 0.4) });
-  await host.waitFor('state', (m) => m.session.controllerId === null);
+  await host.waitForSession((s) => s.controllerId === null);
   const refused = await host.waitFor('error', (m) => m.ref === 'input');
   assert.match(refused.message, /has not given you control/);
   // A round trip through the relay and the app's socket: everything sent before has been handled.

@@ -213,8 +213,8 @@ test('end to end: policy "always" + guest consent records the routed frames into
   const relay = await startTestRelay({ keyframeRequestIntervalMs: 0 });
   t.after(() => relay.close());
   const { host, guest } = await sharingSession(relay, { recording: 'always' }, { recording: true });
-  const state = await host.waitFor('state', (m) => m.session.recording === 'on');
-  const key = state.session.key!;
+  const state = await host.waitForSession((s) => s.recording === 'on');
+  const key = state.key!;
   const t0 = Date.now();
   for (const [i, c] of chunks.entries())
     guest.sendFrame(
@@ -249,7 +249,7 @@ test('no recording when the guest refuses it, when the policy forbids it, or whe
   const relay = await startTestRelay();
   t.after(() => relay.close());
   const refused = await sharingSession(relay, { recording: 'always' }, { recording: false });
-  await refused.host.waitFor('state', (m) => m.session.recording === 'refused');
+  await refused.host.waitForSession((s) => s.recording === 'refused');
   refused.host.send({ type: 'recording', action: 'start' });
   assert.equal((await refused.host.waitFor('error')).code, 'no_consent');
 
@@ -284,7 +284,7 @@ test('host choice: the host starts recording from the console once the guest all
   );
   await host.waitForFrames(1);
   host.send({ type: 'recording', action: 'start' });
-  await host.waitFor('state', (m) => m.session.recording === 'on');
+  await host.waitForSession((s) => s.recording === 'on');
   // The recorder waits for a keyframe and the relay asks the presenter for one.
   guest.sendFrame(
     Buffer.from(encodeFrame({ stream: 0, sequence: 1, keyframe: false, captureTimeMs: Date.now() }, chunks[1]!.data)),
@@ -299,7 +299,7 @@ test('host choice: the host starts recording from the console once the guest all
     );
   await host.waitForFrames(17);
   host.send({ type: 'recording', action: 'stop' });
-  await host.waitFor('state', (m) => m.session.recording === 'off');
+  await host.waitForSession((s) => s.recording === 'off');
   host.send({ type: 'end' });
   await host.waitFor('ended');
   while (relay.reports.length === 0) await new Promise((r) => setTimeout(r, 5));
@@ -316,7 +316,7 @@ test('host choice before the guest allowed it: told why, and it starts when the 
   assert.equal(err.code, 'no_consent');
   assert.match(err.message, /once the customer allows it/);
   guest.send({ type: 'consent', view: true, recording: true });
-  await host.waitFor('state', (m) => m.session.recording === 'on');
+  await host.waitForSession((s) => s.recording === 'on');
   host.close();
   guest.close();
 });

@@ -115,9 +115,13 @@ test('agent tickets: the host gets the host role, a console reload the same part
   assert.equal(again.participant.id, first.participant.id);
   assert.equal(reg.resolveTicket(first.ticket), null, 'the older ticket is revoked');
   assert.equal(reg.resolveTicket(again.ticket)?.participantId, first.participant.id);
-  const other = reg.agentTicket(s.sessionId, OTHER_AGENT);
+  assert.throws(() => reg.agentTicket(s.sessionId, OTHER_AGENT), SessionNotFoundError, 'not invited');
+  const invited = { ...OTHER_AGENT, email: 'morgan.manager@sightline.demo' };
+  const invitation = reg.session(s.sessionId)!.admission.invite(invited.email);
+  const other = reg.agentTicket(s.sessionId, invited, invitation);
   assert.equal(other.participant.role, 'agent');
   assert.ok(reg.isAgentOf(s.sessionId, OTHER_AGENT));
+  assert.throws(() => reg.agentTicket(s.sessionId, { ...invited, userId: '005000000000009AAA' }, invitation));
   assert.deepEqual(
     reg.get(s.sessionId)?.agents.map((a) => a.userId),
     [HOST.userId, OTHER_AGENT.userId],

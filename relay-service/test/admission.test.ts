@@ -53,12 +53,12 @@ test('an intruder with the key waits in the lobby and sees nothing until the hos
   assert.equal(lobby.hostName, HOST.displayName);
 
   // The host is asked: "Sam (sam@globex.example) asks to join".
-  const asked = await host.waitFor('state', (m) => m.session.lobby.length === 1);
+  const asked = await host.waitForSession((s) => s.lobby.length === 1);
   assert.deepEqual(
-    asked.session.lobby.map((p) => [p.displayName, p.contact.email]),
+    asked.lobby.map((p) => [p.displayName, p.contact.email]),
     [['Sam', 'sam@globex.example']],
   );
-  assert.ok(!asked.session.participants.some((p) => p.displayName === 'Sam'), 'not a participant yet');
+  assert.ok(!asked.participants.some((p) => p.displayName === 'Sam'), 'not a participant yet');
   await host.waitFor('log', (m) => m.entry.text === 'asks to join (sam@globex.example)');
 
   // While waiting: no frames, no state, no chat; its messages are refused.
@@ -86,7 +86,7 @@ test('an intruder with the key waits in the lobby and sees nothing until the hos
   host.send({ type: 'admit', participantId: joined.participant.id });
   const welcome = await intruder.until('welcome');
   assert.equal((welcome.session as { id: string }).id, '', 'guests are not told the session id');
-  await host.waitFor('state', (m) => m.session.lobby.length === 0 && m.session.participants.length === 3);
+  await host.waitForSession((s) => s.lobby.length === 0 && s.participants.length === 3);
   host.close();
   guest.close();
   intruder.ws.close();
@@ -165,11 +165,22 @@ test('only the host invites agents; an agent not invited gets nothing by the ses
   assert.equal((await guest.waitFor('error', (e) => e.ref === 'invite-agent')).code, 'not_allowed');
   const invited = { ...OTHER_AGENT, email: 'Morgan.Manager@sightline.demo' };
   assert.equal(relay.registry.mayJoinAsAgent(sessionId, invited), false);
+  const sent = new Promise<string>((ok) => relay.registry.once('invite-agent', (e) => ok(e.invitation)));
   host.send({ type: 'invite-agent', email: 'morgan.manager@sightline.demo' });
+  const invitation = await sent;
   await host.waitFor('log', (m) => m.entry.kind === 'invite');
-  assert.equal(relay.registry.mayJoinAsAgent(sessionId, invited), true, 'bound to the invited email');
-  assert.equal(relay.registry.mayJoinAsAgent(sessionId, { ...invited, crm: 'servicenow' }), false);
-  assert.equal(relay.registry.mayJoinAsAgent(sessionId, { ...invited, email: 'other@sightline.demo' }), false);
+  assert.equal(relay.registry.mayJoinAsAgent(sessionId, invited), false, 'the invited email alone opens nothing');
+  assert.equal(relay.registry.mayJoinAsAgent(sessionId, invited, invitation), true, 'email and token');
+  assert.equal(relay.registry.mayJoinAsAgent(sessionId, { ...invited, crm: 'servicenow' }, invitation), false);
+  assert.equal(
+    relay.registry.mayJoinAsAgent(sessionId, { ...invited, email: 'other@sightline.demo' }, invitation),
+    false,
+    'bound to the invited person',
+  );
+  assert.throws(() => relay.registry.agentTicket(sessionId, { ...OTHER_AGENT, userId: '005000000000009AAA' }));
+  relay.registry.agentTicket(sessionId, invited, invitation);
+  const later = { ...invited, userId: '005000000000009AAA' }; // another CRM user with the same email
+  assert.equal(relay.registry.mayJoinAsAgent(sessionId, later, invitation), false, 'the token was spent');
   host.close();
   guest.close();
 });

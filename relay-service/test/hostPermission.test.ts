@@ -54,18 +54,24 @@ test('a sales user may not host, and an uninvited user gets no ticket by the ses
   const host = await TestClient.connect(hostTicket.wsUrl, hostTicket.ticket);
   host.send({ type: 'invite-agent', email: SF.sales.email });
   await host.waitFor('log', (m) => m.entry.kind === 'invite');
-  const managerTry = await stack.api(`/api/sessions/${created.sessionId}/ticket`, {
-    method: 'POST',
-    jar: manager,
-    body: {},
-  });
-  assert.equal(managerTry.status, 404, 'the invitation is for the sales user, not for anyone');
-  const invited = await stack.api(`/api/sessions/${created.sessionId}/ticket`, {
-    method: 'POST',
-    jar: sales,
-    body: {},
-  });
+  // The emailed console link carries the sales user's one-time invitation token (in the fragment).
+  const linkPattern = new RegExp(`/console/${created.sessionId}#invitation=([A-Za-z0-9_-]{22,64})`);
+  let link: RegExpMatchArray | null = null;
+  for (let i = 0; i < 100 && !link; i++) {
+    link = (await stack.sandboxPage(stack.sandbox.salesforceUrl, '/outbox')).match(linkPattern);
+    if (!link) await new Promise((ok) => setTimeout(ok, 50));
+  }
+  assert.ok(link, 'the invitation email holds the console link with its token');
+  const invitation = link[1]!;
+  assert.doesNotMatch(invitation, /^00D|!/, 'an invitation token, not a CRM access token');
+  const ticketFor = (jar: typeof sales, body: object) =>
+    stack.api(`/api/sessions/${created.sessionId}/ticket`, { method: 'POST', jar, body });
+  assert.equal((await ticketFor(sales, {})).status, 404, 'invited, but the session id alone still opens nothing');
+  assert.equal((await ticketFor(manager, { invitation })).status, 404, 'the invitation is bound to the sales user');
+  assert.equal((await ticketFor(sales, { invitation: 'x'.repeat(32) })).status, 404, 'a made-up token');
+  const invited = await ticketFor(sales, { invitation });
   assert.equal(invited.status, 200);
+  assert.equal((await ticketFor(manager, { invitation })).status, 404, 'spent: it opens nothing for anyone else');
   const ticket = (await invited.json()) as { ticket: string; wsUrl: string };
   const welcome = await TestClient.connect(ticket.wsUrl, ticket.ticket);
   assert.equal(welcome.messages[0]?.type === 'welcome' && welcome.messages[0].role, 'agent');

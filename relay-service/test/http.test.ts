@@ -396,12 +396,12 @@ test('an agent invited from the console gets the console link by email through t
     username: 'x',
     displayName: 'Alex Agent',
   };
-  stack.relay.registry.notifyInvite(created.sessionId, DEMO.salesforce.users.manager.email, host);
+  stack.relay.registry.notifyInvite(created.sessionId, DEMO.salesforce.users.manager.email, host, 'i'.repeat(32));
   let outbox = '';
   for (let i = 0; i < 50 && !outbox.includes(created.consoleUrl); i++) {
     await new Promise((ok) => setTimeout(ok, 50));
     outbox = await stack.sandboxPage(stack.sandbox.salesforceUrl, '/outbox');
   }
-  assert.ok(outbox.includes(created.consoleUrl));
+  assert.ok(outbox.includes(`${created.consoleUrl}#invitation=${'i'.repeat(32)}`), 'the link carries the invitation');
   assert.ok(outbox.includes(DEMO.salesforce.users.manager.email));
 });

@@ -442,7 +442,7 @@ test('story 3 end to end: a recorded session streamed through the relay lands as
   });
   customer.send({ type: 'consent', view: true, recording: true });
   customer.send({ type: 'stream-start', config: VP8 });
-  await host.waitFor('state', (m) => m.session.recording === 'on');
+  await host.waitForSession((s) => s.recording === 'on');
   const chunks = vp8Chunks();
   const t0 = Date.now();
   for (const [i, c] of chunks.entries()) {

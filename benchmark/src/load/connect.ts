@@ -1,7 +1,7 @@
 // Opening one load-generator socket the way its client would: floor sockets are ready when open;
 // relay sockets wait for the `welcome`, and a presenter then consents and announces its stream.
 import { WebSocket } from 'ws';
-import { parseServerMessage, type StreamConfig } from '@sightline/relay-service/protocol';
+import { PROTOCOL_VERSION, parseServerMessage, type StreamConfig } from '@sightline/relay-service/protocol';
 
 const CONNECT_TIMEOUT_MS = 8_000;
 
@@ -35,7 +35,9 @@ export function connectClient(o: ConnectOptions): Promise<WebSocket> {
     ws.once('error', fail);
     ws.once('unexpected-response', (_req, res) => fail(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
     ws.on('open', () => {
-      if (o.kind === 'floor') done();
+      if (o.kind === 'floor') return done();
+      // The relay closes a socket whose first message does not come in time.
+      ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION }));
     });
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;

@@ -3,6 +3,8 @@
 // goes to the main process's ControlSession, which injects through XTest on the real X display.
 import { WebSocket } from 'ws';
 import {
+  PROTOCOL_VERSION,
+  followSession,
   parseServerMessage,
   type ClientMessage,
   type ServerMessage,
@@ -87,6 +89,7 @@ export async function openApp(options: {
     changed();
   });
   await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
+  send({ type: 'hello', protocol: PROTOCOL_VERSION }); // as the renderer's socket does on open
   const until = (done: () => boolean, what: string) =>
     new Promise<void>((resolve, reject) => {
       if (done()) return resolve();
@@ -112,10 +115,10 @@ export async function openApp(options: {
       send({ type: 'stream-start', config: MONITOR_STREAM });
       control.share(monitor);
       const me = control.me;
-      await until(
-        () => messages.some((m) => m.type === 'state' && m.session.presenterId === me && m.session.streams.length > 0),
-        'the relay to show the shared monitor',
-      );
+      await until(() => {
+        const session = messages.reduce(followSession, null);
+        return session?.presenterId === me && session.streams.length > 0;
+      }, 'the relay to show the shared monitor');
     },
     waitForGate: (state) => until(() => control.gateState === state, `gate ${state}`),
     async waitForRequest() {

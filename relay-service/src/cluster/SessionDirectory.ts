@@ -35,10 +35,12 @@ export interface SessionDirectory {
    * A ticket for an agent who may join (host, in the session, or invited); null for anyone else.
    * `mayRead` runs first for an agent not yet in the session (their own CRM access to the record).
    */
+  /** `invitation`: the one-time token of an invited agent's emailed console link. */
   agentTicket(
     sessionId: string,
     agent: AgentIdentity,
     mayRead: (recordId: string) => Promise<void>,
+    invitation?: string,
   ): Promise<Reached<ParticipantTicket> | null>;
 }
 
@@ -91,9 +93,13 @@ export class LocalSessions implements SessionDirectory {
     return Promise.resolve({ ...this.#registry.join(sessionId, contact), wsUrl: this.#wsUrl() });
   }
 
-  mayJoin(sessionId: string, agent: AgentIdentity): { may: boolean; isAgent: boolean; recordId: string } {
+  mayJoin(
+    sessionId: string,
+    agent: AgentIdentity,
+    invitation?: string,
+  ): { may: boolean; isAgent: boolean; recordId: string } {
     const info = this.#registry.get(sessionId);
-    const may = !!info && this.#registry.mayJoinAsAgent(sessionId, agent);
+    const may = !!info && this.#registry.mayJoinAsAgent(sessionId, agent, invitation);
     return {
       may,
       isAgent: may && this.#registry.isAgentOf(sessionId, agent),
@@ -101,19 +107,20 @@ export class LocalSessions implements SessionDirectory {
     };
   }
 
-  ticket(sessionId: string, agent: AgentIdentity): Reached<ParticipantTicket> {
-    return { ...this.#registry.agentTicket(sessionId, agent), wsUrl: this.#wsUrl() };
+  ticket(sessionId: string, agent: AgentIdentity, invitation?: string): Reached<ParticipantTicket> {
+    return { ...this.#registry.agentTicket(sessionId, agent, invitation), wsUrl: this.#wsUrl() };
   }
 
   async agentTicket(
     sessionId: string,
     agent: AgentIdentity,
     mayRead: (recordId: string) => Promise<void>,
+    invitation?: string,
   ): Promise<Reached<ParticipantTicket> | null> {
-    const { may, isAgent, recordId } = this.mayJoin(sessionId, agent);
+    const { may, isAgent, recordId } = this.mayJoin(sessionId, agent, invitation);
     if (!may) return null;
     if (!isAgent) await mayRead(recordId);
-    return this.ticket(sessionId, agent);
+    return this.ticket(sessionId, agent, invitation);
   }
 }
 
@@ -214,12 +221,14 @@ export class ClusterSessions implements SessionDirectory {
     sessionId: string,
     agent: AgentIdentity,
     mayRead: (recordId: string) => Promise<void>,
+    invitation?: string,
   ): Promise<Reached<ParticipantTicket> | null> {
     const owner = await this.#owner(sessionId);
-    if (!owner || owner.self) return this.#o.local.agentTicket(sessionId, agent, mayRead);
-    const { may, isAgent, recordId } = await this.#o.call(owner.url, 'may-join', { sessionId, agent });
+    if (!owner || owner.self) return this.#o.local.agentTicket(sessionId, agent, mayRead, invitation);
+    const asked = { sessionId, agent, ...(invitation ? { invitation } : {}) };
+    const { may, isAgent, recordId } = await this.#o.call(owner.url, 'may-join', asked);
     if (!may) return null;
     if (!isAgent) await mayRead(recordId);
-    return { ...(await this.#o.call(owner.url, 'agent-ticket', { sessionId, agent })), wsUrl: wsUrlOf(owner.url) };
+    return { ...(await this.#o.call(owner.url, 'agent-ticket', asked)), wsUrl: wsUrlOf(owner.url) };
   }
 }

@@ -26,7 +26,7 @@ export function internalRoutes(local: LocalSessions, bearer: string): Router {
     return info;
   });
   route('join', (b) => local.join(b.sessionId, b.contact));
-  route('may-join', (b) => local.mayJoin(b.sessionId, b.agent));
-  route('agent-ticket', (b) => local.ticket(b.sessionId, b.agent));
+  route('may-join', (b) => local.mayJoin(b.sessionId, b.agent, b.invitation));
+  route('agent-ticket', (b) => local.ticket(b.sessionId, b.agent, b.invitation));
   return router;
 }

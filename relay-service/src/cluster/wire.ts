@@ -1,7 +1,7 @@
 // What nodes send each other (`POST /internal/cluster/<op>`), defined once for both ends.
 import { z } from 'zod';
 import { policySchema } from '@sightline/config';
-import { contactSchema, participantSchema } from '../protocol/index.ts';
+import { agentTicketRequestSchema, contactSchema, participantSchema } from '../protocol/index.ts';
 
 const crm = z.enum(['salesforce', 'servicenow']);
 export const agentSchema = z.object({
@@ -13,6 +13,8 @@ export const agentSchema = z.object({
   orgId: z.string().optional(),
 });
 const sessionId = z.string().regex(/^s_[A-Za-z0-9_-]{8,64}$/);
+/** An invited agent's one-time console-link token, as the ticket request carries it. */
+const invitation = agentTicketRequestSchema.shape.invitation;
 
 export const calls = {
   create: {
@@ -45,11 +47,11 @@ export const calls = {
     response: z.object({ participant: participantSchema, ticket: z.string(), waiting: z.boolean() }),
   },
   'may-join': {
-    request: z.object({ sessionId, agent: agentSchema }),
+    request: z.object({ sessionId, agent: agentSchema, invitation }),
     response: z.object({ may: z.boolean(), isAgent: z.boolean(), recordId: z.string() }),
   },
   'agent-ticket': {
-    request: z.object({ sessionId, agent: agentSchema }),
+    request: z.object({ sessionId, agent: agentSchema, invitation }),
     response: z.object({ participant: participantSchema, ticket: z.string() }),
   },
 } as const;

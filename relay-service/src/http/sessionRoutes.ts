@@ -4,6 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AgentIdentity } from '../auth/identity.ts';
 import {
+  agentTicketRequestSchema,
   activeSessionsQuerySchema,
   createSessionRequestSchema,
   inviteRequestSchema,
@@ -121,13 +122,20 @@ export function sessionRoutes(ctx: AppContext): Router {
 
   router.post('/api/sessions/:id/ticket', async (req, res) => {
     const id = validate(sessionIdSchema, req.params.id, 'session id');
+    const { invitation } = validate(agentTicketRequestSchema, req.body ?? {}, 'body');
     const agent = agentOf(res);
-    // The session id alone opens nothing: the host, or the person the host invited, who must also be
-    // able to read the record with their own token. Anyone else learns nothing (404, as for no session).
-    // The node holding the session issues the ticket (in cluster mode, wherever this call landed).
-    const issued = await ctx.sessions.agentTicket(id, agent, async (recordId) => {
-      await adapterFor(agent).readRecord(recordId);
-    });
+    // The session id alone opens nothing: the host, or the person the host invited (with the token of
+    // their emailed link), who must also be able to read the record with their own token. Anyone else
+    // learns nothing (404, as for no session). The node holding the session issues the ticket (in
+    // cluster mode, wherever this call landed).
+    const issued = await ctx.sessions.agentTicket(
+      id,
+      agent,
+      async (recordId) => {
+        await adapterFor(agent).readRecord(recordId);
+      },
+      invitation,
+    );
     if (!issued) throw new HttpError(404, 'not_found', 'no such live session of yours');
     const answer: TicketResponse = { participantId: issued.participant.id, ticket: issued.ticket, wsUrl: issued.wsUrl };
     res.json(answer);

@@ -95,6 +95,17 @@ export const joinLookupResponseSchema = z.object({
 });
 export type JoinLookupResponse = z.infer<typeof joinLookupResponseSchema>;
 
+/** `POST /api/sessions/:id/ticket` body: an invited agent's one-time token from the emailed link. */
+export const agentTicketRequestSchema = z
+  .object({
+    invitation: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{22,64}$/, 'an invitation token')
+      .optional(),
+  })
+  .strict();
+export type AgentTicketRequest = z.infer<typeof agentTicketRequestSchema>;
+
 /** `POST /api/sessions/:id/ticket`: the agent console's WebSocket ticket (wsUrl without the ticket). */
 export const ticketResponseSchema = z.object({ participantId: z.string(), ticket: z.string(), wsUrl: z.string() });
 export type TicketResponse = z.infer<typeof ticketResponseSchema>;

@@ -71,6 +71,8 @@ const msg = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
 
 /** Messages a participant sends to the relay. */
 export const clientMessageSchema = z.discriminatedUnion('type', [
+  /** A client's first message, right after the socket opens (a socket that says nothing is closed). */
+  msg('hello', { protocol: z.literal(PROTOCOL_VERSION) }),
   /** The guest's answer to "may the agent see your screen" (and the recording prompt). */
   msg('consent', { view: z.boolean(), recording: z.boolean().optional() }),
   /** The guest cancelled the browser's screen picker (or the OS refused): the session ends. */
@@ -151,6 +153,41 @@ export const sessionSnapshotSchema = z.object({
 });
 export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
 
+/** Members of a list (participants, lobby) that were added or changed, and the ids that went away. */
+export const listPatchSchema = z
+  .object({
+    upsert: z.array(participantSchema),
+    remove: z.array(z.string()),
+  })
+  .strict();
+export type ListPatch = z.infer<typeof listPatchSchema>;
+
+/** The session's fields that change during a session (id and record never do). */
+export const sessionFieldsSchema = sessionSnapshotSchema
+  .pick({
+    key: true,
+    status: true,
+    presenterId: true,
+    controllerId: true,
+    paused: true,
+    recording: true,
+    streams: true,
+  })
+  .partial()
+  .strict();
+export type SessionFields = z.infer<typeof sessionFieldsSchema>;
+
+/** What changed since the last snapshot or patch on this socket (sessionPatch.ts computes and applies it). */
+export const sessionPatchSchema = z
+  .object({
+    /** Fields with their new value (absent: unchanged). */
+    set: sessionFieldsSchema,
+    participants: listPatchSchema.optional(),
+    lobby: listPatchSchema.optional(),
+  })
+  .strict();
+export type SessionPatch = z.infer<typeof sessionPatchSchema>;
+
 export const logEntrySchema = z.object({
   at: z.string(),
   actor: z.string(),
@@ -179,8 +216,11 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     participantId: z.string(),
     role: roleSchema,
     session: sessionSnapshotSchema,
+    /** Proof for this socket's reconnect (`resume=` next to the ticket): it replaces a half-open old socket. */
+    resume: z.string().min(16).max(64),
   }),
-  msg('state', { session: sessionSnapshotSchema }),
+  /** What changed in the session since this socket's `welcome` or last `patch` (never the whole state). */
+  msg('patch', { patch: sessionPatchSchema }),
   msg('log', { entry: logEntrySchema }),
   msg('chat', { from: z.string(), fromName: z.string(), text: z.string(), at: z.string() }),
   msg('note', { from: z.string(), text: z.string(), at: z.string() }),
@@ -199,7 +239,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   }),
   msg('error', { code: errorCodeSchema, message: z.string(), ref: z.string().optional() }),
   /** To a guest in the lobby: nothing of the session is shown until the host admits them (then `welcome`). */
-  msg('lobby', { hostName: z.string() }),
+  msg('lobby', { hostName: z.string(), resume: z.string().min(16).max(64) }),
   /** The host turned this guest away (`denied`) or removed them (`removed`); the socket closes. */
   msg('removed', { reason: z.enum(['denied', 'removed']) }),
   msg('ended', {

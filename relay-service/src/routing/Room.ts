@@ -9,7 +9,9 @@ import {
   PROTOCOL_VERSION,
   decodeAck,
   decodeFrameHeader,
+  diffSessions,
   parseClientMessage,
+  type SessionPatch,
   type ServerMessage,
   type SessionSnapshot,
   type StreamConfig,
@@ -22,6 +24,7 @@ import type { EndReason } from '../sessions/types.ts';
 import { Connection } from './Connection.ts';
 import { handlers, type HandlerContext } from './handlers.ts';
 import { KeyframeRequests } from './KeyframeRequests.ts';
+import { ResumeSecrets } from './ResumeSecrets.ts';
 import { TokenBucket } from './TokenBucket.ts';
 import { ViewerQueue } from './ViewerQueue.ts';
 import type { WebSocket } from 'ws';
@@ -69,6 +72,9 @@ export class Room {
   private pauseTimer: NodeJS.Timeout | null = null;
   private noPauseUntil = 0;
   private wasPaused = false;
+  /** The state every socket in the room was last told (welcome + patches); the base of the next patch. */
+  #shown: SessionSnapshot | null = null;
+  readonly #resume = new ResumeSecrets();
 
   constructor(options: RoomOptions) {
     this.session = options.session;
@@ -97,6 +103,20 @@ export class Room {
     return conn !== undefined && !conn.retired;
   }
 
+  /** A reconnect that shows the secret this participant's socket was given is that participant's client. */
+  mayReplace(participantId: string, resume: string | null): boolean {
+    return this.#resume.matches(participantId, resume);
+  }
+
+  /** The client proved it reconnected: its old socket (half-open, as after a network change) goes now. */
+  replace(participantId: string): void {
+    const old = this.connections.get(participantId) ?? this.waiting.get(participantId);
+    if (!old) return;
+    old.retire(4409, 'replaced by a reconnect');
+    old.ws.terminate(); // half-open: a close handshake would wait for a peer that is gone
+    if (this.presenterPaused === old) this.resumePresenter();
+  }
+
   attach(participantId: string, ws: WebSocket): void {
     const p = this.session.participants.get(participantId);
     const conn = new Connection(participantId, ws, {
@@ -114,7 +134,7 @@ export class Room {
     ws.on('error', (err) => this.logger.debug({ err: err.message, participantId }, 'socket error'));
     if (p && !p.admitted && p.leftAt === null) {
       this.waiting.set(participantId, conn);
-      conn.send({ type: 'lobby', hostName: this.session.host.displayName });
+      conn.send({ type: 'lobby', hostName: this.session.host.displayName, resume: this.#resume.issue(participantId) });
       return;
     }
     this.enter(conn, p?.seen ?? false);
@@ -129,13 +149,17 @@ export class Room {
       conn.retire(4003, 'not a participant of this session');
       return;
     }
+    // The others learn what changed; the newcomer gets the whole state, once.
+    const snapshot = this.session.snapshot();
+    this.publish(snapshot);
     this.connections.set(participantId, conn);
     conn.send({
       type: 'welcome',
       protocol: PROTOCOL_VERSION,
       participantId,
       role: this.session.participants.get(participantId)!.role,
-      session: this.viewFor(participantId, this.session.snapshot()),
+      session: this.viewFor(participantId, snapshot),
+      resume: this.#resume.issue(participantId),
     });
     this.syncViewer(conn, true);
   }
@@ -152,10 +176,11 @@ export class Room {
     return entered;
   }
 
-  /** A lobby socket may only leave or ping; everything else waits for the host. */
+  /** A lobby socket may only say hello, leave or ping; everything else waits for the host. */
   private onWaiting(conn: Connection, data: Buffer, isBinary: boolean): void {
     if (!conn.messages.take()) return conn.rateLimited('too many messages while waiting');
     const parsed = isBinary || data.byteLength > 1024 ? null : parseClientMessage(data.toString('utf8'));
+    if (parsed?.ok && parsed.value.type === 'hello') return;
     if (parsed?.ok && parsed.value.type === 'ping') return conn.send({ type: 'pong', t: parsed.value.t });
     if (parsed?.ok && parsed.value.type === 'leave') {
       this.registry.revokeTickets(this.session.id, conn.participantId);
@@ -171,6 +196,7 @@ export class Room {
   removed(participantId: string, reason: 'denied' | 'removed'): void {
     const conn = this.connections.get(participantId) ?? this.waiting.get(participantId);
     if (!conn) return;
+    this.#resume.forget(participantId);
     conn.send({ type: 'removed', reason });
     conn.retire(4403, reason);
     this.waiting.delete(participantId);
@@ -217,8 +243,18 @@ export class Room {
       for (const s of snapshot.streams) this.restartStream(s.stream, 'unpause');
     }
     this.wasPaused = snapshot.paused;
-    for (const conn of this.connections.values())
-      conn.send({ type: 'state', session: this.viewFor(conn.participantId, snapshot) });
+    this.publish(snapshot);
+  }
+
+  /** Sends each socket what changed since the state it was last told (O(change), not O(session)). */
+  private publish(snapshot: SessionSnapshot): void {
+    const patch = this.#shown ? diffSessions(this.#shown, snapshot) : null;
+    this.#shown = snapshot;
+    if (!patch) return;
+    for (const conn of this.connections.values()) {
+      const view = this.patchFor(conn.participantId, patch);
+      if (view) conn.send({ type: 'patch', patch: view });
+    }
   }
 
   sendToAgents(message: ServerMessage): void {
@@ -445,6 +481,18 @@ export class Room {
   private reject(conn: Connection, code: Parameters<Connection['error']>[0], message: string, ref?: string): void {
     this.metrics.messagesRejected.inc({ code });
     conn.error(code, message, ref);
+  }
+
+  /** A patch as `viewFor` would show it: no lobby for guests, no other guest's contact details. */
+  private patchFor(participantId: string, patch: SessionPatch): SessionPatch | null {
+    if (this.session.participants.get(participantId)?.role !== 'guest') return patch;
+    const { set, participants } = patch;
+    if (!participants && Object.keys(set).length === 0) return null;
+    if (!participants) return { set };
+    const upsert = participants.upsert.map((p) =>
+      p.id === participantId || p.role !== 'guest' ? p : { ...p, contact: {} },
+    );
+    return { set, participants: { upsert, remove: participants.remove } };
   }
 
   /** Guests are not told the session id, the lobby, or other participants' contact details. */

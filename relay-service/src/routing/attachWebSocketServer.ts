@@ -13,6 +13,10 @@ import { Room } from './Room.ts';
 export const WS_PATH = '/ws';
 
 const ticketSchema = z.string().regex(/^[A-Za-z0-9_-]{22,128}$/);
+const resumeSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+
+/** Close code for a socket that sent nothing within limits.firstMessageTimeoutMs. */
+export const NO_FIRST_MESSAGE = 4408;
 
 export interface AttachOptions {
   server: Server;
@@ -97,9 +101,11 @@ export function attachWebSocketServer(options: AttachOptions): AttachedWebSocket
       refuse(socket, 401, 'Unauthorized');
       return;
     }
-    if (room.holds(holder.participantId)) {
-      // A ticket is bound to one live socket: a copy of it cannot take over (a lost socket is found by
-      // the heartbeat, and then the owner reconnects).
+    const resume = resumeSchema.safeParse(url.searchParams.get('resume'));
+    const replacing = room.holds(holder.participantId);
+    if (replacing && !room.mayReplace(holder.participantId, resume.success ? resume.data : null)) {
+      // A ticket is bound to one live socket: a copy of it cannot take over. Its own client proves
+      // itself with the resume secret its socket was given; anyone else waits for the heartbeat.
       logger.info({ source: req.socket.remoteAddress }, 'WebSocket upgrade refused: ticket already in use');
       refuse(socket, 409, 'Conflict');
       return;
@@ -107,10 +113,21 @@ export function attachWebSocketServer(options: AttachOptions): AttachedWebSocket
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       alive.set(ws, true);
       ws.on('pong', () => alive.set(ws, true));
+      closeIfSilent(ws);
+      if (replacing) room.replace(holder.participantId);
       room.attach(holder.participantId, ws);
     });
   }
   server.on('upgrade', onUpgrade);
+
+  /** A client says hello as soon as its socket opens; one that stays silent holds a socket for nothing. */
+  function closeIfSilent(ws: WebSocket): void {
+    const timer = setTimeout(() => ws.close(NO_FIRST_MESSAGE, 'no first message'), config.limits.firstMessageTimeoutMs);
+    timer.unref();
+    const stop = () => clearTimeout(timer);
+    ws.once('message', stop);
+    ws.once('close', stop);
+  }
 
   const alive = new WeakMap<WebSocket, boolean>();
   const heartbeat = setInterval(() => {

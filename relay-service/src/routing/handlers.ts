@@ -33,6 +33,10 @@ function toPresenter(ctx: HandlerContext, send: (presenter: Connection) => void)
 }
 
 export const handlers: Handlers = {
+  hello() {
+    // Its arrival is what counts (the first-message timeout stops); the protocol version was checked.
+  },
+
   consent(ctx, msg) {
     ctx.session.consent(ctx.from, msg.view, msg.recording);
   },
@@ -100,8 +104,9 @@ export const handlers: Handlers = {
   },
 
   'invite-agent'(ctx, msg) {
-    ctx.session.inviteAgent(ctx.from, msg.email);
-    ctx.room.registry.notifyInvite(ctx.session.id, msg.email, ctx.session.participants.get(ctx.from)?.agent ?? null);
+    const invitation = ctx.session.inviteAgent(ctx.from, msg.email);
+    const by = ctx.session.participants.get(ctx.from)?.agent ?? null;
+    ctx.room.registry.notifyInvite(ctx.session.id, msg.email, by, invitation);
   },
 
   'keyframe-request'(ctx, msg) {

@@ -443,11 +443,12 @@ export class Session {
       throw new SessionRuleError('not_allowed', `this session's log is full (${this.maxLogEntries} entries)`);
   }
 
-  /** Only the host invites; the invitation admits that person (their CRM email) and nobody else. */
-  inviteAgent(id: string, email: string): void {
+  /** Only the host invites; returns the one-time token that admits that person (their CRM email) only. */
+  inviteAgent(id: string, email: string): string {
     const p = this.hostOnly(id, 'only the host invites other agents');
-    this.admission.invite(email);
+    const invitation = this.admission.invite(email);
     this.log.add(p.displayName, 'invite', `invited agent ${email}`);
+    return invitation;
   }
 
   // ---- recording ----------------------------------------------------------------------------

@@ -39,7 +39,7 @@ export interface SessionRegistryEvents {
   /** Every log entry as it is written (routing shows it to the session's agents). */
   logged: [{ sessionId: string; entry: LogEntry }];
   /** An agent invited another agent by email; the control plane sends the invitation. */
-  'invite-agent': [{ sessionId: string; email: string; invitedBy: AgentIdentity | null }];
+  'invite-agent': [{ sessionId: string; email: string; invitedBy: AgentIdentity | null; invitation: string }];
   /** The host turned a waiting guest away or removed a participant (tickets already revoked). */
   removed: [{ sessionId: string; participantId: string; reason: 'denied' | 'removed' }];
 }
@@ -212,19 +212,25 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     return { participant: publicOf(p), ticket: this.issueTicket(session, p.id), waiting: !p.admitted };
   }
 
-  /** The host, an agent already in the session, or the person the host invited (by CRM email). */
-  mayJoinAsAgent(sessionId: string, agent: AgentIdentity): boolean {
+  /**
+   * The host, an agent already in the session, or the person the host invited: their CRM email with the
+   * one-time invitation token from their emailed link. The session id alone opens nothing.
+   */
+  mayJoinAsAgent(sessionId: string, agent: AgentIdentity, invitation?: string): boolean {
     const s = this.sessions.get(sessionId);
     if (!s || s.status === 'ended') return false;
-    return this.isAgentOf(sessionId, agent) || (agent.crm === s.host.crm && s.admission.isInvited(agent));
+    if (this.isAgentOf(sessionId, agent)) return true;
+    return agent.crm === s.host.crm && s.admission.holdsInvitation(agent, invitation);
   }
 
   /**
-   * Ticket for an agent's console. The host gets the host role; any other agent joins as "agent" (the
-   * control plane decides who may). A console reload gets the same participant with a fresh ticket.
+   * Ticket for an agent's console. The host gets the host role; an invited agent joins as "agent" and
+   * spends the invitation. A console reload gets the same participant with a fresh ticket.
    */
-  agentTicket(sessionId: string, agent: AgentIdentity): ParticipantTicket {
+  agentTicket(sessionId: string, agent: AgentIdentity, invitation?: string): ParticipantTicket {
     const session = this.live(sessionId);
+    if (!this.isAgentOf(sessionId, agent) && !session.admission.redeem(agent, invitation))
+      throw new SessionNotFoundError(sessionId);
     const p = session.addAgent(`p_${randomToken(12)}`, agent);
     return { participant: publicOf(p), ticket: this.issueTicket(session, p.id) };
   }
@@ -279,8 +285,8 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
   }
 
   /** A participant's action noted by the control plane (e.g. an invitation); used by routing. */
-  notifyInvite(sessionId: string, email: string, invitedBy: AgentIdentity | null): void {
-    this.emitSafe('invite-agent', { sessionId, email, invitedBy });
+  notifyInvite(sessionId: string, email: string, invitedBy: AgentIdentity | null, invitation: string): void {
+    this.emitSafe('invite-agent', { sessionId, email, invitedBy, invitation });
   }
 
   /**

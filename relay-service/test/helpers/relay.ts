@@ -10,7 +10,7 @@ import { encodeFrame, type ServerMessage, type StreamConfig } from '../../src/pr
 import { attachWebSocketServer, type AttachedWebSocketServer } from '../../src/routing/attachWebSocketServer.ts';
 import { SessionRegistry } from '../../src/sessions/SessionRegistry.ts';
 import type { SessionReport } from '../../src/sessions/types.ts';
-import { FakeClock, GUEST, HOST, RECORD, logger, policy, testConfig } from './core.ts';
+import { FakeClock, GUEST, HOST, OTHER_AGENT, RECORD, logger, policy, testConfig } from './core.ts';
 import { TestClient } from './wsClient.ts';
 
 export interface TestRelay {
@@ -53,6 +53,16 @@ export async function startTestRelay(
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** A second agent's ticket, as the host's invitation gives it (the one-time token spent on it). */
+export function invitedAgentTicket(
+  relay: TestRelay,
+  sessionId: string,
+  agent = { ...OTHER_AGENT, email: 'morgan.manager@sightline.demo' },
+): string {
+  const invitation = relay.registry.session(sessionId)!.admission.invite(agent.email);
+  return relay.registry.agentTicket(sessionId, agent, invitation).ticket;
 }
 
 export const VP8: StreamConfig = { stream: 0, codec: 'vp8', codedWidth: 320, codedHeight: 240, surface: 'monitor' };

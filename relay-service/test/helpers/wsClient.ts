@@ -1,9 +1,12 @@
 // A participant's WebSocket in tests: records every message and frame, waits for the ones expected.
 import { WebSocket } from 'ws';
 import {
+  PROTOCOL_VERSION,
   decodeFrameHeader,
   encodeAck,
+  followSession,
   parseServerMessage,
+  type SessionSnapshot,
   type ClientMessage,
   type FrameHeader,
   type ServerMessage,
@@ -15,7 +18,13 @@ export class TestClient {
   readonly ws: WebSocket;
   readonly messages: ServerMessage[] = [];
   readonly frames: { header: FrameHeader; bytes: Buffer }[] = [];
-  private readonly consumed = new Set<ServerMessage>();
+  /** The session as this client saw it after each `welcome` and `patch`, oldest first. */
+  readonly sessions: SessionSnapshot[] = [];
+  /** Bytes of the control messages (text frames) received, as they were on the wire. */
+  textBytes = 0;
+  private readonly consumed = new Set<ServerMessage | SessionSnapshot>();
+  /** States that came whole in a `welcome` (waitForSession waits for changes, as patches bring them). */
+  private readonly welcomed = new WeakSet<SessionSnapshot>();
   private waiters: (() => void)[] = [];
   closed: Promise<{ code: number; reason: string }>;
 
@@ -29,9 +38,14 @@ export class TestClient {
         // As every viewer does: the relay sends a viewer more only as it acknowledges what it got.
         if (this.ws.readyState === WebSocket.OPEN) this.ws.send(encodeAck(header), { binary: true });
       } else {
+        this.textBytes += buf.byteLength;
         const parsed = parseServerMessage(buf.toString());
         if (!parsed.ok) throw new Error(`relay sent an invalid message: ${parsed.message}: ${buf}`);
         this.messages.push(parsed.value);
+        const before = this.sessions.at(-1) ?? null;
+        const after = followSession(before, parsed.value);
+        if (after && after !== before) this.sessions.push(after);
+        if (parsed.value.type === 'welcome') this.welcomed.add(after!);
       }
       for (const w of this.waiters) w();
     });
@@ -40,12 +54,16 @@ export class TestClient {
     );
   }
 
-  /** Opens the socket and waits for `welcome`. */
-  static async connect(url: string, ticket: string): Promise<TestClient> {
-    const ws = new WebSocket(`${url}?ticket=${encodeURIComponent(ticket)}`);
+  /** Opens the socket, says hello and waits for `welcome` (`resume`: the proof of a reconnect). */
+  static async connect(url: string, ticket: string, resume?: string): Promise<TestClient> {
+    const proof = resume ? `&resume=${encodeURIComponent(resume)}` : '';
+    const ws = new WebSocket(`${url}?ticket=${encodeURIComponent(ticket)}${proof}`);
     const client = new TestClient(ws);
     await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
+      ws.once('open', () => {
+        client.send({ type: 'hello', protocol: PROTOCOL_VERSION });
+        resolve();
+      });
       ws.once('error', reject);
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     });
@@ -87,6 +105,27 @@ export class TestClient {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
         reject(new Error(`timed out waiting for "${type}"; got ${this.messages.map((m) => m.type).join(', ')}`));
+      }, timeoutMs);
+      if (!check()) this.waiters.push(waiter);
+    });
+  }
+
+  /** The first not-yet-consumed state a `patch` brought the session to that matches `match`. */
+  waitForSession(match: (s: SessionSnapshot) => boolean, timeoutMs = 3000): Promise<SessionSnapshot> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const s = this.sessions.find((x) => !this.welcomed.has(x) && !this.consumed.has(x) && match(x));
+        if (!s) return false;
+        this.consumed.add(s);
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        clearTimeout(timer);
+        resolve(s);
+        return true;
+      };
+      const waiter = () => void check();
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`timed out waiting for a session state; last: ${JSON.stringify(this.sessions.at(-1))}`));
       }, timeoutMs);
       if (!check()) this.waiters.push(waiter);
     });

@@ -2,6 +2,7 @@
 import '../lib/zodConfig.js';
 import { createElement } from 'lwc';
 import ConsoleApp from 'sl/consoleApp';
+import { takeInvitation } from '../lib/invitation.js';
 
 // The page shell (not a component) owns #app, so a document-level query is right here.
 // eslint-disable-next-line @lwc/lwc/no-document-query
@@ -9,4 +10,5 @@ const mount = document.getElementById('app');
 const app = createElement('sl-console-app', { is: ConsoleApp });
 app.sessionId = mount.dataset.sessionId;
 app.crm = mount.dataset.crm || '';
+app.invitation = takeInvitation(app.sessionId, window.location, window.history, window.sessionStorage);
 mount.replaceChildren(app);

@@ -6,7 +6,7 @@ import { ScreenDecoder } from './screenDecoder.js';
 const POINTER_INTERVAL_MS = 33;
 
 /**
- * Events: `message` (server message), `state` (socket state), `live` (detail: boolean).
+ * Events: `message` (server message), `session` (the session now), `state` (socket state), `live` (detail: boolean).
  */
 export class AgentSession extends EventTarget {
   /**
@@ -27,6 +27,7 @@ export class AgentSession extends EventTarget {
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.pointerTimer = undefined;
     this.socket.addEventListener('message', (e) => this.onMessage(/** @type {CustomEvent} */ (e).detail));
+    this.socket.addEventListener('session', (e) => this.onSession(/** @type {CustomEvent} */ (e).detail));
     this.socket.addEventListener('frame', (e) => this.onFrame(/** @type {CustomEvent} */ (e).detail));
     this.socket.addEventListener('state', (e) => {
       const state = /** @type {CustomEvent} */ (e).detail;
@@ -75,16 +76,19 @@ export class AgentSession extends EventTarget {
 
   /** @param {any} message */
   onMessage(message) {
-    if (message.type === 'welcome' || message.type === 'state') {
-      const [config] = message.session.streams;
-      const current = this.pendingConfig;
-      if (config && (!current || JSON.stringify(config) !== JSON.stringify(current))) this.startStream(config);
-      if (!config && current) this.stopStream();
-    }
     if (message.type === 'stream-start') this.startStream(message.config);
     if (message.type === 'stream-stop') this.stopStream();
     if (message.type === 'ended') this.socket.close();
     this.dispatchEvent(new CustomEvent('message', { detail: message }));
+  }
+
+  /** @param {any} session the session after a welcome or patch */
+  onSession(session) {
+    const [config] = session.streams;
+    const current = this.pendingConfig;
+    if (config && (!current || JSON.stringify(config) !== JSON.stringify(current))) this.startStream(config);
+    if (!config && current) this.stopStream();
+    this.dispatchEvent(new CustomEvent('session', { detail: session }));
   }
 
   stopStream() {

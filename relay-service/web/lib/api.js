@@ -92,11 +92,14 @@ export function me() {
   return call('/api/me', {}, meSchema);
 }
 
-/** @param {string} sessionId */
-export function sessionTicket(sessionId) {
+/**
+ * @param {string} sessionId
+ * @param {string} [invitation] an invited agent's one-time token from the emailed link
+ */
+export function sessionTicket(sessionId, invitation) {
   return call(
     `/api/sessions/${encodeURIComponent(sessionId)}/ticket`,
-    { method: 'POST', body: {} },
+    { method: 'POST', body: invitation ? { invitation } : {} },
     ticketResponseSchema,
   );
 }

@@ -32,7 +32,7 @@ export async function requestScreen() {
 }
 
 /**
- * Events: `message` (server message), `state` (socket state), `sharing` (detail: boolean),
+ * Events: `message` (server message), `session` (the session now), `state` (socket state), `sharing` (detail: boolean),
  * `error` (detail: plain-words string).
  */
 export class GuestSession extends EventTarget {
@@ -52,6 +52,9 @@ export class GuestSession extends EventTarget {
     this.wasOpen = false;
     this.socket.addEventListener('message', (e) => this.onMessage(/** @type {CustomEvent} */ (e).detail));
     this.socket.addEventListener('state', (e) => this.onState(/** @type {CustomEvent} */ (e).detail));
+    this.socket.addEventListener('session', (e) =>
+      this.dispatchEvent(new CustomEvent('session', { detail: /** @type {CustomEvent} */ (e).detail })),
+    );
   }
 
   /**

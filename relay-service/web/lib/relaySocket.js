@@ -2,7 +2,8 @@
 // ticket (the relay resumes the participant), validates every control message against the
 // shared protocol, and keeps the connection honest with pings.
 import { decodeFrameHeader, encodeAck } from '../../src/protocol/frame.ts';
-import { parseServerMessage } from '../../src/protocol/messages.ts';
+import { PROTOCOL_VERSION, parseServerMessage } from '../../src/protocol/messages.ts';
+import { followSession } from '../../src/protocol/sessionPatch.ts';
 
 /** Close codes after which reconnecting cannot help (bad ticket, session gone, policy). */
 const FATAL_CLOSE_CODES = new Set([1008, 4000, 4001, 4003, 4004, 4401, 4403, 4404, 4410]);
@@ -27,8 +28,9 @@ globalThis.__sightlineDropConnections = (outageMs = 0) => {
  */
 
 /**
- * Events: `message` (detail: a validated server message), `frame` (detail: Uint8Array),
- * `state` (detail: SocketState), `protocol-error` (detail: string).
+ * Events: `message` (detail: a validated server message), `session` (detail: the session as it is
+ * now, after each `welcome` and `patch`), `frame` (detail: Uint8Array), `state` (detail: SocketState),
+ * `protocol-error` (detail: string).
  */
 export class RelaySocket extends EventTarget {
   /**
@@ -42,6 +44,10 @@ export class RelaySocket extends EventTarget {
   constructor({ wsUrl, ticket, WebSocketImpl = globalThis.WebSocket, maxDelayMs = 5000, giveUpAfterMs = 120_000 }) {
     super();
     this.url = socketUrl(wsUrl, ticket);
+    /** @type {import('../../src/protocol/messages.ts').SessionSnapshot | null} */
+    this.session = null;
+    /** The proof of a reconnect that the relay gave this socket: it replaces a half-open old one at once. */
+    this.resume = '';
     this.WebSocketImpl = WebSocketImpl;
     this.maxDelayMs = maxDelayMs;
     this.giveUpAfterMs = giveUpAfterMs;
@@ -59,10 +65,14 @@ export class RelaySocket extends EventTarget {
 
   connect() {
     live.add(this);
-    const ws = new this.WebSocketImpl(this.url);
+    const url = new URL(this.url);
+    if (this.resume) url.searchParams.set('resume', this.resume);
+    const ws = new this.WebSocketImpl(url.toString());
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     ws.onopen = () => {
+      // The relay closes a socket that says nothing for a while.
+      ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION }));
       this.attempt = 0;
       this.disconnectedSince = 0;
       this.lastHeard = Date.now();
@@ -77,8 +87,15 @@ export class RelaySocket extends EventTarget {
           this.dispatchEvent(new CustomEvent('protocol-error', { detail: parsed.message }));
           return;
         }
-        if (parsed.value.type === 'ended') this.closing = true;
-        this.dispatchEvent(new CustomEvent('message', { detail: parsed.value }));
+        const message = parsed.value;
+        if (message.type === 'ended') this.closing = true;
+        if (message.type === 'welcome' || message.type === 'lobby') this.resume = message.resume;
+        this.dispatchEvent(new CustomEvent('message', { detail: message }));
+        const session = followSession(this.session, message);
+        if (session && session !== this.session) {
+          this.session = session;
+          this.dispatchEvent(new CustomEvent('session', { detail: session }));
+        }
       } else {
         const frame = new Uint8Array(event.data);
         this.acknowledge(frame);

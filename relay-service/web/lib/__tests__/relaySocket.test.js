@@ -31,6 +31,7 @@ const welcome = JSON.stringify({
   protocol: 1,
   participantId: 'p1',
   role: 'guest',
+  resume: 'resume-secret-0123456789',
   session: {
     id: 's1',
     key: '1234',
@@ -64,11 +65,12 @@ describe('relay socket', () => {
     const ws = FakeWebSocket.instances[0];
     ws.open();
     ws.receive(welcome);
+    const said = ws.sent.length; // the hello
     const frame = encodeFrame({ stream: 2, sequence: 77, captureTimeMs: 1, keyframe: false }, new Uint8Array(5));
     ws.receive(frame.buffer);
     ws.receive(new Uint8Array([1, 2, 3]).buffer); // not a frame: no ack
-    expect(ws.sent).toHaveLength(1);
-    expect(decodeAck(ws.sent[0])).toEqual({ stream: 2, sequence: 77 });
+    expect(ws.sent).toHaveLength(said + 1);
+    expect(decodeAck(ws.sent[said])).toEqual({ stream: 2, sequence: 77 });
   });
 
   it('validates server messages and passes binary frames through', () => {
@@ -89,7 +91,7 @@ describe('relay socket', () => {
     expect(errors).toHaveLength(1);
     expect([...frames[0]]).toEqual([1, 2, 3]);
     expect(socket.send({ type: 'chat', text: 'hi' })).toBe(true);
-    expect(ws.sent).toEqual(['{"type":"chat","text":"hi"}']);
+    expect(ws.sent).toEqual(['{"type":"hello","protocol":1}', '{"type":"chat","text":"hi"}']);
   });
 
   it('reconnects with the same ticket after a drop, with growing delays', () => {
@@ -110,6 +112,42 @@ describe('relay socket', () => {
     expect(FakeWebSocket.instances).toHaveLength(3);
     FakeWebSocket.instances[2].open();
     expect(states).toEqual(['open', 'reconnecting', 'open']);
+  });
+
+  it('keeps the session current from the welcome and each patch', () => {
+    const socket = new RelaySocket({ wsUrl: 'ws://relay.test/ws', ticket: 't', WebSocketImpl: FakeWebSocket });
+    const sessions = [];
+    socket.addEventListener('session', (e) => sessions.push(e.detail));
+    socket.connect();
+    const ws = FakeWebSocket.instances[0];
+    ws.open();
+    ws.receive(welcome);
+    const host = { id: 'h1', role: 'host', displayName: 'Alex', contact: {}, connected: true, joinedAt: '' };
+    ws.receive(JSON.stringify({ type: 'patch', patch: { set: { status: 'in_progress' } } }));
+    ws.receive(JSON.stringify({ type: 'patch', patch: { set: {}, participants: { upsert: [host], remove: [] } } }));
+    ws.receive(
+      JSON.stringify({
+        type: 'patch',
+        patch: { set: {}, participants: { upsert: [{ ...host, connected: false }], remove: [] } },
+      }),
+    );
+    expect(sessions.map((s) => [s.status, s.participants.map((p) => p.connected)])).toEqual([
+      ['waiting', []],
+      ['in_progress', []],
+      ['in_progress', [true]],
+      ['in_progress', [false]],
+    ]);
+    expect(sessions[3].record.label).toBe('Case');
+  });
+
+  it('reconnects with the resume secret its last socket was given', () => {
+    const socket = new RelaySocket({ wsUrl: 'ws://relay.test/ws', ticket: 't', WebSocketImpl: FakeWebSocket });
+    socket.connect();
+    FakeWebSocket.instances[0].open();
+    FakeWebSocket.instances[0].receive(welcome);
+    FakeWebSocket.instances[0].close(1006);
+    jest.advanceTimersByTime(400);
+    expect(FakeWebSocket.instances[1].url).toBe('ws://relay.test/ws?ticket=t&resume=resume-secret-0123456789');
   });
 
   it('does not reconnect after the session ended or a fatal close', () => {
@@ -145,7 +183,7 @@ describe('relay socket', () => {
     const ws = FakeWebSocket.instances[0];
     ws.open();
     jest.advanceTimersByTime(10_000);
-    expect(JSON.parse(ws.sent[0]).type).toBe('ping');
+    expect(ws.sent.map((m) => JSON.parse(m).type)).toEqual(['hello', 'ping']);
     jest.advanceTimersByTime(20_000);
     expect(socket.state).toBe('reconnecting');
   });

@@ -2,6 +2,7 @@ import { LightningElement, api } from 'lwc';
 import { ApiError, endSession, inviteCustomer, me, sessionDetails, sessionTicket } from '../../../lib/api.js';
 import { AgentSession } from '../../../lib/agentSession.js';
 import { checkViewCapability } from '../../../lib/capabilities.js';
+import { forgetInvitation } from '../../../lib/invitation.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -13,6 +14,8 @@ export default class ConsoleApp extends LightningElement {
   @api sessionId = '';
   /** The CRM to sign in with when the agent's sign-in expired ('' when the relay serves both). */
   @api crm = '';
+  /** An invited agent's one-time invitation token (from the emailed link), spent by the first ticket. */
+  @api invitation = '';
 
   /** @type {AgentSession | null} */
   agent = null;
@@ -73,15 +76,16 @@ export default class ConsoleApp extends LightningElement {
       return;
     }
     try {
-      const [ticket, details] = await Promise.all([
-        sessionTicket(this.sessionId),
-        sessionDetails(this.sessionId).catch(() => ({})),
-      ]);
+      // The ticket first: for an invited agent it spends the invitation, which opens the details too.
+      const ticket = await sessionTicket(this.sessionId, this.invitation);
+      if (this.invitation) forgetInvitation(this.sessionId, window.sessionStorage);
+      const details = await sessionDetails(this.sessionId).catch(() => ({}));
       if (details.joinUrl) this.joinUrl = details.joinUrl;
       const agent = new AgentSession(ticket);
       this.agent = agent;
       this.participantId = ticket.participantId;
       agent.addEventListener('message', (e) => this.onMessage(e.detail));
+      agent.addEventListener('session', (e) => this.onSession(e.detail));
       agent.addEventListener('state', (e) => this.onState(e.detail));
       agent.addEventListener('live', (e) => {
         this.live = e.detail;
@@ -156,17 +160,18 @@ export default class ConsoleApp extends LightningElement {
     return this.controlRequested ? 'Control requested (ask again)' : 'Request control';
   }
 
+  /** The session after the relay's welcome or a patch of what changed. */
+  onSession(session) {
+    this.snapshot = session;
+    if (session.controllerId) this.controlRequested = false;
+    if (session.status === 'ended') this.finish('host_ended');
+  }
+
   onMessage(message) {
     switch (message.type) {
       case 'welcome':
         this.participantId = message.participantId;
         this.role = message.role;
-        this.snapshot = message.session;
-        break;
-      case 'state':
-        this.snapshot = message.session;
-        if (message.session.controllerId) this.controlRequested = false;
-        if (message.session.status === 'ended') this.finish('host_ended');
         break;
       case 'chat':
         if (message.from !== this.participantId)
@@ -219,6 +224,11 @@ export default class ConsoleApp extends LightningElement {
   /** Admit or deny a guest waiting in the lobby (the event's type is the message's). */
   handleLobby(event) {
     this.send({ type: event.type, participantId: event.detail.participantId });
+  }
+
+  /** The host confirmed removing someone: the relay closes their socket and ends their tickets. */
+  handleRemove(event) {
+    this.send({ type: 'remove', participantId: event.detail.participantId });
   }
 
   handleChat(event) {

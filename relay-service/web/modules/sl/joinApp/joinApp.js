@@ -258,6 +258,7 @@ export default class JoinApp extends LightningElement {
     const session = new GuestSession(joined);
     this.session = session;
     session.addEventListener('message', (e) => this.onMessage(e.detail));
+    session.addEventListener('session', (e) => this.applySnapshot(e.detail));
     session.addEventListener('state', (e) => this.onState(e.detail));
     session.addEventListener('sharing', (e) => {
       this.sharing = e.detail;
@@ -283,10 +284,6 @@ export default class JoinApp extends LightningElement {
         break;
       case 'welcome':
         this.participantId = message.participantId;
-        this.applySnapshot(message.session);
-        break;
-      case 'state':
-        this.applySnapshot(message.session);
         break;
       case 'chat':
         if (message.from !== this.participantId) {

@@ -32,4 +32,38 @@ describe('sl-attendee-list', () => {
       '+44 1234',
     ]);
   });
+
+  it('lets the host remove anyone but themselves, after confirming', async () => {
+    const el = createElement('sl-attendee-list', { is: AttendeeList });
+    el.canRemove = true;
+    el.participants = [
+      { id: 'p1', role: 'host', displayName: 'Alex Agent', contact: {}, connected: true, joinedAt: '' },
+      { id: 'p2', role: 'guest', displayName: 'Ada', contact: {}, connected: true, joinedAt: '' },
+    ];
+    const removed = [];
+    el.addEventListener('remove', (e) => removed.push(e.detail.participantId));
+    document.body.appendChild(el);
+    const buttons = () => [...el.shadowRoot.querySelectorAll('button')];
+    expect(buttons().map((b) => b.getAttribute('aria-label'))).toEqual(['Remove Ada']);
+    buttons()[0].click();
+    await Promise.resolve();
+    expect(el.shadowRoot.querySelector('[role="alert"]').textContent).toBe(
+      'Remove Ada from the session? Their connection ends at once.',
+    );
+    expect(removed).toEqual([]);
+    [...buttons()].find((b) => b.textContent === 'Cancel').click();
+    await Promise.resolve();
+    expect(removed).toEqual([]);
+    buttons()[0].click();
+    await Promise.resolve();
+    [...buttons()].find((b) => b.textContent.trim() === 'Yes, remove Ada').click();
+    expect(removed).toEqual(['p2']);
+  });
+
+  it('shows no remove button to agents who are not the host', () => {
+    const el = createElement('sl-attendee-list', { is: AttendeeList });
+    el.participants = [{ id: 'p2', role: 'guest', displayName: 'Ada', contact: {}, connected: true, joinedAt: '' }];
+    document.body.appendChild(el);
+    expect(el.shadowRoot.querySelectorAll('button')).toHaveLength(0);
+  });
 });

@@ -92,6 +92,7 @@ async function mountSignedIn() {
   const agent = AgentSession.last;
   agent.emit('state', 'open');
   agent.emit('message', { type: 'welcome', protocol: 1, participantId: 'h1', role: 'host', session: SNAPSHOT });
+  agent.emit('session', SNAPSHOT);
   agent.emit('live', true);
   await flush();
   return { el, agent };
@@ -164,10 +165,10 @@ describe('sl-console-app', () => {
   it('starts and stops recording as the policy allows', async () => {
     const { el, agent } = await mountSignedIn();
     button(el, 'Start recording').click();
-    agent.emit('message', { type: 'state', session: { ...SNAPSHOT, recording: 'on' } });
+    agent.emit('session', { ...SNAPSHOT, recording: 'on' });
     await flush();
     button(el, 'Stop recording').click();
-    agent.emit('message', { type: 'state', session: { ...SNAPSHOT, recording: 'refused' } });
+    agent.emit('session', { ...SNAPSHOT, recording: 'refused' });
     await flush();
     expect(agent.sent).toEqual([
       { type: 'recording', action: 'start' },

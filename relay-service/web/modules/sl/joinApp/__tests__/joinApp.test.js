@@ -180,11 +180,8 @@ describe('sl-join-app', () => {
     await flush();
     await throughConsent(el);
     const session = GuestSession.last;
-    session.emit('message', {
-      type: 'welcome',
-      participantId: 'g1',
-      session: { status: 'in_progress', controllerId: null, participants: [] },
-    });
+    session.emit('message', { type: 'welcome', participantId: 'g1' });
+    session.emit('session', { status: 'in_progress', controllerId: null, participants: [] });
     q(el, 'sl-share-bar').dispatchEvent(new CustomEvent('stopshare'));
     await flush();
     expect(q(el, 'sl-share-bar').sharing).toBe(false);
@@ -215,17 +212,14 @@ describe('sl-join-app', () => {
     expect(q(el, '[role="alertdialog"]')).toBeNull();
     expect(session.sent.filter((m) => m.type === 'control-grant')).toEqual([]);
     // Control given from the desktop app shows in red here, with the way to take it back.
-    session.emit('message', { type: 'state', session: { status: 'in_progress', controllerId: 'h1' } });
+    session.emit('session', { status: 'in_progress', controllerId: 'h1' });
     await flush();
     expect(q(el, 'sl-share-bar').controlled).toBe(true);
 
-    session.emit('message', {
-      type: 'state',
-      session: {
-        status: 'in_progress',
-        controllerId: null,
-        participants: [{ id: 'h1', role: 'host', displayName: 'Alex Agent', connected: false }],
-      },
+    session.emit('session', {
+      status: 'in_progress',
+      controllerId: null,
+      participants: [{ id: 'h1', role: 'host', displayName: 'Alex Agent', connected: false }],
     });
     await flush();
     expect(q(el, '.status p').textContent).toBe("Alex Agent's connection dropped; they are reconnecting…");
