@@ -101,7 +101,7 @@ test('kill -9 with a live session: the next start writes it to the CRM once, end
   const description = String(after.tasks[0]!.Description);
   assert.match(description, /^Ended: .*\(relay restarted\)$/m);
   assert.match(description, /Kim Killed: my printer prints blank pages/);
-  assert.match(description, /Alex Agent: driver 4\.2 suspected/);
+  assert.match(description, /Alex Agent \[private note\]: driver 4\.2 suspected/, 'the note is kept, marked private');
   assert.match(description, /session ended \(relay restarted\)/);
   assert.match(description, /kim@crash\.example/);
   assert.deepEqual(
