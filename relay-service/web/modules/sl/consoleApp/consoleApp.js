@@ -132,6 +132,8 @@ export default class ConsoleApp extends LightningElement {
     switch (this.snapshot?.recording) {
       case 'on':
         return 'Stop recording';
+      case 'asking':
+        return 'Waiting for the customer to allow recording';
       case 'refused':
         return 'Recording refused by the customer';
       case 'not_allowed':
@@ -142,7 +144,7 @@ export default class ConsoleApp extends LightningElement {
   }
   get recordingDisabled() {
     const r = this.snapshot?.recording;
-    return !r || r === 'refused' || r === 'not_allowed';
+    return !r || r === 'asking' || r === 'refused' || r === 'not_allowed';
   }
   get controlDisabled() {
     // A customer who says no sends nothing back, so asking again stays possible.

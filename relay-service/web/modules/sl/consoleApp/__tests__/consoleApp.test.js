@@ -176,6 +176,18 @@ describe('sl-console-app', () => {
     expect(button(el, 'Recording refused by the customer').disabled).toBe(true);
   });
 
+  it('while the customer is asked about recording the button says so, and shows their answer', async () => {
+    const { el, agent } = await mountSignedIn();
+    button(el, 'Start recording').click();
+    agent.emit('message', { type: 'state', session: { ...SNAPSHOT, recording: 'asking' } });
+    await flush();
+    expect(button(el, 'Waiting for the customer to allow recording').disabled).toBe(true);
+    agent.emit('message', { type: 'state', session: { ...SNAPSHOT, recording: 'refused' } });
+    await flush();
+    expect(button(el, 'Waiting for the customer to allow recording')).toBeUndefined();
+    expect(button(el, 'Recording refused by the customer').disabled).toBe(true);
+  });
+
   it('requests control and invites another agent with a valid email', async () => {
     const { el, agent } = await mountSignedIn();
     button(el, 'Request control').click();
