@@ -28,6 +28,8 @@ export default class ConsoleApp extends LightningElement {
   seq = 0;
   inviteEmail = '';
   emailStatus = '';
+  /** Why a Start recording did not start yet (the relay's answer); gone once the recording state moves. */
+  recordingHint = '';
   inviteStatus = '';
   inviteInvalid = 'false';
   confirmingEnd = false;
@@ -166,6 +168,7 @@ export default class ConsoleApp extends LightningElement {
         this.snapshot = message.session;
         break;
       case 'state':
+        if (message.session.recording !== this.snapshot?.recording) this.recordingHint = '';
         this.snapshot = message.session;
         if (message.session.controllerId) this.controlRequested = false;
         if (message.session.status === 'ended') this.finish('host_ended');
@@ -179,7 +182,8 @@ export default class ConsoleApp extends LightningElement {
           this.notes = [...this.notes, this.item(this.nameOf(message.from), message.text, false, message.at)];
         break;
       case 'error':
-        this.error = message.message;
+        if (message.ref === 'recording') this.recordingHint = message.message;
+        else this.error = message.message;
         break;
       case 'ended':
         this.finish(message.reason);
