@@ -374,7 +374,7 @@ test('the guest refusing the recording asked after joining keeps it off, in the 
   assert.equal(relay.reports[0]!.recording, null);
 });
 
-test('a guest with no recording question open cannot answer one', async (t) => {
+test('a guest answers only an open recording question; the host can withdraw it', async (t) => {
   const relay = await startTestRelay();
   t.after(() => relay.close());
   const { host, guest } = await sharingSession(relay, { recording: 'host' });
@@ -382,6 +382,11 @@ test('a guest with no recording question open cannot answer one', async (t) => {
   assert.equal((await guest.waitFor('error')).code, 'not_allowed');
   host.send({ type: 'recording', action: 'start' });
   await host.waitFor('state', (m) => m.session.recording === 'asking');
+  // The host withdraws the request: the question closes and a late answer is not taken.
+  host.send({ type: 'recording', action: 'stop' });
+  await guest.waitFor('state', (m) => m.session.recording === 'off');
+  guest.send({ type: 'recording-consent', allow: true });
+  assert.equal((await guest.waitFor('error')).code, 'not_allowed');
   host.close();
   guest.close();
 });

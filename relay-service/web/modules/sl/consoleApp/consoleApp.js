@@ -135,7 +135,7 @@ export default class ConsoleApp extends LightningElement {
       case 'on':
         return 'Stop recording';
       case 'asking':
-        return 'Waiting for the customer to allow recording';
+        return 'Waiting for the customer to allow recording (cancel)';
       case 'refused':
         return 'Recording refused by the customer';
       case 'not_allowed':
@@ -146,7 +146,7 @@ export default class ConsoleApp extends LightningElement {
   }
   get recordingDisabled() {
     const r = this.snapshot?.recording;
-    return !r || r === 'asking' || r === 'refused' || r === 'not_allowed';
+    return !r || r === 'refused' || r === 'not_allowed';
   }
   get controlDisabled() {
     // A customer who says no sends nothing back, so asking again stays possible.
@@ -243,7 +243,9 @@ export default class ConsoleApp extends LightningElement {
   }
 
   handleRecording() {
-    this.send({ type: 'recording', action: this.snapshot?.recording === 'on' ? 'stop' : 'start' });
+    // While the customer is being asked, the button withdraws the request.
+    const r = this.snapshot?.recording;
+    this.send({ type: 'recording', action: r === 'on' || r === 'asking' ? 'stop' : 'start' });
   }
 
   handleRemoteInput(event) {

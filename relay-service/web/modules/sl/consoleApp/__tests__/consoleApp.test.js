@@ -181,10 +181,17 @@ describe('sl-console-app', () => {
     button(el, 'Start recording').click();
     agent.emit('message', { type: 'state', session: { ...SNAPSHOT, recording: 'asking' } });
     await flush();
-    expect(button(el, 'Waiting for the customer to allow recording').disabled).toBe(true);
+    const waiting = button(el, 'Waiting for the customer to allow recording (cancel)');
+    expect(waiting.disabled).toBe(false);
+    waiting.click();
+    await flush();
+    expect(agent.sent.filter((m) => m.type === 'recording')).toEqual([
+      { type: 'recording', action: 'start' },
+      { type: 'recording', action: 'stop' },
+    ]);
     agent.emit('message', { type: 'state', session: { ...SNAPSHOT, recording: 'refused' } });
     await flush();
-    expect(button(el, 'Waiting for the customer to allow recording')).toBeUndefined();
+    expect(button(el, 'Waiting for the customer to allow recording (cancel)')).toBeUndefined();
     expect(button(el, 'Recording refused by the customer').disabled).toBe(true);
   });
 
