@@ -307,16 +307,86 @@ test('host choice: the host starts recording from the console once the guest all
   assert.equal(info.packets.length, 15);
 });
 
-test('host choice before the guest allowed it: told why, and it starts when the guest allows it', async (t) => {
-  const relay = await startTestRelay();
+/** Sends the fixture's chunks [from, to) as the guest's stream 0, in order, with their capture times. */
+function present(guest: { sendFrame(b: Buffer): void }, from: number, to: number, t0 = Date.now()): void {
+  for (let i = from; i < to; i++) {
+    const c = chunks[i]!;
+    guest.sendFrame(
+      Buffer.from(
+        encodeFrame({ stream: 0, sequence: i, keyframe: c.keyframe, captureTimeMs: t0 + c.timestampUs / 1000 }, c.data),
+      ),
+    );
+  }
+}
+
+test('host starts recording after the guest joined: the guest is asked, nothing is recorded until they allow it', async (t) => {
+  const relay = await startTestRelay({ keyframeRequestIntervalMs: 0 });
+  t.after(() => relay.close());
+  // The guest joined and consented to viewing while no recording was wanted: never asked about it.
+  const { host, guest } = await sharingSession(relay, { recording: 'host' });
+  host.send({ type: 'recording', action: 'start' });
+  await host.waitForSession((s) => s.recording === 'asking');
+  await guest.waitForSession((s) => s.recording === 'asking');
+  // Frames the agent sees meanwhile (two keyframes among them) must not reach the recording.
+  present(guest, 0, 30);
+  await host.waitForFrames(30);
+  guest.send({ type: 'recording-consent', allow: true });
+  await host.waitForSession((s) => s.recording === 'on');
+  present(guest, 30, 45);
+  await host.waitForFrames(45);
+  host.send({ type: 'end' });
+  await host.waitFor('ended');
+  while (relay.reports.length === 0) await new Promise((r) => setTimeout(r, 5));
+  const report = relay.reports[0]!;
+  const info = await probe(await bytesOf(report.recording!));
+  assert.equal(info.packets.length, 15, 'only the frames after the guest allowed it');
+  // No "starts once the customer allows it" error: the 'asking' state is the agent's hint, and it ends.
+  assert.ok(!host.has('error'), 'the host got no error');
+  const texts = report.log.filter((e) => e.kind === 'recording' || e.kind === 'consent').map((e) => e.text);
+  assert.deepEqual(texts, [
+    'allowed the agent to see the shared screen',
+    'allowed recording',
+    'recording started',
+    'recording stopped',
+  ]);
+});
+
+test('the guest refusing the recording asked after joining keeps it off, in the log and on the console', async (t) => {
+  const relay = await startTestRelay({ keyframeRequestIntervalMs: 0 });
   t.after(() => relay.close());
   const { host, guest } = await sharingSession(relay, { recording: 'host' });
   host.send({ type: 'recording', action: 'start' });
-  const err = await host.waitFor('error');
-  assert.equal(err.code, 'no_consent');
-  assert.match(err.message, /once the customer allows it/);
-  guest.send({ type: 'consent', view: true, recording: true });
-  await host.waitForSession((s) => s.recording === 'on');
+  await guest.waitForSession((s) => s.recording === 'asking');
+  guest.send({ type: 'recording-consent', allow: false });
+  await host.waitForSession((s) => s.recording === 'refused');
+  const entry = await host.waitFor('log', (m) => m.entry.kind === 'consent' && m.entry.text === 'refused recording');
+  assert.equal(entry.entry.actor, 'Casey Customer');
+  // A second answer is not taken, and the host cannot start it over the refusal.
+  guest.send({ type: 'recording-consent', allow: true });
+  assert.equal((await guest.waitFor('error')).code, 'not_allowed');
+  host.send({ type: 'recording', action: 'start' });
+  assert.equal((await host.waitFor('error')).code, 'no_consent');
+  present(guest, 0, 15);
+  await host.waitForFrames(15);
+  host.send({ type: 'end' });
+  await host.waitFor('ended');
+  while (relay.reports.length === 0) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(relay.reports[0]!.recording, null);
+});
+
+test('a guest answers only an open recording question; the host can withdraw it', async (t) => {
+  const relay = await startTestRelay();
+  t.after(() => relay.close());
+  const { host, guest } = await sharingSession(relay, { recording: 'host' });
+  guest.send({ type: 'recording-consent', allow: true });
+  assert.equal((await guest.waitFor('error')).code, 'not_allowed');
+  host.send({ type: 'recording', action: 'start' });
+  await host.waitForSession((s) => s.recording === 'asking');
+  // The host withdraws the request: the question closes and a late answer is not taken.
+  host.send({ type: 'recording', action: 'stop' });
+  await guest.waitForSession((s) => s.recording === 'off');
+  guest.send({ type: 'recording-consent', allow: true });
+  assert.equal((await guest.waitFor('error')).code, 'not_allowed');
   host.close();
   guest.close();
 });

@@ -75,6 +75,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   msg('hello', { protocol: z.literal(PROTOCOL_VERSION) }),
   /** The guest's answer to "may the agent see your screen" (and the recording prompt). */
   msg('consent', { view: z.boolean(), recording: z.boolean().optional() }),
+  /** The guest's answer when the host starts recording after the guest joined (snapshot `recording: 'asking'`). */
+  msg('recording-consent', { allow: z.boolean() }),
   /** The guest cancelled the browser's screen picker (or the OS refused): the session ends. */
   msg('share-refused', {}),
   msg('stream-start', { config: streamConfigSchema }),
@@ -148,7 +150,9 @@ export const sessionSnapshotSchema = z.object({
   presenterId: z.string().nullable(),
   controllerId: z.string().nullable(),
   paused: z.boolean(),
-  recording: z.enum(['off', 'on', 'refused', 'not_allowed']),
+  /** 'asking': the host wants a recording and a guest who joined before has not answered yet (nothing is
+   * recorded meanwhile). */
+  recording: z.enum(['off', 'on', 'asking', 'refused', 'not_allowed']),
   streams: z.array(streamConfigSchema),
 });
 export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;

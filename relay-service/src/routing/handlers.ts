@@ -41,6 +41,10 @@ export const handlers: Handlers = {
     ctx.session.consent(ctx.from, msg.view, msg.recording);
   },
 
+  'recording-consent'(ctx, msg) {
+    ctx.session.recordingConsent(ctx.from, msg.allow);
+  },
+
   'share-refused'(ctx) {
     ctx.session.shareRefused(ctx.from);
   },

@@ -302,6 +302,17 @@ export class Session {
     this.hooks.changed(this);
   }
 
+  /** A guest's answer to the recording question asked after they joined (the host started recording later). */
+  recordingConsent(id: string, allow: boolean): void {
+    const p = this.participant(id);
+    if (!this.recordingQuestionOpen(p))
+      throw new SessionRuleError('not_allowed', 'there is no recording question for you to answer');
+    p.consentRecording = allow;
+    this.log.add(p.displayName, 'consent', allow ? 'allowed recording' : 'refused recording');
+    this.updateRecording();
+    this.hooks.changed(this);
+  }
+
   /** The guest would not pick a screen to share: like refusing consent, it ends the session. */
   shareRefused(id: string): void {
     const p = this.participant(id);
@@ -469,8 +480,9 @@ export class Session {
     this.recordRequested = on;
     this.updateRecording(p.displayName);
     this.hooks.changed(this);
-    // Kept as requested: guests who join from now on are asked, and it starts when one allows it.
-    if (on && !this.#recording.isRecording)
+    // Kept as requested: guests who join from now on are asked, and it starts when one allows it. While
+    // present guests are being asked the snapshot says so ('asking'), which is the agent's hint.
+    if (on && !this.#recording.isRecording && this.recordingState() !== 'asking')
       throw new SessionRuleError('no_consent', 'recording starts once the customer allows it and shares a screen');
   }
 
@@ -483,16 +495,35 @@ export class Session {
     return [...this.participants.values()].some((p) => p.role === 'guest' && p.consentRecording === false);
   }
 
+  /** A guest in the session who let the agent see their screen but was never asked about recording
+   * (they joined before it was wanted): they are asked now, and nothing is recorded until they answer. */
+  private recordingQuestionOpen(p: ParticipantState): boolean {
+    return (
+      this.recordingWanted &&
+      p.role === 'guest' &&
+      p.admitted &&
+      p.leftAt === null &&
+      p.consentView === true &&
+      p.consentRecording === null
+    );
+  }
+
+  private recordingAsked(): boolean {
+    return [...this.participants.values()].some((p) => this.recordingQuestionOpen(p));
+  }
+
   private recordingState(): SessionSnapshot['recording'] {
     if (this.policy.recording === 'never') return 'not_allowed';
     if (this.recordingRefused()) return 'refused';
+    if (this.recordingAsked()) return 'asking';
     return this.#recording.isRecording ? 'on' : 'off';
   }
 
   private updateRecording(actor = 'Sightline'): void {
     const consented =
       [...this.participants.values()].some((p) => p.role === 'guest' && p.consentRecording === true) &&
-      !this.recordingRefused();
+      !this.recordingRefused() &&
+      !this.recordingAsked();
     const stream = this.presenterId ? [...this.streams.values()].sort((a, b) => a.stream - b.stream)[0] : undefined;
     const on = this.recordingWanted && consented && stream !== undefined && this.status !== 'ended';
     const wasOn = this.#recording.isRecording;

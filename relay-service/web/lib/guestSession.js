@@ -96,6 +96,11 @@ export class GuestSession extends EventTarget {
     this.socket.send(recording === undefined ? { type: 'consent', view } : { type: 'consent', view, recording });
   }
 
+  /** @param {boolean} allow the answer to the recording question asked after joining */
+  recordingConsent(allow) {
+    this.socket.send({ type: 'recording-consent', allow });
+  }
+
   /** The customer dismissed the browser's share prompt: the relay ends the session politely. */
   shareRefused() {
     this.socket.send({ type: 'share-refused' });

@@ -31,6 +31,8 @@ export default class ConsoleApp extends LightningElement {
   seq = 0;
   inviteEmail = '';
   emailStatus = '';
+  /** Why a Start recording did not start yet (the relay's answer); gone once the recording state moves. */
+  recordingHint = '';
   inviteStatus = '';
   inviteInvalid = 'false';
   confirmingEnd = false;
@@ -136,6 +138,8 @@ export default class ConsoleApp extends LightningElement {
     switch (this.snapshot?.recording) {
       case 'on':
         return 'Stop recording';
+      case 'asking':
+        return 'Waiting for the customer to allow recording (cancel)';
       case 'refused':
         return 'Recording refused by the customer';
       case 'not_allowed':
@@ -162,6 +166,8 @@ export default class ConsoleApp extends LightningElement {
 
   /** The session after the relay's welcome or a patch of what changed. */
   onSession(session) {
+    // The relay's answer to Start recording is a hint until the recording state moves on.
+    if (session.recording !== this.snapshot?.recording) this.recordingHint = '';
     this.snapshot = session;
     if (session.controllerId) this.controlRequested = false;
     if (session.status === 'ended') this.finish('host_ended');
@@ -182,7 +188,8 @@ export default class ConsoleApp extends LightningElement {
           this.notes = [...this.notes, this.item(this.nameOf(message.from), message.text, false, message.at)];
         break;
       case 'error':
-        this.error = message.message;
+        if (message.ref === 'recording') this.recordingHint = message.message;
+        else this.error = message.message;
         break;
       case 'ended':
         this.finish(message.reason);
@@ -247,7 +254,9 @@ export default class ConsoleApp extends LightningElement {
   }
 
   handleRecording() {
-    this.send({ type: 'recording', action: this.snapshot?.recording === 'on' ? 'stop' : 'start' });
+    // While the customer is being asked, the button withdraws the request.
+    const r = this.snapshot?.recording;
+    this.send({ type: 'recording', action: r === 'on' || r === 'asking' ? 'stop' : 'start' });
   }
 
   handleRemoteInput(event) {

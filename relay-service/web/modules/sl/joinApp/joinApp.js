@@ -99,6 +99,10 @@ export default class JoinApp extends LightningElement {
   get terms() {
     return this.lookup?.terms || '';
   }
+  /** The agent started recording after this customer joined unasked: they are asked now, once. */
+  get recordingAsked() {
+    return this.recordingState === 'asking' && this.recording === undefined;
+  }
   get recordingPrompt() {
     return !!this.lookup?.recordingPrompt;
   }
@@ -336,6 +340,12 @@ export default class JoinApp extends LightningElement {
   handleChat(event) {
     if (this.session?.chat(event.detail.text)) this.addChat('You', event.detail.text, true);
     else this.error = 'Not connected: your message was not sent.';
+  }
+
+  handleRecordingAnswer(event) {
+    this.recording = event.detail.allow;
+    this.session?.recordingConsent(this.recording);
+    this.liveStatus = this.recording ? 'You allowed recording.' : 'You refused recording.';
   }
 
   handleStop() {

@@ -5,7 +5,7 @@ import { LightningElement, api } from 'lwc';
  * session snapshot's `recording` is 'on'); nothing otherwise.
  */
 export default class RecordingIndicator extends LightningElement {
-  /** The snapshot's recording state: 'on', 'off', 'refused' or 'not_allowed'. */
+  /** The snapshot's recording state: 'on', 'off', 'asking', 'refused' or 'not_allowed'. */
   @api state = 'off';
 
   get recording() {

@@ -177,6 +177,48 @@ describe('sl-console-app', () => {
     expect(button(el, 'Recording refused by the customer').disabled).toBe(true);
   });
 
+  it('while the customer is asked about recording the button says so, and shows their answer', async () => {
+    const { el, agent } = await mountSignedIn();
+    button(el, 'Start recording').click();
+    agent.emit('session', { ...SNAPSHOT, recording: 'asking' });
+    await flush();
+    const waiting = button(el, 'Waiting for the customer to allow recording (cancel)');
+    expect(waiting.disabled).toBe(false);
+    waiting.click();
+    await flush();
+    expect(agent.sent.filter((m) => m.type === 'recording')).toEqual([
+      { type: 'recording', action: 'start' },
+      { type: 'recording', action: 'stop' },
+    ]);
+    agent.emit('session', { ...SNAPSHOT, recording: 'refused' });
+    await flush();
+    expect(button(el, 'Waiting for the customer to allow recording (cancel)')).toBeUndefined();
+    expect(button(el, 'Recording refused by the customer').disabled).toBe(true);
+  });
+
+  it("the relay's hint after Start recording stays beside the button until the customer answers", async () => {
+    const { el, agent } = await mountSignedIn();
+    button(el, 'Start recording').click();
+    agent.emit('message', {
+      type: 'error',
+      code: 'no_consent',
+      message: 'recording starts once the customer allows it and shares a screen',
+      ref: 'recording',
+    });
+    await flush();
+    expect(q(el, '.recording-hint').textContent).toBe(
+      'recording starts once the customer allows it and shares a screen',
+    );
+    expect(q(el, '.error').textContent).toBe('');
+    // Other state changes leave it; the customer's answer (recording on or refused) clears it.
+    agent.emit('session', { ...SNAPSHOT, status: 'in_progress' });
+    await flush();
+    expect(q(el, '.recording-hint').textContent).not.toBe('');
+    agent.emit('session', { ...SNAPSHOT, status: 'in_progress', recording: 'on' });
+    await flush();
+    expect(q(el, '.recording-hint').textContent).toBe('');
+  });
+
   it('requests control and invites another agent with a valid email', async () => {
     const { el, agent } = await mountSignedIn();
     button(el, 'Request control').click();

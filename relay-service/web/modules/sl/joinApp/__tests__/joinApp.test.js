@@ -29,6 +29,9 @@ jest.mock('../../../../lib/guestSession.js', () => {
       this.sent.push({ type: 'consent', view, recording });
       if (!view) queueMicrotask(() => this.emit('message', { type: 'ended', reason: 'consent_refused' }));
     }
+    recordingConsent(allow) {
+      this.sent.push({ type: 'recording-consent', allow });
+    }
     shareRefused() {
       this.sent.push({ type: 'share-refused' });
       queueMicrotask(() => this.emit('message', { type: 'ended', reason: 'share_refused' }));
@@ -87,13 +90,15 @@ function mount(props = {}) {
   return el;
 }
 
-async function throughConsent(el, { refuseShare = false } = {}) {
+async function throughConsent(el, { refuseShare = false, recordingAsked = true } = {}) {
   const contact = q(el, 'sl-contact-form');
   contact.dispatchEvent(new CustomEvent('submitcontact', { detail: { contact: { name: 'Ada' } } }));
   await flush();
   if (refuseShare) requestScreen.mockRejectedValue(new ShareRefusedError('no'));
   else requestScreen.mockResolvedValue(fakeStream());
-  q(el, 'sl-consent-form').dispatchEvent(new CustomEvent('accept', { detail: { recording: true } }));
+  q(el, 'sl-consent-form').dispatchEvent(
+    new CustomEvent('accept', { detail: { recording: recordingAsked ? true : undefined } }),
+  );
   await flush();
 }
 
@@ -228,6 +233,38 @@ describe('sl-join-app', () => {
     await flush();
     expect(q(el, 'sl-share-bar').reconnecting).toBe(true);
     expect(q(el, 'h1').textContent).toBe('Reconnecting…');
+  });
+
+  it('asks about recording when the agent starts it after the customer joined unasked, and sends the answer once', async () => {
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    await throughConsent(el, { recordingAsked: false });
+    const session = GuestSession.last;
+    expect(session.sent[0]).toEqual({ type: 'consent', view: true, recording: undefined });
+    expect(q(el, 'sl-recording-question')).toBeNull();
+    session.emit('session', { status: 'in_progress', recording: 'asking' });
+    await flush();
+    const question = q(el, 'sl-recording-question');
+    expect(question.hostName).toBe('Alex Agent');
+    question.dispatchEvent(new CustomEvent('answer', { detail: { allow: false } }));
+    await flush();
+    expect(session.sent.filter((m) => m.type === 'recording-consent')).toEqual([
+      { type: 'recording-consent', allow: false },
+    ]);
+    // Gone at once, and not shown again while another customer is still being asked.
+    expect(q(el, 'sl-recording-question')).toBeNull();
+    session.emit('session', { status: 'in_progress', recording: 'asking' });
+    await flush();
+    expect(q(el, 'sl-recording-question')).toBeNull();
+  });
+
+  it('a customer who answered the recording prompt when joining is not asked again', async () => {
+    const el = mount({ token: 'tok_abcdefghijklmnopqrstu' });
+    await flush();
+    await throughConsent(el);
+    GuestSession.last.emit('session', { status: 'in_progress', recording: 'asking' });
+    await flush();
+    expect(q(el, 'sl-recording-question')).toBeNull();
   });
 
   it('leaves with one click and shows the ended screen', async () => {
