@@ -66,6 +66,10 @@ export const keyInputSchema = z
 export const inputEventSchema = z.discriminatedUnion('kind', [pointerInputSchema, keyInputSchema]);
 export type InputEvent = z.infer<typeof inputEventSchema>;
 
+/** Where a guest is on the join page before sharing starts, told to the agents ("Jane is reading the consent"). */
+export const guestPresenceSchema = z.enum(['details', 'consent', 'choosing_screen', 'declined']);
+export type GuestPresence = z.infer<typeof guestPresenceSchema>;
+
 const msg = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...shape }).strict();
 
@@ -79,6 +83,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   msg('recording-consent', { allow: z.boolean() }),
   /** The guest cancelled the browser's screen picker (or the OS refused): the session ends. */
   msg('share-refused', {}),
+  /** The guest tells the agents which step of the join page they are on; always about the sender. */
+  msg('presence', { state: guestPresenceSchema }),
   msg('stream-start', { config: streamConfigSchema }),
   msg('stream-stop', { stream: z.number().int().min(0).max(65535) }),
   msg('pause', { paused: z.boolean() }),
@@ -230,6 +236,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   msg('note', { from: z.string(), text: z.string(), at: z.string() }),
   /** The guest cancelled the browser's screen picker (or the OS refused): the session ends. */
   msg('share-refused', {}),
+  /** To agents only: a guest's step on the join page. */
+  msg('presence', { participantId: z.string(), name: z.string(), state: guestPresenceSchema }),
   msg('stream-start', { config: streamConfigSchema }),
   msg('stream-stop', { stream: z.number() }),
   msg('keyframe-request', { stream: z.number() }),

@@ -49,6 +49,12 @@ export const handlers: Handlers = {
     ctx.session.shareRefused(ctx.from);
   },
 
+  presence(ctx, msg) {
+    // The message names no participant: a guest can only ever speak about themself.
+    const guest = ctx.session.presence(ctx.from, msg.state);
+    ctx.room.sendToAgents({ type: 'presence', participantId: ctx.from, name: guest, state: msg.state });
+  },
+
   'stream-start'(ctx, msg) {
     ctx.session.startStream(ctx.from, msg.config);
   },

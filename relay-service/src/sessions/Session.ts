@@ -4,6 +4,7 @@
 import type { Policy } from '@sightline/config';
 import type {
   Contact,
+  GuestPresence,
   LogEntry,
   Participant,
   Role,
@@ -311,6 +312,14 @@ export class Session {
     this.log.add(p.displayName, 'consent', allow ? 'allowed recording' : 'refused recording');
     this.updateRecording();
     this.hooks.changed(this);
+  }
+
+  /** A guest's step on the join page; only declining goes into the log. Returns the guest's name. */
+  presence(id: string, state: GuestPresence): string {
+    const p = this.participant(id);
+    if (p.role !== 'guest') throw new SessionRuleError('not_allowed', 'only a guest reports their presence');
+    if (state === 'declined') this.log.add(p.displayName, 'consent', 'declined to share');
+    return p.displayName;
   }
 
   /** The guest would not pick a screen to share: like refusing consent, it ends the session. */

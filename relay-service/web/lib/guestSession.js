@@ -101,6 +101,14 @@ export class GuestSession extends EventTarget {
     this.socket.send({ type: 'recording-consent', allow });
   }
 
+  /**
+   * Tells the agents which step of the join page the customer is on (never other guests).
+   * @param {'details' | 'consent' | 'choosing_screen' | 'declined'} state
+   */
+  presence(state) {
+    this.socket.send({ type: 'presence', state });
+  }
+
   /** The customer dismissed the browser's share prompt: the relay ends the session politely. */
   shareRefused() {
     this.socket.send({ type: 'share-refused' });

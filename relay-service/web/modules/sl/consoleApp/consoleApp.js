@@ -6,6 +6,15 @@ import { forgetInvitation } from '../../../lib/invitation.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+const WAITING_TEXT = 'Waiting for the customer to share their screen…';
+/** What the agent reads while the customer goes through the join page. */
+const PRESENCE_TEXT = {
+  details: (name) => `${name} is entering their details`,
+  consent: (name) => `${name} is reading the consent`,
+  choosing_screen: (name) => `${name} is choosing what to share`,
+  declined: (name) => `${name} declined to share`,
+};
+
 /**
  * The agent console: the customer's screen, session key and link, status, attendees, chat,
  * private notes, recording, control request, pointer, invitations and ending the session.
@@ -40,6 +49,8 @@ export default class ConsoleApp extends LightningElement {
   endReason = 'host_ended';
   endDetail = '';
   controlRequested = false;
+  /** The latest guest presence from the relay: {participantId, name, state}. */
+  presence = null;
 
   connectedCallback() {
     const capability = checkViewCapability();
@@ -134,6 +145,16 @@ export default class ConsoleApp extends LightningElement {
   get screenHeight() {
     return this.snapshot?.streams?.[0]?.codedHeight || 0;
   }
+  /** Where the customer is before sharing; nothing once they present. */
+  get presenceText() {
+    const p = this.presence;
+    if (!p || p.participantId === this.presenterId) return '';
+    return PRESENCE_TEXT[p.state]?.(p.name) || '';
+  }
+  get waitingText() {
+    if (!this.presenceText) return WAITING_TEXT;
+    return this.presence.state === 'declined' ? this.presenceText : `${this.presenceText}…`;
+  }
   get recordingLabel() {
     switch (this.snapshot?.recording) {
       case 'on':
@@ -186,6 +207,9 @@ export default class ConsoleApp extends LightningElement {
       case 'note':
         if (message.from !== this.participantId)
           this.notes = [...this.notes, this.item(this.nameOf(message.from), message.text, false, message.at)];
+        break;
+      case 'presence':
+        this.presence = { participantId: message.participantId, name: message.name, state: message.state };
         break;
       case 'error':
         if (message.ref === 'recording') this.recordingHint = message.message;

@@ -124,6 +124,34 @@ describe('sl-console-app', () => {
     expect(agent.canvas).toBe(view.getCanvas());
   });
 
+  it('says where the customer is before sharing, and that they declined', async () => {
+    const { el, agent } = await mountSignedIn();
+    const waiting = { ...SNAPSHOT, status: 'waiting', presenterId: null, streams: [] };
+    agent.emit('session', waiting);
+    agent.emit('live', false);
+    await flush();
+    const view = q(el, 'sl-screen-view');
+    expect(view.waitingText).toBe('Waiting for the customer to share their screen…');
+    const presence = (state) => ({ type: 'presence', participantId: 'g1', name: 'Ada', state });
+    agent.emit('message', presence('details'));
+    await flush();
+    expect(view.waitingText).toBe('Ada is entering their details…');
+    agent.emit('message', presence('consent'));
+    await flush();
+    expect(view.waitingText).toBe('Ada is reading the consent…');
+    agent.emit('message', presence('choosing_screen'));
+    await flush();
+    expect(view.waitingText).toBe('Ada is choosing what to share…');
+    expect(view.shadowRoot.querySelector('.waiting').textContent).toBe('Ada is choosing what to share…');
+    agent.emit('message', presence('declined'));
+    await flush();
+    expect(view.waitingText).toBe('Ada declined to share');
+    // Once the customer presents, the screen speaks for itself.
+    agent.emit('session', SNAPSHOT);
+    await flush();
+    expect(view.waitingText).toBe('Waiting for the customer to share their screen…');
+  });
+
   it('names the customer and the record in the tab title, and says when the session ended', async () => {
     const { el, agent } = await mountSignedIn();
     expect(document.title).toBe('Ada · Case 00001001 · Sightline');
