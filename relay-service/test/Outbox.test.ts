@@ -152,9 +152,17 @@ test('the plan: the Case activity, one step per distinct guest email by policy, 
   );
   assert.deepEqual(
     sn.map((i) => i.kind),
-    ['work_note', 'attachment'],
-    'ServiceNow: a work note and the attachment; no leads, no rows',
+    ['work_note', 'attendees', 'attachment'],
+    'ServiceNow: a work note, the attendee rows and the attachment; no leads',
   );
+  const snRows = sn.find((i) => i.kind === 'attendees')!.payload as AttendeesPayload;
+  assert.deepEqual(
+    snRows.attendees.map((a) => a.role),
+    ['Host', ...attendees.map(() => 'Guest')],
+    'ServiceNow rows include the host',
+  );
+  assert.equal(snRows.session?.endReason, 'host_ended');
+  assert.ok(!(sn[0]!.payload as { description: string }).description.includes('```'), 'no block in the note');
 });
 
 test('activity text and lead fields', () => {

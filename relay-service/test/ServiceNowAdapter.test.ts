@@ -161,14 +161,14 @@ test('a recording the instance refuses (attachment size cap or extension) is sai
   assert.equal((await attachmentsOf(stack, uniqueFileName(r.recording!.fileName, r.sessionId))).length, 0);
 });
 
-test('the work note carries the sightline-attendees block, and the ServiceNow widget reads the attendees from it', async (t) => {
+test('the work note is text for people; each attendee is one row of the app table, which the widget reads', async (t) => {
   const stack = await startStack(t);
   await stack.signInAgent('servicenow');
   const r = report({ ...AGENT, email: 'alex.agent@sightline.demo' }, INCIDENT, {
     attendees: [
       guest('Grace Hopper', 'grace@navy.example', '+1 202 555 0142'),
-      // Over the widget's limits (name 120, phone 32): clipped, not a reason to skip the note.
-      guest('N'.repeat(150), 'not-an-email', '+1 555 0100 extension 1234567890123'),
+      // Over the table's column lengths (name 120, phone 40): clipped; an address that is none is left out.
+      guest('N'.repeat(150), 'not-an-email', '+1 555 0100 extension 1234567890123456789'),
     ],
     recording: { ...webm(1000), fileName: 'sightline-sn-2.webm' },
   });
@@ -176,11 +176,14 @@ test('the work note carries the sightline-attendees block, and the ServiceNow wi
   await stack.relay.writeBack.drain();
   const [note] = await notesOf(stack, r.sessionId);
   assert.ok(note, 'the work note was written');
-  const fence = /```sightline-attendees\n(.+)\n```/.exec(note.value!);
-  assert.ok(fence, 'a fenced sightline-attendees block');
-  const block = JSON.parse(fence[1]!) as { v: number; sessionId: string; recording: string; attendees: unknown[] };
-  assert.deepEqual([block.v, block.sessionId, block.recording], [1, r.sessionId, `sightline-sn-2-${r.sessionId}.webm`]);
-  assert.ok(note.value!.includes('Attendees (3):'), 'the human-readable summary is still there');
+  assert.ok(note.value!.includes('Attendees (3):'), 'the human-readable attendee list');
+  assert.ok(!note.value!.includes('```'), 'no fenced block in the note');
+  assert.ok(!/[{}]/.test(note.value!), 'no JSON in the note');
+  const rows = await table(
+    stack,
+    `/api/now/table/x_sightline_share_attendee?sysparm_query=${encodeURIComponent(`session_id=${r.sessionId}`)}`,
+  );
+  assert.equal(rows.length, 3, 'one row per attendee, the host included');
 
   const { serverScript } = widgetSource();
   const { data, logs } = await runServerScript({
@@ -200,45 +203,35 @@ test('the work note carries the sightline-attendees block, and the ServiceNow wi
     options: {},
   });
   const widget = data as {
-    skippedNotes: number;
+    skippedRows: number;
     sessions: {
       sessionId: string;
+      startedAt: string;
       endReason: string;
       recording: string;
       attendees: { role: string; name: string; email: string; phone: string; joinedAt: string; leftAt: string }[];
     }[];
   };
-  assert.equal(widget.skippedNotes, 0, JSON.stringify(logs));
+  assert.equal(widget.skippedRows, 0, JSON.stringify(logs));
   const session = widget.sessions.find((s) => s.sessionId === r.sessionId);
   assert.ok(session, 'the widget lists the session');
-  assert.deepEqual([session.endReason, session.recording], ['host_ended', `sightline-sn-2-${r.sessionId}.webm`]);
-  // ISO times come from the block (the summary writes "2026-11-21 09:00:00 UTC").
+  assert.deepEqual(
+    [session.startedAt, session.endReason, session.recording],
+    ['2026-11-21 09:00:00', 'host_ended', `sightline-sn-2-${r.sessionId}.webm`],
+  );
+  // glide_date_time values (UTC) as the table holds them.
   assert.deepEqual(
     session.attendees.map((a) => [a.role, a.name, a.email, a.phone, a.joinedAt, a.leftAt]),
     [
-      [
-        'host',
-        AGENT.displayName,
-        'alex.agent@sightline.demo',
-        '',
-        '2026-11-21T09:00:00.000Z',
-        '2026-11-21T09:14:00.000Z',
-      ],
-      [
-        'guest',
-        'Grace Hopper',
-        'grace@navy.example',
-        '+1 202 555 0142',
-        '2026-11-21T09:01:00.000Z',
-        '2026-11-21T09:13:00.000Z',
-      ],
+      ['host', AGENT.displayName, 'alex.agent@sightline.demo', '', '2026-11-21 09:00:00', '2026-11-21 09:14:00'],
+      ['guest', 'Grace Hopper', 'grace@navy.example', '+1 202 555 0142', '2026-11-21 09:01:00', '2026-11-21 09:13:00'],
       [
         'guest',
         'N'.repeat(120),
         '',
-        '+1 555 0100 extension 1234567890',
-        '2026-11-21T09:01:00.000Z',
-        '2026-11-21T09:13:00.000Z',
+        '+1 555 0100 extension 123456789012345678',
+        '2026-11-21 09:01:00',
+        '2026-11-21 09:13:00',
       ],
     ],
   );

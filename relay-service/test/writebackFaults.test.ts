@@ -47,7 +47,10 @@ async function snTable(stack: Stack, path: string): Promise<Rec[]> {
 async function servicenowRecords(stack: Stack, r: SessionReport) {
   const notes = `element_id=${INCIDENT.id}^element=work_notes^valueLIKE[sightline:${r.sessionId}]`;
   const files = `table_sys_id=${INCIDENT.id}^file_nameLIKE${r.sessionId}`;
+  const rows = `incident=${INCIDENT.id}^session_id=${r.sessionId}`;
   return {
+    rows: (await snTable(stack, `/api/now/table/x_sightline_share_attendee?sysparm_query=${encodeURIComponent(rows)}`))
+      .length,
     notes: (await snTable(stack, `/api/now/table/sys_journal_field?sysparm_query=${encodeURIComponent(notes)}`)).length,
     files: (await snTable(stack, `/api/now/attachment?sysparm_query=${encodeURIComponent(files)}`)).length,
   };
@@ -126,12 +129,13 @@ test('Salesforce: connection resets before and after the write are retried; ever
   });
 });
 
-test('ServiceNow: truncated JSON, HTML 200 and resets before and after the write; one work note, one attachment', async (t) => {
+test('ServiceNow: truncated JSON, HTML 200 and resets before and after the write; one work note, one attachment, one row per attendee', async (t) => {
   const stack = await startStack(t);
   await stack.signInAgent('servicenow');
   const note = (m: string, p: string) => m === 'PATCH' && p.startsWith('/api/now/table/incident/');
   const upload = (m: string, p: string) => m === 'POST' && p.startsWith('/api/now/attachment/file');
   const lookups = (m: string, p: string) => m === 'GET' && p.startsWith('/api/now/');
+  const row = (m: string, p: string) => m === 'POST' && p.startsWith('/api/now/table/x_sightline_share_attendee');
   // Two sessions, so each kind of write has more attempts than it has faults: every fault is used.
   const faults = [
     stack.snProxy.fail(note, 1, { mode: 'html' }),
@@ -142,6 +146,9 @@ test('ServiceNow: truncated JSON, HTML 200 and resets before and after the write
     stack.snProxy.fail(upload, 1, { mode: 'truncated', afterUpstream: true }),
     stack.snProxy.fail(lookups, 1, { mode: 'reset' }),
     stack.snProxy.fail(lookups, 1, { mode: 'truncated' }),
+    // The row is written but its answer is lost: the retry finds it by its key.
+    stack.snProxy.fail(row, 1, { mode: 'truncated', afterUpstream: true }),
+    stack.snProxy.fail(row, 1, { mode: 'reset', afterUpstream: true }),
   ];
   const sessions = [1, 2].map(() =>
     report(SN_AGENT, INCIDENT, { attendees: [guest('Sid Snow', 'sid@fault.example')], recording: webm(1500) }),
@@ -152,7 +159,8 @@ test('ServiceNow: truncated JSON, HTML 200 and resets before and after the write
     sessions.map((r) => r.sessionId),
   );
   assertHit(...faults);
-  for (const r of sessions) assert.deepEqual(await servicenowRecords(stack, r), { notes: 1, files: 1 });
+  // The host and the guest: two rows each session.
+  for (const r of sessions) assert.deepEqual(await servicenowRecords(stack, r), { rows: 2, notes: 1, files: 1 });
 });
 
 test('answers 10 s late hit the call timeout and are retried; ServiceNow drains meanwhile; every record once', async (t) => {
@@ -170,7 +178,7 @@ test('answers 10 s late hit the call timeout and are retried; ServiceNow drains 
   stack.relay.writeBack.accept(sf);
   stack.relay.writeBack.accept(sn);
   await settle(stack, [sn.sessionId], 'ServiceNow is written while every Salesforce answer is late');
-  assert.deepEqual(await servicenowRecords(stack, sn), { notes: 1, files: 1 });
+  assert.deepEqual(await servicenowRecords(stack, sn), { rows: 1, notes: 1, files: 1 });
   assert.ok(
     stack.relay.writeBack.statusOf(sf.sessionId).every((s) => s !== 'done'),
     'Salesforce has delivered nothing yet',
@@ -201,7 +209,7 @@ test('Salesforce down: its circuit opens, ServiceNow drains, and after the outag
     snSessions.map((r) => r.sessionId),
     'ServiceNow drains while Salesforce is down',
   );
-  for (const r of snSessions) assert.deepEqual(await servicenowRecords(stack, r), { notes: 1, files: 0 });
+  for (const r of snSessions) assert.deepEqual(await servicenowRecords(stack, r), { rows: 1, notes: 1, files: 0 });
   assert.match(stack.logs.text, /"circuit":"Open","msg":"CRM endpoint circuit"/);
   const sfSteps = sfSessions.length * 4;
   assert.ok(down.hits < sfSteps, `the open circuit spared Salesforce calls (${down.hits} tried for ${sfSteps} steps)`);
@@ -230,7 +238,7 @@ test('a recording over the instance limit fails for good, with its reason shown 
   const r = report(SN_AGENT, INCIDENT, { recording: webm(5000) });
   stack.relay.writeBack.accept(r);
   await stack.relay.writeBack.drain();
-  assert.deepEqual(stack.relay.writeBack.statusOf(r.sessionId), ['done', 'failed']);
+  assert.deepEqual(stack.relay.writeBack.statusOf(r.sessionId), ['done', 'done', 'failed']);
   const mine = (await (await stack.api('/api/me/deliveries', { jar })).json()) as AgentDeliveries;
   assert.equal(mine.failed.length, 1);
   const [failed] = mine.failed;

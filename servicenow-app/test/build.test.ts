@@ -130,8 +130,20 @@ function assertMetadata(tables: Map<string, Row[]>): void {
   );
   assert.equal(o.client_secret, undefined, 'no client secret in the update set');
 
-  const acls = tables.get('sys_security_acl') ?? [];
+  const allAcls = tables.get('sys_security_acl') ?? [];
+  const acls = allAcls.filter((x) => text(x.name) === 'sys_attachment');
   assert.deepEqual(acls.map((x) => text(x.operation)).sort(), ['delete', 'read']);
+  // The attendee table the relay writes and the widget reads: no edits, managers delete.
+  const attendeeAcls = allAcls.filter((x) => text(x.name) === 'x_sightline_share_attendee');
+  assert.deepEqual(attendeeAcls.map((x) => text(x.operation)).sort(), ['create', 'delete', 'read']);
+  assert.equal(allAcls.length, acls.length + attendeeAcls.length);
+  const table = (tables.get('sys_db_object') ?? []).find((x) => text(x.name) === 'x_sightline_share_attendee');
+  assert.ok(table, 'the x_sightline_share_attendee table');
+  const columns = (tables.get('sys_dictionary') ?? [])
+    .filter((x) => text(x.name) === 'x_sightline_share_attendee' && text(x.element))
+    .map((x) => text(x.element));
+  for (const c of ['attendee_key', 'session_id', 'incident', 'name', 'email', 'phone', 'role', 'joined_at', 'left_at'])
+    assert.ok(columns.includes(c), `column ${c}`);
   for (const acl of acls) {
     assert.equal(text(acl.name), 'sys_attachment');
     assert.equal(text(acl.decision_type), 'deny');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { DEMO } from '@sightline/crm-sandbox';
 import { runServerScript, ServerScriptError, type ServerJob } from './harness/runServerScript.ts';
 import { widgetSource } from './harness/widgetSource.ts';
-import { attendeesBlock, startTestSandbox, type TestSandbox } from './helpers/sandbox.ts';
+import { startTestSandbox, type TestSandbox } from './helpers/sandbox.ts';
 
 const { serverScript } = widgetSource();
 const VPN = DEMO.servicenow.incidents.vpn.id;
@@ -36,7 +36,7 @@ interface Data {
     recording: string;
     attendees: { role: string; name: string; email: string; phone: string; leftAt: string }[];
   }[];
-  skippedNotes: number;
+  skippedRows: number;
 }
 
 async function run(over: Partial<ServerJob> & { as?: 'agent' | 'manager'; roles?: string[] } = {}) {
@@ -122,66 +122,70 @@ describe('widget server script over the sandbox Table API', () => {
     assert.deepEqual(new Uint8Array(await file.arrayBuffer()), new Uint8Array([0x1a, 0x45, 0xdf, 0xa3]));
   });
 
-  test('attendees come from the work-note block; malformed blocks are skipped and logged; retries do not double', async () => {
-    const block = {
-      v: 1,
-      sessionId: 's_note1',
-      startedAt: '2026-11-21T03:00:00.000Z',
-      endedAt: '2026-11-21T03:12:00.000Z',
-      endReason: 'host_ended',
-      recording: 'sightline-s_note1.webm',
-      attendees: [
-        {
-          role: 'host',
-          name: 'Alex Agent',
-          email: 'alex.agent@sightline.demo',
-          joinedAt: '2026-11-21T03:00:00.000Z',
-          leftAt: '2026-11-21T03:12:00.000Z',
-        },
-        {
-          role: 'guest',
-          name: 'Jane Customer',
-          email: 'jane.customer@acme.example',
-          phone: '+1 555 0100',
-          joinedAt: '2026-11-21T03:01:00.000Z',
-          leftAt: null,
-        },
-      ],
+  test("attendees come from the app's attendee table, grouped by session; a work note is not read", async () => {
+    const session = {
+      session_id: 's_row1',
+      incident: VPN,
+      session_started: '2026-11-21 03:00:00',
+      session_ended: '2026-11-21 03:12:00',
+      end_reason: 'host_ended',
+      recording: 'sightline-s_row1.webm',
     };
+    await sb.addAttendee(agentToken, {
+      ...session,
+      attendee_key: 's_row1:p1',
+      role: 'host',
+      name: 'Alex Agent',
+      email: 'alex.agent@sightline.demo',
+      joined_at: '2026-11-21 03:00:00',
+      left_at: '2026-11-21 03:12:00',
+    });
+    await sb.addAttendee(agentToken, {
+      ...session,
+      attendee_key: 's_row1:p2',
+      role: 'guest',
+      name: 'Jane Customer',
+      email: 'jane.customer@acme.example',
+      phone: '+1 555 0100',
+      joined_at: '2026-11-21 03:01:00',
+    });
+    await sb.addAttendee(agentToken, {
+      ...session,
+      session_id: 's_badrole',
+      attendee_key: 's_badrole:p1',
+      role: 'boss',
+    });
+    // Another incident's row, and a note in the old block form: neither is this record's attendee.
+    await sb.addAttendee(agentToken, {
+      ...session,
+      incident: EMAIL_INCIDENT,
+      session_id: 's_other',
+      attendee_key: 's_other:p1',
+      role: 'guest',
+    });
     await sb.addWorkNote(
       agentToken,
       VPN,
-      `Screen share session s_note1\n\nlog...\n\n${attendeesBlock(block)}\n\n[sightline:s_note1]`,
+      '```sightline-attendees\n{"v":1,"sessionId":"s_note","attendees":[]}\n```\n\n[sightline:s_note]',
     );
-    await sb.addWorkNote(agentToken, VPN, `retry\n${attendeesBlock(block)}`);
-    await sb.addWorkNote(agentToken, VPN, '```sightline-attendees\n{not json\n```');
-    await sb.addWorkNote(
-      agentToken,
-      VPN,
-      attendeesBlock({ ...block, sessionId: 's_bad', attendees: [{ role: 'guest', email: 'no-at-sign' }] }),
-    );
-    await sb.addWorkNote(
-      agentToken,
-      VPN,
-      attendeesBlock({ ...block, sessionId: 's_badrole', attendees: [{ role: 'boss' }] }),
-    );
-    await sb.addWorkNote(agentToken, VPN, 'an ordinary work note without a block');
 
     const { data, logs } = await run();
-    assert.equal(data.sessions.length, 1);
+    assert.deepEqual(
+      data.sessions.map((s) => s.sessionId),
+      ['s_row1'],
+    );
     const s = data.sessions[0]!;
-    assert.equal(s.sessionId, 's_note1');
     assert.equal(s.endReason, 'host_ended');
-    assert.equal(s.recording, 'sightline-s_note1.webm');
+    assert.equal(s.recording, 'sightline-s_row1.webm');
     assert.deepEqual(
       s.attendees.map((a) => [a.role, a.name, a.email, a.phone, a.leftAt]),
       [
-        ['host', 'Alex Agent', 'alex.agent@sightline.demo', '', '2026-11-21T03:12:00.000Z'],
+        ['host', 'Alex Agent', 'alex.agent@sightline.demo', '', '2026-11-21 03:12:00'],
         ['guest', 'Jane Customer', 'jane.customer@acme.example', '+1 555 0100', ''],
       ],
     );
-    assert.equal(data.skippedNotes, 3);
-    assert.equal(logs.filter((l) => l.level === 'warn' && /malformed attendees block/.test(l.message)).length, 3);
+    assert.equal(data.skippedRows, 1);
+    assert.equal(logs.filter((l) => l.level === 'warn' && /malformed attendee row/.test(l.message)).length, 1);
   });
 
   test('a manager reviews but does not start', async () => {
@@ -262,50 +266,6 @@ describe('widget server script over the sandbox Table API', () => {
         options: {},
       }),
       (err: unknown) => err instanceof ServerScriptError && /HTTP 401/.test(err.message),
-    );
-  });
-});
-
-describe("widget server script reads the relay's plain work-note summary", () => {
-  test('attendees, times, reason and recording from "Attendees (n):" lines and the [sightline:<id>] marker', async () => {
-    // As relay-service/src/writeback/format.ts writes it (subject, description, marker line).
-    const note = [
-      'Screen share 482913 2026-11-21',
-      '',
-      'Sightline screen share on INC0010002: Email not syncing',
-      'Host: Alex Agent (alex.agent)',
-      'Session key: 482913',
-      'Started: 2026-11-21 03:00:00 UTC',
-      'Ended: 2026-11-21 03:12:00 UTC (host ended)',
-      'Duration: 12m 0s',
-      'Recording: sightline-482913-2026-11-21.webm, attached to the record',
-      '',
-      'Attendees (3):',
-      '- Alex Agent (host): alex.agent@sightline.demo; joined 2026-11-21 03:00:00 UTC, left 2026-11-21 03:12:00 UTC',
-      '- Raj Patel (guest): raj.patel@globex.example, +44 20 7946 0000; joined 2026-11-21 03:01:00 UTC, left -',
-      '- Kim (guest); joined 2026-11-21 03:02:00 UTC, left 2026-11-21 03:05:00 UTC',
-      '',
-      'Log:',
-      '2026-11-21 03:00:00 UTC Alex Agent: session started',
-      '',
-      '[sightline:s_summary0001]',
-    ].join('\n');
-    await sb.addWorkNote(agentToken, EMAIL_INCIDENT, note);
-    await sb.addWorkNote(agentToken, EMAIL_INCIDENT, 'Attendees (1):\n- nobody\n\n[sightline:s_broken00001]');
-    const { data } = await run({ params: { table: 'incident', sys_id: EMAIL_INCIDENT } });
-    assert.equal(data.sessions.length, 1);
-    assert.equal(data.skippedNotes, 1);
-    const s = data.sessions[0]!;
-    assert.equal(s.sessionId, 's_summary0001');
-    assert.equal(s.endReason, 'host_ended');
-    assert.equal(s.recording, 'sightline-482913-2026-11-21.webm');
-    assert.deepEqual(
-      s.attendees.map((a) => [a.role, a.name, a.email, a.phone, a.leftAt]),
-      [
-        ['host', 'Alex Agent', 'alex.agent@sightline.demo', '', '2026-11-21 03:12:00 UTC'],
-        ['guest', 'Raj Patel', 'raj.patel@globex.example', '+44 20 7946 0000', ''],
-        ['guest', 'Kim', '', '', '2026-11-21 03:05:00 UTC'],
-      ],
     );
   });
 });

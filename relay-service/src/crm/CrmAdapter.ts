@@ -51,20 +51,32 @@ export interface Recording {
   title: string;
 }
 
-/** One person who joined a session (not the host), as the CRM keeps them (Salesforce: Sightline_Attendee__c). */
+/**
+ * One person who joined a session, as the CRM keeps them: Salesforce's Sightline_Attendee__c (not the
+ * host), ServiceNow's x_sightline_share_attendee (the host too, with the session's facts).
+ */
 export interface AttendeeRow {
   /** `<sessionId>:<participantId>`: the external id the row is upserted on. */
   key: string;
   sessionId: string;
   recordId: string;
   name: string;
-  role: 'Guest' | 'Agent';
+  role: 'Host' | 'Guest' | 'Agent';
   email: string | null;
   phone: string | null;
   joinedAt: string;
   leftAt: string | null;
   contactId: string | null;
   leadId: string | null;
+  /** ServiceNow: the session's facts, repeated on each of its rows (the widget reads no work note). */
+  session?: SessionFacts;
+}
+
+export interface SessionFacts {
+  startedAt: string;
+  endedAt: string;
+  endReason: string;
+  recording: string | null;
 }
 
 export interface Email {
@@ -98,6 +110,6 @@ export interface CrmAdapter {
   /** Idempotent by marker + record (Salesforce) or record + file name (ServiceNow). */
   uploadRecording(recording: Recording): Promise<string>;
   sendEmail(email: Email): Promise<void>;
-  /** Salesforce only: creates or updates the attendee's row by its key (idempotent). */
+  /** Creates the attendee's row unless one with its key exists (idempotent on retry). */
   upsertAttendee?(row: AttendeeRow): Promise<string>;
 }

@@ -2,7 +2,16 @@
 // On a 401 the agent's token refresher renews the access token, once per call.
 import type { z } from 'zod';
 import type { AgentTokens } from '../auth/identity.ts';
-import type { Activity, CrmAdapter, CrmRecord, Email, NewLead, PersonMatch, Recording } from './CrmAdapter.ts';
+import type {
+  Activity,
+  AttendeeRow,
+  CrmAdapter,
+  CrmRecord,
+  Email,
+  NewLead,
+  PersonMatch,
+  Recording,
+} from './CrmAdapter.ts';
 import { CrmError, kindForStatus } from './CrmError.ts';
 import { uploadTimeoutMs } from './multipart.ts';
 import { streamUpload } from './streamUpload.ts';
@@ -28,6 +37,14 @@ export interface ServiceNowOptions {
 
 /** servicenow-app's role that lets a user host sessions (the manager role contains it). */
 export const HOST_ROLE = 'x_sightline_share.agent';
+
+/** servicenow-app's table of attendees (servicenow-app/src/fluent/attendee.now.ts), which its widget reads. */
+export const ATTENDEE_TABLE = 'x_sightline_share_attendee';
+
+/** A glide_date_time value as the Table API takes it unconverted: UTC, `YYYY-MM-DD HH:MM:SS`. */
+const glideTime = (iso: string | null) => (iso ? new Date(iso).toISOString().slice(0, 19).replace('T', ' ') : '');
+const clip = (v: string | null | undefined, max: number) => (v ?? '').slice(0, max);
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** The marker line that makes a work note findable again (idempotency of retries). */
 export const markerLine = (marker: string) => `[sightline:${marker}]`;
@@ -80,7 +97,7 @@ export class ServiceNowAdapter implements CrmAdapter {
     return found.result.length > 0;
   }
 
-  // ServiceNow has no leads; attendees are recorded in the work notes only.
+  // ServiceNow has no leads; attendees are rows of the app's own table (upsertAttendee).
   async findContactOrLead(_email: string): Promise<PersonMatch | null> {
     return null;
   }
@@ -106,6 +123,38 @@ export class ServiceNowAdapter implements CrmAdapter {
       headers: { 'content-type': 'application/json' },
     });
     return sysId;
+  }
+
+  /** One row per attendee, found again by its key: a retry after a lost answer writes no second row. */
+  async upsertAttendee(row: AttendeeRow): Promise<string> {
+    const incident = this.#sysId(row.recordId);
+    const query = `attendee_key=${row.key}`;
+    const found = await this.#json(
+      snIdListSchema,
+      `/api/now/table/${ATTENDEE_TABLE}?sysparm_query=${encodeURIComponent(query)}&sysparm_fields=sys_id&sysparm_limit=1`,
+    );
+    if (found.result[0]) return found.result[0].sys_id;
+    // Clipped to the columns' max lengths, which the instance would otherwise truncate silently.
+    const saved = await this.#json(snOneSchema, `/api/now/table/${ATTENDEE_TABLE}?sysparm_fields=sys_id`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        attendee_key: clip(row.key, 200),
+        session_id: clip(row.sessionId, 100),
+        incident,
+        name: clip(row.name, 120),
+        email: row.email && row.email.length <= 254 && EMAIL.test(row.email) ? row.email : '',
+        phone: clip(row.phone, 40),
+        role: row.role.toLowerCase(),
+        joined_at: glideTime(row.joinedAt),
+        left_at: glideTime(row.leftAt),
+        session_started: glideTime(row.session?.startedAt ?? null),
+        session_ended: glideTime(row.session?.endedAt ?? null),
+        end_reason: clip(row.session?.endReason, 40),
+        recording: clip(row.session?.recording, 255),
+      }),
+    });
+    return saved.result.sys_id;
   }
 
   async uploadRecording(recording: Recording): Promise<string> {

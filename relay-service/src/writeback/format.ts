@@ -63,38 +63,6 @@ export function describe(report: SessionReport): string {
   return lines.join('\n');
 }
 
-const clip = (v: string | undefined | null, max: number) => (v ? v.slice(0, max) : undefined);
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-
-/**
- * The fenced ```sightline-attendees block the ServiceNow widget reads (servicenow-app/README.md) so it
- * needs no text parsing. Values are clipped to the widget's limits: one value over them would make it
- * skip the whole note.
- */
-export function attendeesBlock(report: SessionReport, recordingFileName: string | null): string {
-  const block = {
-    v: 1,
-    sessionId: report.sessionId.slice(0, 100),
-    startedAt: report.startedAt,
-    endedAt: report.endedAt,
-    endReason: report.endReason,
-    ...(recordingFileName ? { recording: recordingFileName.slice(0, 220) } : {}),
-    attendees: report.attendees.slice(0, 200).map((a) => {
-      const email = a.contact.email ?? (a.role === 'guest' ? undefined : a.agent?.email);
-      return {
-        role: a.role,
-        name: clip(a.contact.name || a.displayName, 120),
-        email: email && email.length <= 254 && EMAIL.test(email) ? email : undefined,
-        phone: clip(a.contact.phone, 32),
-        joinedAt: a.joinedAt,
-        leftAt: a.leftAt,
-      };
-    }),
-  };
-  // JSON.stringify escapes newlines, so nothing in a value can close the fence early.
-  return ['```sightline-attendees', JSON.stringify(block), '```'].join('\n');
-}
-
 /**
  * Salesforce's own Web-to-Lead writes this when a form gives no company: a guest is asked for name,
  * email and phone only, and an email domain is not a company name (gmail.com, or a parent's domain).

@@ -1,6 +1,6 @@
 // Turns a finished session into the list of CRM writes the outbox will carry out.
 import type { NewItem } from './Outbox.ts';
-import { attendeesBlock, describe, leadFromContact, nobodyJoined, subject } from './format.ts';
+import { describe, leadFromContact, nobodyJoined, subject } from './format.ts';
 import type { RecordingFile } from '../recording/RecordingFile.ts';
 import type { SessionReport } from '../sessions/types.ts';
 import type { Payloads, StepKind } from './steps/index.ts';
@@ -22,16 +22,17 @@ function item<K extends StepKind>(
   return { ...base, kind, payload, ...extra };
 }
 
-/** Everyone who joined except the host, as Salesforce's Sightline_Attendee__c rows describe them. */
-function attendeeRows(report: SessionReport): Payloads['attendees']['attendees'] {
+/** Everyone who joined (Salesforce's Sightline_Attendee__c rows leave out the host). */
+function attendeeRows(report: SessionReport, withHost: boolean): Payloads['attendees']['attendees'] {
+  const roles = { host: 'Host', agent: 'Agent', guest: 'Guest' } as const;
   return report.attendees.flatMap((a) => {
-    if (a.role === 'host') return [];
+    if (a.role === 'host' && !withHost) return [];
     const email = (a.contact.email ?? a.agent?.email)?.trim() || null;
     return [
       {
         participantId: a.participantId,
         name: a.contact.name?.trim() || a.displayName,
-        role: a.role === 'agent' ? ('Agent' as const) : ('Guest' as const),
+        role: roles[a.role],
         email,
         phone: a.contact.phone?.trim() || null,
         joinedAt: a.joinedAt,
@@ -81,8 +82,8 @@ export function planWriteBack(report: SessionReport): PlannedItem[] {
   const activity: Payloads['activity'] = {
     recordId: report.record.id,
     subject: subject(report),
-    // The ServiceNow widget reads the attendees from the block; Salesforce has them as rows.
-    description: sf ? summary : `${summary}\n\n${attendeesBlock(report, fileName)}`,
+    // Read by people; the attendees are also rows (the ServiceNow widget reads those, not the note).
+    description: summary,
     durationSeconds: report.durationSeconds,
     date: new Date(report.startedAt).toISOString(),
     call: !nobodyJoined(report),
@@ -99,9 +100,19 @@ export function planWriteBack(report: SessionReport): PlannedItem[] {
       ),
     );
   }
-  const attendees = sf ? attendeeRows(report) : [];
+  const attendees = attendeeRows(report, !sf);
+  const session = sf
+    ? {}
+    : {
+        session: {
+          startedAt: report.startedAt,
+          endedAt: report.endedAt,
+          endReason: report.endReason,
+          recording: fileName,
+        },
+      };
   // After the Lead steps: an attendee row links the Lead its step created.
-  if (attendees.length) items.push(item(base, 'attendees', { recordId: report.record.id, attendees }));
+  if (attendees.length) items.push(item(base, 'attendees', { recordId: report.record.id, attendees, ...session }));
   if (report.recording && fileName) {
     const recording: Payloads['recording'] = {
       recordId: report.record.id,

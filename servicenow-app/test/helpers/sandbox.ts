@@ -1,5 +1,5 @@
 // A fresh local CRM sandbox for a test file, and the ServiceNow calls the tests make on it as a
-// given demo user (what the relay's write-back would do: work notes, attachments).
+// given demo user (what the relay's write-back would do: work notes, attachments, attendee rows).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ export interface TestSandbox {
   url: string;
   token(user: 'agent' | 'manager'): Promise<string>;
   addWorkNote(token: string, incidentId: string, note: string): Promise<void>;
+  /** A row of the app's x_sightline_share_attendee table, as the relay writes it. */
+  addAttendee(token: string, row: Record<string, string>): Promise<void>;
   attach(
     token: string,
     incidentId: string,
@@ -76,6 +78,17 @@ export async function startTestSandbox(overrides: Record<string, unknown> = {}):
         200,
       );
     },
+    async addAttendee(token, row) {
+      await call(
+        '/api/now/table/x_sightline_share_attendee',
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify(row),
+        },
+        201,
+      );
+    },
     async attach(token, incidentId, fileName, type, bytes) {
       const q = new URLSearchParams({ table_name: 'incident', table_sys_id: incidentId, file_name: fileName });
       const body = await call(
@@ -90,9 +103,4 @@ export async function startTestSandbox(overrides: Record<string, unknown> = {}):
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** The work-note block the relay writes (README "What the relay writes back"). */
-export function attendeesBlock(payload: unknown): string {
-  return '```sightline-attendees\n' + JSON.stringify(payload) + '\n```';
 }

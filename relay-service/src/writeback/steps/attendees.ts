@@ -1,5 +1,6 @@
-// Salesforce: one Sightline_Attendee__c row per person who joined (not the host), upserted on
-// `<sessionId>:<participantId>` and linked to the Contact or open Lead with their email.
+// One attendee row per person who joined, keyed on `<sessionId>:<participantId>`. Salesforce:
+// Sightline_Attendee__c (not the host), linked to the Contact or open Lead with their email.
+// ServiceNow: x_sightline_share_attendee (the host too), which the widget reads.
 import { z } from 'zod';
 import type { PersonMatch } from '../../crm/CrmAdapter.ts';
 import { CrmError } from '../../crm/CrmError.ts';
@@ -14,13 +15,22 @@ export const attendeesPayload = z.object({
     z.object({
       participantId: z.string().min(1),
       name: z.string(),
-      role: z.enum(['Guest', 'Agent']),
+      role: z.enum(['Host', 'Guest', 'Agent']),
       email: z.string().nullable(),
       phone: z.string().nullable(),
       joinedAt: z.string(),
       leftAt: z.string().nullable(),
     }),
   ),
+  /** ServiceNow: the session's facts the widget shows beside its attendees. */
+  session: z
+    .object({
+      startedAt: z.string(),
+      endedAt: z.string(),
+      endReason: z.string(),
+      recording: z.string().nullable(),
+    })
+    .optional(),
 });
 export type AttendeesPayload = z.infer<typeof attendeesPayload>;
 
@@ -44,6 +54,7 @@ export const attendeesStep: StepHandler<AttendeesPayload> = {
           recordId: p.recordId,
           contactId: match?.kind === 'contact' ? match.id : null,
           leadId: match?.kind === 'lead' ? match.id : null,
+          ...(p.session ? { session: p.session } : {}),
         }),
       );
     }

@@ -131,7 +131,7 @@ api.controller = function ($scope, $http, $q, $interval, $window, spUtil) {
         }
         c.data.recordings = d.recordings;
         c.data.sessions = d.sessions;
-        c.data.skippedNotes = d.skippedNotes;
+        c.data.skippedRows = d.skippedRows;
       });
   };
 

@@ -1,6 +1,6 @@
 // Sightline Screen Share widget, server side. Reads what the platform holds about the record:
 // who may use the widget, the relay URL, the recordings attached to the record, and the attendees
-// the relay wrote into the work notes. Sessions themselves live on the relay, which the browser
+// the relay wrote into the app's attendee table. Sessions themselves live on the relay, which the browser
 // calls directly with the agent's relay sign-in; nothing here writes to the instance.
 (function () {
   var SCOPE = 'x_sightline_share';
@@ -8,19 +8,16 @@
   var SYS_ID = /^[0-9a-f]{32}$/;
   var HTTP_URL = /^https?:\/\/[^\s"'<>]+$/;
   var RECORDING_NAME = /^sightline-[A-Za-z0-9._-]{1,200}\.(webm|mp4)$/i;
-  var FENCE_OPEN = '```sightline-attendees';
-  var FENCE = /```sightline-attendees[ \t]*\r?\n([\s\S]*?)\r?\n```/g;
-  var MARKER = /^\[sightline:(s_[A-Za-z0-9_-]{1,100})\]$/m;
-  var SUMMARY_ATTENDEE = /^- (.{1,120}) \((host|agent|guest)\)(?:: (.{1,300}))?; joined (.{1,40}), left (.{1,40})$/;
+  var ATTENDEE_TABLE = SCOPE + '_attendee';
   var ROLES = { host: true, agent: true, guest: true };
-  var MAX_NOTES = 50;
+  var MAX_ATTENDEE_ROWS = 500;
   var MAX_RECORDINGS = 50;
 
   data.error = null;
   data.record = null;
   data.recordings = [];
   data.sessions = [];
-  data.skippedNotes = 0;
+  data.skippedRows = 0;
   data.relayUrl = String(gs.getProperty(SCOPE + '.relay_url', '') || '').replace(/\/+$/, '');
   data.recordingPolicy = String(gs.getProperty(SCOPE + '.recording', 'host') || 'host');
   data.canStart = gs.hasRole(SCOPE + '.agent');
@@ -63,7 +60,7 @@
   }
   if (options.show_recordings !== false && options.show_recordings !== 'false')
     data.recordings = recordings(table, sysId);
-  if (options.show_attendees !== false && options.show_attendees !== 'false') data.sessions = sessionsFromNotes(sysId);
+  if (options.show_attendees !== false && options.show_attendees !== 'false') data.sessions = sessionsFromTable(sysId);
 
   function fail(code, message) {
     data.error = { code: code, message: message };
@@ -119,129 +116,51 @@
     return list;
   }
 
-  // Work notes the relay wrote at the end of each session carry a fenced JSON block (README).
-  // Work notes the relay wrote at the end of each session (README "What the relay writes back"):
-  // a fenced JSON block, or else the relay's plain summary ("Attendees (n):" lines and the
-  // [sightline:<sessionId>] marker line).
-  function sessionsFromNotes(recordId) {
-    var note = new GlideRecordSecure('sys_journal_field');
-    note.addQuery('element_id', recordId);
-    note.addQuery('element', 'work_notes');
-    note.addQuery('value', 'CONTAINS', 'sightline');
-    note.orderByDesc('sys_created_on');
-    note.setLimit(MAX_NOTES);
-    note.query();
-    var seen = {};
+  // The attendee rows the relay writes at the end of each session (README "What the relay writes
+  // back"): one per person, grouped by session, newest session first. The work note is for people.
+  function sessionsFromTable(recordId) {
+    var row = new GlideRecordSecure(ATTENDEE_TABLE);
+    if (!row.isValid()) return [];
+    row.addQuery('incident', recordId);
+    row.orderByDesc('session_started');
+    row.orderBy('joined_at');
+    row.setLimit(MAX_ATTENDEE_ROWS);
+    row.query();
+    var bySession = {};
     var list = [];
-    while (note.next()) {
-      var text = note.getValue('value') || '';
-      var found = text.indexOf(FENCE_OPEN) >= 0 ? blocksOf(text) : MARKER.test(text) ? [parseSummary(text)] : [];
-      for (var i = 0; i < found.length; i++) {
-        var parsed = found[i];
-        if (!parsed) {
-          data.skippedNotes++;
-          gs.warn('Sightline: ignored a malformed attendees block in work note ' + note.getUniqueValue());
-          continue;
-        }
-        if (seen[parsed.sessionId]) continue;
-        seen[parsed.sessionId] = true;
-        parsed.noteId = note.getUniqueValue();
-        parsed.notedOn = note.getValue('sys_created_on') || '';
-        list.push(parsed);
+    while (row.next()) {
+      var sessionId = row.getValue('session_id') || '';
+      var role = row.getValue('role') || '';
+      if (!text(sessionId, 1, 100) || !ROLES.hasOwnProperty(role)) {
+        data.skippedRows++;
+        gs.warn('Sightline: ignored a malformed attendee row ' + row.getUniqueValue());
+        continue;
       }
+      var s = bySession[sessionId];
+      if (!s) {
+        s = bySession[sessionId] = {
+          sessionId: sessionId,
+          startedAt: row.getValue('session_started') || '',
+          endedAt: row.getValue('session_ended') || '',
+          endReason: row.getValue('end_reason') || '',
+          recording: row.getValue('recording') || '',
+          attendees: [],
+        };
+        list.push(s);
+      }
+      s.attendees.push({
+        role: role,
+        name: row.getValue('name') || '',
+        email: row.getValue('email') || '',
+        phone: row.getValue('phone') || '',
+        joinedAt: row.getValue('joined_at') || '',
+        leftAt: row.getValue('left_at') || '',
+      });
     }
     return list;
   }
 
-  function blocksOf(text) {
-    var out = [];
-    var match;
-    FENCE.lastIndex = 0;
-    while ((match = FENCE.exec(text)) !== null) out.push(parseBlock(match[1]));
-    return out;
-  }
-
-  // The relay's human-readable summary: "- Name (role): email, phone; joined <t>, left <t>".
-  function parseSummary(text) {
-    var lines = text.split(/\r?\n/);
-    var sessionId = MARKER.exec(text)[1];
-    var start = -1;
-    var out = { sessionId: sessionId, startedAt: '', endedAt: '', endReason: '', recording: '', attendees: [] };
-    for (var i = 0; i < lines.length; i++) {
-      var line = lines[i];
-      var m;
-      if ((m = /^Started: (.{1,40})$/.exec(line))) out.startedAt = m[1];
-      else if ((m = /^Ended: (.{1,40}?) \(([a-z ]{1,40})\)$/.exec(line))) {
-        out.endedAt = m[1];
-        out.endReason = m[2].replace(/ /g, '_');
-      } else if ((m = /^Recording: (sightline-[A-Za-z0-9._-]{1,200}\.(webm|mp4)), /.exec(line))) out.recording = m[1];
-      else if (/^Attendees \(\d+\):$/.test(line)) start = i + 1;
-    }
-    if (start < 0) return null;
-    for (var j = start; j < lines.length && lines[j] !== ''; j++) {
-      var a = SUMMARY_ATTENDEE.exec(lines[j]);
-      if (!a) return null;
-      var details = a[3] ? a[3].split(', ') : [];
-      var attendee = { role: a[2], name: a[1], email: '', phone: '', joinedAt: dash(a[4]), leftAt: dash(a[5]) };
-      for (var k = 0; k < details.length; k++) {
-        if (details[k].indexOf('@') > 0) attendee.email = details[k];
-        else attendee.phone = details[k];
-      }
-      if (!optional(attendee.name, 120) || !optional(attendee.email, 254) || !optional(attendee.phone, 32)) return null;
-      out.attendees.push(attendee);
-    }
-    return out;
-  }
-
-  function dash(v) {
-    return v === '-' ? '' : v;
-  }
-
-  function parseBlock(json) {
-    var raw;
-    try {
-      raw = JSON.parse(json);
-    } catch (e) {
-      return null;
-    }
-    if (!raw || typeof raw !== 'object' || raw.v !== 1) return null;
-    if (
-      !text(raw.sessionId, 1, 100) ||
-      Object.prototype.toString.call(raw.attendees) !== '[object Array]' ||
-      raw.attendees.length > 200
-    )
-      return null;
-    var attendees = [];
-    for (var i = 0; i < raw.attendees.length; i++) {
-      var a = raw.attendees[i];
-      if (!a || typeof a !== 'object' || !ROLES.hasOwnProperty(a.role)) return null;
-      if (!optional(a.name, 120) || !optional(a.email, 254) || !optional(a.phone, 32)) return null;
-      if (a.email && !/^[^\s@]+@[^\s@]+$/.test(a.email)) return null;
-      if (!optional(a.joinedAt, 40) || !(a.leftAt === null || optional(a.leftAt, 40))) return null;
-      attendees.push({
-        role: a.role,
-        name: a.name || '',
-        email: a.email || '',
-        phone: a.phone || '',
-        joinedAt: a.joinedAt || '',
-        leftAt: a.leftAt || '',
-      });
-    }
-    return {
-      sessionId: raw.sessionId,
-      startedAt: optional(raw.startedAt, 40) ? raw.startedAt || '' : '',
-      endedAt: optional(raw.endedAt, 40) ? raw.endedAt || '' : '',
-      endReason: optional(raw.endReason, 40) ? raw.endReason || '' : '',
-      recording: optional(raw.recording, 220) ? raw.recording || '' : '',
-      attendees: attendees,
-    };
-  }
-
   function text(v, min, max) {
     return typeof v === 'string' && v.length >= min && v.length <= max;
-  }
-
-  function optional(v, max) {
-    return v === undefined || v === null || v === '' || text(v, 1, max);
   }
 })();

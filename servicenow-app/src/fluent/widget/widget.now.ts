@@ -1,5 +1,5 @@
 // Service Portal widget for an incident or a CSM case: start a session, its key, link and status,
-// the invite email, the recordings attached to the record and the attendees from the work notes.
+// the invite email, the recordings attached to the record and the attendees from the app's attendee table.
 // Open it with ?id=<page>&table=incident&sys_id=<sys_id> or set the table/sys_id options.
 import { SPWidget } from '@servicenow/sdk/core';
 import { agentRole, managerRole } from '../security/roles.now';
