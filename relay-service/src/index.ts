@@ -15,6 +15,7 @@ import { TokenCipher } from './auth/TokenCipher.ts';
 import { clusterMode } from './cluster/clusterMode.ts';
 import { memoryLimiters, redisLimiters } from './cluster/limiters.ts';
 import { connectRedis } from './cluster/redisClient.ts';
+import { RedisCredentials } from './cluster/RedisCredentials.ts';
 import { SharedSignIns } from './cluster/SharedSignIns.ts';
 import { createAdapterFactory } from './crm/adapterFor.ts';
 import { sendAgentInvitations } from './crm/agentInvitations.ts';
@@ -72,7 +73,6 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const outboxDb = openDatabase(config.relay.dataDir, 'outbox.db');
   const agents = new AgentStore(authDb, cipher);
   const loginSessions = new LoginSessions(authDb);
-  const agentAuth = new AgentAuth(authDb);
   const outbox = new Outbox(outboxDb, cipher);
   const adapterFor = createAdapterFactory(config, agents);
   const metrics = createMetrics();
@@ -82,9 +82,12 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   // Cluster mode: the limits count in Redis, shared by every node. Without it nothing changes.
   const redis = config.redis.url ? await connectRedis(config.redis.url, logger) : null;
   const limiters = redis ? redisLimiters(redis) : memoryLimiters;
+  const agentAuth = new AgentAuth(authDb, redis ? { shared: new RedisCredentials(redis) } : {});
   const registry = new SessionRegistry({ config, logger, limiters, ...(clock ? { clock } : {}) });
   // Cluster mode: an agent signed in through any node is signed in on all, and their tokens follow.
-  const sharedSignIns = redis ? new SharedSignIns({ redis, cipher, agents, logins: loginSessions, logger }) : null;
+  const sharedSignIns = redis
+    ? new SharedSignIns({ redis, cipher, agents, logins: loginSessions, credentials: agentAuth.credentials, logger })
+    : null;
   const writeBack = new WriteBack({
     outbox,
     adapterFor,

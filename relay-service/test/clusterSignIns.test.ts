@@ -101,3 +101,69 @@ test('signed in through node A only: create, ticket and write-back work through 
   assert.equal(after.status, 401, 'signed out on every node');
   assert.equal(((await after.json()) as Rec).error, 'unauthenticated');
 });
+
+const ORG = 'https://org.lightning.example';
+type Tokens = { accessToken: string; refreshToken: string };
+
+async function fromComponent(node: RelayProcess, path: string, { bearer, body }: { bearer?: string; body?: unknown }) {
+  return fetch(`${node.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      origin: ORG,
+      'content-type': 'application/json',
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+test('relay credentials from node A work on node B: bearer, refresh rotation, sign-out', async (t) => {
+  const sandbox = await startCrm(t);
+  const redisServer = await startRedis(t);
+  const config = { redis: { url: redisServer.url }, relay: { allowedOrigins: [ORG] } };
+  const a = await relayProcess(t, sandbox, config);
+  const b = await relayProcess(t, sandbox, config);
+  await Promise.all([a.start(), b.start()]);
+
+  // The component's hand-off, all on A.
+  const req = (await ok(
+    fromComponent(a, '/auth/requests', { body: { crm: 'salesforce', userId: SF.users.agent.id } }),
+  )) as {
+    requestId: string;
+    secret: string;
+    signInUrl: string;
+  };
+  const waiting = ok(fromComponent(a, `/auth/requests/${req.requestId}/wait`, { body: { secret: req.secret } }));
+  await signIn(a.url, 'salesforce', SF.users.agent, { startUrl: req.signInUrl });
+  const first = (await waiting).tokens as Tokens;
+
+  // B takes A's bearer, and creates a session with it.
+  const me = await ok(fromComponent(b, '/api/me', { bearer: first.accessToken }));
+  assert.equal(me.username, SF.users.agent.username);
+  const created = await fromComponent(b, '/api/sessions', {
+    bearer: first.accessToken,
+    body: { crm: 'salesforce', recordId: SF.cases.printer },
+  });
+  assert.equal(created.status, 201, await created.clone().text());
+
+  // Refreshed on B; the successor works on A, and A's refresh token is now spent everywhere.
+  const second = (await ok(fromComponent(b, '/auth/token', { body: { refreshToken: first.refreshToken } }))) as Tokens;
+  assert.notEqual(second.refreshToken, first.refreshToken);
+  assert.equal(
+    (await ok(fromComponent(a, '/api/me', { bearer: second.accessToken }))).username,
+    SF.users.agent.username,
+  );
+  // Presented again within the grace period (two tabs): a successor, from either node, same grant.
+  const parallel = (await ok(
+    fromComponent(a, '/auth/token', { body: { refreshToken: first.refreshToken } }),
+  )) as Tokens;
+  assert.notEqual(parallel.refreshToken, second.refreshToken);
+
+  // Signed out on A with the bearer: the whole grant ends on B too.
+  assert.equal((await fromComponent(a, '/auth/signout', { bearer: second.accessToken, body: {} })).status, 204);
+  for (const token of [first.accessToken, second.accessToken, parallel.accessToken])
+    assert.equal((await fromComponent(b, '/api/me', { bearer: token })).status, 401);
+  const refused = await fromComponent(b, '/auth/token', { body: { refreshToken: parallel.refreshToken } });
+  assert.equal(refused.status, 401);
+  assert.equal(((await refused.json()) as Rec).error, 'sign_in_required');
+});

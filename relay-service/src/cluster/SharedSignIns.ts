@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { AgentStore } from '../auth/AgentStore.ts';
 import { readCookie, SESSION_COOKIE } from '../auth/cookies.ts';
+import type { CredentialStore } from '../auth/RelayCredentials.ts';
+import { bearerOf } from '../auth/requireAgent.ts';
 import type { Crm } from '../auth/identity.ts';
 import { loginHash, type LoginSession, type LoginSessions } from '../auth/LoginSessions.ts';
 import type { TokenCipher } from '../auth/TokenCipher.ts';
@@ -39,6 +41,8 @@ export interface SharedSignInsOptions {
   cipher: TokenCipher;
   agents: AgentStore;
   logins: LoginSessions;
+  /** The relay credentials every node reads: a bearer's agent is brought here too. */
+  credentials?: CredentialStore;
   logger: Logger;
   now?: () => number;
 }
@@ -48,6 +52,7 @@ export class SharedSignIns {
   readonly #cipher: TokenCipher;
   readonly #agents: AgentStore;
   readonly #logins: LoginSessions;
+  readonly #credentials: CredentialStore | undefined;
   readonly #log: Logger;
   readonly #now: () => number;
   /** Writes to Redis under way; a sign-in's answer waits for them (the next request may reach another node). */
@@ -58,6 +63,7 @@ export class SharedSignIns {
     this.#cipher = o.cipher;
     this.#agents = o.agents;
     this.#logins = o.logins;
+    this.#credentials = o.credentials;
     this.#log = o.logger.child({ component: 'shared-sign-ins' });
     this.#now = o.now ?? Date.now;
     o.agents.onChanged(({ crm, userId }) => this.#track(this.#pushAgent(crm, userId)));
@@ -73,8 +79,15 @@ export class SharedSignIns {
   middleware() {
     return (req: Request, _res: Response, next: NextFunction) => {
       const sid = readCookie(req, SESSION_COOKIE);
-      if (!sid || sid.length > 128) return next();
-      this.pullLogin(loginHash(sid)).then(
+      const bearer = bearerOf(req);
+      const pull =
+        bearer !== undefined
+          ? this.#pullBearer(bearer)
+          : sid && sid.length <= 128
+            ? this.pullLogin(loginHash(sid))
+            : null;
+      if (!pull) return next();
+      pull.then(
         () => next(),
         (err: unknown) => {
           this.#log.warn({ err: (err as Error).message }, 'Redis unreachable; this node judges the sign-in alone');
@@ -96,6 +109,11 @@ export class SharedSignIns {
     if (login === 'signed_out') return this.#logins.forget(sidHash);
     this.#logins.adopt(sidHash, login);
     await this.pullAgent(login.crm, login.userId);
+  }
+
+  async #pullBearer(bearer: string): Promise<void> {
+    const who = await this.#credentials?.resolve(bearer);
+    if (who) await this.pullAgent(who.crm, who.userId);
   }
 
   /** The agent's latest row (tokens refreshed on another node) into this node's copy. */
