@@ -9,6 +9,7 @@ import type { Router } from 'express';
 import type { SightlineConfig } from '@sightline/config';
 import { AgentAuth } from './auth/AgentAuth.ts';
 import { AgentStore } from './auth/AgentStore.ts';
+import type { Crm } from './auth/identity.ts';
 import { cookiePolicyFor } from './auth/cookies.ts';
 import { LoginSessions } from './auth/LoginSessions.ts';
 import { openDatabase } from './auth/openDatabase.ts';
@@ -16,6 +17,8 @@ import { TokenCipher } from './auth/TokenCipher.ts';
 import { clusterMode } from './cluster/clusterMode.ts';
 import { memoryLimiters, redisLimiters } from './cluster/limiters.ts';
 import { connectRedis } from './cluster/redisClient.ts';
+import { RedisCredentials } from './cluster/RedisCredentials.ts';
+import { SharedSignIns } from './cluster/SharedSignIns.ts';
 import { createAdapterFactory } from './crm/adapterFor.ts';
 import { sendAgentInvitations } from './crm/agentInvitations.ts';
 import type { AppContext } from './http/AppContext.ts';
@@ -72,7 +75,6 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const outboxDb = openDatabase(config.relay.dataDir, 'outbox.db');
   const agents = new AgentStore(authDb, cipher);
   const loginSessions = new LoginSessions(authDb);
-  const agentAuth = new AgentAuth(authDb);
   const outbox = new Outbox(outboxDb, cipher);
   // Spill files of a previous process are unreadable (their keys died with it): delete them.
   const swept = sweepSpillDir(recordingSpillDir(config));
@@ -85,8 +87,22 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   // Cluster mode: the limits count in Redis, shared by every node. Without it nothing changes.
   const redis = config.redis.url ? await connectRedis(config.redis.url, logger) : null;
   const limiters = redis ? redisLimiters(redis) : memoryLimiters;
+  const agentAuth = new AgentAuth(authDb, redis ? { shared: new RedisCredentials(redis) } : {});
   const registry = new SessionRegistry({ config, logger, limiters, ...(clock ? { clock } : {}) });
-  const writeBack = new WriteBack({ outbox, adapterFor, logger, settings: config.writeBack, agents });
+  // Cluster mode: an agent signed in through any node is signed in on all, and their tokens follow.
+  const sharedSignIns = redis
+    ? new SharedSignIns({ redis, cipher, agents, logins: loginSessions, credentials: agentAuth.credentials, logger })
+    : null;
+  const writeBack = new WriteBack({
+    outbox,
+    adapterFor,
+    logger,
+    settings: config.writeBack,
+    agents,
+    ...(sharedSignIns
+      ? { beforeDelivery: (a: { crm: Crm; userId: string }) => sharedSignIns.pullAgent(a.crm, a.userId) }
+      : {}),
+  });
   metrics.observeWriteBack(() => writeBack.counts());
   // Each live session is journaled as it changes; the report is on disk (synchronously, in the outbox)
   // before its journal goes. Sessions a killed relay left behind become reports before anything starts.
@@ -119,6 +135,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     writeBack,
     adapterFor,
     limiters,
+    sharedSignIns,
     cookies: cookiePolicyFor(config.relay.publicUrl),
     publicUrl: () => publicUrl,
   };

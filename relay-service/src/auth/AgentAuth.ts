@@ -2,19 +2,23 @@
 // sign-in requests of the window hand-off. One instance per relay, built by startRelay.
 import type { DatabaseSync } from 'node:sqlite';
 import type { Crm } from './identity.ts';
-import { RelayCredentials, type CredentialTimes } from './RelayCredentials.ts';
+import { localCredentials, RelayCredentials, type CredentialStore, type CredentialTimes } from './RelayCredentials.ts';
 import { SignInRequests } from './SignInRequests.ts';
 
 export class AgentAuth {
-  readonly #credentials: RelayCredentials;
+  readonly #credentials: CredentialStore;
   readonly #requests: SignInRequests<{ crm: Crm; userId: string }>;
 
-  constructor(db: DatabaseSync, options: { times?: CredentialTimes; now?: () => number } = {}) {
-    this.#credentials = new RelayCredentials(db, options);
+  /** `shared`: cluster mode's store every node reads (Redis); else this node's database. */
+  constructor(
+    db: DatabaseSync,
+    options: { times?: CredentialTimes; now?: () => number; shared?: CredentialStore } = {},
+  ) {
+    this.#credentials = options.shared ?? localCredentials(new RelayCredentials(db, options));
     this.#requests = new SignInRequests(options.now ? { now: options.now } : {});
   }
 
-  get credentials(): RelayCredentials {
+  get credentials(): CredentialStore {
     return this.#credentials;
   }
 

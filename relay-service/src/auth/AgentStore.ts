@@ -12,10 +12,22 @@ interface AgentRow {
 
 export type SignedInListener = (agent: { crm: 'salesforce' | 'servicenow'; userId: string }) => void;
 
+/** One agent's row as stored: the tokens still sealed (base64), so it can travel to other nodes as is. */
+export interface StoredAgent {
+  crm: Crm;
+  userId: string;
+  identity: string;
+  instanceUrl: string;
+  accessToken: string | null;
+  refreshToken: string;
+  updatedAt: number;
+}
+
 export class AgentStore {
   readonly #db: DatabaseSync;
   readonly #cipher: TokenCipher;
   readonly #signedIn = new Set<SignedInListener>();
+  readonly #changed = new Set<SignedInListener>();
 
   constructor(db: DatabaseSync, cipher: TokenCipher) {
     this.#db = db;
@@ -48,7 +60,62 @@ export class AgentStore {
         this.#cipher.encrypt(tokens.refreshToken, this.#aad(crm, userId, 'refresh')),
         Date.now(),
       );
+    for (const listener of this.#changed) listener({ crm, userId });
     for (const listener of this.#signedIn) listener({ crm, userId });
+  }
+
+  /** Called after every change of an agent's row made here (sign-in, refreshed tokens). */
+  onChanged(listener: SignedInListener): () => void {
+    this.#changed.add(listener);
+    return () => this.#changed.delete(listener);
+  }
+
+  /** The row with its tokens still sealed, for another node's copy. */
+  stored(crm: Crm, userId: string): StoredAgent | null {
+    const row = this.#db
+      .prepare(
+        `SELECT identity, instance_url, access_token, refresh_token, updated_at FROM agents WHERE crm = ? AND user_id = ?`,
+      )
+      .get(crm, userId) as (AgentRow & { updated_at: number }) | undefined;
+    if (!row) return null;
+    const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+    return {
+      crm,
+      userId,
+      identity: row.identity,
+      instanceUrl: row.instance_url,
+      accessToken: row.access_token ? b64(row.access_token) : null,
+      refreshToken: b64(row.refresh_token),
+      updatedAt: row.updated_at,
+    };
+  }
+
+  /**
+   * Takes another node's row when it is newer than this one's (same key, so the seals still open:
+   * their AAD names the agent). True when taken; the agent's waiting writes resume as after a sign-in.
+   */
+  adopt(row: StoredAgent): boolean {
+    const local = this.stored(row.crm, row.userId);
+    if (local && local.updatedAt >= row.updatedAt) return false;
+    agentIdentitySchema.parse(JSON.parse(row.identity));
+    this.#db
+      .prepare(
+        `INSERT INTO agents (crm, user_id, identity, instance_url, access_token, refresh_token, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (crm, user_id) DO UPDATE SET identity = excluded.identity, instance_url = excluded.instance_url,
+           access_token = excluded.access_token, refresh_token = excluded.refresh_token, updated_at = excluded.updated_at`,
+      )
+      .run(
+        row.crm,
+        row.userId,
+        row.identity,
+        row.instanceUrl,
+        row.accessToken === null ? null : Buffer.from(row.accessToken, 'base64'),
+        Buffer.from(row.refreshToken, 'base64'),
+        row.updatedAt,
+      );
+    for (const listener of this.#signedIn) listener({ crm: row.crm, userId: row.userId });
+    return true;
   }
 
   /** Called after every sign-in (new tokens stored); returns the unsubscribe function. */
@@ -70,6 +137,7 @@ export class AgentStore {
          WHERE crm = ? AND user_id = ?`,
       )
       .run(access, refresh, Date.now(), crm, userId);
+    for (const listener of this.#changed) listener({ crm, userId });
   }
 
   identity(crm: Crm, userId: string): AgentIdentity | null {

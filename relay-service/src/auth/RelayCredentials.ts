@@ -9,8 +9,8 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Crm } from './identity.ts';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
-const ACCESS_PREFIX = 'slat_';
-const REFRESH_PREFIX = 'slrt_';
+export const ACCESS_PREFIX = 'slat_';
+export const REFRESH_PREFIX = 'slrt_';
 
 export interface CredentialTimes {
   /** Bearer lifetime. */
@@ -36,6 +36,28 @@ export interface Issued {
   refreshToken: string;
   crm: Crm;
   userId: string;
+}
+
+/** Where relay credentials live: this node's database, or Redis in cluster mode (cluster/RedisCredentials.ts). */
+export interface CredentialStore {
+  readonly accessTtlMs: number;
+  issue(crm: Crm, userId: string): Promise<Issued>;
+  refresh(refreshToken: string): Promise<Issued | null>;
+  resolve(accessToken: string): Promise<{ crm: Crm; userId: string } | null>;
+  revoke(token: string): Promise<boolean>;
+}
+
+/** The database store behind the common (asynchronous) shape. */
+export function localCredentials(c: RelayCredentials): CredentialStore {
+  return {
+    get accessTtlMs() {
+      return c.accessTtlMs;
+    },
+    issue: async (crm, userId) => c.issue(crm, userId),
+    refresh: async (token) => c.refresh(token),
+    resolve: async (token) => c.resolve(token),
+    revoke: async (token) => c.revoke(token),
+  };
 }
 
 export class RelayCredentials {

@@ -40,6 +40,8 @@ export interface AuthDeps {
   agentAuth?: AgentAuth;
   /** `?start=<recordId>` (a CRM form button): creates the session after sign-in, answers its id. */
   startSession?: (identity: SignedIn['identity'], recordId: string) => Promise<string>;
+  /** Cluster mode: resolves once a sign-in or sign-out made here is shared, so the next request may reach any node. */
+  shared?: () => Promise<void>;
 }
 
 const startParamSchema = z
@@ -54,6 +56,7 @@ const requestParamSchema = z
 
 export function createAuthRouter(deps: AuthDeps): Router {
   const { config, logger, agents, sessions, cookies, publicUrl, fail, onSignedIn, agentAuth, startSession } = deps;
+  const shared = deps.shared ?? (() => Promise.resolve());
   const store = new OAuthStateStore();
   const passport = new Passport();
   const callbackUrl = (crm: Crm) => `${publicUrl()}/auth/${crm}/callback`;
@@ -137,19 +140,21 @@ export function createAuthRouter(deps: AuthDeps): Router {
       const state = info?.state as { returnTo?: unknown; request?: unknown; start?: unknown } | undefined;
       if (typeof state?.request === 'string') completeRequest(state.request, user.identity);
       if (typeof state?.start === 'string' && startSession) {
-        startSession(user.identity, state.start).then((id) => res.redirect(303, `/console/${id}`), next);
+        shared()
+          .then(() => startSession(user.identity, String(state.start)))
+          .then((id) => res.redirect(303, `/console/${id}`), next);
         return;
       }
       const returnTo = returnToSchema.safeParse(state?.returnTo);
-      res.redirect(303, returnTo.success ? returnTo.data : '/');
+      shared().then(() => res.redirect(303, returnTo.success ? returnTo.data : '/'), next);
     };
     passport.authenticate(crm, { session: false, callbackURL: callbackUrl(crm) } as never, done)(req, res, next);
   });
 
-  router.post('/auth/logout', (req, res) => {
+  router.post('/auth/logout', (req, res, next) => {
     sessions.destroy(readCookie(req, SESSION_COOKIE));
     clearCookie(res, cookies, SESSION_COOKIE, { sameSite: cookies.sessionSameSite });
-    res.status(204).end();
+    shared().then(() => res.status(204).end(), next);
   });
 
   return router;

@@ -110,31 +110,34 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     else {
       const agent = agents.identity(outcome.value.crm, outcome.value.userId);
       if (!agent) throw fail(404, 'not_found', 'this sign-in request has expired; click again');
-      answer = { status: 'signed_in', tokens: tokensBody(agentAuth.credentials.issue(agent.crm, agent.userId), agent) };
+      answer = {
+        status: 'signed_in',
+        tokens: tokensBody(await agentAuth.credentials.issue(agent.crm, agent.userId), agent),
+      };
     }
     res.set('cache-control', 'no-store').json(answer);
   });
 
-  router.post('/auth/token', (req, res) => {
+  router.post('/auth/token', async (req, res) => {
     fromCrmPage(req);
     const { refreshToken } = validate(tokenRefreshRequestSchema, req.body, 'body');
-    const issued = agentAuth.credentials.refresh(refreshToken);
+    const issued = await agentAuth.credentials.refresh(refreshToken);
     const agent = issued && agents.identity(issued.crm, issued.userId);
     if (!issued || !agent) throw fail(401, 'sign_in_required', 'sign in to Sightline again');
     res.set('cache-control', 'no-store').json(tokensBody(issued, agent));
   });
 
-  router.post('/auth/signout', (req, res) => {
+  router.post('/auth/signout', async (req, res) => {
     fromCrmPage(req);
     const body = (req.body ?? {}) as { refreshToken?: unknown };
     const bearer = bearerOf(req);
-    if (bearer) agentAuth.credentials.revoke(bearer);
-    if (typeof body.refreshToken === 'string') agentAuth.credentials.revoke(body.refreshToken);
+    if (bearer) await agentAuth.credentials.revoke(bearer);
+    if (typeof body.refreshToken === 'string') await agentAuth.credentials.revoke(body.refreshToken);
     res.status(204).end();
   });
 
-  router.get('/auth/done', (req, res) => {
-    const agent = currentAgent(req, sessions, agents);
+  router.get('/auth/done', async (req, res) => {
+    const agent = await currentAgent(req, sessions, agents);
     const crmName = agent?.crm === 'servicenow' ? 'ServiceNow' : 'Salesforce';
     const who = agent ? `as <strong>${esc(agent.displayName)}</strong> with ${crmName}` : '';
     res

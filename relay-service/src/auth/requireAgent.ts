@@ -14,15 +14,15 @@ export function bearerOf(req: Request): string | undefined {
   return h ? /^Bearer\s+(\S{1,200})$/i.exec(h)?.[1] : undefined;
 }
 
-export function currentAgent(
+export async function currentAgent(
   req: Request,
   sessions: LoginSessions,
   agents: AgentStore,
   agentAuth?: AgentAuth,
-): AgentIdentity | null {
+): Promise<AgentIdentity | null> {
   const bearer = bearerOf(req);
   if (bearer !== undefined) {
-    const who = agentAuth?.credentials.resolve(bearer);
+    const who = agentAuth ? await agentAuth.credentials.resolve(bearer) : null;
     return who ? agents.identity(who.crm, who.userId) : null;
   }
   const login = sessions.resolve(readCookie(req, SESSION_COOKIE));
@@ -35,8 +35,8 @@ export function requireAgent(
   fail: (s: number, e: string, m: string) => Error,
   agentAuth?: AgentAuth,
 ) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const agent = currentAgent(req, sessions, agents, agentAuth);
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const agent = await currentAgent(req, sessions, agents, agentAuth);
     if (!agent) {
       // A component renews an expired bearer with its refresh token, silently.
       if (bearerOf(req) !== undefined)

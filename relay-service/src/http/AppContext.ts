@@ -5,6 +5,7 @@ import type { AgentStore } from '../auth/AgentStore.ts';
 import type { CookiePolicy } from '../auth/cookies.ts';
 import type { LoginSessions } from '../auth/LoginSessions.ts';
 import type { LimiterFactory } from '../cluster/limiters.ts';
+import type { SharedSignIns } from '../cluster/SharedSignIns.ts';
 import type { SessionDirectory } from '../cluster/SessionDirectory.ts';
 import type { AdapterFactory } from '../crm/adapterFor.ts';
 import type { Logger } from '../logger.ts';
@@ -30,6 +31,8 @@ export interface AppContext {
   adapterFor: AdapterFactory;
   /** Where rate limits count: memory on one node, Redis in cluster mode. */
   limiters: LimiterFactory;
+  /** Cluster mode: sign-ins and agents' tokens shared through Redis; null on a single node. */
+  sharedSignIns?: SharedSignIns | null;
   cookies: CookiePolicy;
   /** The relay's public base URL (known once the server listens). */
   publicUrl: () => string;

@@ -48,6 +48,7 @@ export function createApp(ctx: AppContext, { webRouter, testClock, cluster }: Ap
   app.use(express.json({ limit: '64kb' }));
   if (cluster) app.use(cluster);
   app.use(csrf(config, ctx.publicUrl));
+  if (ctx.sharedSignIns) app.use(ctx.sharedSignIns.middleware());
 
   app.use(opsRoutes(ctx));
   app.use(adminRoutes(ctx, new AdminAuth(config)));
@@ -73,6 +74,7 @@ export function createApp(ctx: AppContext, { webRouter, testClock, cluster }: Ap
       fail,
       agentAuth,
       startSession: startFromCrm(ctx),
+      ...(ctx.sharedSignIns ? { shared: () => ctx.sharedSignIns!.settled() } : {}),
     }),
   );
   app.use(joinRoutes(ctx));

@@ -44,6 +44,8 @@ export interface WriteBackOptions {
   settings: WriteBackSettings;
   /** The agents' sign-ins, which resume their waiting writes. */
   agents?: SignedInSource;
+  /** Before acting for an agent: their latest tokens (cluster mode: from Redis). A failure leaves this node's copy. */
+  beforeDelivery?: (agent: { crm: Crm; userId: string }) => Promise<void>;
   now?: () => number;
 }
 
@@ -66,6 +68,7 @@ const toAgentDelivery = (i: OutboxItem): AgentDelivery => ({
 export class WriteBack {
   readonly #outbox: Outbox;
   readonly #adapterFor: AdapterFactory;
+  readonly #beforeDelivery: WriteBackOptions['beforeDelivery'];
   readonly #logger: Logger;
   readonly #settings: WriteBackSettings;
   readonly #now: () => number;
@@ -81,6 +84,7 @@ export class WriteBack {
   constructor(options: WriteBackOptions) {
     this.#outbox = options.outbox;
     this.#adapterFor = options.adapterFor;
+    this.#beforeDelivery = options.beforeDelivery;
     this.#logger = options.logger.child({ component: 'writeback' });
     this.#settings = options.settings;
     this.#now = options.now ?? Date.now;
@@ -212,22 +216,40 @@ export class WriteBack {
       return;
     }
     for (const [sessionId, items] of sessions) {
-      let adapter: CrmAdapter;
-      try {
-        adapter = this.#adapterFor(items[0]!);
-      } catch (err) {
-        // No usable token (the agent never signed in to this relay, or signed out): wait for them.
-        this.#settle(items, failureOf(err, items[0]!.kind));
-        continue;
-      }
-      const lane = this.#lane(adapter);
-      if (this.#now() < lane.pausedUntil) continue;
-      const task = lane.queue
-        .add(() => this.#deliver(items, adapter, lane))
+      const before = this.#beforeDelivery;
+      const run = before
+        ? before(items[0]!).then(
+            () => this.#start(items) ?? undefined,
+            (err: unknown) => {
+              this.#logger.warn(
+                { err: (err as Error).message, sessionId },
+                'could not refresh the agent; using this copy',
+              );
+              return this.#start(items) ?? undefined;
+            },
+          )
+        : this.#start(items);
+      if (!run) continue;
+      const task = run
         .catch((err: unknown) => this.#logger.error({ err, sessionId }, 'write-back task failed'))
         .finally(() => this.#inflight.delete(sessionId));
       this.#inflight.set(sessionId, task);
     }
+  }
+
+  /** The session's writes on its endpoint's lane, or null when they cannot run now. */
+  #start(items: OutboxItem[]): Promise<void> | null {
+    let adapter: CrmAdapter;
+    try {
+      adapter = this.#adapterFor(items[0]!);
+    } catch (err) {
+      // No usable token (the agent never signed in to this relay, or signed out): wait for them.
+      this.#settle(items, failureOf(err, items[0]!.kind));
+      return null;
+    }
+    const lane = this.#lane(adapter);
+    if (this.#now() < lane.pausedUntil) return null;
+    return lane.queue.add(() => this.#deliver(items, adapter, lane));
   }
 
   #lane(adapter: CrmAdapter): Lane {
