@@ -85,7 +85,7 @@ test('signed in through node A only: create, ticket and write-back work through 
     'the Task written by node B',
   );
   assert.equal(tasks.length, 1);
-  assert.match(String(tasks[0]!.Description), /Alex Agent: shared sign-in note/);
+  assert.match(String(tasks[0]!.Description), /Alex Agent \[private note\]: shared sign-in note/);
   assert.doesNotMatch(b.output(), /has not signed in to the relay/, 'B never lacked the tokens');
 
   // In Redis the agent's row is sealed: neither the name nor the instance URL can be read there.
