@@ -134,7 +134,12 @@ test('relay credentials from node A work on node B: bearer, refresh rotation, si
     signInUrl: string;
   };
   const waiting = ok(fromComponent(a, `/auth/requests/${req.requestId}/wait`, { body: { secret: req.secret } }));
-  await signIn(a.url, 'salesforce', SF.users.agent, { startUrl: req.signInUrl });
+  const window = await signIn(a.url, 'salesforce', SF.users.agent, { startUrl: req.signInUrl });
+  // The window lands on its last page, which hands the result to the component.
+  const landed = await fetch(`${a.url}${window.final.headers.get('location')}`, {
+    headers: { cookie: window.jar.header() },
+  });
+  assert.equal(landed.status, 200);
   const first = (await waiting).tokens as Tokens;
 
   // B takes A's bearer, and creates a session with it.

@@ -53,14 +53,22 @@ async function createRequest(stack: Stack, crm: 'salesforce' | 'servicenow', use
 const wait = (stack: Stack, requestId: string, secret: string) =>
   call(stack, `/auth/requests/${requestId}/wait`, { body: { secret } });
 
+/** The window follows the callback's redirect to its last page, as a browser does. */
+async function land(stack: Stack, final: Response, jar: { header(): string }): Promise<string> {
+  const page = await fetch(`${stack.relay.url}${final.headers.get('location')}`, { headers: { cookie: jar.header() } });
+  assert.equal(page.status, 200);
+  return page.text();
+}
+
 /** The whole hand-off as the component and its window do it; returns the relay tokens. */
 async function signInFromComponent(stack: Stack, crm: 'salesforce' | 'servicenow'): Promise<Tokens> {
   const user = crm === 'salesforce' ? SF.users.agent : SN.users.agent;
   const req = await createRequest(stack, crm, user.id);
   const waiting = wait(stack, req.requestId, req.secret); // long poll, before the window even opens
-  const { final } = await signIn(stack.relay.url, crm, user, { startUrl: req.signInUrl });
+  const { final, jar } = await signIn(stack.relay.url, crm, user, { startUrl: req.signInUrl });
   assert.equal(final.status, 303);
-  assert.equal(final.headers.get('location'), '/auth/done');
+  assert.equal(final.headers.get('location'), `/auth/done?request=${req.requestId}`);
+  await land(stack, final, jar);
   const answer = (await (await waiting).json()) as { status: string; tokens: Tokens };
   assert.equal(answer.status, 'signed_in');
   return answer.tokens;
@@ -77,6 +85,8 @@ test('hand-off: request, window, result by secret; bearer calls with no cookie; 
   assert.equal(final.status, 303);
   assert.ok(!final.headers.get('location')!.includes('token'));
   assert.equal((await wait(stack, req.requestId, 'not-the-secret')).status, 404);
+  // The window lands on its last page; only then is the result handed to the component.
+  assert.match(await land(stack, final, jar), /You are signed in to Sightline[\s\S]*Alex Agent/);
   const answer = (await (await wait(stack, req.requestId, req.secret)).json()) as { status: string; tokens: Tokens };
   assert.equal(answer.status, 'signed_in');
   assert.equal(answer.tokens.agent.userId, SF.users.agent.id);

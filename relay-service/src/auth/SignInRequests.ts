@@ -5,8 +5,18 @@
 // component collects the result with its secret. Each request names the CRM user the component runs
 // as; a sign-in as anyone else does not complete it, so a request link sent to another agent gives its
 // creator nothing. Requests live ten minutes, work once, and are bounded in number.
+//
+// The outcome is handed to the component only once the window has landed on its last page
+// (`landed`, from GET /auth/done), not when the callback decides it: the component then sends that
+// same window to the console, and a navigation started while the window is still following the
+// callback's redirect races it (the window could end on /auth/done instead of the console). A window
+// closed before it lands still hands the outcome over, after `releaseAfterMs`.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import type { Crm } from './identity.ts';
+
+/** A request id as a sign-in window's URL carries it (18 random bytes, base64url). */
+export const signInRequestIdSchema = z.string().regex(/^[A-Za-z0-9_-]{24}$/, 'not a sign-in request id');
 
 export type SignInOutcome<T> = { ok: true; value: T } | { ok: false; error: string; message: string };
 
@@ -16,6 +26,9 @@ interface Pending<T> {
   secretHash: Buffer;
   expiresAt: number;
   outcome: SignInOutcome<T> | null;
+  /** The outcome may be handed out (the window landed, or the fallback passed). */
+  released: boolean;
+  releaseTimer: ReturnType<typeof setTimeout> | null;
   waiters: Set<(o: SignInOutcome<T> | null) => void>;
 }
 
@@ -26,15 +39,18 @@ export class SignInRequests<T> {
   readonly #ttlMs: number;
   readonly #max: number;
   readonly #now: () => number;
+  readonly #releaseAfterMs: number;
 
   constructor({
     ttlMs = 10 * 60_000,
     max = 10_000,
     now = Date.now,
-  }: { ttlMs?: number; max?: number; now?: () => number } = {}) {
+    releaseAfterMs = 3000,
+  }: { ttlMs?: number; max?: number; now?: () => number; releaseAfterMs?: number } = {}) {
     this.#ttlMs = ttlMs;
     this.#max = max;
     this.#now = now;
+    this.#releaseAfterMs = releaseAfterMs;
   }
 
   create(crm: Crm, userId: string): { requestId: string; secret: string; expiresAt: number } {
@@ -49,6 +65,8 @@ export class SignInRequests<T> {
       secretHash: digest(secret),
       expiresAt,
       outcome: null,
+      released: false,
+      releaseTimer: null,
       waiters: new Set(),
     });
     return { requestId, secret, expiresAt };
@@ -60,13 +78,20 @@ export class SignInRequests<T> {
     return p && !p.outcome ? { crm: p.crm, userId: p.userId } : null;
   }
 
+  /** The callback's decision; handed out when the window lands (or after the fallback). */
   complete(requestId: string, outcome: SignInOutcome<T>): boolean {
     const p = this.#live(requestId);
     if (!p || p.outcome) return false;
     p.outcome = outcome;
-    for (const w of p.waiters) w(outcome);
-    p.waiters.clear();
+    p.releaseTimer = setTimeout(() => this.#release(p), this.#releaseAfterMs);
+    p.releaseTimer.unref();
     return true;
+  }
+
+  /** The sign-in window has been sent its last page: the component may now use that window. */
+  landed(requestId: string): void {
+    const p = this.#live(requestId);
+    if (p?.outcome) this.#release(p);
   }
 
   /**
@@ -77,7 +102,7 @@ export class SignInRequests<T> {
     const p = this.#live(requestId);
     if (!p || !timingSafeEqual(digest(secret), p.secretHash)) return null;
     const outcome =
-      p.outcome ??
+      (p.released ? p.outcome : null) ??
       (await new Promise<SignInOutcome<T> | null>((resolve) => {
         const timer = setTimeout(() => {
           p.waiters.delete(done);
@@ -99,6 +124,14 @@ export class SignInRequests<T> {
     for (const id of [...this.#pending.keys()]) this.#drop(id);
   }
 
+  #release(p: Pending<T>): void {
+    if (p.released || !p.outcome) return;
+    p.released = true;
+    if (p.releaseTimer) clearTimeout(p.releaseTimer);
+    for (const w of p.waiters) w(p.outcome);
+    p.waiters.clear();
+  }
+
   #live(requestId: string): Pending<T> | undefined {
     const p = this.#pending.get(requestId);
     if (p && p.expiresAt <= this.#now()) {
@@ -111,6 +144,7 @@ export class SignInRequests<T> {
   #drop(requestId: string): void {
     const p = this.#pending.get(requestId);
     this.#pending.delete(requestId);
+    if (p?.releaseTimer) clearTimeout(p.releaseTimer);
     for (const w of p?.waiters ?? []) w(null);
   }
 

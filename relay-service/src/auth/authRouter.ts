@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { Passport } from 'passport';
 import { z } from 'zod';
+import { signInRequestIdSchema } from './SignInRequests.ts';
 import type { SightlineConfig } from '@sightline/config';
 import type { Logger } from '../logger.ts';
 import type { AgentAuth } from './AgentAuth.ts';
@@ -49,10 +50,7 @@ const startParamSchema = z
   .regex(/^([a-zA-Z0-9]{15}|[a-zA-Z0-9]{18}|[0-9a-f]{32})$/, 'not a record id')
   .optional();
 
-const requestParamSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{24}$/, 'not a sign-in request id')
-  .optional();
+const requestParamSchema = signInRequestIdSchema.optional();
 
 export function createAuthRouter(deps: AuthDeps): Router {
   const { config, logger, agents, sessions, cookies, publicUrl, fail, onSignedIn, agentAuth, startSession } = deps;
@@ -97,7 +95,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
       session: false,
       callbackURL: callbackUrl(crm),
       state: request.data
-        ? { returnTo: '/auth/done', request: request.data }
+        ? { returnTo: `/auth/done?request=${request.data}`, request: request.data }
         : start.data
           ? { returnTo: '/', start: start.data }
           : { returnTo: returnTo.data },

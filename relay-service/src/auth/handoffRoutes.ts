@@ -22,6 +22,7 @@ import type { AgentIdentity, Crm } from './identity.ts';
 import type { Issued } from './RelayCredentials.ts';
 import { bearerOf, currentAgent } from './requireAgent.ts';
 import type { LoginSessions } from './LoginSessions.ts';
+import { signInRequestIdSchema } from './SignInRequests.ts';
 
 const LONG_POLL_MS = 20_000;
 const REQUESTS_PER_MINUTE_PER_SOURCE = 30;
@@ -137,6 +138,12 @@ export function handoffRoutes(deps: HandoffDeps): Router {
   });
 
   router.get('/auth/done', async (req, res) => {
+    // Only once this last page is on its way may the component send the window to the console.
+    const request = signInRequestIdSchema.safeParse(req.query.request);
+    if (request.success) {
+      const id = request.data;
+      res.once('finish', () => agentAuth.requests.landed(id));
+    }
     const agent = await currentAgent(req, sessions, agents);
     const crmName = agent?.crm === 'servicenow' ? 'ServiceNow' : 'Salesforce';
     const who = agent ? `as <strong>${esc(agent.displayName)}</strong> with ${crmName}` : '';
