@@ -138,6 +138,17 @@ export const participantSchema = z.object({
 });
 export type Participant = z.infer<typeof participantSchema>;
 
+/** Why a session ended, as the participants, the journal and the CRM record are told. */
+export const endReasonSchema = z.enum([
+  'host_ended',
+  'last_guest_left',
+  'expired',
+  'consent_refused',
+  'share_refused',
+  'relay_shutdown',
+  'relay_restarted',
+]);
+
 export const crmSchema = z.enum(['salesforce', 'servicenow']);
 /** A Salesforce record or user id (15 or 18 characters) or a ServiceNow sys_id (32 hex). */
 export const crmIdSchema = z.string().regex(/^([a-zA-Z0-9]{15}|[a-zA-Z0-9]{18}|[0-9a-f]{32})$/);
@@ -254,17 +265,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   msg('lobby', { hostName: z.string(), resume: z.string().min(16).max(64) }),
   /** The host turned this guest away (`denied`) or removed them (`removed`); the socket closes. */
   msg('removed', { reason: z.enum(['denied', 'removed']) }),
-  msg('ended', {
-    reason: z.enum([
-      'host_ended',
-      'last_guest_left',
-      'expired',
-      'consent_refused',
-      'share_refused',
-      'relay_shutdown',
-      'relay_restarted',
-    ]),
-  }),
+  msg('ended', { reason: endReasonSchema }),
   msg('pong', { t: z.number() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;

@@ -5,7 +5,13 @@ import type { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
 import { policySchema } from '@sightline/config';
 import type { TokenCipher } from '../auth/TokenCipher.ts';
-import { contactSchema, logEntrySchema, roleSchema, sessionSnapshotSchema } from '../protocol/index.ts';
+import {
+  contactSchema,
+  endReasonSchema,
+  logEntrySchema,
+  roleSchema,
+  sessionSnapshotSchema,
+} from '../protocol/index.ts';
 import type { Ending, JournaledSession, JournaledState, SessionJournal } from './SessionJournal.ts';
 import type { LogEntry } from '../protocol/index.ts';
 
@@ -18,16 +24,7 @@ const agentSchema = z.object({
   email: z.string().optional(),
   orgId: z.string().optional(),
 });
-const endReason = z.enum([
-  'host_ended',
-  'last_guest_left',
-  'expired',
-  'consent_refused',
-  'share_refused',
-  'relay_shutdown',
-  'relay_restarted',
-]);
-const endingSchema = z.object({ reason: endReason, at: z.iso.datetime() });
+const endingSchema = z.object({ reason: endReasonSchema, at: z.iso.datetime() });
 const stateSchema = z.object({
   sessionId: z.string(),
   record: z.object({ crm, id: z.string(), label: z.string() }),
