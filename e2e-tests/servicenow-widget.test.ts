@@ -182,8 +182,8 @@ describe('ServiceNow widget, as the agent and the customer use it', { timeout: 3
 
     await widget.locator('.sightline-key').waitFor({ timeout: 60_000 });
     await until(
-      () => Promise.resolve(signIn.isClosed()),
-      (closed) => closed,
+      () => Promise.resolve(signIn.isClosed() ? 'closed' : signIn.url()),
+      (state) => state === 'closed',
       'the sign-in window to close',
     );
     key = (await widget.locator('.sightline-key').innerText()).trim();

@@ -10,7 +10,7 @@ import { loadConfig } from '@sightline/config';
 import { DEMO } from './helpers/stack.ts';
 import { relayProcess, startCrm, until, type RelayProcess } from './helpers/relayProcess.ts';
 import { startRedis } from './helpers/redisServer.ts';
-import { signIn, type CookieJar } from './helpers/signIn.ts';
+import { landWindow, signIn, type CookieJar } from './helpers/signIn.ts';
 import { TestClient } from './helpers/wsClient.ts';
 
 const SF = DEMO.salesforce;
@@ -136,10 +136,7 @@ test('relay credentials from node A work on node B: bearer, refresh rotation, si
   const waiting = ok(fromComponent(a, `/auth/requests/${req.requestId}/wait`, { body: { secret: req.secret } }));
   const window = await signIn(a.url, 'salesforce', SF.users.agent, { startUrl: req.signInUrl });
   // The window lands on its last page, which hands the result to the component.
-  const landed = await fetch(`${a.url}${window.final.headers.get('location')}`, {
-    headers: { cookie: window.jar.header() },
-  });
-  assert.equal(landed.status, 200);
+  await landWindow(a.url, window.final, window.jar);
   const first = (await waiting).tokens as Tokens;
 
   // B takes A's bearer, and creates a session with it.

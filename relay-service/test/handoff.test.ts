@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDatabase } from '../src/auth/openDatabase.ts';
 import { RelayCredentials } from '../src/auth/RelayCredentials.ts';
-import { signIn } from './helpers/signIn.ts';
+import { landWindow, signIn } from './helpers/signIn.ts';
 import { DEMO, startStack, type Stack } from './helpers/stack.ts';
 import { tmpDir } from './helpers/tmp.ts';
 
@@ -53,13 +53,6 @@ async function createRequest(stack: Stack, crm: 'salesforce' | 'servicenow', use
 const wait = (stack: Stack, requestId: string, secret: string) =>
   call(stack, `/auth/requests/${requestId}/wait`, { body: { secret } });
 
-/** The window follows the callback's redirect to its last page, as a browser does. */
-async function land(stack: Stack, final: Response, jar: { header(): string }): Promise<string> {
-  const page = await fetch(`${stack.relay.url}${final.headers.get('location')}`, { headers: { cookie: jar.header() } });
-  assert.equal(page.status, 200);
-  return page.text();
-}
-
 /** The whole hand-off as the component and its window do it; returns the relay tokens. */
 async function signInFromComponent(stack: Stack, crm: 'salesforce' | 'servicenow'): Promise<Tokens> {
   const user = crm === 'salesforce' ? SF.users.agent : SN.users.agent;
@@ -68,7 +61,7 @@ async function signInFromComponent(stack: Stack, crm: 'salesforce' | 'servicenow
   const { final, jar } = await signIn(stack.relay.url, crm, user, { startUrl: req.signInUrl });
   assert.equal(final.status, 303);
   assert.equal(final.headers.get('location'), `/auth/done?request=${req.requestId}`);
-  await land(stack, final, jar);
+  await landWindow(stack.relay.url, final, jar);
   const answer = (await (await waiting).json()) as { status: string; tokens: Tokens };
   assert.equal(answer.status, 'signed_in');
   return answer.tokens;
@@ -86,7 +79,7 @@ test('hand-off: request, window, result by secret; bearer calls with no cookie; 
   assert.ok(!final.headers.get('location')!.includes('token'));
   assert.equal((await wait(stack, req.requestId, 'not-the-secret')).status, 404);
   // The window lands on its last page; only then is the result handed to the component.
-  assert.match(await land(stack, final, jar), /You are signed in to Sightline[\s\S]*Alex Agent/);
+  assert.match(await landWindow(stack.relay.url, final, jar), /You are signed in to Sightline[\s\S]*Alex Agent/);
   const answer = (await (await wait(stack, req.requestId, req.secret)).json()) as { status: string; tokens: Tokens };
   assert.equal(answer.status, 'signed_in');
   assert.equal(answer.tokens.agent.userId, SF.users.agent.id);

@@ -6,11 +6,12 @@
 // as; a sign-in as anyone else does not complete it, so a request link sent to another agent gives its
 // creator nothing. Requests live ten minutes, work once, and are bounded in number.
 //
-// The outcome is handed to the component only once the window has landed on its last page
-// (`landed`, from GET /auth/done), not when the callback decides it: the component then sends that
-// same window to the console, and a navigation started while the window is still following the
-// callback's redirect races it (the window could end on /auth/done instead of the console). A window
-// closed before it lands still hands the outcome over, after `releaseAfterMs`.
+// The outcome is handed to the component only once the window shows its last page (`landed`: the
+// /auth/done page fetches /auth/landed once the browser committed it), not when the callback decides
+// it: the component then navigates or closes that same window, and a navigation or close() issued while
+// the window is still following the callback's redirect is lost (the window stays on /auth/done). A
+// window closed before it lands still hands the outcome over, after `releaseAfterMs`; that fallback is
+// only for abandoned windows, so it is long enough for a slow machine's redirect.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Crm } from './identity.ts';
@@ -45,7 +46,7 @@ export class SignInRequests<T> {
     ttlMs = 10 * 60_000,
     max = 10_000,
     now = Date.now,
-    releaseAfterMs = 3000,
+    releaseAfterMs = 10_000,
   }: { ttlMs?: number; max?: number; now?: () => number; releaseAfterMs?: number } = {}) {
     this.#ttlMs = ttlMs;
     this.#max = max;

@@ -4,6 +4,7 @@
 //   POST /auth/token               {refreshToken} -> new bearer + the refresh token's successor
 //   POST /auth/signout             Authorization: Bearer, or {refreshToken}: that grant ends
 //   GET  /auth/done                what the sign-in window shows once the CRM said yes
+//   GET  /auth/landed              fetched by that page once shown: the component may use the window
 import { Router, type Request } from 'express';
 import type { SightlineConfig } from '@sightline/config';
 import { normalizeRecordId } from '../crm/recordId.ts';
@@ -138,12 +139,13 @@ export function handoffRoutes(deps: HandoffDeps): Router {
   });
 
   router.get('/auth/done', async (req, res) => {
-    // Only once this last page is on its way may the component send the window to the console.
+    // The page fetches /auth/landed once the browser has committed it: a response sent is not yet a
+    // page shown, and the component's close() or navigation of the window is lost while the browser
+    // is still swapping the CRM's OAuth page for this one.
     const request = signInRequestIdSchema.safeParse(req.query.request);
-    if (request.success) {
-      const id = request.data;
-      res.once('finish', () => agentAuth.requests.landed(id));
-    }
+    const beacon = request.success
+      ? `<img hidden alt="" src="/auth/landed?request=${encodeURIComponent(request.data)}">`
+      : '';
     const agent = await currentAgent(req, sessions, agents);
     const crmName = agent?.crm === 'servicenow' ? 'ServiceNow' : 'Salesforce';
     const who = agent ? `as <strong>${esc(agent.displayName)}</strong> with ${crmName}` : '';
@@ -155,8 +157,14 @@ export function handoffRoutes(deps: HandoffDeps): Router {
           `<meta name="viewport" content="width=device-width, initial-scale=1">` +
           `<link rel="stylesheet" href="/static/page.css"></head><body>` +
           `<main><h1>You are signed in to Sightline</h1><p>Signed in ${who}.</p>` +
-          `<p>Go back to your CRM tab: the session starts there. This window becomes the agent console.</p></main></body></html>`,
+          `<p>Go back to your CRM tab: the session starts there. This window becomes the agent console.</p></main>${beacon}</body></html>`,
       );
+  });
+
+  router.get('/auth/landed', (req, res) => {
+    const request = signInRequestIdSchema.safeParse(req.query.request);
+    if (request.success) agentAuth.requests.landed(request.data);
+    res.set('cache-control', 'no-store').status(204).end();
   });
 
   return router;

@@ -85,3 +85,18 @@ export async function signIn(
   jar.take(final);
   return { jar, callbackUrl, final };
 }
+
+/**
+ * The sign-in window follows the callback's redirect to its last page and, as a browser that shows it
+ * does, loads what the page loads (its landing beacon). Returns the page's HTML.
+ */
+export async function landWindow(relayUrl: string, final: Response, jar: CookieJar): Promise<string> {
+  const page = await fetch(`${relayUrl}${final.headers.get('location')}`, { headers: { cookie: jar.header() } });
+  assert.equal(page.status, 200, 'the last page of the sign-in window');
+  const html = await page.text();
+  const beacon = /<img hidden alt="" src="([^"]+)">/.exec(html)?.[1];
+  assert.ok(beacon, 'the last page tells the relay it was shown');
+  const landed = await fetch(`${relayUrl}${beacon.replaceAll('&amp;', '&')}`, { headers: { cookie: jar.header() } });
+  assert.equal(landed.status, 204);
+  return html;
+}
