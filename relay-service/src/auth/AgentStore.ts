@@ -42,8 +42,16 @@ export class AgentStore {
     return `${crm}:${userId}:${kind}`;
   }
 
-  save(identity: AgentIdentity, tokens: AgentTokens): void {
-    const { crm, userId } = identity;
+  /** One agent's row, tokens already sealed; the newer sign-in replaces the older. */
+  #upsert(
+    crm: Crm,
+    userId: string,
+    identity: string,
+    instanceUrl: string,
+    accessToken: Uint8Array | null,
+    refreshToken: Uint8Array,
+    updatedAt: number,
+  ): void {
     this.#db
       .prepare(
         `INSERT INTO agents (crm, user_id, identity, instance_url, access_token, refresh_token, updated_at)
@@ -51,15 +59,20 @@ export class AgentStore {
          ON CONFLICT (crm, user_id) DO UPDATE SET identity = excluded.identity, instance_url = excluded.instance_url,
            access_token = excluded.access_token, refresh_token = excluded.refresh_token, updated_at = excluded.updated_at`,
       )
-      .run(
-        crm,
-        userId,
-        JSON.stringify(identity),
-        tokens.instanceUrl,
-        tokens.accessToken === null ? null : this.#cipher.encrypt(tokens.accessToken, this.#aad(crm, userId, 'access')),
-        this.#cipher.encrypt(tokens.refreshToken, this.#aad(crm, userId, 'refresh')),
-        Date.now(),
-      );
+      .run(crm, userId, identity, instanceUrl, accessToken, refreshToken, updatedAt);
+  }
+
+  save(identity: AgentIdentity, tokens: AgentTokens): void {
+    const { crm, userId } = identity;
+    this.#upsert(
+      crm,
+      userId,
+      JSON.stringify(identity),
+      tokens.instanceUrl,
+      tokens.accessToken === null ? null : this.#cipher.encrypt(tokens.accessToken, this.#aad(crm, userId, 'access')),
+      this.#cipher.encrypt(tokens.refreshToken, this.#aad(crm, userId, 'refresh')),
+      Date.now(),
+    );
     for (const listener of this.#changed) listener({ crm, userId });
     for (const listener of this.#signedIn) listener({ crm, userId });
   }
@@ -98,22 +111,15 @@ export class AgentStore {
     const local = this.stored(row.crm, row.userId);
     if (local && local.updatedAt >= row.updatedAt) return false;
     agentIdentitySchema.parse(JSON.parse(row.identity));
-    this.#db
-      .prepare(
-        `INSERT INTO agents (crm, user_id, identity, instance_url, access_token, refresh_token, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (crm, user_id) DO UPDATE SET identity = excluded.identity, instance_url = excluded.instance_url,
-           access_token = excluded.access_token, refresh_token = excluded.refresh_token, updated_at = excluded.updated_at`,
-      )
-      .run(
-        row.crm,
-        row.userId,
-        row.identity,
-        row.instanceUrl,
-        row.accessToken === null ? null : Buffer.from(row.accessToken, 'base64'),
-        Buffer.from(row.refreshToken, 'base64'),
-        row.updatedAt,
-      );
+    this.#upsert(
+      row.crm,
+      row.userId,
+      row.identity,
+      row.instanceUrl,
+      row.accessToken === null ? null : Buffer.from(row.accessToken, 'base64'),
+      Buffer.from(row.refreshToken, 'base64'),
+      row.updatedAt,
+    );
     for (const listener of this.#signedIn) listener({ crm: row.crm, userId: row.userId });
     return true;
   }
