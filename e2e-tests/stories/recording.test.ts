@@ -68,14 +68,25 @@ async function agentStartsRecordingAfterJoin(customerName: string) {
 }
 
 const indicatorShown = (page: Page) => page.getByText(INDICATOR).count();
+/** The join page's encoder codec now (its own counters). */
+const encoderCodec = (page: Page) =>
+  page.evaluate(
+    () => (globalThis as unknown as { __sightlineStats?: { codec?: string } }).__sightlineStats?.codec ?? '',
+  );
 
 describe('recording started after the customer joined, through the pages', { timeout: 300_000 }, () => {
   test('the customer allows it: the indicator shows while it runs; the Case gets an H.264 MP4 that seeks', async () => {
     const { started, customer } = await agentStartsRecordingAfterJoin('customer allows recording');
+    assert.match(await encoderCodec(customer.page), /^vp09\./, 'the live codec before recording');
     await customer.page.getByRole('button', { name: 'Allow recording' }).click();
     await customer.page.getByText(INDICATOR).waitFor({ timeout: TIMEOUT });
     const from = Date.now();
     await started.console.getByRole('button', { name: 'Stop recording' }).waitFor({ timeout: TIMEOUT });
+    await until(
+      () => encoderCodec(customer.page),
+      (c) => c.startsWith('avc1.'),
+      'the join page to encode H.264 while recording',
+    );
     // The recorded stretch of the session (what the duration is checked against), not a wait for a state.
     await new Promise((r) => setTimeout(r, RECORD_MS));
     await started.console.getByRole('button', { name: 'Stop recording' }).click();
@@ -85,6 +96,11 @@ describe('recording started after the customer joined, through the pages', { tim
       'the indicator to go once the recording stops',
     );
     const recordedSeconds = (Date.now() - from) / 1000;
+    await until(
+      () => encoderCodec(customer.page),
+      (c) => c.startsWith('vp09.'),
+      'the join page to go back to VP9 once the recording stops',
+    );
     await started.console.getByRole('button', { name: 'Start recording' }).waitFor({ timeout: TIMEOUT });
     await customerLeaves(customer.page, started.console);
 

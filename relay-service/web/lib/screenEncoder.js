@@ -158,6 +158,7 @@ export class ScreenEncoder {
     this.encoder = encoder;
     this.encoder.configure(config);
     this.codec = config.codec;
+    stats().codec = config.codec;
     this.width = width;
     this.height = height;
     this.configAnnounced = false;
