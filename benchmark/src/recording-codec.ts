@@ -36,7 +36,7 @@ async function run(page: BlankPage, seconds: number, recording: boolean): Promis
     keyframeKB: round(r.keyframeBytes.reduce((a, b) => a + b, 0) / r.keyframeBytes.length / 1024, 1),
     cpuSeconds: round(cpuSeconds, 2),
     encodeSeconds: round(r.encodeMs / 1000, 2),
-    minSsim: Math.min(...ssim),
+    minSsim: ssim.length ? Math.min(...ssim) : null,
   };
 }
 
@@ -77,7 +77,7 @@ export async function measureRecordingCodec(
       keyframeKB: round(median(runs.map((r) => r.keyframeKB))),
       cpuSeconds: round(median(runs.map((r) => r.cpuSeconds)), 2),
       encodeSeconds: round(median(runs.map((r) => r.encodeSeconds)), 2),
-      minSsim: Math.min(...runs.map((r) => r.minSsim)),
+      minSsim: runs.some((r) => r.minSsim === null) ? null : Math.min(...runs.map((r) => r.minSsim!)),
     });
     const ratioOf = (f: (r: CodecRun) => number) => round(median(recording.map((r, i) => f(r) / f(live[i]!))), 2);
     return {

@@ -102,7 +102,8 @@ const codecRun = z.object({
   cpuSeconds: z.number(),
   /** Time the page waited on encode + flush. */
   encodeSeconds: z.number(),
-  minSsim: z.number(),
+  /** Lowest SSIM at the text-heavy moments the run reached (null: none within its length). */
+  minSsim: z.number().nullable(),
 });
 
 export const resultsSchema = z.object({

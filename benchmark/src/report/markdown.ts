@@ -256,7 +256,7 @@ export function recordingCodecSection(c: NonNullable<BenchResults['recordingCode
         String(r.keyframeKB),
         String(r.cpuSeconds),
         String(r.encodeSeconds),
-        String(r.minSsim),
+        r.minSsim === null ? 'n/a' : String(r.minSsim),
       ]),
     ),
     '',
