@@ -454,6 +454,33 @@ test('a presenter that can encode H.264 switches to it while recording: one MP4 
   assert.deepEqual(texts, ['recording started', 'recording stopped', 'recording started', 'recording stopped']);
 });
 
+test('a stream that restarts with its live codec while recording (a new presenter) pauses the MP4 until H.264 comes back', async (t) => {
+  const relay = await startTestRelay({ keyframeRequestIntervalMs: 0 });
+  t.after(() => relay.close());
+  const { config: avcConfig, chunks: avc } = avcFixture();
+  const h264 = { ...avcConfig, canEncodeH264: true };
+  const { host, guest } = await sharingSession(relay, { recording: 'always' }, { recording: true }, h264);
+  await guest.waitForSession((s) => s.recording === 'on');
+  const t0 = Date.now();
+  send(guest, avc, 0, t0);
+  await host.waitForFrames(avc.length);
+  // The stream starts again in VP8 (its live codec): those frames are not recorded, and the file goes on.
+  guest.send({ type: 'stream-start', config: { ...VP8, canEncodeH264: true } });
+  send(guest, chunks.slice(0, 15), 100, t0 + 6_000);
+  guest.send({ type: 'stream-start', config: h264 });
+  send(guest, avc, 200, t0 + 8_000);
+  await host.waitForFrames(2 * avc.length + 15);
+  host.send({ type: 'end' });
+  await host.waitFor('ended');
+  while (relay.reports.length === 0) await new Promise((r) => setTimeout(r, 5));
+  const report = relay.reports[0]!;
+  const info = await probe(await bytesOf(report.recording!));
+  assert.equal(info.codec, 'avc');
+  assert.equal(info.packets.length, 2 * avc.length, 'both H.264 runs in one file, no VP8 frame');
+  const texts = report.log.filter((e) => e.kind === 'recording').map((e) => e.text);
+  assert.deepEqual(texts, ['recording started', 'recording stopped'], 'no "changed video format" stop');
+});
+
 test('a presenter without an H.264 encoder is recorded as WebM, and the log says why', async (t) => {
   const relay = await startTestRelay({ keyframeRequestIntervalMs: 0 });
   t.after(() => relay.close());

@@ -69,12 +69,18 @@ export class RecordingSink implements FrameSink {
     this.#options.onStarted?.(stream, format.container);
   }
 
-  /** The recorded stream's stream-start came again; a running file stops if it cannot take the new
-   * format (a paused one waits: the presenter switches codec when recording stops and resumes). */
+  /**
+   * The recorded stream's stream-start came again. A running file that cannot take the new format
+   * pauses if the presenter will switch to H.264 for it (e.g. another presenter took over, starting
+   * with its live codec), else stops; a paused one waits (the presenter switches codec when recording
+   * stops and resumes).
+   */
   formatChanged(config: StreamConfig): void {
     const recorder = this.#recorder;
-    if (recorder?.isRecording && config.stream === recorder.stream && !recorder.accepts(config))
-      recorder.stop('format_changed');
+    if (!recorder?.isRecording || config.stream !== recorder.stream || recorder.accepts(config)) return;
+    if (!switchesToH264(config)) return recorder.stop('format_changed');
+    recorder.pause();
+    this.#awaitingH264 = true; // still recording, as the session sees it
   }
 
   push(stream: number, keyframe: boolean, captureTimeMs: number, payload: Uint8Array): void {
