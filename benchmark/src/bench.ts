@@ -1,5 +1,6 @@
 // The whole benchmark run: floor and Sightline under the same replayed load (memory, capacity at
-// 1 and 3 viewers), the slow-viewer scenario, and bandwidth and legibility in Chromium.
+// 1 and 3 viewers), the slow-viewer scenario, and bandwidth and legibility in Chromium, and what
+// recording costs the presenter (H.264 against the live codec).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { loadAverageNow, machineInfo } from './report/machine.ts';
 import { boost } from './targets/pin.ts';
 import { getPriority, setPriority } from 'node:os';
 import type { BenchResults, SlowPhase, TargetFigures } from './results.ts';
+import { measureRecordingCodec } from './recording-codec.ts';
 import { resultsSchema } from './results.ts';
 import { SessionPool, type Provision } from './SessionPool.ts';
 import { round, summarizeAge, summarizeLatency } from './stats.ts';
@@ -414,6 +416,12 @@ export async function runBench(profile: Profile, log: (line: string) => void = c
       log,
     );
 
+    log(`recording codec: the live codec against H.264 (while recording), loopback, ${profile.browserSeconds} s x 2`);
+    const recordingCodec = await measureRecordingCodec(profile.browserSeconds, 2, log).catch((e: Error) => {
+      log(`  not measured: ${e.message}`);
+      return null;
+    });
+
     const ratios =
       sightlineFigures === null
         ? null
@@ -504,6 +512,7 @@ export async function runBench(profile: Profile, log: (line: string) => void = c
       ratios,
       slowViewer,
       bandwidth: bandwidth.figures,
+      recordingCodec,
       notes,
     };
     return resultsSchema.parse(results);

@@ -14,6 +14,8 @@ export interface BlankPage {
   page: Page;
   libUrl: string;
   browserVersion: string;
+  /** CPU seconds all of this Chromium's processes have used so far (CDP SystemInfo.getProcessInfo). */
+  cpuSeconds(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,14 @@ export async function openBlankPage(): Promise<BlankPage> {
     page,
     libUrl: `${origin}/lib/`,
     browserVersion: browser.version(),
+    cpuSeconds: async () => {
+      const cdp = await browser.newBrowserCDPSession();
+      const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as {
+        processInfo: { cpuTime: number }[];
+      };
+      await cdp.detach();
+      return processInfo.reduce((sum, p) => sum + p.cpuTime, 0);
+    },
     close: async () => {
       await browser.close();
       await new Promise<void>((r) => server.close(() => r()));

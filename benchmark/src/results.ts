@@ -92,6 +92,20 @@ const slowPhase = z.object({
   keyframeRequests: z.number(),
 });
 
+const codecRun = z.object({
+  codec: z.string(),
+  avgKbps: z.number(),
+  peakKbps: z.number(),
+  /** Average size of the keyframes forced on distinct screens after the run. */
+  keyframeKB: z.number(),
+  /** CPU time of all the Chromium processes over the run (encoder, loopback decoder, canvas). */
+  cpuSeconds: z.number(),
+  /** Time the page waited on encode + flush. */
+  encodeSeconds: z.number(),
+  /** Lowest SSIM at the text-heavy moments the run reached (null: none within its length). */
+  minSsim: z.number().nullable(),
+});
+
 export const resultsSchema = z.object({
   version: z.literal(1),
   command: z.string(),
@@ -174,6 +188,18 @@ export const resultsSchema = z.object({
     quality: z.array(z.object({ atSeconds: z.number(), label: z.string(), psnrDb: z.number(), ssim: z.number() })),
     referenceKbps: z.tuple([z.number(), z.number()]),
   }),
+  /** The join page's live codec against the H.264 it encodes while a session is recorded. */
+  recordingCodec: z
+    .object({
+      durationSeconds: z.number(),
+      rounds: z.number(),
+      live: codecRun,
+      /** null: this Chromium has no H.264 encoder (recordings would be WebM). */
+      recording: codecRun.nullable(),
+      /** recording / live, medians over the rounds (runs of the same round compared). */
+      ratios: z.object({ bandwidth: z.number(), cpu: z.number(), encode: z.number() }).nullable(),
+    })
+    .nullable(),
   notes: z.array(z.string()),
 });
 export type BenchResults = z.infer<typeof resultsSchema>;

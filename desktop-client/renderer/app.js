@@ -2,6 +2,7 @@
 // the contact fields the policy asks for, the terms, the recording prompt), then the monitor choice.
 // It reuses the relay's page libraries: GuestSession (relay socket + WebCodecs screen encoder).
 import { GuestSession } from '../../relay-service/web/lib/guestSession.js';
+import { RecordingConsent } from '../src/RecordingConsent.ts';
 
 const api = window.sightline;
 const root = document.getElementById('app');
@@ -14,6 +15,8 @@ const el = (tag, props = {}, ...children) => {
   return node;
 };
 const show = (...children) => root.replaceChildren(...children);
+/** The recording question and indicator stay above the page whatever step it shows. */
+const recordingArea = document.getElementById('recording');
 
 api.onHandOff((info) => {
   if (info.error)
@@ -59,6 +62,8 @@ async function join(contact, recording) {
   const joined = await api.join({ contact, acceptedTerms: true });
   guest = new GuestSession(joined);
   guest.addEventListener('message', (e) => api.fromRelay(e.detail));
+  const consent = new RecordingConsent(guest, recording, (view) => showRecording(view, consent));
+  guest.addEventListener('session', (e) => consent.follow(e.detail));
   await guest.connect();
   guest.consent(true, recording);
   const monitors = await api.monitors();
@@ -77,6 +82,37 @@ async function join(contact, recording) {
       ? []
       : [el('p', { textContent: 'Remote control is not available on this computer; the agent can see your screen.' })]),
   );
+}
+
+/**
+ * @param {import('../src/RecordingConsent.ts').RecordingView} view
+ * @param {RecordingConsent} consent
+ */
+function showRecording(view, consent) {
+  const parts = [];
+  if (view.indicator)
+    parts.push(
+      el('p', { className: 'recording-on', role: 'status', textContent: 'Recording: this session is being recorded' }),
+    );
+  if (view.ask) {
+    const allow = el('button', { textContent: 'Allow recording' });
+    const refuse = el('button', { textContent: 'Refuse recording' });
+    allow.addEventListener('click', () => consent.answer(true));
+    refuse.addEventListener('click', () => consent.answer(false));
+    parts.push(
+      el(
+        'div',
+        { className: 'request', role: 'alertdialog' },
+        el('p', {
+          textContent:
+            'The agent would like to record this session. Nothing is recorded unless you allow it; the recording is stored with your support case.',
+        }),
+        allow,
+        refuse,
+      ),
+    );
+  }
+  recordingArea.replaceChildren(...parts);
 }
 
 async function share(monitorId) {

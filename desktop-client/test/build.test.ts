@@ -23,5 +23,6 @@ test('bundles main (ESM), preload (CommonJS) and the renderer with the relay lib
   const renderer = readFileSync(join(out, 'renderer/app.js'), 'utf8');
   assert.match(renderer, /VideoEncoder/, "the relay's WebCodecs encoder is in the renderer bundle");
   assert.doesNotMatch(renderer, /^import .* from '/m, 'no bare imports left for a file:// page');
+  assert.match(renderer, /Refuse recording/, 'the mid-session recording question is in the renderer bundle');
   assert.match(readFileSync(join(out, 'renderer/index.html'), 'utf8'), /src="app\.js"/);
 });

@@ -1,5 +1,6 @@
 // The sandbox's records read directly through its Salesforce REST API with jsforce, as a
 // signed-in CRM user (OAuth password grant of the demo client).
+import assert from 'node:assert/strict';
 import jsforce from 'jsforce';
 import { DEMO, type DemoUser } from '@sightline/crm-sandbox';
 import { until } from './wait.ts';
@@ -105,4 +106,12 @@ export async function attendeeRowsOfSession(conn: Conn, sessionId: string): Prom
     `SELECT Id, Name, Email__c, Case__c, Contact__c, Lead__c, Session_Id__c FROM Sightline_Attendee__c WHERE Session_Id__c = ${q(sessionId)}`,
   );
   return r.records;
+}
+
+/** A file's bytes as the REST API serves them (VersionData needs the Bearer header). */
+export async function versionBytes(conn: Conn, versionId: string): Promise<Buffer> {
+  const url = `${conn.instanceUrl}/services/data/v${conn.version}/sobjects/ContentVersion/${versionId}/VersionData`;
+  const res = await fetch(url, { headers: { authorization: `Bearer ${conn.accessToken}` } });
+  assert.equal(res.status, 200, `VersionData of ${versionId}`);
+  return Buffer.from(await res.arrayBuffer());
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { RecordingBudget } from '../src/recording/RecordingBudget.ts';
 import { SPILL_RECORD_BYTES } from '../src/recording/RecordingFile.ts';
 import { sweepSpillDir } from '../src/recording/SpillFile.ts';
-import { encodeFrame } from '../src/protocol/index.ts';
+import { encodeFrame, type SessionSnapshot } from '../src/protocol/index.ts';
 import { bytesOf, probe, recorderLimits } from './helpers/media.ts';
 import { avcFixture, sharingSession, startTestRelay, VP8, vp8Chunks } from './helpers/relay.ts';
 
@@ -389,4 +389,120 @@ test('a guest answers only an open recording question; the host can withdraw it'
   assert.equal((await guest.waitFor('error')).code, 'not_allowed');
   host.close();
   guest.close();
+});
+
+/** Sends `list` as the guest's stream 0 from `sequence` on, capture times from `t0`. */
+function send(guest: { sendFrame(b: Buffer): void }, list: typeof chunks, sequence: number, t0: number): void {
+  for (const [i, c] of list.entries())
+    guest.sendFrame(
+      Buffer.from(
+        encodeFrame(
+          { stream: 0, sequence: sequence + i, keyframe: c.keyframe, captureTimeMs: t0 + c.timestampUs / 1000 },
+          c.data,
+        ),
+      ),
+    );
+}
+
+/** Waits until a state the client got after its first `from` states matches (older ones do not count). */
+async function stateSince(
+  client: { sessions: SessionSnapshot[] },
+  from: number,
+  match: (s: SessionSnapshot) => boolean,
+) {
+  const deadline = Date.now() + 5000;
+  while (!client.sessions.slice(from).some(match)) {
+    if (Date.now() > deadline) throw new Error('the expected session state did not come');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+test('a presenter that can encode H.264 switches to it while recording: one MP4 across a stop and a restart', async (t) => {
+  const relay = await startTestRelay({ keyframeRequestIntervalMs: 0 });
+  t.after(() => relay.close());
+  const live = { ...VP8, canEncodeH264: true };
+  const { config: avcConfig, chunks: avc } = avcFixture();
+  const h264 = { ...avcConfig, canEncodeH264: true };
+  const { host, guest } = await sharingSession(relay, { recording: 'host' }, { recording: true }, live);
+  const t0 = Date.now();
+  for (const round of [0, 1]) {
+    let seen = guest.sessions.length;
+    host.send({ type: 'recording', action: 'start' });
+    await stateSince(guest, seen, (s) => s.recording === 'on');
+    // Until the presenter's H.264 stream-start, its VP8 frames reach the agent but not the file.
+    send(guest, chunks.slice(0, 15), round * 200, t0 + round * 20_000);
+    guest.send({ type: 'stream-start', config: h264 });
+    send(guest, avc, round * 200 + 15, t0 + round * 20_000 + 2_000);
+    await host.waitForFrames(round * 90 + 60);
+    seen = guest.sessions.length;
+    host.send({ type: 'recording', action: 'stop' });
+    await stateSince(guest, seen, (s) => s.recording === 'off');
+    // Back to the live codec while not recording: the paused file waits for H.264 again.
+    guest.send({ type: 'stream-start', config: live });
+    send(guest, chunks.slice(0, 30), round * 200 + 60, t0 + round * 20_000 + 8_000);
+    await host.waitForFrames(round * 90 + 90);
+  }
+  host.send({ type: 'end' });
+  await host.waitFor('ended');
+  while (relay.reports.length === 0) await new Promise((r) => setTimeout(r, 5));
+  const report = relay.reports[0]!;
+  assert.equal(report.recording?.mimeType, 'video/mp4');
+  const info = await probe(await bytesOf(report.recording!));
+  assert.equal(info.codec, 'avc');
+  assert.equal(info.packets.length, 2 * avc.length, 'both H.264 runs, no VP8 frame');
+  const texts = report.log.filter((e) => e.kind === 'recording').map((e) => e.text);
+  assert.deepEqual(texts, ['recording started', 'recording stopped', 'recording started', 'recording stopped']);
+});
+
+test('a stream that restarts with its live codec while recording (a new presenter) pauses the MP4 until H.264 comes back', async (t) => {
+  const relay = await startTestRelay({ keyframeRequestIntervalMs: 0 });
+  t.after(() => relay.close());
+  const { config: avcConfig, chunks: avc } = avcFixture();
+  const h264 = { ...avcConfig, canEncodeH264: true };
+  const { host, guest } = await sharingSession(relay, { recording: 'always' }, { recording: true }, h264);
+  await guest.waitForSession((s) => s.recording === 'on');
+  const t0 = Date.now();
+  send(guest, avc, 0, t0);
+  await host.waitForFrames(avc.length);
+  // The stream starts again in VP8 (its live codec): those frames are not recorded, and the file goes on.
+  guest.send({ type: 'stream-start', config: { ...VP8, canEncodeH264: true } });
+  send(guest, chunks.slice(0, 15), 100, t0 + 6_000);
+  guest.send({ type: 'stream-start', config: h264 });
+  send(guest, avc, 200, t0 + 8_000);
+  await host.waitForFrames(2 * avc.length + 15);
+  host.send({ type: 'end' });
+  await host.waitFor('ended');
+  while (relay.reports.length === 0) await new Promise((r) => setTimeout(r, 5));
+  const report = relay.reports[0]!;
+  const info = await probe(await bytesOf(report.recording!));
+  assert.equal(info.codec, 'avc');
+  assert.equal(info.packets.length, 2 * avc.length, 'both H.264 runs in one file, no VP8 frame');
+  const texts = report.log.filter((e) => e.kind === 'recording').map((e) => e.text);
+  assert.deepEqual(texts, ['recording started', 'recording stopped'], 'no "changed video format" stop');
+});
+
+test('a presenter without an H.264 encoder is recorded as WebM, and the log says why', async (t) => {
+  const relay = await startTestRelay({ keyframeRequestIntervalMs: 0 });
+  t.after(() => relay.close());
+  const { host, guest } = await sharingSession(
+    relay,
+    { recording: 'always' },
+    { recording: true },
+    { ...VP8, canEncodeH264: false },
+  );
+  await guest.waitForSession((s) => s.recording === 'on');
+  send(guest, chunks, 0, Date.now());
+  await host.waitForFrames(chunks.length);
+  host.send({ type: 'end' });
+  await host.waitFor('ended');
+  while (relay.reports.length === 0) await new Promise((r) => setTimeout(r, 5));
+  const report = relay.reports[0]!;
+  assert.equal(report.recording?.mimeType, 'video/webm');
+  assert.equal((await probe(await bytesOf(report.recording!))).packets.length, chunks.length);
+  const texts = report.log.filter((e) => e.kind === 'recording').map((e) => e.text);
+  assert.deepEqual(texts, [
+    "recording as WebM: the presenter's browser has no H.264 encoder",
+    'recording started',
+    'recording stopped',
+  ]);
 });

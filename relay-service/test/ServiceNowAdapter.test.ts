@@ -161,6 +161,27 @@ test('a recording the instance refuses (attachment size cap or extension) is sai
   assert.equal((await attachmentsOf(stack, uniqueFileName(r.recording!.fileName, r.sessionId))).length, 0);
 });
 
+test('a recording over com.glide.attachment.max_size is said on the incident and to the agent', async (t) => {
+  const stack = await startStack(t, {}, { sandbox: { attachmentMaxSizeMb: 1 } });
+  const jar = await stack.signInAgent('servicenow');
+  const r = report(AGENT, INCIDENT, { recording: webm(1024 * 1024 + 4096) });
+  stack.relay.writeBack.accept(r);
+  await stack.relay.writeBack.drain();
+  const deliveries = (await (await stack.api('/api/me/deliveries', { jar })).json()) as {
+    failed: { sessionId: string; what: string; reason: string }[];
+  };
+  const failed = deliveries.failed.find((f) => f.sessionId === r.sessionId);
+  assert.equal(failed?.what, 'attachment');
+  assert.match(failed!.reason, /the file is larger than the CRM allows/);
+  const notes = await notesOf(stack, `recording-${r.sessionId}`);
+  assert.equal(notes.length, 1, 'a work note says the recording was not stored');
+  assert.match(
+    notes[0]!.value!,
+    /\(.*\.webm, 1\.0 MB, \d+ s\) could not be stored: .*com\.glide\.attachment\.max_size = 1 MB/s,
+  );
+  assert.equal((await attachmentsOf(stack, uniqueFileName(r.recording!.fileName, r.sessionId))).length, 0);
+});
+
 test('the work note is text for people; each attendee is one row of the app table, which the widget reads', async (t) => {
   const stack = await startStack(t);
   await stack.signInAgent('servicenow');

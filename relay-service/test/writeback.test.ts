@@ -375,6 +375,29 @@ test('a recording the org cannot store (file storage full) is said on the Case a
   assert.equal((await files(conn, r.sessionId)).length, 0);
 });
 
+test('a recording larger than the org takes (MAXIMUM_SIZE_OF_ATTACHMENT on the streamed upload) is said on the Case and to the agent', async (t) => {
+  const stack = await startStack(t, {}, { sandbox: { maxUploadBytes: 1000 } });
+  const jar = await stack.signInAgent();
+  const r = report(AGENT, CASE, { recording: webm(64 * 1024) });
+  stack.relay.writeBack.accept(r);
+  await stack.relay.writeBack.drain();
+  // Refused for good, not retried as a lost connection: the org answered while the body was still streaming.
+  assert.equal(stack.relay.writeBack.statusOf(r.sessionId).at(-1), 'failed');
+  const deliveries = (await (await stack.api('/api/me/deliveries', { jar })).json()) as AgentDeliveries;
+  const failed = deliveries.failed.find((f) => f.sessionId === r.sessionId);
+  assert.equal(failed?.what, 'recording');
+  assert.match(failed!.reason, /^the recording could not be attached: the file is larger than the CRM allows/);
+  const conn = await stack.salesforceAs();
+  const notes = await q(
+    conn,
+    `SELECT Subject, Description, WhatId FROM Task WHERE Sightline_Session_Id__c = 'recording-${r.sessionId}'`,
+  );
+  assert.equal(notes.length, 1, 'one note on the Case, beside the session log');
+  assert.equal(notes[0]!.WhatId, SF.cases.printer);
+  assert.match(String(notes[0]!.Description), /\(.*\.webm, 0\.1 MB, \d+ s\) could not be stored: .*Maximum size/);
+  assert.equal((await files(conn, r.sessionId)).length, 0);
+});
+
 test('a session ended through the API is written back from the registry report', async (t) => {
   const stack = await startStack(t);
   const jar = await stack.signInAgent();

@@ -12,6 +12,8 @@ export interface LoopbackOptions {
   durationSeconds: number;
   /** Capture rate of the screen track (frames offered to the gate). */
   captureFps: number;
+  /** Encode as the join page does while the session is recorded (H.264, codecs.pickRecordingConfig). */
+  recording?: boolean;
 }
 
 export interface LumaSnapshot {
@@ -34,6 +36,8 @@ export interface LoopbackResult {
   keyframeBytes: number[];
   snapshots: LumaSnapshot[];
   phases: Array<{ from: number; to: number; label: string }>;
+  /** Wall time the page waited on encode + flush, summed over the run: the encoder's busy time. */
+  encodeMs: number;
 }
 
 export async function runLoopback(opts: LoopbackOptions): Promise<LoopbackResult> {
@@ -71,8 +75,11 @@ export async function runLoopback(opts: LoopbackOptions): Promise<LoopbackResult
     },
     error: (e) => (failure = e),
   });
-  const config: VideoEncoderConfig | null = await codecs.pickEncoderConfig(W, H);
-  if (!config) throw new Error('no supported encoder configuration');
+  const config: VideoEncoderConfig | null = opts.recording
+    ? await codecs.pickRecordingConfig(W, H)
+    : await codecs.pickEncoderConfig(W, H);
+  if (!config) throw new Error(`no supported ${opts.recording ? 'recording (H.264) ' : ''}encoder configuration`);
+  let encodeMs = 0;
   decoder.configure({ codec: config.codec, codedWidth: W, codedHeight: H, optimizeForLatency: true });
   const encoder = new VideoEncoder({
     output: (chunk) => {
@@ -114,9 +121,11 @@ export async function runLoopback(opts: LoopbackOptions): Promise<LoopbackResult
     if (verdict !== 'skip' || keyFrame) {
       first = false;
       const frame = new VideoFrame(screen, { timestamp: Math.round(t * 1e6) });
+      const began = performance.now();
       encoder.encode(frame, { keyFrame });
       frame.close();
       await encoder.flush();
+      encodeMs += performance.now() - began;
     }
     while (pending.length > 0 && pending[0]!.t <= t) {
       const m = pending.shift()!;
@@ -166,5 +175,6 @@ export async function runLoopback(opts: LoopbackOptions): Promise<LoopbackResult
     keyframeBytes,
     snapshots,
     phases: scene.phases,
+    encodeMs: Math.round(encodeMs),
   };
 }

@@ -161,6 +161,7 @@ export function markdownReport(r: BenchResults): string {
     ),
     '',
   );
+  if (r.recordingCodec) out.push(...recordingCodecSection(r.recordingCodec));
   if (r.notes.length) out.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');
   out.push(
     `Memory baseline of the processes: ${targets.map(([n, f]) => `${n} ${mib(f.memory.baseline.rssBytes)} RSS`).join(', ')}.`,
@@ -222,6 +223,46 @@ export function slowViewerSection(s: SlowViewerResults): string[] {
       age.slices.map((sl) => `${sl.fromSeconds} s`),
       [age.slices.map((sl) => `${sl.frames}: ${sl.p99} / ${sl.max}`)],
     ),
+    '',
+  ];
+}
+
+/** The presenter's cost of a recorded session: H.264 (recorded as MP4) against the live codec. */
+export function recordingCodecSection(c: NonNullable<BenchResults['recordingCodec']>): string[] {
+  const runs = [['live', c.live] as const, ...(c.recording ? [['while recording', c.recording] as const] : [])];
+  return [
+    '## Recording codec: what H.264 costs the presenter',
+    '',
+    `While a session is recorded the join page encodes H.264 (recorded as faststart MP4, which Safari on iPhone and iPad plays) ` +
+      `instead of its live codec. The same ${c.durationSeconds} s scripted session, loopback in one Chromium in virtual time, ` +
+      `${c.rounds} rounds in alternating order (medians). CPU: all Chromium processes over the run (encoder, loopback decoder, canvas).`,
+    '',
+    table(
+      [
+        'encoding',
+        'codec',
+        'average kbit/s',
+        'peak kbit/s (1 s)',
+        'keyframe KB',
+        'CPU s',
+        'encoder busy s',
+        'lowest SSIM',
+      ],
+      runs.map(([label, r]) => [
+        label,
+        r.codec,
+        String(r.avgKbps),
+        String(r.peakKbps),
+        String(r.keyframeKB),
+        String(r.cpuSeconds),
+        String(r.encodeSeconds),
+        r.minSsim === null ? 'n/a' : String(r.minSsim),
+      ]),
+    ),
+    '',
+    c.ratios
+      ? `H.264 / live, same rounds: bandwidth ${c.ratios.bandwidth}, CPU ${c.ratios.cpu}, encoder busy time ${c.ratios.encode}.`
+      : 'This Chromium has no H.264 encoder: recordings would be WebM.',
     '',
   ];
 }

@@ -37,6 +37,9 @@ export const streamConfigSchema = z
       })
       .strict()
       .optional(),
+    /** The presenter has an H.264 encoder and switches to it while the session is recorded (MP4 plays
+     * in every browser, Safari on iPhone and iPad included). Absent: record the stream as it comes. */
+    canEncodeH264: z.boolean().optional(),
   })
   .strict();
 export type StreamConfig = z.infer<typeof streamConfigSchema>;

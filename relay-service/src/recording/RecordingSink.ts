@@ -19,18 +19,28 @@ export interface FrameSink {
 export type RecordingSinkOptions = Omit<RecorderOptions, 'config' | 'onStopped'> & {
   /** The recorder stopped itself (the session logs it). */
   onStopped(reason: RecorderStopReason): void;
+  /** A file was started for `stream` in `container` (the session logs a WebM one it could not avoid). */
+  onStarted?(stream: StreamConfig, container: 'webm' | 'mp4'): void;
 };
+
+/** The presenter said it has an H.264 encoder and switches to it once the recording runs (snapshot 'on'). */
+function switchesToH264(stream: StreamConfig): boolean {
+  return stream.canEncodeH264 === true && recordingFormat(stream.codec)?.container !== 'mp4';
+}
 
 export class RecordingSink implements FrameSink {
   readonly #options: RecordingSinkOptions;
   #recorder: Recorder | null = null;
+  /** Recording runs, but the presenter is still switching to H.264: nothing is written until it has. */
+  #awaitingH264 = false;
 
   constructor(options: RecordingSinkOptions) {
     this.#options = options;
   }
 
+  /** The session records (the presenter may still be switching to H.264 for it). */
   get isRecording(): boolean {
-    return this.#recorder?.isRecording ?? false;
+    return this.#awaitingH264 || (this.#recorder?.isRecording ?? false);
   }
 
   get needsKeyframe(): boolean {
@@ -39,20 +49,38 @@ export class RecordingSink implements FrameSink {
 
   /**
    * Records `stream` (the session's rules allow it) or pauses (null). The first call with a
-   * recordable stream starts the file; after a self-stop it stays stopped.
+   * recordable stream starts the file, as MP4 once a presenter that can encode H.264 has switched to
+   * it; a resume continues the same file once the stream fits it again. After a self-stop it stays stopped.
    */
   sync(stream: StreamConfig | null): void {
     const recorder = this.#recorder;
+    this.#awaitingH264 = false;
     if (!stream) return recorder?.pause();
-    if (recorder) return recorder.resume();
-    if (!recordingFormat(stream.codec)) return;
+    if (recorder?.accepts(stream)) return recorder.resume();
+    if (recorder?.stopReason) return;
+    if (switchesToH264(stream)) {
+      this.#awaitingH264 = true;
+      return;
+    }
+    if (recorder) return recorder.stop('format_changed');
+    const format = recordingFormat(stream.codec);
+    if (!format) return;
     this.#recorder = new Recorder({ ...this.#options, config: stream });
+    this.#options.onStarted?.(stream, format.container);
   }
 
-  /** A format change of the recorded stream (its stream-start came again with another codec). */
+  /**
+   * The recorded stream's stream-start came again. A running file that cannot take the new format
+   * pauses if the presenter will switch to H.264 for it (e.g. another presenter took over, starting
+   * with its live codec), else stops; a paused one waits (the presenter switches codec when recording
+   * stops and resumes).
+   */
   formatChanged(config: StreamConfig): void {
     const recorder = this.#recorder;
-    if (recorder && config.stream === recorder.stream && !recorder.accepts(config)) recorder.stop('format_changed');
+    if (!recorder?.isRecording || config.stream !== recorder.stream || recorder.accepts(config)) return;
+    if (!switchesToH264(config)) return recorder.stop('format_changed');
+    recorder.pause();
+    this.#awaitingH264 = true; // still recording, as the session sees it
   }
 
   push(stream: number, keyframe: boolean, captureTimeMs: number, payload: Uint8Array): void {

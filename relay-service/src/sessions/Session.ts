@@ -117,6 +117,11 @@ export class Session {
         this.log.add('Sightline', 'recording', STOP_TEXT[reason]);
         this.hooks.changed(this);
       },
+      onStarted: (stream, container) => {
+        // Said once, so whoever plays it later knows why it is WebM (Safari on iPhone/iPad may not play it).
+        if (container === 'webm' && stream.canEncodeH264 === false)
+          this.log.add('Sightline', 'recording', "recording as WebM: the presenter's browser has no H.264 encoder");
+      },
     });
     this.admission = new Admission(init.policy, init.maxLobby);
     this.maxLogEntries = init.maxLogEntries;

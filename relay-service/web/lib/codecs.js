@@ -1,4 +1,5 @@
-// Codec choice for screen content: the first of VP9, VP8, H.264 that this browser can encode.
+// Codec choice for screen content: the first of VP9, VP8, H.264 that this browser can encode; H.264
+// while the session is recorded, where the browser has an encoder for it.
 
 /**
  * @param {number} width
@@ -43,13 +44,16 @@ export function encoderCandidates(width, height) {
 }
 
 /**
- * @param {number} width
- * @param {number} height
- * @param {{isConfigSupported(config: VideoEncoderConfig): Promise<{supported?: boolean}>}} [Encoder]
+ * @typedef {{isConfigSupported(config: VideoEncoderConfig): Promise<{supported?: boolean}>}} EncoderSupport
+ */
+
+/**
+ * @param {VideoEncoderConfig[]} configs in order of preference
+ * @param {EncoderSupport} Encoder
  * @returns {Promise<VideoEncoderConfig | null>} the first supported configuration
  */
-export async function pickEncoderConfig(width, height, Encoder = globalThis.VideoEncoder) {
-  for (const config of encoderCandidates(width, height)) {
+async function firstSupported(configs, Encoder) {
+  for (const config of configs) {
     try {
       // One at a time, in order of preference: the first supported one wins.
       // eslint-disable-next-line no-await-in-loop
@@ -60,6 +64,29 @@ export async function pickEncoderConfig(width, height, Encoder = globalThis.Vide
     }
   }
   return null;
+}
+
+/**
+ * @param {number} width
+ * @param {number} height
+ * @param {EncoderSupport} [Encoder]
+ * @returns {Promise<VideoEncoderConfig | null>} the first supported configuration
+ */
+export function pickEncoderConfig(width, height, Encoder = globalThis.VideoEncoder) {
+  return firstSupported(encoderCandidates(width, height), Encoder);
+}
+
+/**
+ * What the presenter encodes while the session is recorded: H.264, which the relay records as
+ * faststart MP4 (it plays in every browser, Safari on iPhone and iPad included; WebM/VP9 does not).
+ * @param {number} width
+ * @param {number} height
+ * @param {EncoderSupport} [Encoder]
+ * @returns {Promise<VideoEncoderConfig | null>} null: this browser has no H.264 encoder
+ */
+export function pickRecordingConfig(width, height, Encoder = globalThis.VideoEncoder) {
+  const h264 = encoderCandidates(width, height).filter((c) => c.codec.startsWith('avc1.'));
+  return firstSupported(h264, Encoder);
 }
 
 /** @param {string} codec */

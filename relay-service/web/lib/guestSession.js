@@ -50,11 +50,16 @@ export class GuestSession extends EventTarget {
     /** @type {object | null} last announced decoder config, re-sent after a reconnect */
     this.streamConfig = null;
     this.wasOpen = false;
+    /** The relay records the session: the encoder switches to H.264 for it. */
+    this.recorded = false;
     this.socket.addEventListener('message', (e) => this.onMessage(/** @type {CustomEvent} */ (e).detail));
     this.socket.addEventListener('state', (e) => this.onState(/** @type {CustomEvent} */ (e).detail));
-    this.socket.addEventListener('session', (e) =>
-      this.dispatchEvent(new CustomEvent('session', { detail: /** @type {CustomEvent} */ (e).detail })),
-    );
+    this.socket.addEventListener('session', (e) => {
+      const session = /** @type {CustomEvent} */ (e).detail;
+      this.recorded = session.recording === 'on';
+      this.encoder?.setRecording(this.recorded);
+      this.dispatchEvent(new CustomEvent('session', { detail: session }));
+    });
   }
 
   /**
@@ -133,6 +138,7 @@ export class GuestSession extends EventTarget {
       onError: () =>
         this.dispatchEvent(new CustomEvent('error', { detail: 'The screen encoder stopped. Try Resume sharing.' })),
     });
+    this.encoder.setRecording(this.recorded);
     this.encoder.start(track);
     this.dispatchEvent(new CustomEvent('sharing', { detail: true }));
   }

@@ -3,7 +3,7 @@
 // still; a keyframe goes out on request, after a congestion skip and after 60 s without sending.
 import { encodeFrame } from '../../src/protocol/frame.ts';
 import { CaptureTimes } from './captureTimes.js';
-import { pickEncoderConfig } from './codecs.js';
+import { pickEncoderConfig, pickRecordingConfig } from './codecs.js';
 import { readFrames } from './frameSource.js';
 import { StillnessGate, THUMB_HEIGHT, THUMB_WIDTH, toLuma } from './stillness.js';
 import { epochNow, stats } from './stats.js';
@@ -53,6 +53,12 @@ export class ScreenEncoder {
     this.thumbCanvas = new OffscreenCanvas(THUMB_WIDTH, THUMB_HEIGHT);
     this.thumbContext = this.thumbCanvas.getContext('2d', { willReadFrequently: true });
     this.codec = '';
+    /** The session is recorded: encode H.264 (recorded as MP4) where this browser can. */
+    this.recording = false;
+    this.canEncodeH264 = false;
+    /** The H.264 encoder failed here once: record what the live codec gives (the relay logs WebM). */
+    this.h264Failed = false;
+    this.reconfigure = false;
   }
 
   /**
@@ -71,6 +77,17 @@ export class ScreenEncoder {
     this.forceKeyframe = true;
   }
 
+  /**
+   * The relay records the session (snapshot `recording: 'on'`) or stopped: switch codec, from a
+   * keyframe, at the next captured frame.
+   * @param {boolean} on
+   */
+  setRecording(on) {
+    if (on === this.recording) return;
+    this.recording = on;
+    this.reconfigure = true;
+  }
+
   stop() {
     this.stopped = true;
     this.reader?.stop();
@@ -86,7 +103,7 @@ export class ScreenEncoder {
       const captureTime = epochNow();
       const width = frame.displayWidth & ~1;
       const height = frame.displayHeight & ~1;
-      if (width !== this.width || height !== this.height || !this.encoder) {
+      if (width !== this.width || height !== this.height || !this.encoder || this.reconfigure) {
         await this.configure(width, height);
         if (this.stopped) return;
       }
@@ -123,20 +140,25 @@ export class ScreenEncoder {
    * @param {number} height
    */
   async configure(width, height) {
-    const config = await pickEncoderConfig(width, height);
+    this.reconfigure = false;
+    const h264 = this.h264Failed ? null : await pickRecordingConfig(width, height);
+    const config = this.recording && h264 ? h264 : await pickEncoderConfig(width, height);
     if (!config) throw new Error('This browser has no VP9, VP8 or H.264 encoder for screen sharing.');
+    this.canEncodeH264 = h264 !== null;
     if (this.encoder && this.encoder.state !== 'closed') this.encoder.close();
     const encoder = new VideoEncoder({
       output: (chunk, metadata) => this.onChunk(chunk, metadata),
       error: (error) => {
         // A failed encoder is closed for good: the next captured frame configures a new one.
         if (this.encoder === encoder) this.encoder = null;
+        if (config.codec.startsWith('avc1.')) this.h264Failed = true;
         this.options.onError?.(error);
       },
     });
     this.encoder = encoder;
     this.encoder.configure(config);
     this.codec = config.codec;
+    stats().codec = config.codec;
     this.width = width;
     this.height = height;
     this.configAnnounced = false;
@@ -159,6 +181,7 @@ export class ScreenEncoder {
         codedWidth: decoderConfig?.codedWidth ?? this.width,
         codedHeight: decoderConfig?.codedHeight ?? this.height,
         surface: /** @type {any} */ (this.surface),
+        canEncodeH264: this.canEncodeH264,
       };
       if (decoderConfig?.description) config.description = toBase64(decoderConfig.description);
       if (decoderConfig?.colorSpace) config.colorSpace = colorSpaceOf(decoderConfig.colorSpace);

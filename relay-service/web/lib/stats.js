@@ -13,6 +13,7 @@ const MAX_SAMPLES = 2000;
  * @property {number} keyframesReceived
  * @property {number[]} latencyMs glass-to-glass samples: capture time to the paint after decode
  * @property {number} startedAt epoch ms of the first counted frame
+ * @property {string} [codec] the presenter's encoder codec now (it switches to H.264 while recording)
  */
 
 /** @returns {SightlineStats} the page's shared stats object (created on first use) */

@@ -1,5 +1,5 @@
 import { StillnessGate, changedPixels, toLuma } from '../stillness.js';
-import { encoderCandidates, pickEncoderConfig, screenBitrate, codecName } from '../codecs.js';
+import { encoderCandidates, pickEncoderConfig, pickRecordingConfig, screenBitrate, codecName } from '../codecs.js';
 import { checkShareCapability } from '../capabilities.js';
 
 const thumb = (value, n = 16) => new Uint8Array(n).fill(value);
@@ -81,6 +81,16 @@ describe('codec choice', () => {
     expect(config.codec).toBe('avc1.42E02A');
     expect(Encoder.isConfigSupported).toHaveBeenCalledTimes(3); // stops at the first supported one
     expect(await pickEncoderConfig(1280, 720, { isConfigSupported: async () => ({ supported: false }) })).toBeNull();
+  });
+
+  it('for a recorded session picks H.264 only, Annex B first, or null without an H.264 encoder', async () => {
+    const all = { isConfigSupported: jest.fn(async () => ({ supported: true })) };
+    const config = await pickRecordingConfig(1280, 720, all);
+    expect(config.codec).toBe('avc1.42E01F');
+    expect(config.avc).toEqual({ format: 'annexb' });
+    expect(all.isConfigSupported).toHaveBeenCalledTimes(1);
+    const vpxOnly = { isConfigSupported: async (c) => ({ supported: !c.codec.startsWith('avc1') }) };
+    expect(await pickRecordingConfig(1280, 720, vpxOnly)).toBeNull();
   });
 });
 
