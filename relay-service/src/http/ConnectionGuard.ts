@@ -7,6 +7,21 @@ import type { Socket } from 'node:net';
 
 export function guardConnections(server: Server, limits: { maxConnectionsPerAddress: number; idleTimeoutMs: number }) {
   const open = new Map<string, number>();
+  /** Sockets with a request in the handlers' hands (HTTP/1.1 answers one at a time per socket). */
+  const answering = new WeakSet<Socket>();
+  server.on('request', (req, res) => {
+    const socket = req.socket;
+    answering.add(socket);
+    res.once('close', () => answering.delete(socket));
+  });
+  // Silent for idleTimeoutMs (no request, no byte): closed. A request being answered is not silence
+  // on the client's part (a 20 s sign-in long poll, a page waiting for its build, a slow CRM call):
+  // its time is bounded by the handler, and the timer re-arms with the answer's bytes. This listener
+  // replaces Node's default (destroy on any timeout). ws clears the timer on upgrade; its heartbeat
+  // watches WebSockets.
+  server.setTimeout(limits.idleTimeoutMs, (socket: Socket) => {
+    if (!answering.has(socket)) socket.destroy();
+  });
   // Headers must arrive in time; idle keep-alives close.
   server.headersTimeout = limits.idleTimeoutMs;
   server.requestTimeout = Math.max(limits.idleTimeoutMs, 30_000);
@@ -19,9 +34,6 @@ export function guardConnections(server: Server, limits: { maxConnectionsPerAddr
       return;
     }
     open.set(address, count);
-    // Silent for idleTimeoutMs (no request, no byte): closed. ws clears this on upgrade; its heartbeat
-    // watches WebSockets.
-    socket.setTimeout(limits.idleTimeoutMs, () => socket.destroy());
     socket.once('close', () => {
       const left = (open.get(address) ?? 1) - 1;
       if (left <= 0) open.delete(address);
