@@ -18,6 +18,7 @@ import { clusterMode } from './cluster/clusterMode.ts';
 import { memoryLimiters, redisLimiters } from './cluster/limiters.ts';
 import { connectRedis } from './cluster/redisClient.ts';
 import { RedisCredentials } from './cluster/RedisCredentials.ts';
+import { redisOAuthStates } from './cluster/RedisOAuthStates.ts';
 import { SharedSignIns } from './cluster/SharedSignIns.ts';
 import { createAdapterFactory } from './crm/adapterFor.ts';
 import { sendAgentInvitations } from './crm/agentInvitations.ts';
@@ -136,6 +137,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     adapterFor,
     limiters,
     sharedSignIns,
+    oauthStates: redis ? redisOAuthStates(redis, cipher) : null,
     cookies: cookiePolicyFor(config.relay.publicUrl),
     publicUrl: () => publicUrl,
   };

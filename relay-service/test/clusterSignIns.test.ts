@@ -172,3 +172,26 @@ test('relay credentials from node A work on node B: bearer, refresh rotation, si
   assert.equal(refused.status, 401);
   assert.equal(((await refused.json()) as Rec).error, 'sign_in_required');
 });
+
+test('an OAuth sign-in started on node A completes on node B, once', async (t) => {
+  const sandbox = await startCrm(t);
+  const redisServer = await startRedis(t);
+  const a = await relayProcess(t, sandbox, { redis: { url: redisServer.url } });
+  // Both nodes answer for one public URL (a load balancer's), so the CRM's callback is the same.
+  const b = await relayProcess(t, sandbox, { redis: { url: redisServer.url }, relay: { publicUrl: a.url } });
+  await Promise.all([a.start(), b.start()]);
+
+  const { jar, callbackUrl } = await signIn(a.url, 'salesforce', SF.users.agent, { complete: false });
+  const back = new URL(callbackUrl);
+  assert.equal(back.origin, a.url);
+  const onB = `${b.url}${back.pathname}${back.search}`;
+  const done = await fetch(onB, { redirect: 'manual', headers: { cookie: jar.header() } });
+  assert.equal(done.status, 303, await done.clone().text());
+  jar.take(done);
+  for (const node of [a, b]) assert.equal((await ok(call(node, 'GET', '/api/me', jar))).displayName, 'Alex Agent');
+
+  // The state was used up on B: the same callback on A is refused.
+  const replay = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie: jar.header() } });
+  assert.equal(replay.status, 403);
+  assert.match(await replay.text(), /unknown or already used state/);
+});

@@ -14,7 +14,7 @@ import { sameUser } from './handoffRoutes.ts';
 import { clearCookie, LOGIN_COOKIE, readCookie, SESSION_COOKIE, setCookie, type CookiePolicy } from './cookies.ts';
 import { crmSchema, type Crm } from './identity.ts';
 import type { LoginSessions } from './LoginSessions.ts';
-import { OAuthStateStore, type BoundRequest } from './OAuthStateStore.ts';
+import { OAuthStateStore, type BoundRequest, type SharedPendingSignIns } from './OAuthStateStore.ts';
 import { salesforceStrategy, servicenowStrategy, type SignedIn } from './strategies.ts';
 
 /** Only same-site paths: an open redirect after sign-in would hand the agent to anyone. */
@@ -43,6 +43,8 @@ export interface AuthDeps {
   startSession?: (identity: SignedIn['identity'], recordId: string) => Promise<string>;
   /** Cluster mode: resolves once a sign-in or sign-out made here is shared, so the next request may reach any node. */
   shared?: () => Promise<void>;
+  /** Cluster mode: sign-ins under way, readable by every node (the CRM may send the browser back to another). */
+  oauthStates?: SharedPendingSignIns;
 }
 
 const startParamSchema = z
@@ -55,7 +57,7 @@ const requestParamSchema = signInRequestIdSchema.optional();
 export function createAuthRouter(deps: AuthDeps): Router {
   const { config, logger, agents, sessions, cookies, publicUrl, fail, onSignedIn, agentAuth, startSession } = deps;
   const shared = deps.shared ?? (() => Promise.resolve());
-  const store = new OAuthStateStore();
+  const store = new OAuthStateStore(deps.oauthStates ? { shared: deps.oauthStates } : {});
   const passport = new Passport();
   const callbackUrl = (crm: Crm) => `${publicUrl()}/auth/${crm}/callback`;
   if (config.salesforce.enabled)

@@ -2,6 +2,7 @@
 import type { Policy, SightlineConfig } from '@sightline/config';
 import type { AgentAuth } from '../auth/AgentAuth.ts';
 import type { AgentStore } from '../auth/AgentStore.ts';
+import type { SharedPendingSignIns } from '../auth/OAuthStateStore.ts';
 import type { CookiePolicy } from '../auth/cookies.ts';
 import type { LoginSessions } from '../auth/LoginSessions.ts';
 import type { LimiterFactory } from '../cluster/limiters.ts';
@@ -33,6 +34,8 @@ export interface AppContext {
   limiters: LimiterFactory;
   /** Cluster mode: sign-ins and agents' tokens shared through Redis; null on a single node. */
   sharedSignIns?: SharedSignIns | null;
+  /** Cluster mode: OAuth sign-ins under way, in Redis. */
+  oauthStates?: SharedPendingSignIns | null;
   cookies: CookiePolicy;
   /** The relay's public base URL (known once the server listens). */
   publicUrl: () => string;

@@ -75,6 +75,7 @@ export function createApp(ctx: AppContext, { webRouter, testClock, cluster }: Ap
       agentAuth,
       startSession: startFromCrm(ctx),
       ...(ctx.sharedSignIns ? { shared: () => ctx.sharedSignIns!.settled() } : {}),
+      ...(ctx.oauthStates ? { oauthStates: ctx.oauthStates } : {}),
     }),
   );
   app.use(joinRoutes(ctx));
