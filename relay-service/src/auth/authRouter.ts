@@ -74,7 +74,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
   const router = Router();
   router.use(passport.initialize());
 
-  router.get('/auth/:crm', (req: BoundRequest, res: Response, next: NextFunction) => {
+  router.get('/auth/:crm', async (req: BoundRequest, res: Response, next: NextFunction) => {
     const crm = crmParam(req);
     const returnTo = returnToSchema.safeParse(req.query.returnTo ?? undefined);
     if (!returnTo.success) throw fail(400, 'bad_request', returnTo.error.issues[0]!.message);
@@ -83,7 +83,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
     if (!request.success) throw fail(400, 'bad_request', request.error.issues[0]!.message);
     const start = startParamSchema.safeParse(req.query.start ?? undefined);
     if (!start.success) throw fail(400, 'bad_request', start.error.issues[0]!.message);
-    if (request.data !== undefined && agentAuth?.requests.open(request.data)?.crm !== crm) {
+    if (request.data !== undefined && (await agentAuth?.requests.open(request.data))?.crm !== crm) {
       throw fail(
         410,
         'sign_in_expired',
@@ -105,10 +105,10 @@ export function createAuthRouter(deps: AuthDeps): Router {
   });
 
   /** Hands the sign-in to the component that asked, if the agent is the CRM user it runs as. */
-  const completeRequest = (requestId: string, identity: SignedIn['identity']) => {
-    const pending = agentAuth?.requests.open(requestId);
+  const completeRequest = async (requestId: string, identity: SignedIn['identity']) => {
+    const pending = await agentAuth?.requests.open(requestId);
     if (!pending || pending.crm !== identity.crm) return;
-    agentAuth!.requests.complete(
+    await agentAuth!.requests.complete(
       requestId,
       sameUser(identity.crm, pending.userId, identity.userId)
         ? { ok: true, value: { crm: identity.crm, userId: identity.userId } }
@@ -138,15 +138,18 @@ export function createAuthRouter(deps: AuthDeps): Router {
       logger.info({ crm, userId: user.identity.userId }, 'agent signed in');
       onSignedIn?.(user.identity);
       const state = info?.state as { returnTo?: unknown; request?: unknown; start?: unknown } | undefined;
-      if (typeof state?.request === 'string') completeRequest(state.request, user.identity);
+      // The agent's row is shared before the request completes: the component's wait may be on any node.
+      const settled = shared().then(() =>
+        typeof state?.request === 'string' ? completeRequest(state.request, user.identity) : undefined,
+      );
       if (typeof state?.start === 'string' && startSession) {
-        shared()
+        settled
           .then(() => startSession(user.identity, String(state.start)))
           .then((id) => res.redirect(303, `/console/${id}`), next);
         return;
       }
       const returnTo = returnToSchema.safeParse(state?.returnTo);
-      shared().then(() => res.redirect(303, returnTo.success ? returnTo.data : '/'), next);
+      settled.then(() => res.redirect(303, returnTo.success ? returnTo.data : '/'), next);
     };
     passport.authenticate(crm, { session: false, callbackURL: callbackUrl(crm) } as never, done)(req, res, next);
   });

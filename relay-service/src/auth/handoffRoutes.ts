@@ -36,6 +36,8 @@ export interface HandoffDeps {
   publicUrl: () => string;
   /** The browser origins allowed to ask (the CRM origins, http/security.ts). */
   allowedOrigins: string[];
+  /** Cluster mode: brings an agent signed in through another node into this node's store. */
+  pullAgent?: (crm: Crm, userId: string) => Promise<void>;
 }
 
 const fail = (status: number, error: string, message: string) => new HttpError(status, error, message);
@@ -84,12 +86,12 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     if (!origin || !allowed.has(origin)) throw fail(403, 'forbidden_origin', 'only the configured CRM pages may ask');
   };
 
-  router.post('/auth/requests', (req, res) => {
+  router.post('/auth/requests', async (req, res) => {
     fromCrmPage(req);
     if (!limit(req.ip ?? 'unknown')) throw fail(429, 'rate_limited', 'too many sign-in requests; wait a minute');
     const body = validate(signInRequestSchema, req.body, 'body');
     if (!config[body.crm].enabled) throw fail(404, 'not_found', 'unknown or disabled CRM');
-    const created = agentAuth.requests.create(body.crm, body.userId);
+    const created = await agentAuth.requests.create(body.crm, body.userId);
     res.status(201).json({
       requestId: created.requestId,
       secret: created.secret,
@@ -109,6 +111,7 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     if (outcome === 'pending') answer = { status: 'pending' };
     else if (!outcome.ok) answer = { status: 'failed', error: outcome.error, message: outcome.message };
     else {
+      await deps.pullAgent?.(outcome.value.crm, outcome.value.userId);
       const agent = agents.identity(outcome.value.crm, outcome.value.userId);
       if (!agent) throw fail(404, 'not_found', 'this sign-in request has expired; click again');
       answer = {
@@ -142,7 +145,7 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     const request = signInRequestIdSchema.safeParse(req.query.request);
     if (request.success) {
       const id = request.data;
-      res.once('finish', () => agentAuth.requests.landed(id));
+      res.once('finish', () => void agentAuth.requests.landed(id).catch(() => {})); // else the 3 s fallback
     }
     const agent = await currentAgent(req, sessions, agents);
     const crmName = agent?.crm === 'servicenow' ? 'ServiceNow' : 'Salesforce';

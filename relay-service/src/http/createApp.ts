@@ -16,6 +16,7 @@ import { opsRoutes } from './opsRoutes.ts';
 import { cors, crmOrigins, csrf, securityHeaders } from './security.ts';
 import { sessionRoutes } from './sessionRoutes.ts';
 import { startFromCrm } from './startFromCrm.ts';
+import type { Crm } from '../auth/identity.ts';
 
 /** Paths as logged: join-link tokens are secrets and never reach the log. */
 export const loggablePath = (path: string) => path.replace(/^\/j\/[^/]+/, '/j/[redacted]');
@@ -61,6 +62,9 @@ export function createApp(ctx: AppContext, { webRouter, testClock, cluster }: Ap
       sessions: loginSessions,
       publicUrl: ctx.publicUrl,
       allowedOrigins: crmOrigins(config),
+      ...(ctx.sharedSignIns
+        ? { pullAgent: (crm: Crm, userId: string) => ctx.sharedSignIns!.pullAgent(crm, userId) }
+        : {}),
     }),
   );
   app.use(
