@@ -141,6 +141,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     adapterFor,
     limiters,
     sharedSignIns,
+    forwarder: cluster.forwarder,
     oauthStates: redis ? redisOAuthStates(redis, cipher) : null,
     cookies: cookiePolicyFor(config.relay.publicUrl),
     publicUrl: () => publicUrl,

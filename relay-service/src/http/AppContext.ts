@@ -7,6 +7,7 @@ import type { CookiePolicy } from '../auth/cookies.ts';
 import type { LoginSessions } from '../auth/LoginSessions.ts';
 import type { LimiterFactory } from '../cluster/limiters.ts';
 import type { SharedSignIns } from '../cluster/SharedSignIns.ts';
+import type { Forwarder } from '../cluster/forwardToOwner.ts';
 import type { SessionDirectory } from '../cluster/SessionDirectory.ts';
 import type { AdapterFactory } from '../crm/adapterFor.ts';
 import type { Logger } from '../logger.ts';
@@ -21,6 +22,8 @@ export interface AppContext {
   registry: SessionRegistry;
   /** Creates, finds and joins sessions: this node's registry, or the cluster's in cluster mode. */
   sessions: SessionDirectory;
+  /** Cluster mode: sends an agent's call about another node's session to that node; null on a single node. */
+  forwarder?: Forwarder | null;
   metrics: RelayMetrics;
   agents: AgentStore;
   loginSessions: LoginSessions;

@@ -48,7 +48,9 @@ export function createApp(ctx: AppContext, { webRouter, testClock, cluster }: Ap
   app.use(cors(config));
   app.use(express.json({ limit: '64kb' }));
   if (cluster) app.use(cluster);
-  app.use(csrf(config, ctx.publicUrl));
+  // A call another node forwards (cluster mode) had its Origin checked there; the agent is still authenticated here.
+  const checkOrigin = csrf(config, ctx.publicUrl);
+  app.use((req, res, next) => (ctx.forwarder?.fromNode(req) ? next() : checkOrigin(req, res, next)));
   if (ctx.sharedSignIns) app.use(ctx.sharedSignIns.middleware());
 
   app.use(opsRoutes(ctx));
