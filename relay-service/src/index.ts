@@ -142,6 +142,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     limiters,
     sharedSignIns,
     forwarder: cluster.forwarder,
+    handOffs: cluster.handOffs,
     oauthStates: redis ? redisOAuthStates(redis, cipher) : null,
     cookies: cookiePolicyFor(config.relay.publicUrl),
     publicUrl: () => publicUrl,

@@ -12,6 +12,8 @@ import { DEMO, TEST_KEY } from './helpers/stack.ts';
 import { relayProcess, startCrm, type RelayProcess } from './helpers/relayProcess.ts';
 import { startRedis } from './helpers/redisServer.ts';
 import { signIn, type CookieJar } from './helpers/signIn.ts';
+import { TestClient } from './helpers/wsClient.ts';
+import { handOffResponseSchema, joinResponseSchema } from '../src/protocol/index.ts';
 
 const SF = DEMO.salesforce;
 type Rec = Record<string, unknown>;
@@ -87,4 +89,48 @@ test("details, list, invite and end of node A's session through node B; A authen
   assert.equal((await call(b, 'GET', `/api/sessions/${onA}`, jar)).status, 404);
   const left = all.filter((id) => id !== onA);
   for (const node of [a, b]) assert.deepEqual(idsOf(await ok(call(node, 'GET', '/api/sessions', jar))), left);
+});
+
+test('the desktop hand-off through a node that does not hold the session: code, lookup and join reach the owner', async (t) => {
+  const sandbox = await startCrm(t);
+  const redisServer = await startRedis(t);
+  const redis = new Redis(redisServer.url);
+  t.after(() => redis.quit());
+  const config = { redis: { url: redisServer.url } };
+  const a = await relayProcess(t, sandbox, config);
+  const b = await relayProcess(t, sandbox, config);
+  await Promise.all([a.start(), b.start()]);
+  const { jar } = await signIn(a.url, 'salesforce', SF.users.agent);
+  const created = await Promise.all(
+    [1, 2].map(() => ok(call(a, 'POST', '/api/sessions', jar, { crm: 'salesforce', recordId: SF.cases.printer }))),
+  );
+  const nodeIds = await Promise.all(created.map((c) => redis.get(`sightline:session:${String(c.sessionId)}`)));
+  const urls = await Promise.all(
+    nodeIds.map(async (id) => (JSON.parse((await redis.get(`sightline:node:${id}`)) ?? 'null') as { url: string }).url),
+  );
+  const held = created[urls.indexOf(a.url)]!;
+  assert.ok(held, `one session on A: ${urls}`);
+  const token = new URL(String(held.joinUrl)).pathname.split('/').pop()!;
+
+  // The join page asks B (by the link's token); A holds the session, so A issues the code.
+  const handOff = handOffResponseSchema.parse(await ok(call(b, 'POST', '/api/desktop/handoff', null, { token })));
+  // The app reaches B again: lookup and join go on to A, whose WebSocket the answer names.
+  const lookup = await ok(call(b, 'POST', '/api/desktop/lookup', null, { code: handOff.code }));
+  assert.equal(lookup.hostName, 'Alex Agent');
+  const contact = { name: 'Casey Customer', email: 'casey@customer.example' };
+  const joined = joinResponseSchema.parse(
+    await ok(call(b, 'POST', '/api/desktop/join', null, { code: handOff.code, contact, acceptedTerms: true })),
+  );
+  assert.equal(joined.wsUrl, `${a.url.replace('http', 'ws')}/ws`);
+  const guest = await TestClient.connect(joined.wsUrl, joined.ticket);
+  t.after(() => guest.close());
+  assert.ok(
+    guest.messages.some((m) => m.type === 'welcome' && m.role === 'guest'),
+    'the guest is in, on A',
+  );
+  // Spent, whichever node is asked.
+  for (const node of [a, b])
+    assert.equal((await call(node, 'POST', '/api/desktop/lookup', null, { code: handOff.code })).status, 404);
+  assert.equal((await redis.keys('sightline:handoff:*')).length, 1, 'Redis holds the code as a keyed hash');
+  assert.ok(!(await redis.keys('*')).some((k) => k.includes(handOff.code)));
 });

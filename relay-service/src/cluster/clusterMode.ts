@@ -24,10 +24,18 @@ export interface ClusterMode {
   router: Router | null;
   /** Agents' calls about a session another node holds go there (cluster mode only). */
   forwarder: Forwarder | null;
+  /** Where desktop hand-off codes are found from any node (cluster mode only). */
+  handOffs: HandOffLocator | null;
   /** Joins the cluster once the node listens. */
   start(): Promise<void>;
   /** Leaves it (a graceful stop), before the sessions end. */
   stop(): Promise<void>;
+}
+
+/** Desktop hand-off codes stay with the node that issued them; Redis says which session (so which node) a code is for. */
+export interface HandOffLocator {
+  publish(code: string, sessionId: string, ttlMs: number): Promise<void>;
+  sessionOf(code: string): Promise<string | null>;
 }
 
 export interface ClusterModeOptions {
@@ -70,6 +78,7 @@ export function clusterMode(o: ClusterModeOptions): ClusterMode {
       sessions: local,
       router: null,
       forwarder: null,
+      handOffs: null,
       start: () => Promise.resolve(),
       stop: () => Promise.resolve(),
     };
@@ -102,6 +111,10 @@ export function clusterMode(o: ClusterModeOptions): ClusterMode {
     sessions,
     router: internalRoutes(local, bearer),
     forwarder: forwarder({ bearer, nodes, ownerUrl: (id) => sessions.ownerUrl(id), logger: o.logger }),
+    handOffs: {
+      publish: (code, sessionId, ttlMs) => index.addHandOff(code, sessionId, ttlMs),
+      sessionOf: (code) => index.byHandOff(code),
+    },
     async start() {
       await nodes.start();
       // After an outage (Redis may come back empty): in the directory and findable again at once.

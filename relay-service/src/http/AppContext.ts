@@ -7,6 +7,7 @@ import type { CookiePolicy } from '../auth/cookies.ts';
 import type { LoginSessions } from '../auth/LoginSessions.ts';
 import type { LimiterFactory } from '../cluster/limiters.ts';
 import type { SharedSignIns } from '../cluster/SharedSignIns.ts';
+import type { HandOffLocator } from '../cluster/clusterMode.ts';
 import type { Forwarder } from '../cluster/forwardToOwner.ts';
 import type { SessionDirectory } from '../cluster/SessionDirectory.ts';
 import type { AdapterFactory } from '../crm/adapterFor.ts';
@@ -24,6 +25,8 @@ export interface AppContext {
   sessions: SessionDirectory;
   /** Cluster mode: sends an agent's call about another node's session to that node; null on a single node. */
   forwarder?: Forwarder | null;
+  /** Cluster mode: which session a desktop hand-off code issued by any node is for. */
+  handOffs?: HandOffLocator | null;
   metrics: RelayMetrics;
   agents: AgentStore;
   loginSessions: LoginSessions;
