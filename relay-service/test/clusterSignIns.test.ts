@@ -241,4 +241,18 @@ test("a component's sign-in hand-off spread over three nodes: request, window, c
   // A window link whose request is gone is refused on any node.
   const stale = await fetch(on(c, req.signInUrl), { redirect: 'manual' });
   assert.equal(stale.status, 410);
+
+  // A flood of requests spread over the nodes gets one budget (30 a minute per source, one used above).
+  const statuses: number[] = [];
+  for (let i = 0; i < 33; i++) {
+    const node = [a, b, c][i % 3]!;
+    statuses.push(
+      (await fromComponent(node, '/auth/requests', { body: { crm: 'salesforce', userId: SF.users.agent.id } })).status,
+    );
+  }
+  assert.equal(statuses.filter((s) => s === 201).length, 29, statuses.join(' '));
+  assert.ok(
+    statuses.slice(29).every((s) => s === 429),
+    statuses.join(' '),
+  );
 });

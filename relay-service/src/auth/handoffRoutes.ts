@@ -6,7 +6,9 @@
 //   GET  /auth/done                what the sign-in window shows once the CRM said yes
 import { Router, type Request } from 'express';
 import type { SightlineConfig } from '@sightline/config';
+import type { LimiterFactory } from '../cluster/limiters.ts';
 import { normalizeRecordId } from '../crm/recordId.ts';
+import { perSourceLimit } from '../http/perSourceLimit.ts';
 import { HttpError } from '../http/HttpError.ts';
 import { validate } from '../http/validate.ts';
 import {
@@ -36,6 +38,8 @@ export interface HandoffDeps {
   publicUrl: () => string;
   /** The browser origins allowed to ask (the CRM origins, http/security.ts). */
   allowedOrigins: string[];
+  /** Where the per-source budget counts (memory, or Redis in cluster mode). */
+  limiters?: LimiterFactory;
   /** Cluster mode: brings an agent signed in through another node into this node's store. */
   pullAgent?: (crm: Crm, userId: string) => Promise<void>;
 }
@@ -59,26 +63,11 @@ export function tokensBody(issued: Issued, agent: AgentIdentity): RelayTokens {
   };
 }
 
-/** Fixed one-minute windows per source address, the table bounded like every guessable input. */
-function perSourceLimit(perMinute: number, maxSources = 10_000) {
-  const windows = new Map<string, { start: number; count: number }>();
-  return (source: string): boolean => {
-    const now = Date.now();
-    let w = windows.get(source);
-    if (!w || now - w.start >= 60_000) {
-      if (windows.size >= maxSources) windows.delete(windows.keys().next().value!);
-      w = { start: now, count: 0 };
-      windows.delete(source);
-      windows.set(source, w);
-    }
-    return ++w.count <= perMinute;
-  };
-}
-
 export function handoffRoutes(deps: HandoffDeps): Router {
   const { config, agents, agentAuth, sessions, publicUrl } = deps;
   const allowed = new Set(deps.allowedOrigins);
-  const limit = perSourceLimit(REQUESTS_PER_MINUTE_PER_SOURCE);
+  // Counted in Redis in cluster mode: a flood spread over the nodes gets one budget.
+  const limit = perSourceLimit('sign-in-request-src', REQUESTS_PER_MINUTE_PER_SOURCE, 60, deps.limiters);
   const router = Router();
 
   const fromCrmPage = (req: Request) => {
@@ -88,7 +77,7 @@ export function handoffRoutes(deps: HandoffDeps): Router {
 
   router.post('/auth/requests', async (req, res) => {
     fromCrmPage(req);
-    if (!limit(req.ip ?? 'unknown')) throw fail(429, 'rate_limited', 'too many sign-in requests; wait a minute');
+    await limit(req);
     const body = validate(signInRequestSchema, req.body, 'body');
     if (!config[body.crm].enabled) throw fail(404, 'not_found', 'unknown or disabled CRM');
     const created = await agentAuth.requests.create(body.crm, body.userId);

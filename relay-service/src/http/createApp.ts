@@ -64,6 +64,7 @@ export function createApp(ctx: AppContext, { webRouter, testClock, cluster }: Ap
       sessions: loginSessions,
       publicUrl: ctx.publicUrl,
       allowedOrigins: crmOrigins(config),
+      limiters: ctx.limiters,
       ...(ctx.sharedSignIns
         ? { pullAgent: (crm: Crm, userId: string) => ctx.sharedSignIns!.pullAgent(crm, userId) }
         : {}),
