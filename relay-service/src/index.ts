@@ -18,6 +18,8 @@ import { clusterMode } from './cluster/clusterMode.ts';
 import { memoryLimiters, redisLimiters } from './cluster/limiters.ts';
 import { connectRedis } from './cluster/redisClient.ts';
 import { RedisCredentials } from './cluster/RedisCredentials.ts';
+import { redisOAuthStates } from './cluster/RedisOAuthStates.ts';
+import { RedisSignInRequests } from './cluster/RedisSignInRequests.ts';
 import { SharedSignIns } from './cluster/SharedSignIns.ts';
 import { createAdapterFactory } from './crm/adapterFor.ts';
 import { sendAgentInvitations } from './crm/agentInvitations.ts';
@@ -87,7 +89,10 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   // Cluster mode: the limits count in Redis, shared by every node. Without it nothing changes.
   const redis = config.redis.url ? await connectRedis(config.redis.url, logger) : null;
   const limiters = redis ? redisLimiters(redis) : memoryLimiters;
-  const agentAuth = new AgentAuth(authDb, redis ? { shared: new RedisCredentials(redis) } : {});
+  const agentAuth = new AgentAuth(
+    authDb,
+    redis ? { shared: new RedisCredentials(redis), sharedRequests: new RedisSignInRequests({ redis, cipher }) } : {},
+  );
   const registry = new SessionRegistry({ config, logger, limiters, ...(clock ? { clock } : {}) });
   // Cluster mode: an agent signed in through any node is signed in on all, and their tokens follow.
   const sharedSignIns = redis
@@ -136,6 +141,9 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     adapterFor,
     limiters,
     sharedSignIns,
+    forwarder: cluster.forwarder,
+    handOffs: cluster.handOffs,
+    oauthStates: redis ? redisOAuthStates(redis, cipher) : null,
     cookies: cookiePolicyFor(config.relay.publicUrl),
     publicUrl: () => publicUrl,
   };

@@ -169,3 +169,86 @@ test('relay credentials from node A work on node B: bearer, refresh rotation, si
   assert.equal(refused.status, 401);
   assert.equal(((await refused.json()) as Rec).error, 'sign_in_required');
 });
+
+test('an OAuth sign-in started on node A completes on node B, once', async (t) => {
+  const sandbox = await startCrm(t);
+  const redisServer = await startRedis(t);
+  const a = await relayProcess(t, sandbox, { redis: { url: redisServer.url } });
+  // Both nodes answer for one public URL (a load balancer's), so the CRM's callback is the same.
+  const b = await relayProcess(t, sandbox, { redis: { url: redisServer.url }, relay: { publicUrl: a.url } });
+  await Promise.all([a.start(), b.start()]);
+
+  const { jar, callbackUrl } = await signIn(a.url, 'salesforce', SF.users.agent, { complete: false });
+  const back = new URL(callbackUrl);
+  assert.equal(back.origin, a.url);
+  const onB = `${b.url}${back.pathname}${back.search}`;
+  const done = await fetch(onB, { redirect: 'manual', headers: { cookie: jar.header() } });
+  assert.equal(done.status, 303, await done.clone().text());
+  jar.take(done);
+  for (const node of [a, b]) assert.equal((await ok(call(node, 'GET', '/api/me', jar))).displayName, 'Alex Agent');
+
+  // The state was used up on B: the same callback on A is refused.
+  const replay = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie: jar.header() } });
+  assert.equal(replay.status, 403);
+  assert.match(await replay.text(), /unknown or already used state/);
+});
+
+test("a component's sign-in hand-off spread over three nodes: request, window, callback and landing each on another", async (t) => {
+  const sandbox = await startCrm(t);
+  const redisServer = await startRedis(t);
+  const redis = new Redis(redisServer.url);
+  t.after(() => redis.quit());
+  const a = await relayProcess(t, sandbox, { redis: { url: redisServer.url }, relay: { allowedOrigins: [ORG] } });
+  // One public URL (A's, standing for a load balancer's): the window's and the CRM's links name it.
+  const shared = { redis: { url: redisServer.url }, relay: { allowedOrigins: [ORG], publicUrl: a.url } };
+  const b = await relayProcess(t, sandbox, shared);
+  const c = await relayProcess(t, sandbox, shared);
+  await Promise.all([a.start(), b.start(), c.start()]);
+  const on = (node: RelayProcess, url: string) => `${node.url}${new URL(url).pathname}${new URL(url).search}`;
+
+  // The component asks A and waits on B, before the window even opens.
+  const req = (await ok(
+    fromComponent(a, '/auth/requests', { body: { crm: 'salesforce', userId: SF.users.agent.id } }),
+  )) as { requestId: string; secret: string; signInUrl: string };
+  assert.equal(new URL(req.signInUrl).origin, a.url);
+  const waiting = ok(fromComponent(b, `/auth/requests/${req.requestId}/wait`, { body: { secret: req.secret } }));
+  // The window starts on B, the CRM sends it back to C, and it lands on A (page and beacon).
+  const { jar, callbackUrl } = await signIn(b.url, 'salesforce', SF.users.agent, {
+    startUrl: on(b, req.signInUrl),
+    complete: false,
+  });
+  const back = await fetch(on(c, callbackUrl), { redirect: 'manual', headers: { cookie: jar.header() } });
+  assert.equal(back.status, 303, await back.clone().text());
+  assert.equal(back.headers.get('location'), `/auth/done?request=${req.requestId}`);
+  jar.take(back);
+  assert.match(await landWindow(a.url, back, jar), /You are signed in to Sightline[\s\S]*Alex Agent/);
+
+  const answer = await waiting;
+  assert.equal(answer.status, 'signed_in', JSON.stringify(answer));
+  const tokens = answer.tokens as Tokens;
+  assert.equal(
+    (await ok(fromComponent(c, '/api/me', { bearer: tokens.accessToken }))).username,
+    SF.users.agent.username,
+  );
+  const again = await fromComponent(c, `/auth/requests/${req.requestId}/wait`, { body: { secret: req.secret } });
+  assert.equal(again.status, 404, 'the outcome is handed out once, whichever node is asked');
+  assert.deepEqual(await redis.keys('sightline:signin:*'), [], 'nothing of the request is left in Redis');
+
+  // A window link whose request is gone is refused on any node.
+  const stale = await fetch(on(c, req.signInUrl), { redirect: 'manual' });
+  assert.equal(stale.status, 410);
+
+  // A flood of requests spread over the nodes gets one budget (30 a minute per source, one used above).
+  const statuses: number[] = [];
+  for (let i = 0; i < 33; i++) {
+    const node = [a, b, c][i % 3]!;
+    statuses.push(
+      (await fromComponent(node, '/auth/requests', { body: { crm: 'salesforce', userId: SF.users.agent.id } })).status,
+    );
+  }
+  assert.equal(statuses.filter((s) => s === 201).length, 29, statuses.join(' '));
+  assert.ok(
+    statuses.slice(29).every((s) => s === 429),
+    statuses.join(' '),
+  );
+});

@@ -3,26 +3,34 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Crm } from './identity.ts';
 import { localCredentials, RelayCredentials, type CredentialStore, type CredentialTimes } from './RelayCredentials.ts';
-import { SignInRequests } from './SignInRequests.ts';
+import { localSignInRequests, SignInRequests, type SignInRequestStore } from './SignInRequests.ts';
+
+export type AgentSignIn = { crm: Crm; userId: string };
 
 export class AgentAuth {
   readonly #credentials: CredentialStore;
-  readonly #requests: SignInRequests<{ crm: Crm; userId: string }>;
+  readonly #requests: SignInRequestStore<AgentSignIn>;
 
-  /** `shared`: cluster mode's store every node reads (Redis); else this node's database. */
+  /** `shared`, `sharedRequests`: cluster mode's stores every node reads (Redis); else this node's. */
   constructor(
     db: DatabaseSync,
-    options: { times?: CredentialTimes; now?: () => number; shared?: CredentialStore } = {},
+    options: {
+      times?: CredentialTimes;
+      now?: () => number;
+      shared?: CredentialStore;
+      sharedRequests?: SignInRequestStore<AgentSignIn>;
+    } = {},
   ) {
     this.#credentials = options.shared ?? localCredentials(new RelayCredentials(db, options));
-    this.#requests = new SignInRequests(options.now ? { now: options.now } : {});
+    this.#requests =
+      options.sharedRequests ?? localSignInRequests(new SignInRequests(options.now ? { now: options.now } : {}));
   }
 
   get credentials(): CredentialStore {
     return this.#credentials;
   }
 
-  get requests(): SignInRequests<{ crm: Crm; userId: string }> {
+  get requests(): SignInRequestStore<AgentSignIn> {
     return this.#requests;
   }
 

@@ -21,6 +21,27 @@ export const signInRequestIdSchema = z.string().regex(/^[A-Za-z0-9_-]{24}$/, 'no
 
 export type SignInOutcome<T> = { ok: true; value: T } | { ok: false; error: string; message: string };
 
+/** What the routes use: this node's requests (`localSignInRequests`), or cluster mode's in Redis (cluster/RedisSignInRequests.ts). */
+export interface SignInRequestStore<T> {
+  create(crm: Crm, userId: string): Promise<{ requestId: string; secret: string; expiresAt: number }>;
+  open(requestId: string): Promise<{ crm: Crm; userId: string } | null>;
+  complete(requestId: string, outcome: SignInOutcome<T>): Promise<boolean>;
+  landed(requestId: string): Promise<void>;
+  wait(requestId: string, secret: string, waitMs: number): Promise<SignInOutcome<T> | 'pending' | null>;
+  close(): void;
+}
+
+export function localSignInRequests<T>(requests: SignInRequests<T>): SignInRequestStore<T> {
+  return {
+    create: async (crm, userId) => requests.create(crm, userId),
+    open: async (id) => requests.open(id),
+    complete: async (id, outcome) => requests.complete(id, outcome),
+    landed: async (id) => requests.landed(id),
+    wait: (id, secret, waitMs) => requests.wait(id, secret, waitMs),
+    close: () => requests.close(),
+  };
+}
+
 interface Pending<T> {
   crm: Crm;
   userId: string;

@@ -14,7 +14,7 @@ import { sameUser } from './handoffRoutes.ts';
 import { clearCookie, LOGIN_COOKIE, readCookie, SESSION_COOKIE, setCookie, type CookiePolicy } from './cookies.ts';
 import { crmSchema, type Crm } from './identity.ts';
 import type { LoginSessions } from './LoginSessions.ts';
-import { OAuthStateStore, type BoundRequest } from './OAuthStateStore.ts';
+import { OAuthStateStore, type BoundRequest, type SharedPendingSignIns } from './OAuthStateStore.ts';
 import { salesforceStrategy, servicenowStrategy, type SignedIn } from './strategies.ts';
 
 /** Only same-site paths: an open redirect after sign-in would hand the agent to anyone. */
@@ -43,6 +43,8 @@ export interface AuthDeps {
   startSession?: (identity: SignedIn['identity'], recordId: string) => Promise<string>;
   /** Cluster mode: resolves once a sign-in or sign-out made here is shared, so the next request may reach any node. */
   shared?: () => Promise<void>;
+  /** Cluster mode: sign-ins under way, readable by every node (the CRM may send the browser back to another). */
+  oauthStates?: SharedPendingSignIns;
 }
 
 const startParamSchema = z
@@ -55,7 +57,7 @@ const requestParamSchema = signInRequestIdSchema.optional();
 export function createAuthRouter(deps: AuthDeps): Router {
   const { config, logger, agents, sessions, cookies, publicUrl, fail, onSignedIn, agentAuth, startSession } = deps;
   const shared = deps.shared ?? (() => Promise.resolve());
-  const store = new OAuthStateStore();
+  const store = new OAuthStateStore(deps.oauthStates ? { shared: deps.oauthStates } : {});
   const passport = new Passport();
   const callbackUrl = (crm: Crm) => `${publicUrl()}/auth/${crm}/callback`;
   if (config.salesforce.enabled)
@@ -72,7 +74,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
   const router = Router();
   router.use(passport.initialize());
 
-  router.get('/auth/:crm', (req: BoundRequest, res: Response, next: NextFunction) => {
+  router.get('/auth/:crm', async (req: BoundRequest, res: Response, next: NextFunction) => {
     const crm = crmParam(req);
     const returnTo = returnToSchema.safeParse(req.query.returnTo ?? undefined);
     if (!returnTo.success) throw fail(400, 'bad_request', returnTo.error.issues[0]!.message);
@@ -81,7 +83,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
     if (!request.success) throw fail(400, 'bad_request', request.error.issues[0]!.message);
     const start = startParamSchema.safeParse(req.query.start ?? undefined);
     if (!start.success) throw fail(400, 'bad_request', start.error.issues[0]!.message);
-    if (request.data !== undefined && agentAuth?.requests.open(request.data)?.crm !== crm) {
+    if (request.data !== undefined && (await agentAuth?.requests.open(request.data))?.crm !== crm) {
       throw fail(
         410,
         'sign_in_expired',
@@ -103,10 +105,10 @@ export function createAuthRouter(deps: AuthDeps): Router {
   });
 
   /** Hands the sign-in to the component that asked, if the agent is the CRM user it runs as. */
-  const completeRequest = (requestId: string, identity: SignedIn['identity']) => {
-    const pending = agentAuth?.requests.open(requestId);
+  const completeRequest = async (requestId: string, identity: SignedIn['identity']) => {
+    const pending = await agentAuth?.requests.open(requestId);
     if (!pending || pending.crm !== identity.crm) return;
-    agentAuth!.requests.complete(
+    await agentAuth!.requests.complete(
       requestId,
       sameUser(identity.crm, pending.userId, identity.userId)
         ? { ok: true, value: { crm: identity.crm, userId: identity.userId } }
@@ -136,15 +138,18 @@ export function createAuthRouter(deps: AuthDeps): Router {
       logger.info({ crm, userId: user.identity.userId }, 'agent signed in');
       onSignedIn?.(user.identity);
       const state = info?.state as { returnTo?: unknown; request?: unknown; start?: unknown } | undefined;
-      if (typeof state?.request === 'string') completeRequest(state.request, user.identity);
+      // The agent's row is shared before the request completes: the component's wait may be on any node.
+      const settled = shared().then(() =>
+        typeof state?.request === 'string' ? completeRequest(state.request, user.identity) : undefined,
+      );
       if (typeof state?.start === 'string' && startSession) {
-        shared()
+        settled
           .then(() => startSession(user.identity, String(state.start)))
           .then((id) => res.redirect(303, `/console/${id}`), next);
         return;
       }
       const returnTo = returnToSchema.safeParse(state?.returnTo);
-      shared().then(() => res.redirect(303, returnTo.success ? returnTo.data : '/'), next);
+      settled.then(() => res.redirect(303, returnTo.success ? returnTo.data : '/'), next);
     };
     passport.authenticate(crm, { session: false, callbackURL: callbackUrl(crm) } as never, done)(req, res, next);
   });

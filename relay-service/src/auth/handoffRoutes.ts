@@ -7,7 +7,9 @@
 //   GET  /auth/landed              fetched by that page once shown: the component may use the window
 import { Router, type Request } from 'express';
 import type { SightlineConfig } from '@sightline/config';
+import type { LimiterFactory } from '../cluster/limiters.ts';
 import { normalizeRecordId } from '../crm/recordId.ts';
+import { perSourceLimit } from '../http/perSourceLimit.ts';
 import { HttpError } from '../http/HttpError.ts';
 import { validate } from '../http/validate.ts';
 import {
@@ -37,6 +39,10 @@ export interface HandoffDeps {
   publicUrl: () => string;
   /** The browser origins allowed to ask (the CRM origins, http/security.ts). */
   allowedOrigins: string[];
+  /** Where the per-source budget counts (memory, or Redis in cluster mode). */
+  limiters?: LimiterFactory;
+  /** Cluster mode: brings an agent signed in through another node into this node's store. */
+  pullAgent?: (crm: Crm, userId: string) => Promise<void>;
 }
 
 const fail = (status: number, error: string, message: string) => new HttpError(status, error, message);
@@ -58,26 +64,11 @@ export function tokensBody(issued: Issued, agent: AgentIdentity): RelayTokens {
   };
 }
 
-/** Fixed one-minute windows per source address, the table bounded like every guessable input. */
-function perSourceLimit(perMinute: number, maxSources = 10_000) {
-  const windows = new Map<string, { start: number; count: number }>();
-  return (source: string): boolean => {
-    const now = Date.now();
-    let w = windows.get(source);
-    if (!w || now - w.start >= 60_000) {
-      if (windows.size >= maxSources) windows.delete(windows.keys().next().value!);
-      w = { start: now, count: 0 };
-      windows.delete(source);
-      windows.set(source, w);
-    }
-    return ++w.count <= perMinute;
-  };
-}
-
 export function handoffRoutes(deps: HandoffDeps): Router {
   const { config, agents, agentAuth, sessions, publicUrl } = deps;
   const allowed = new Set(deps.allowedOrigins);
-  const limit = perSourceLimit(REQUESTS_PER_MINUTE_PER_SOURCE);
+  // Counted in Redis in cluster mode: a flood spread over the nodes gets one budget.
+  const limit = perSourceLimit('sign-in-request-src', REQUESTS_PER_MINUTE_PER_SOURCE, 60, deps.limiters);
   const router = Router();
 
   const fromCrmPage = (req: Request) => {
@@ -85,12 +76,12 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     if (!origin || !allowed.has(origin)) throw fail(403, 'forbidden_origin', 'only the configured CRM pages may ask');
   };
 
-  router.post('/auth/requests', (req, res) => {
+  router.post('/auth/requests', async (req, res) => {
     fromCrmPage(req);
-    if (!limit(req.ip ?? 'unknown')) throw fail(429, 'rate_limited', 'too many sign-in requests; wait a minute');
+    await limit(req);
     const body = validate(signInRequestSchema, req.body, 'body');
     if (!config[body.crm].enabled) throw fail(404, 'not_found', 'unknown or disabled CRM');
-    const created = agentAuth.requests.create(body.crm, body.userId);
+    const created = await agentAuth.requests.create(body.crm, body.userId);
     res.status(201).json({
       requestId: created.requestId,
       secret: created.secret,
@@ -110,6 +101,7 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     if (outcome === 'pending') answer = { status: 'pending' };
     else if (!outcome.ok) answer = { status: 'failed', error: outcome.error, message: outcome.message };
     else {
+      await deps.pullAgent?.(outcome.value.crm, outcome.value.userId);
       const agent = agents.identity(outcome.value.crm, outcome.value.userId);
       if (!agent) throw fail(404, 'not_found', 'this sign-in request has expired; click again');
       answer = {
@@ -163,7 +155,7 @@ export function handoffRoutes(deps: HandoffDeps): Router {
 
   router.get('/auth/landed', (req, res) => {
     const request = signInRequestIdSchema.safeParse(req.query.request);
-    if (request.success) agentAuth.requests.landed(request.data);
+    if (request.success) void agentAuth.requests.landed(request.data).catch(() => {}); // else the fallback
     res.set('cache-control', 'no-store').status(204).end();
   });
 

@@ -190,6 +190,12 @@ export class ClusterSessions implements SessionDirectory {
     return node ? { sessionId, url: node.url, self: false } : null;
   }
 
+  /** The other live node holding the session, or null (this node holds it, or nobody does). */
+  async ownerUrl(sessionId: string): Promise<string | null> {
+    const owner = await this.#owner(sessionId);
+    return owner && !owner.self ? owner.url : null;
+  }
+
   async #info(sessionId: string | null): Promise<JoinInfo | null> {
     const owner = await this.#owner(sessionId);
     if (!owner) return null;

@@ -22,7 +22,7 @@ export class SessionIndex {
     this.#cipher = cipher;
   }
 
-  #secretKey(kind: 'key' | 'token', secret: string): string {
+  #secretKey(kind: 'key' | 'token' | 'handoff', secret: string): string {
     return `sightline:${kind}:${this.#cipher.keyedHash(secret, 'cluster session index')}`;
   }
 
@@ -66,6 +66,15 @@ export class SessionIndex {
 
   async byToken(token: string): Promise<string | null> {
     return this.#redis.get(this.#secretKey('token', token));
+  }
+
+  /** A desktop hand-off code this node issued, so a node the app reaches finds the session (hashed, expiring with it). */
+  async addHandOff(code: string, sessionId: string, ttlMs: number): Promise<void> {
+    await this.#redis.set(this.#secretKey('handoff', code), sessionId, 'PX', ttlMs);
+  }
+
+  async byHandOff(code: string): Promise<string | null> {
+    return this.#redis.get(this.#secretKey('handoff', code));
   }
 
   async owner(sessionId: string): Promise<string | null> {

@@ -9,6 +9,7 @@ import type { SightlineConfig } from '@sightline/config';
 import type { TokenCipher } from '../auth/TokenCipher.ts';
 import type { RelayMetrics } from '../metrics.ts';
 import type { SessionRegistry } from '../sessions/SessionRegistry.ts';
+import { forwarder, type Forwarder } from './forwardToOwner.ts';
 import { internalRoutes } from './internalRoutes.ts';
 import type { LimiterFactory } from './limiters.ts';
 import { clusterBearer, nodeCaller } from './nodeCalls.ts';
@@ -21,10 +22,20 @@ export interface ClusterMode {
   sessions: SessionDirectory;
   /** Node-to-node routes (cluster mode only). */
   router: Router | null;
+  /** Agents' calls about a session another node holds go there (cluster mode only). */
+  forwarder: Forwarder | null;
+  /** Where desktop hand-off codes are found from any node (cluster mode only). */
+  handOffs: HandOffLocator | null;
   /** Joins the cluster once the node listens. */
   start(): Promise<void>;
   /** Leaves it (a graceful stop), before the sessions end. */
   stop(): Promise<void>;
+}
+
+/** Desktop hand-off codes stay with the node that issued them; Redis says which session (so which node) a code is for. */
+export interface HandOffLocator {
+  publish(code: string, sessionId: string, ttlMs: number): Promise<void>;
+  sessionOf(code: string): Promise<string | null>;
 }
 
 export interface ClusterModeOptions {
@@ -63,7 +74,14 @@ function loadMeter(registry: SessionRegistry, metrics: RelayMetrics): () => Prom
 export function clusterMode(o: ClusterModeOptions): ClusterMode {
   if (!o.redis) {
     const local = new LocalSessions(o.registry, o.nodeUrl);
-    return { sessions: local, router: null, start: () => Promise.resolve(), stop: () => Promise.resolve() };
+    return {
+      sessions: local,
+      router: null,
+      forwarder: null,
+      handOffs: null,
+      start: () => Promise.resolve(),
+      stop: () => Promise.resolve(),
+    };
   }
   const { config, redis } = o;
   const nodes = new NodeDirectory({
@@ -81,16 +99,22 @@ export function clusterMode(o: ClusterModeOptions): ClusterMode {
   const publisher = new SessionPublisher(o.registry, index, nodes, o.logger);
   const local = new LocalSessions(o.registry, o.nodeUrl, publisher);
   const bearer = clusterBearer(o.cipher);
+  const sessions = new ClusterSessions({
+    local,
+    nodes,
+    index,
+    call: nodeCaller(bearer),
+    limiters: o.limiters,
+    wrongKeysPerSourcePerMinute: config.limits.wrongKeysPerSourcePerMinute,
+  });
   return {
-    sessions: new ClusterSessions({
-      local,
-      nodes,
-      index,
-      call: nodeCaller(bearer),
-      limiters: o.limiters,
-      wrongKeysPerSourcePerMinute: config.limits.wrongKeysPerSourcePerMinute,
-    }),
+    sessions,
     router: internalRoutes(local, bearer),
+    forwarder: forwarder({ bearer, nodes, ownerUrl: (id) => sessions.ownerUrl(id), logger: o.logger }),
+    handOffs: {
+      publish: (code, sessionId, ttlMs) => index.addHandOff(code, sessionId, ttlMs),
+      sessionOf: (code) => index.byHandOff(code),
+    },
     async start() {
       await nodes.start();
       // After an outage (Redis may come back empty): in the directory and findable again at once.

@@ -16,6 +16,7 @@ import { opsRoutes } from './opsRoutes.ts';
 import { cors, crmOrigins, csrf, securityHeaders } from './security.ts';
 import { sessionRoutes } from './sessionRoutes.ts';
 import { startFromCrm } from './startFromCrm.ts';
+import type { Crm } from '../auth/identity.ts';
 
 /** Paths as logged: join-link tokens are secrets and never reach the log. */
 export const loggablePath = (path: string) => path.replace(/^\/j\/[^/]+/, '/j/[redacted]');
@@ -47,7 +48,9 @@ export function createApp(ctx: AppContext, { webRouter, testClock, cluster }: Ap
   app.use(cors(config));
   app.use(express.json({ limit: '64kb' }));
   if (cluster) app.use(cluster);
-  app.use(csrf(config, ctx.publicUrl));
+  // A call another node forwards (cluster mode) had its Origin checked there; the agent is still authenticated here.
+  const checkOrigin = csrf(config, ctx.publicUrl);
+  app.use((req, res, next) => (ctx.forwarder?.fromNode(req) ? next() : checkOrigin(req, res, next)));
   if (ctx.sharedSignIns) app.use(ctx.sharedSignIns.middleware());
 
   app.use(opsRoutes(ctx));
@@ -61,6 +64,10 @@ export function createApp(ctx: AppContext, { webRouter, testClock, cluster }: Ap
       sessions: loginSessions,
       publicUrl: ctx.publicUrl,
       allowedOrigins: crmOrigins(config),
+      limiters: ctx.limiters,
+      ...(ctx.sharedSignIns
+        ? { pullAgent: (crm: Crm, userId: string) => ctx.sharedSignIns!.pullAgent(crm, userId) }
+        : {}),
     }),
   );
   app.use(
@@ -75,6 +82,7 @@ export function createApp(ctx: AppContext, { webRouter, testClock, cluster }: Ap
       agentAuth,
       startSession: startFromCrm(ctx),
       ...(ctx.sharedSignIns ? { shared: () => ctx.sharedSignIns!.settled() } : {}),
+      ...(ctx.oauthStates ? { oauthStates: ctx.oauthStates } : {}),
     }),
   );
   app.use(joinRoutes(ctx));

@@ -1,7 +1,7 @@
 // The desktop app's side of joining: the join page asks for a hand-off code (naming the session by
 // the key or link token it already holds), the app looks the session up and joins with the code,
 // which is spent on join. The download page lists the installers a release publishes.
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import {
   desktopJoinRequestSchema,
   desktopLookupRequestSchema,
@@ -13,7 +13,7 @@ import {
 } from '../protocol/index.ts';
 import { HandOffCodes, type CodeCheck } from '../sessions/HandOffCodes.ts';
 import type { JoinInfo } from '../sessions/types.ts';
-import { wsUrlOf, type AppContext } from './AppContext.ts';
+import type { AppContext } from './AppContext.ts';
 import { downloadPageHtml } from './downloadPage.ts';
 import { HttpError } from './HttpError.ts';
 import { findJoinSession } from './joinRoutes.ts';
@@ -30,16 +30,22 @@ export function desktopRoutes(ctx: AppContext): Router {
   const { registry, publicUrl, config } = ctx;
   const codes = new HandOffCodes({ ttlMs: config.desktop.handOffTtlSeconds * 1000, clock: registry.clock });
   registry.on('ending', ({ sessionId }) => codes.forgetSession(sessionId));
-  const limit = perSourceLimit('desktop-code-src', 30, 60, ctx.limiters);
-  const local = {
-    findByKey: (key: string, source: string) => registry.lookupByKey(key, source),
-    findByToken: (token: string) => Promise.resolve(registry.lookupByToken(token)),
+  const sourceLimit = perSourceLimit('desktop-code-src', 30, 60, ctx.limiters);
+  // A call another node sent on (cluster mode) was counted there, against the person's address.
+  const limit = async (req: Request) => {
+    if (!ctx.forwarder?.fromNode(req)) await sourceLimit(req);
   };
   const router = Router();
 
+  /** Cluster mode: a code another node issued is answered there (true once it has). */
+  const elsewhere = async (req: Request, res: Response, code: string): Promise<boolean> => {
+    if (!ctx.handOffs || !ctx.forwarder || ctx.forwarder.fromNode(req) || codes.check(code).ok) return false;
+    const sessionId = await ctx.handOffs.sessionOf(code);
+    return sessionId !== null && (await ctx.forwarder.toOwner(req, res, sessionId));
+  };
+
   /** The live session a code is bound to (spent when `spend`), with what the join page would show. */
   const sessionOf = async (req: Request, code: string, spend: boolean): Promise<JoinInfo> => {
-    await limit(req);
     const result = spend ? codes.redeem(code) : codes.check(code);
     const info = result.ok ? registry.get(result.sessionId) : undefined;
     if (!result.ok || !info || info.snapshot.status === 'ended') {
@@ -52,9 +58,19 @@ export function desktopRoutes(ctx: AppContext): Router {
 
   router.post('/api/desktop/handoff', async (req, res) => {
     const body = validate(handOffRequestSchema, req.body, 'body');
-    // Hand-off codes are this node's (not yet shared in cluster mode): its own sessions only.
-    const info = await findJoinSession(local, limit, req, body);
+    const info = await findJoinSession(ctx.sessions, limit, req, body);
+    // The node holding the session issues its codes (cluster mode).
+    if (!registry.get(info.sessionId) && (await ctx.forwarder?.toOwner(req, res, info.sessionId))) return;
     const { code, expiresAt } = codes.issue(info.sessionId);
+    // Without Redis the code still works on this node; other nodes then answer it unknown.
+    await ctx.handOffs
+      ?.publish(code, info.sessionId, Math.max(1, expiresAt - registry.clock.now()))
+      .catch((err: unknown) =>
+        ctx.logger.warn(
+          { err: (err as Error).message },
+          'a desktop hand-off code could not be shared with the other nodes',
+        ),
+      );
     const base = publicUrl();
     const answer: HandOffResponse = {
       code,
@@ -67,6 +83,8 @@ export function desktopRoutes(ctx: AppContext): Router {
 
   router.post('/api/desktop/lookup', async (req, res) => {
     const body = validate(desktopLookupRequestSchema, req.body, 'body');
+    await limit(req);
+    if (await elsewhere(req, res, body.code)) return;
     const { sessionId, ...info } = await sessionOf(req, body.code, false);
     // Guests are never told the session id.
     const answer: DesktopLookupResponse = {
@@ -79,12 +97,15 @@ export function desktopRoutes(ctx: AppContext): Router {
 
   router.post('/api/desktop/join', async (req, res) => {
     const body = validate(desktopJoinRequestSchema, req.body, 'body');
+    await limit(req);
+    if (await elsewhere(req, res, body.code)) return;
     const info = await sessionOf(req, body.code, true);
-    const { participant, ticket, waiting } = registry.join(info.sessionId, body.contact);
+    // This node's WebSocket (its own URL in cluster mode, the public one on a single node).
+    const { participant, ticket, waiting, wsUrl } = await ctx.sessions.join(info.sessionId, body.contact);
     const answer: JoinResponse = {
       participantId: participant.id,
       ticket,
-      wsUrl: wsUrlOf(publicUrl()),
+      wsUrl,
       recordingPrompt: info.recordingPrompt,
       waiting,
     };

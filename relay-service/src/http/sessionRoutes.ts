@@ -6,6 +6,8 @@ import type { AgentIdentity } from '../auth/identity.ts';
 import {
   agentTicketRequestSchema,
   activeSessionsQuerySchema,
+  activeSessionsResponseSchema,
+  type ActiveSessionsResponse,
   createSessionRequestSchema,
   inviteRequestSchema,
   type CreateSessionResponse,
@@ -57,9 +59,13 @@ export function sessionRoutes(ctx: AppContext): Router {
     role: sameAgent(info.host, agent) ? 'host' : 'agent',
   });
 
-  /** The session, if this agent is its host or one of its agents; 404 otherwise (no probing). */
-  const sessionFor = (req: Request, res: Response, { hostOnly = false } = {}) => {
+  /**
+   * The session, if this agent is its host or one of its agents; 404 otherwise (no probing). Null: it
+   * is on another node (cluster mode), which has answered.
+   */
+  const sessionFor = async (req: Request, res: Response, { hostOnly = false } = {}) => {
     const id = validate(sessionIdSchema, req.params.id, 'session id');
+    if (!registry.get(id) && (await ctx.forwarder?.toOwner(req, res, id))) return null;
     const info = registry.get(id);
     const agent = agentOf(res);
     if (!info || !registry.isAgentOf(id, agent)) throw new HttpError(404, 'not_found', 'no such live session of yours');
@@ -102,7 +108,7 @@ export function sessionRoutes(ctx: AppContext): Router {
       );
   });
 
-  router.get('/api/sessions', (req, res) => {
+  router.get('/api/sessions', async (req, res) => {
     const q = validate(activeSessionsQuerySchema, req.query, 'query');
     const agent = agentOf(res);
     // On one record (the record page), or on all of them (the console's utility bar).
@@ -112,11 +118,21 @@ export function sessionRoutes(ctx: AppContext): Router {
             .activeFor(q.crm, recordIdOf(q.crm, q.recordId))
             .filter((s) => registry.isAgentOf(s.snapshot.id, agent))
         : registry.liveForAgent(agent).filter((s) => !q.crm || s.snapshot.record.crm === q.crm);
-    res.json({ sessions: live.map((s) => describe(s.snapshot.id, s, agent)) });
+    const here = live.map((s) => describe(s.snapshot.id, s, agent));
+    // Cluster mode: each other node answers for its own sessions (authenticating the agent itself).
+    const forwarder = ctx.forwarder;
+    const elsewhere =
+      forwarder && !forwarder.fromNode(req)
+        ? (await forwarder.toOthers(req)).flatMap((a) => activeSessionsResponseSchema.parse(a).sessions)
+        : [];
+    const answer: ActiveSessionsResponse = { sessions: [...here, ...elsewhere] };
+    res.json(answer);
   });
 
-  router.get('/api/sessions/:id', (req, res) => {
-    const { id, info, agent } = sessionFor(req, res);
+  router.get('/api/sessions/:id', async (req, res) => {
+    const found = await sessionFor(req, res);
+    if (!found) return;
+    const { id, info, agent } = found;
     res.json({ ...describe(id, info, agent), session: info.snapshot });
   });
 
@@ -142,14 +158,18 @@ export function sessionRoutes(ctx: AppContext): Router {
   });
 
   router.post('/api/sessions/:id/end', async (req, res) => {
-    const { id, agent } = sessionFor(req, res, { hostOnly: true });
+    const found = await sessionFor(req, res, { hostOnly: true });
+    if (!found) return;
+    const { id, agent } = found;
     await registry.end(id, 'host_ended', agent.displayName);
     res.json({ sessionId: id, status: 'ended' });
   });
 
   router.post('/api/sessions/:id/invite', async (req, res) => {
     const body = validate(inviteRequestSchema, req.body ?? {}, 'body');
-    const { id, info, agent } = sessionFor(req, res);
+    const found = await sessionFor(req, res);
+    if (!found) return;
+    const { id, info, agent } = found;
     const crm = adapterFor(agent);
     const record = await crm.readRecord(info.snapshot.record.id);
     const contact = record.contact;

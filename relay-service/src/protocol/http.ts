@@ -129,6 +129,10 @@ export const activeSessionsQuerySchema = z
     path: ['crm'],
   });
 
+/** Its answer: each live session as creating it answered. */
+export const activeSessionsResponseSchema = z.object({ sessions: z.array(createSessionResponseSchema) });
+export type ActiveSessionsResponse = z.infer<typeof activeSessionsResponseSchema>;
+
 /** One CRM write of a finished session, as the agent sees it (`GET /api/writebacks?sessionId=`). */
 export const writeBackStatusSchema = z.object({
   sessionId: z.string(),

@@ -14,6 +14,8 @@ import { tmpDir } from './tmp.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const NODE = join(ROOT, 'node_modules/.bin/node');
+/** A relay that has not started by then never will (a hang would otherwise last until the runner's timeout). */
+const START_MS = 60_000;
 
 /** Polls a real condition (a CRM query, an endpoint) until it holds; fails with the last answer. */
 export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
@@ -82,6 +84,8 @@ export async function relayProcess(
       metricsToken: TEST_METRICS_TOKEN,
       ...overrides.relay,
     },
+    // Each node's own address, even when relay.publicUrl names another (a load balancer's, in tests a node's).
+    cluster: { nodeUrl: url, ...overrides.cluster },
     writeBack: { tickMs: 200, retry: { baseMs: 20, maxMs: 200 }, ...overrides.writeBack },
     salesforce: { loginUrl: sandbox.salesforceUrl, ...secret },
     servicenow: { instanceUrl: sandbox.servicenowUrl, ...secret },
@@ -108,16 +112,26 @@ export async function relayProcess(
       const c = spawn(NODE, ['scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       child = c;
       exited = new Promise((ok) => c.once('exit', (code, signal) => ok({ code, signal })));
+      // start.ts prints the public URL, which is not where this node listens when it names another.
+      const announced = `Relay         ${overrides.relay?.publicUrl?.replace(/\/$/, '') ?? url}`;
       await new Promise<void>((ok, fail) => {
+        const timer = setTimeout(
+          () => fail(new Error(`the relay did not print "${announced}" within ${START_MS} ms:\n${out}`)),
+          START_MS,
+        );
         const onData = (d: Buffer) => {
           out += d.toString();
-          if (out.includes(`Relay         ${url}`)) ok();
+          if (out.includes(announced)) {
+            clearTimeout(timer);
+            ok();
+          }
         };
         c.stdout!.on('data', onData);
         c.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-        void exited!.then((e) =>
-          fail(new Error(`the relay exited (${JSON.stringify(e)}) before it listened:\n${out}`)),
-        );
+        void exited!.then((e) => {
+          clearTimeout(timer);
+          fail(new Error(`the relay exited (${JSON.stringify(e)}) before it listened:\n${out}`));
+        });
       });
     },
     async stop(signal) {
