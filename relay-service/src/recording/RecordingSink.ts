@@ -49,6 +49,17 @@ export class RecordingSink implements FrameSink {
     this.#recorder = new Recorder({ ...this.#options, config: stream });
   }
 
+  /**
+   * Someone (else) started presenting: the recording follows their first stream, in the same file when
+   * its format fits (picking up at its first keyframe), else it stops (`format_changed`).
+   */
+  follow(config: StreamConfig): void {
+    const recorder = this.#recorder;
+    if (!recorder) return;
+    if (!recorder.accepts(config)) return recorder.stop('format_changed');
+    recorder.follow(config.stream);
+  }
+
   /** A format change of the recorded stream (its stream-start came again with another codec). */
   formatChanged(config: StreamConfig): void {
     const recorder = this.#recorder;
