@@ -2,6 +2,7 @@
 // screen-share pipeline (getDisplayMedia -> ScreenEncoder -> socket).
 import { RelaySocket } from './relaySocket.js';
 import { ScreenShare } from './screenShare.js';
+import { ScreenWatch } from './screenWatch.js';
 
 export { ShareRefusedError, requestScreen } from './screenShare.js';
 
@@ -24,12 +25,17 @@ export class GuestSession extends EventTarget {
       onError: () =>
         this.dispatchEvent(new CustomEvent('error', { detail: 'The screen encoder stopped. Try Resume sharing.' })),
     });
+    this.watch = new ScreenWatch({
+      socket: this.socket,
+      onLive: (live) => this.dispatchEvent(new CustomEvent('live', { detail: live })),
+    });
+    /** @type {string | null} */
+    this.participantId = null;
+    this.wasPresenting = false;
     this.wasOpen = false;
     this.socket.addEventListener('message', (e) => this.onMessage(/** @type {CustomEvent} */ (e).detail));
     this.socket.addEventListener('state', (e) => this.onState(/** @type {CustomEvent} */ (e).detail));
-    this.socket.addEventListener('session', (e) =>
-      this.dispatchEvent(new CustomEvent('session', { detail: /** @type {CustomEvent} */ (e).detail })),
-    );
+    this.socket.addEventListener('session', (e) => this.onSession(/** @type {CustomEvent} */ (e).detail));
   }
 
   /**
@@ -105,6 +111,25 @@ export class GuestSession extends EventTarget {
     return this.share.active;
   }
 
+  /** @param {HTMLCanvasElement} canvas where an agent's shown screen is painted */
+  attachCanvas(canvas) {
+    this.watch.attachCanvas(canvas);
+  }
+
+  /** Asks the agents to let this guest present. */
+  requestToPresent() {
+    this.socket.send({ type: 'present-request' });
+  }
+
+  /**
+   * The answer to an agent's "please show your screen" (call after the picker, with its stream, so
+   * nothing is captured before the customer said yes).
+   * @param {boolean} accept
+   */
+  answerAsk(accept) {
+    if (this.participantId) this.socket.send({ type: 'present-answer', participantId: this.participantId, accept });
+  }
+
   /** @param {string} text */
   chat(text) {
     return this.socket.send({ type: 'chat', text });
@@ -128,14 +153,28 @@ export class GuestSession extends EventTarget {
   /** Ends local resources after the relay ended the session. */
   dispose() {
     this.stopSharing(false);
+    this.watch.close();
     this.socket.close();
   }
 
   /** @param {any} message */
   onMessage(message) {
+    if (message.type === 'welcome') this.participantId = message.participantId;
     if (message.type === 'keyframe-request') this.share.requestKeyframe();
+    this.watch.onMessage(message);
     if (message.type === 'ended') this.stopSharing(false);
     this.dispatchEvent(new CustomEvent('message', { detail: message }));
+  }
+
+  /** @param {any} session the session after a welcome or patch */
+  onSession(session) {
+    const presenting = session.presenterId !== null && session.presenterId === this.participantId;
+    // An agent took the presenter role (or let someone else present): the relay dropped our stream.
+    if (this.wasPresenting && !presenting && this.share.stop(false))
+      this.dispatchEvent(new CustomEvent('sharing', { detail: false }));
+    this.wasPresenting = presenting;
+    this.watch.onSession(session, presenting || this.share.active);
+    this.dispatchEvent(new CustomEvent('session', { detail: session }));
   }
 
   /** @param {string} state */
