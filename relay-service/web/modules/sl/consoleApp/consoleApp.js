@@ -54,6 +54,8 @@ export default class ConsoleApp extends LightningElement {
   presence = null;
   /** The agent's own screen is shown to the guests. */
   showing = false;
+  /** The group's policy lets agents show their screen (the relay enforces it either way). */
+  mayShowScreen = false;
 
   connectedCallback() {
     const capability = checkViewCapability();
@@ -97,6 +99,7 @@ export default class ConsoleApp extends LightningElement {
       if (this.invitation) forgetInvitation(this.sessionId, window.sessionStorage);
       const details = await sessionDetails(this.sessionId).catch(() => ({}));
       if (details.joinUrl) this.joinUrl = details.joinUrl;
+      this.mayShowScreen = details.mayShowScreen === true;
       const agent = new AgentSession(ticket);
       this.agent = agent;
       this.participantId = ticket.participantId;

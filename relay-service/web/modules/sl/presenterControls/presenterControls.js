@@ -14,6 +14,8 @@ export default class PresenterControls extends LightningElement {
   @api selfId = '';
   /** The agent's own screen is being shown. */
   @api showing = false;
+  /** The group's policy lets agents show their screen (otherwise no button: it would only be refused). */
+  @api mayShow = false;
 
   nameOf(id) {
     return this.participants.find((p) => p.id === id)?.displayName || 'Someone';
