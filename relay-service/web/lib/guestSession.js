@@ -161,6 +161,9 @@ export class GuestSession extends EventTarget {
   onMessage(message) {
     if (message.type === 'welcome') this.participantId = message.participantId;
     if (message.type === 'keyframe-request') this.share.requestKeyframe();
+    // The relay refused the stream (someone else presents, or the policy): nothing goes out.
+    if (message.type === 'error' && message.ref === 'stream-start' && this.share.stop(false))
+      this.dispatchEvent(new CustomEvent('sharing', { detail: false }));
     this.watch.onMessage(message);
     if (message.type === 'ended') this.stopSharing(false);
     this.dispatchEvent(new CustomEvent('message', { detail: message }));

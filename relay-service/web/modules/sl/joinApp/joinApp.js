@@ -400,6 +400,11 @@ export default class JoinApp extends LightningElement {
 
   async handleResume() {
     this.error = '';
+    // Someone else presents: one presenter at a time, so this asks the agent first.
+    if (this.watching) {
+      this.handleRequestPresent();
+      return;
+    }
     try {
       const stream = await requestScreen();
       this.session.startSharing(stream);
