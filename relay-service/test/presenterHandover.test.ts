@@ -40,6 +40,10 @@ test('policy: an agent shows their screen only where the group allows it (off by
   assert.equal((await on.guest.waitFor('stream-start')).config.codec, 'vp8');
   on.host.sendFrame(frame(0, true));
   await on.guest.waitForFrames(1);
+  // Control follows the presenter: an agent's console screen is never controlled.
+  on.guest.send({ type: 'control-request' });
+  assert.match((await on.guest.waitFor('error')).message, /pointed at, not controlled/);
+  assert.ok(!on.host.has('control-request'));
   // The guest's own sharing is not what this session's agents asked for: no frames from the guest now.
   on.guest.send({ type: 'consent', view: true });
   on.guest.send({ type: 'stream-start', config: VP8 });

@@ -514,6 +514,9 @@ export class Session {
     const p = this.participant(id);
     if (this.presenterId === null) throw new SessionRuleError('not_allowed', 'nobody is presenting');
     if (this.presenterId === id) throw new SessionRuleError('not_allowed', 'you are the presenter');
+    // An agent shows their screen from the console, which can be pointed at but never controlled.
+    if (this.participants.get(this.presenterId)?.role !== 'guest')
+      throw new SessionRuleError('not_allowed', "an agent's shown screen can be pointed at, not controlled");
     if (!this.policy.presentersMayShareControl)
       throw new SessionRuleError('not_allowed', "this session's policy does not allow sharing control");
     this.log.add(p.displayName, 'control', 'asked for control');
