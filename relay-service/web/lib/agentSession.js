@@ -29,7 +29,9 @@ export class AgentSession extends EventTarget {
     });
     /** @type {string | null} this agent's participant id (from welcome) */
     this.participantId = null;
-    this.wasPresenting = false;
+    /** The relay named this side presenter since its share started (until then, states may still name
+     * the former presenter; a reconnect's welcome names nobody, which stops nothing). */
+    this.confirmed = false;
     this.lastPointer = 0;
     /** @type {object | null} the newest throttled pointer position, sent when the interval is over */
     this.pendingPointer = null;
@@ -65,6 +67,7 @@ export class AgentSession extends EventTarget {
    */
   showScreen(stream) {
     this.socket.send({ type: 'present-take' });
+    this.confirmed = false;
     this.share.start(stream);
     this.dispatchEvent(new CustomEvent('showing', { detail: true }));
   }
@@ -103,9 +106,10 @@ export class AgentSession extends EventTarget {
     const presenting = session.presenterId !== null && session.presenterId === this.participantId;
     // Someone else presents now (a guest the agent let present): the relay dropped our stream already.
     // (Before the relay confirms our present-take, states still name the former presenter.)
-    if (this.wasPresenting && !presenting && this.share.stop(false))
+    const other = session.presenterId !== null && !presenting;
+    if (presenting) this.confirmed = true;
+    if (this.confirmed && other && this.share.stop(false))
       this.dispatchEvent(new CustomEvent('showing', { detail: false }));
-    this.wasPresenting = presenting;
     this.watch.onSession(session, presenting);
     this.dispatchEvent(new CustomEvent('session', { detail: session }));
   }

@@ -31,7 +31,9 @@ export class GuestSession extends EventTarget {
     });
     /** @type {string | null} */
     this.participantId = null;
-    this.wasPresenting = false;
+    /** The relay named this side presenter since its share started (until then, states may still name
+     * the former presenter; a reconnect's welcome names nobody, which stops nothing). */
+    this.confirmed = false;
     this.wasOpen = false;
     this.socket.addEventListener('message', (e) => this.onMessage(/** @type {CustomEvent} */ (e).detail));
     this.socket.addEventListener('state', (e) => this.onState(/** @type {CustomEvent} */ (e).detail));
@@ -97,6 +99,7 @@ export class GuestSession extends EventTarget {
 
   /** @param {MediaStream} stream from requestScreen() */
   startSharing(stream) {
+    this.confirmed = false;
     this.share.start(stream);
     this.dispatchEvent(new CustomEvent('sharing', { detail: true }));
   }
@@ -173,9 +176,10 @@ export class GuestSession extends EventTarget {
   onSession(session) {
     const presenting = session.presenterId !== null && session.presenterId === this.participantId;
     // An agent took the presenter role (or let someone else present): the relay dropped our stream.
-    if (this.wasPresenting && !presenting && this.share.stop(false))
+    const other = session.presenterId !== null && !presenting;
+    if (presenting) this.confirmed = true;
+    if (this.confirmed && other && this.share.stop(false))
       this.dispatchEvent(new CustomEvent('sharing', { detail: false }));
-    this.wasPresenting = presenting;
     this.watch.onSession(session, presenting || this.share.active);
     this.dispatchEvent(new CustomEvent('session', { detail: session }));
   }
