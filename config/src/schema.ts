@@ -22,6 +22,11 @@ export const policySchema = z
     guestsMayShowScreens: z.boolean().default(true),
     presentersMayShareControl: z.boolean().default(true),
     allowViewGuestScreen: z.boolean().default(true),
+    /**
+     * Hosts and invited agents may show their own screen to the guests ("Show my screen"). Off unless an
+     * administrator allows it: an agent's screen carries CRM data about other customers.
+     */
+    hostsMayShowScreens: z.boolean().default(false),
     contactFields: z
       .object({
         name: contactFieldMode.default('required'),

@@ -50,8 +50,17 @@ export interface CanvasProbe {
 
 /** Pixels of the console's decoded canvas (inside the console's shadow roots). */
 export function consoleCanvas(page: Page): Promise<CanvasProbe | null> {
-  return page.evaluate(() => {
-    const app = document.querySelector('sl-console-app')?.shadowRoot;
+  return screenCanvas(page, 'sl-console-app');
+}
+
+/** Pixels of the join page's decoded canvas (the customer watching an agent's screen). */
+export function joinCanvas(page: Page): Promise<CanvasProbe | null> {
+  return screenCanvas(page, 'sl-join-app');
+}
+
+function screenCanvas(page: Page, appTag: string): Promise<CanvasProbe | null> {
+  return page.evaluate((tag) => {
+    const app = document.querySelector(tag)?.shadowRoot;
     const canvas = app?.querySelector('sl-screen-view')?.shadowRoot?.querySelector('canvas');
     if (!canvas || !canvas.width || !canvas.height) return null;
     const ctx = canvas.getContext('2d');
@@ -65,20 +74,24 @@ export function consoleCanvas(page: Page): Promise<CanvasProbe | null> {
       hash = (hash * 31 + rgb) >>> 0;
     }
     return { width: canvas.width, height: canvas.height, colours: colours.size, hash };
-  });
+  }, appTag);
 }
 
 /** The agent sees the customer's screen live: decoded pixels that are not blank and that change. */
-export async function assertSeesLiveScreen(page: Page): Promise<void> {
+export async function assertSeesLiveScreen(
+  page: Page,
+  probe = consoleCanvas,
+  who = 'the agent console',
+): Promise<void> {
   const first = await until(
-    () => consoleCanvas(page),
+    () => probe(page),
     (c) => c !== null && c.colours > 3,
-    'a decoded, non-blank picture on the agent console',
+    `a decoded, non-blank picture on ${who}`,
   );
   await until(
-    () => consoleCanvas(page),
+    () => probe(page),
     (c) => c !== null && c.colours > 3 && c.hash !== first!.hash,
-    'the agent console picture to change (the shared screen is live)',
+    `the picture on ${who} to change (the shared screen is live)`,
   );
 }
 

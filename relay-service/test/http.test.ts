@@ -91,8 +91,10 @@ test('sessions: created for a readable case, refused for an unreadable one; join
     joinUrl: string;
     consoleUrl: string;
     status: string;
+    mayShowScreen: boolean;
   };
   assert.match(created.key, /^\d{6}$/);
+  assert.equal(created.mayShowScreen, false, "the default policy keeps agents' screens to themselves");
   assert.equal(created.status, 'waiting');
   assert.ok(created.joinUrl.startsWith(`${stack.relay.url}/j/`));
   assert.equal(created.consoleUrl, `${stack.relay.url}/console/${created.sessionId}`);
@@ -117,7 +119,9 @@ test('sessions: created for a readable case, refused for an unreadable one; join
   }
   const details = (await (await stack.api(`/api/sessions/${created.sessionId}`, { jar })).json()) as {
     session: { record: { id: string; label: string } };
+    mayShowScreen: boolean;
   };
+  assert.equal(details.mayShowScreen, false);
   assert.match(details.session.record.label, /Case/);
   assert.equal(details.session.record.id, CASE);
   const by15 = await stack.api('/api/sessions', {

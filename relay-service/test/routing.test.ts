@@ -507,7 +507,7 @@ test('policy: no control sharing; a guest screen shown to agents only; no viewin
   const created = relay.registry.create({
     host: HOST,
     record: RECORD,
-    policy: policy({ allowViewGuestScreen: false }),
+    policy: policy({ allowViewGuestScreen: false, hostsMayShowScreens: true }),
   });
   const host = await TestClient.connect(relay.wsUrl, relay.registry.agentTicket(created.sessionId, HOST).ticket);
   const guest = await TestClient.connect(relay.wsUrl, relay.registry.join(created.sessionId, GUEST).ticket);

@@ -25,6 +25,7 @@ const base: SessionSnapshot = {
   participants: [person('a'), person('b')],
   lobby: [person('w')],
   presenterId: null,
+  handover: null,
   controllerId: null,
   paused: false,
   recording: 'off',

@@ -44,7 +44,7 @@ export function sessionRoutes(ctx: AppContext): Router {
 
   const describe = (
     id: string,
-    info: Pick<SessionInfo, 'token' | 'expiresAt' | 'host'> & {
+    info: Pick<SessionInfo, 'token' | 'expiresAt' | 'host' | 'policy'> & {
       snapshot: Pick<SessionInfo['snapshot'], 'key' | 'status' | 'record'>;
     },
     agent: AgentIdentity,
@@ -57,6 +57,7 @@ export function sessionRoutes(ctx: AppContext): Router {
     expiresAt: info.expiresAt,
     record: info.snapshot.record,
     role: sameAgent(info.host, agent) ? 'host' : 'agent',
+    mayShowScreen: info.policy.hostsMayShowScreens,
   });
 
   /**
@@ -92,20 +93,18 @@ export function sessionRoutes(ctx: AppContext): Router {
     const record = await crm.readRecord(recordIdOf(body.crm, body.recordId));
     // On this node, or in cluster mode on the least-busy one.
     const recordRef = { crm: body.crm, id: recordIdOf(body.crm, record.id), label: record.label };
+    const policy = policyFor(config, agent.username);
     const created = await ctx.sessions.create({
       host: agent,
       record: recordRef,
-      policy: policyFor(config, agent.username),
+      policy,
       recordRequested: body.record ?? false,
     });
     logger.info({ sessionId: created.sessionId, crm: agent.crm, userId: agent.userId }, 'session created by agent');
     // Possibly on another node: described from what the placement answered, not this node's registry.
     const { sessionId, key, token, status, expiresAt } = created;
-    res
-      .status(201)
-      .json(
-        describe(sessionId, { token, expiresAt, host: agent, snapshot: { key, status, record: recordRef } }, agent),
-      );
+    const placed = { token, expiresAt, host: agent, policy, snapshot: { key, status, record: recordRef } };
+    res.status(201).json(describe(sessionId, placed, agent));
   });
 
   router.get('/api/sessions', async (req, res) => {

@@ -24,6 +24,8 @@ export const createSessionResponseSchema = z.object({
   record: recordRefSchema,
   /** Whether the caller hosts the session or was invited to it. */
   role: z.enum(['host', 'agent']),
+  /** The group's policy lets agents show their own screen (the relay checks it again on each try). */
+  mayShowScreen: z.boolean().optional(),
 });
 export type CreateSessionResponse = z.infer<typeof createSessionResponseSchema>;
 

@@ -73,6 +73,19 @@ export type InputEvent = z.infer<typeof inputEventSchema>;
 export const guestPresenceSchema = z.enum(['details', 'consent', 'choosing_screen', 'declined']);
 export type GuestPresence = z.infer<typeof guestPresenceSchema>;
 
+/**
+ * A presenter change waiting for an answer (one at a time): an agent asked a guest to present (`asked`,
+ * the guest answers), or a guest asked to (`requested`, an agent answers). `by` is who asked.
+ */
+export const handoverSchema = z
+  .object({
+    participantId: z.string(),
+    kind: z.enum(['asked', 'requested']),
+    by: z.string(),
+  })
+  .strict();
+export type Handover = z.infer<typeof handoverSchema>;
+
 const msg = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...shape }).strict();
 
@@ -90,6 +103,14 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   msg('presence', { state: guestPresenceSchema }),
   msg('stream-start', { config: streamConfigSchema }),
   msg('stream-stop', { stream: z.number().int().min(0).max(65535) }),
+  /** An agent asks a guest in the session to present (the guest's page asks them first). */
+  msg('present-ask', { participantId: z.string().min(1).max(64) }),
+  /** A guest asks to present; an agent answers. */
+  msg('present-request', {}),
+  /** The answer to the open handover, naming whom it is about (the guest themself, or the guest who asked). */
+  msg('present-answer', { participantId: z.string().min(1).max(64), accept: z.boolean() }),
+  /** An agent becomes the presenter at once (to show their own screen, or to take the role back). */
+  msg('present-take', {}),
   msg('pause', { paused: z.boolean() }),
   msg('chat', { text: text(2000) }),
   /** Private to agents; never shown to guests. */
@@ -167,7 +188,9 @@ export const sessionSnapshotSchema = z.object({
   participants: z.array(participantSchema),
   /** Guests waiting for the host to admit them (agents' view only; always empty for guests). */
   lobby: z.array(participantSchema),
+  /** Who presents: the one whose streams are shown (set before their first stream-start after a handover). */
   presenterId: z.string().nullable(),
+  handover: handoverSchema.nullable(),
   controllerId: z.string().nullable(),
   paused: z.boolean(),
   /** 'asking': the host wants a recording and a guest who joined before has not answered yet (nothing is
@@ -192,6 +215,7 @@ export const sessionFieldsSchema = sessionSnapshotSchema
     key: true,
     status: true,
     presenterId: true,
+    handover: true,
     controllerId: true,
     paused: true,
     recording: true,

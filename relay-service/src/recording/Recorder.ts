@@ -56,7 +56,7 @@ export function recordingFormat(codec: string): { codec: VideoCodec; container: 
 }
 
 export class Recorder {
-  readonly stream: number;
+  #stream: number;
   private readonly config: StreamConfig;
   private readonly container: 'webm' | 'mp4';
   private readonly output: Output<WebMOutputFormat | Mp4OutputFormat, StreamTarget>;
@@ -69,6 +69,8 @@ export class Recorder {
   private waitingForKeyframe = true;
   private firstCaptureMs: number | null = null;
   private lastTimestamp = -1;
+  /** The next frame starts a new presenter's clock (see `follow`). */
+  private rebase = false;
   private packets = 0;
   private bytes = 0;
 
@@ -77,7 +79,7 @@ export class Recorder {
     if (!format) throw new Error(`codec ${options.config.codec} cannot be recorded`);
     this.options = options;
     this.config = options.config;
-    this.stream = options.config.stream;
+    this.#stream = options.config.stream;
     this.container = format.container;
     const file = new RecordingFile({
       memoryBytes: options.memoryBytes,
@@ -117,6 +119,21 @@ export class Recorder {
     return config.codec === this.config.codec && config.description === this.config.description;
   }
 
+  /** The stream this file is fed from. */
+  get stream(): number {
+    return this.#stream;
+  }
+
+  /**
+   * Another presenter's stream of the same format continues the file from its first keyframe. Their
+   * capture clock is not ours: the time between the two presenters is left out of the file.
+   */
+  follow(stream: number): void {
+    this.#stream = stream;
+    this.waitingForKeyframe = true;
+    this.rebase = true;
+  }
+
   pause(): void {
     this.active = false;
   }
@@ -138,7 +155,7 @@ export class Recorder {
 
   /** Adds one encoded chunk; `payload` is referenced, not copied (the relay never reuses it). */
   add(stream: number, keyframe: boolean, captureTimeMs: number, payload: Uint8Array): void {
-    if (!this.active || stream !== this.stream) return;
+    if (!this.active || stream !== this.#stream) return;
     if (this.waitingForKeyframe) {
       if (!keyframe) return;
       this.waitingForKeyframe = false;
@@ -150,6 +167,11 @@ export class Recorder {
       this.stop('size_limit');
       return;
     }
+    if (this.rebase && this.lastTimestamp >= 0) {
+      // One frame time (1/30 s) after the last frame of the previous presenter.
+      this.firstCaptureMs = captureTimeMs - (this.lastTimestamp + 1 / 30) * 1000;
+    }
+    this.rebase = false;
     this.firstCaptureMs ??= captureTimeMs;
     // Capture clocks can step backwards (another presenter, clock adjustment): keep timestamps rising.
     const timestamp = Math.max((captureTimeMs - this.firstCaptureMs) / 1000, this.lastTimestamp + 0.001);

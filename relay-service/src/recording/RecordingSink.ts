@@ -70,10 +70,25 @@ export class RecordingSink implements FrameSink {
   }
 
   /**
+   * Someone (else) started presenting: the recording follows their first stream, in the same file when
+   * its format fits (picking up at its first keyframe). A presenter who switches to H.264 for the
+   * recording (issue 19) is waited for, paused; any other format stops it (`format_changed`).
+   */
+  follow(config: StreamConfig): void {
+    const recorder = this.#recorder;
+    if (!recorder || recorder.stopReason) return;
+    if (recorder.accepts(config)) return recorder.follow(config.stream);
+    if (!switchesToH264(config)) return recorder.stop('format_changed');
+    recorder.follow(config.stream);
+    if (!recorder.isRecording) return; // paused: the presenter switches codec when recording resumes
+    recorder.pause();
+    this.#awaitingH264 = true; // still recording, as the session sees it
+  }
+
+  /**
    * The recorded stream's stream-start came again. A running file that cannot take the new format
-   * pauses if the presenter will switch to H.264 for it (e.g. another presenter took over, starting
-   * with its live codec), else stops; a paused one waits (the presenter switches codec when recording
-   * stops and resumes).
+   * pauses if the presenter will switch to H.264 for it, else stops; a paused one waits (the presenter
+   * switches codec when recording stops and resumes).
    */
   formatChanged(config: StreamConfig): void {
     const recorder = this.#recorder;

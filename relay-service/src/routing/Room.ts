@@ -66,8 +66,8 @@ export class Room {
   private readonly sessionBytes: TokenBucket;
   private readonly keyframes: KeyframeRequests;
   private readonly recording: FrameSink;
-  /** Stream configs the viewers were told about (diffed against the session on every change). */
-  private announced = new Map<number, string>();
+  /** Stream configs the viewers were told about (diffed against the session on every change), and by whom. */
+  private announced = new Map<number, { json: string; presenterId: string | null }>();
   private presenterPaused: Connection | null = null;
   private pauseTimer: NodeJS.Timeout | null = null;
   private noPauseUntil = 0;
@@ -279,18 +279,19 @@ export class Room {
 
   private syncStreams(snapshot: SessionSnapshot): void {
     const current = new Map(snapshot.streams.map((s) => [s.stream, s]));
-    for (const [stream] of this.announced) {
+    for (const [stream, was] of this.announced) {
       if (current.has(stream)) continue;
       this.announced.delete(stream);
+      // Its viewers are told, whoever presents now (after a handover the new presenter watched it).
       for (const conn of this.connections.values()) {
         conn.queue?.forget(stream);
-        if (conn.participantId !== snapshot.presenterId) conn.send({ type: 'stream-stop', stream });
+        if (conn.participantId !== was.presenterId) conn.send({ type: 'stream-stop', stream });
       }
     }
     for (const [stream, config] of current) {
       const json = JSON.stringify(config);
-      if (this.announced.get(stream) === json) continue;
-      this.announced.set(stream, json);
+      if (this.announced.get(stream)?.json === json) continue;
+      this.announced.set(stream, { json, presenterId: snapshot.presenterId });
       for (const conn of this.connections.values()) this.announce(conn, config);
     }
     for (const conn of this.connections.values()) this.syncViewer(conn, false);

@@ -63,6 +63,22 @@ export const handlers: Handlers = {
     ctx.session.stopStream(ctx.from, msg.stream);
   },
 
+  'present-ask'(ctx, msg) {
+    ctx.session.askToPresent(ctx.from, msg.participantId);
+  },
+
+  'present-request'(ctx) {
+    ctx.session.requestToPresent(ctx.from);
+  },
+
+  'present-answer'(ctx, msg) {
+    ctx.session.answerHandover(ctx.from, msg.participantId, msg.accept);
+  },
+
+  'present-take'(ctx) {
+    ctx.session.takePresenter(ctx.from);
+  },
+
   pause(ctx, msg) {
     ctx.session.setPaused(ctx.from, msg.paused);
   },

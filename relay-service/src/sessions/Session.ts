@@ -5,6 +5,7 @@ import type { Policy } from '@sightline/config';
 import type {
   Contact,
   GuestPresence,
+  Handover,
   LogEntry,
   Participant,
   Role,
@@ -87,12 +88,16 @@ export class Session {
   /** When the last connected guest went away (customer_absent). */
   absentSince: number | null = null;
   presenterId: string | null = null;
+  /** The presenter change waiting for an answer (one at a time). */
+  handover: Handover | null = null;
   controllerId: string | null = null;
   paused = false;
   readonly streams = new Map<number, StreamConfig>();
   readonly admission: Admission;
   participants = new Map<string, ParticipantState>();
   readonly #recording: RecordingSink;
+  /** Whose streams the recording was last fed from (a new presenter's stream is followed). */
+  #lastPresenterId: string | null = null;
   private guestCount = 0;
   private readonly clock: Clock;
   private readonly hooks: SessionHooks;
@@ -248,6 +253,7 @@ export class Session {
     p.connected = false;
     if (this.presenterId === id) this.clearPresenter(p);
     if (this.controllerId === id) this.controllerId = null;
+    if (this.handover?.participantId === id || this.handover?.by === id) this.handover = null;
     if (!p.admitted) {
       this.log.add(p.displayName, 'lobby', 'stopped waiting');
       this.hooks.changed(this);
@@ -337,38 +343,143 @@ export class Session {
 
   startStream(id: string, config: StreamConfig): void {
     const p = this.participant(id);
-    if (p.role === 'guest') {
-      if (!this.policy.allowViewGuestScreen)
-        throw new SessionRuleError('not_allowed', "this session's policy does not allow viewing a guest's screen");
-      if (p.consentView !== true) throw new SessionRuleError('no_consent', 'answer the consent prompt before sharing');
-    }
+    this.mayPresent(p);
+    if (p.role === 'guest' && p.consentView !== true)
+      throw new SessionRuleError('no_consent', 'answer the consent prompt before sharing');
     if (this.presenterId !== null && this.presenterId !== id)
       throw new SessionRuleError(
         'not_allowed',
         `${this.participants.get(this.presenterId)?.displayName} is presenting`,
       );
-    const first = this.presenterId === null;
+    const first = this.streams.size === 0;
     this.presenterId = id;
+    if (this.handover?.participantId === id) this.handover = null;
     this.streams.set(config.stream, config);
     if (first) this.log.add(p.displayName, 'share', `started sharing (${config.surface})`);
-    this.#recording.formatChanged(config);
+    // The recording follows whoever presents: the same file if the new stream's format fits it.
+    if (first && this.#lastPresenterId !== null && this.#lastPresenterId !== id) this.#recording.follow(config);
+    else this.#recording.formatChanged(config);
+    this.#lastPresenterId = id;
     this.updateRecording();
     this.hooks.changed(this);
+  }
+
+  /** The policy's word on who may show a screen: a guest's to the agents, an agent's own to the guests. */
+  private mayPresent(p: ParticipantState): void {
+    if (p.role === 'guest' && !this.policy.allowViewGuestScreen)
+      throw new SessionRuleError('not_allowed', "this session's policy does not allow viewing a guest's screen");
+    if (p.role !== 'guest' && !this.policy.hostsMayShowScreens)
+      throw new SessionRuleError('not_allowed', "this session's policy does not allow agents to show their screen");
+  }
+
+  // ---- presenter handover -------------------------------------------------------------------
+
+  /** An agent asks a guest to present; the guest's page asks them before anything is captured. */
+  askToPresent(id: string, guestId: string): void {
+    const agent = this.agentOnly(id, 'only an agent asks a guest to present');
+    const guest = this.handoverGuest(guestId);
+    this.handover = { participantId: guest.id, kind: 'asked', by: agent.id };
+    this.log.add(agent.displayName, 'share', `asked ${guest.displayName} to present`);
+    this.hooks.changed(this);
+  }
+
+  /** A guest asks to present; an agent answers. */
+  requestToPresent(id: string): void {
+    const guest = this.handoverGuest(id);
+    if (this.handover?.participantId === id && this.handover.kind === 'requested') return;
+    this.handover = { participantId: guest.id, kind: 'requested', by: guest.id };
+    this.log.add(guest.displayName, 'share', 'asked to present');
+    this.hooks.changed(this);
+  }
+
+  /**
+   * The answer to the open handover about `guestId`: the guest answers an agent's ask, an agent a guest's
+   * request. Yes makes the guest the presenter (the former presenter's screen stops being shown); no
+   * leaves everything as it was and ends nothing.
+   */
+  answerHandover(id: string, guestId: string, accept: boolean): void {
+    const p = this.participant(id);
+    const h = this.handover;
+    if (!h || h.participantId !== guestId)
+      throw new SessionRuleError('not_allowed', 'there is no open request to present about that participant');
+    const answerer = h.kind === 'asked' ? p.id === guestId : p.role !== 'guest';
+    if (!answerer)
+      throw new SessionRuleError(
+        'not_allowed',
+        h.kind === 'asked' ? 'only the guest who was asked answers' : 'only an agent answers a request to present',
+      );
+    const guest = this.handoverGuest(guestId);
+    this.handover = null;
+    if (!accept) {
+      this.log.add(
+        p.displayName,
+        'share',
+        h.kind === 'asked' ? 'declined to present' : `did not let ${guest.displayName} present`,
+      );
+      this.hooks.changed(this);
+      return;
+    }
+    this.log.add(p.displayName, 'share', h.kind === 'asked' ? 'agreed to present' : `let ${guest.displayName} present`);
+    if (guest.consentView !== true) {
+      // Agreeing to present is the guest's consent to be seen.
+      guest.consentView = true;
+      this.log.add(guest.displayName, 'consent', 'allowed the agent to see the shared screen');
+    }
+    this.handPresenterTo(guest);
+  }
+
+  /** An agent becomes the presenter now, to show their own screen (or to take the role back). */
+  takePresenter(id: string): void {
+    const agent = this.agentOnly(id, 'only an agent takes the presenter role');
+    this.mayPresent(agent);
+    if (this.presenterId === id) return;
+    if (this.handover?.kind === 'asked') this.handover = null;
+    this.handPresenterTo(agent);
+  }
+
+  private handPresenterTo(next: ParticipantState): void {
+    const before = this.presenterId ? this.participants.get(this.presenterId) : undefined;
+    if (before && before.id !== next.id) this.clearPresenter(before);
+    this.presenterId = next.id;
+    this.log.add(
+      next.displayName,
+      'share',
+      before && before.id !== next.id ? `presents instead of ${before.displayName}` : 'is the presenter',
+    );
+    this.hooks.changed(this);
+  }
+
+  private agentOnly(id: string, message: string): ParticipantState {
+    const p = this.participant(id);
+    if (p.role === 'guest') throw new SessionRuleError('not_allowed', message);
+    return p;
+  }
+
+  /** A guest in the session who may become the presenter under the policy. */
+  private handoverGuest(guestId: string): ParticipantState {
+    const g = this.participants.get(guestId);
+    if (!g || g.role !== 'guest' || !g.admitted || g.leftAt !== null)
+      throw new SessionRuleError('not_allowed', 'only a guest in the session can be asked to present');
+    this.mayPresent(g);
+    if (this.presenterId === g.id) throw new SessionRuleError('not_allowed', `${g.displayName} is already presenting`);
+    return g;
   }
 
   stopStream(id: string, stream: number): void {
     const p = this.participant(id);
     if (this.presenterId !== id) throw new SessionRuleError('not_presenter', 'you are not presenting');
-    this.streams.delete(stream);
-    if (this.streams.size === 0) this.clearPresenter(p);
+    const last = this.streams.size === 0 || (this.streams.size === 1 && this.streams.has(stream));
+    if (last) this.clearPresenter(p);
+    else this.streams.delete(stream);
     this.hooks.changed(this);
   }
 
   private clearPresenter(p: ParticipantState): void {
+    const shared = this.streams.size > 0;
     this.streams.clear();
     this.presenterId = null;
     this.paused = false;
-    this.log.add(p.displayName, 'share', 'stopped sharing');
+    if (shared) this.log.add(p.displayName, 'share', 'stopped sharing');
     if (this.controllerId !== null) {
       const c = this.participants.get(this.controllerId);
       this.controllerId = null;
@@ -408,6 +519,9 @@ export class Session {
     const p = this.participant(id);
     if (this.presenterId === null) throw new SessionRuleError('not_allowed', 'nobody is presenting');
     if (this.presenterId === id) throw new SessionRuleError('not_allowed', 'you are the presenter');
+    // An agent shows their screen from the console, which can be pointed at but never controlled.
+    if (this.participants.get(this.presenterId)?.role !== 'guest')
+      throw new SessionRuleError('not_allowed', "an agent's shown screen can be pointed at, not controlled");
     if (!this.policy.presentersMayShareControl)
       throw new SessionRuleError('not_allowed', "this session's policy does not allow sharing control");
     this.log.add(p.displayName, 'control', 'asked for control');
@@ -559,6 +673,7 @@ export class Session {
         .map(publicParticipant),
       lobby: this.lobbyGuests().map(publicParticipant),
       presenterId: this.presenterId,
+      handover: this.handover,
       controllerId: this.controllerId,
       paused: this.paused,
       recording: this.recordingState(),
@@ -576,6 +691,7 @@ export class Session {
     this.endReason = reason;
     this.endedAt = now;
     this.presenterId = null;
+    this.handover = null;
     this.controllerId = null;
     this.streams.clear();
     for (const p of this.participants.values()) {

@@ -1,12 +1,14 @@
-// The agent's side: the relay socket, decoding the presenter's stream onto a canvas, and the
-// console's control messages.
+// The agent's side: the relay socket, watching the presenter's stream on a canvas or showing the
+// agent's own screen, and the console's control messages.
 import { RelaySocket } from './relaySocket.js';
-import { ScreenDecoder } from './screenDecoder.js';
+import { ScreenShare } from './screenShare.js';
+import { ScreenWatch } from './screenWatch.js';
 
 const POINTER_INTERVAL_MS = 33;
 
 /**
- * Events: `message` (server message), `session` (the session now), `state` (socket state), `live` (detail: boolean).
+ * Events: `message` (server message), `session` (the session now), `state` (socket state), `live` (detail: boolean),
+ * `showing` (detail: boolean, the agent's own screen is shown).
  */
 export class AgentSession extends EventTarget {
   /**
@@ -16,11 +18,20 @@ export class AgentSession extends EventTarget {
   constructor(ticket, deps = {}) {
     super();
     this.socket = deps.socket ?? new RelaySocket({ wsUrl: ticket.wsUrl, ticket: ticket.ticket });
-    /** @type {ScreenDecoder | null} */
-    this.decoder = null;
-    /** @type {object | null} */
-    this.pendingConfig = null;
-    this.lastKeyRequest = 0;
+    this.watch = new ScreenWatch({
+      socket: this.socket,
+      onLive: (live) => this.dispatchEvent(new CustomEvent('live', { detail: live })),
+    });
+    this.share = new ScreenShare({
+      socket: this.socket,
+      onEnded: () => this.stopShowing(),
+      onError: () => this.stopShowing(),
+    });
+    /** @type {string | null} this agent's participant id (from welcome) */
+    this.participantId = null;
+    /** The relay named this side presenter since its share started (until then, states may still name
+     * the former presenter; a reconnect's welcome names nobody, which stops nothing). */
+    this.confirmed = false;
     this.lastPointer = 0;
     /** @type {object | null} the newest throttled pointer position, sent when the interval is over */
     this.pendingPointer = null;
@@ -28,10 +39,9 @@ export class AgentSession extends EventTarget {
     this.pointerTimer = undefined;
     this.socket.addEventListener('message', (e) => this.onMessage(/** @type {CustomEvent} */ (e).detail));
     this.socket.addEventListener('session', (e) => this.onSession(/** @type {CustomEvent} */ (e).detail));
-    this.socket.addEventListener('frame', (e) => this.onFrame(/** @type {CustomEvent} */ (e).detail));
     this.socket.addEventListener('state', (e) => {
       const state = /** @type {CustomEvent} */ (e).detail;
-      if (state === 'open' && this.decoder?.config) this.requestKeyframe(this.decoder.config.stream);
+      if (state === 'open' && this.share.active) this.share.resume();
       this.dispatchEvent(new CustomEvent('state', { detail: state }));
     });
   }
@@ -42,60 +52,67 @@ export class AgentSession extends EventTarget {
 
   /** @param {HTMLCanvasElement} canvas where the decoded screen is painted */
   attachCanvas(canvas) {
-    if (this.decoder && this.decoder.options.canvas === canvas) return;
-    this.decoder?.close();
-    this.decoder = new ScreenDecoder({ canvas, onKeyframeNeeded: (stream) => this.requestKeyframe(stream) });
-    if (this.pendingConfig) this.startStream(this.pendingConfig);
+    this.watch.attachCanvas(canvas);
   }
 
-  /** @param {any} config */
-  startStream(config) {
-    this.pendingConfig = config;
-    if (!this.decoder) return;
-    this.decoder.configure(config);
-    this.requestKeyframe(config.stream);
-    this.dispatchEvent(new CustomEvent('live', { detail: true }));
+  /** @returns {boolean} the agent's own screen is being shown */
+  get showing() {
+    return this.share.active;
   }
 
-  /** @param {number} stream at most one request per second: the relay rate-limits them too */
-  requestKeyframe(stream) {
-    const now = Date.now();
-    if (now - this.lastKeyRequest < 1000) return;
-    this.lastKeyRequest = now;
-    this.socket.send({ type: 'keyframe-request', stream });
+  /**
+   * Shows the agent's own screen to the guests: takes the presenter role (the policy may refuse:
+   * the relay answers with an error), then streams.
+   * @param {MediaStream} stream from requestScreen()
+   */
+  showScreen(stream) {
+    this.socket.send({ type: 'present-take' });
+    this.confirmed = false;
+    this.share.start(stream);
+    this.dispatchEvent(new CustomEvent('showing', { detail: true }));
   }
 
-  /** @param {Uint8Array} frame */
-  onFrame(frame) {
-    try {
-      this.decoder?.decode(frame);
-    } catch {
-      // A malformed frame is dropped; the decoder asks for a keyframe on the next gap.
-    }
+  stopShowing() {
+    if (this.share.stop(true)) this.dispatchEvent(new CustomEvent('showing', { detail: false }));
+  }
+
+  /** @param {string} participantId the guest asked to present (their page asks them) */
+  askToPresent(participantId) {
+    this.socket.send({ type: 'present-ask', participantId });
+  }
+
+  /** @param {string} participantId the guest who asked to present @param {boolean} accept */
+  answerPresentRequest(participantId, accept) {
+    this.socket.send({ type: 'present-answer', participantId, accept });
   }
 
   /** @param {any} message */
   onMessage(message) {
-    if (message.type === 'stream-start') this.startStream(message.config);
-    if (message.type === 'stream-stop') this.stopStream();
-    if (message.type === 'ended') this.socket.close();
+    if (message.type === 'welcome') this.participantId = message.participantId;
+    if (message.type === 'keyframe-request') this.share.requestKeyframe();
+    // The relay refused the presenter role (the policy, or a guest presents): nothing is shown.
+    const refused = message.type === 'error' && (message.ref === 'present-take' || message.ref === 'stream-start');
+    if (refused && this.share.stop(false)) this.dispatchEvent(new CustomEvent('showing', { detail: false }));
+    this.watch.onMessage(message);
+    if (message.type === 'ended') {
+      this.share.stop(false);
+      this.socket.close();
+    }
     this.dispatchEvent(new CustomEvent('message', { detail: message }));
   }
 
   /** @param {any} session the session after a welcome or patch */
   onSession(session) {
-    const [config] = session.streams;
-    const current = this.pendingConfig;
-    if (config && (!current || JSON.stringify(config) !== JSON.stringify(current))) this.startStream(config);
-    if (!config && current) this.stopStream();
+    const presenting = session.presenterId !== null && session.presenterId === this.participantId;
+    // Someone else presents now (a guest the agent let present): the relay dropped our stream already.
+    // (Before the relay confirms our present-take, states still name the former presenter.)
+    const other = session.presenterId !== null && !presenting;
+    if (presenting) this.confirmed = true;
+    if (this.confirmed && other && this.share.stop(false))
+      this.dispatchEvent(new CustomEvent('showing', { detail: false }));
+    this.share.setRecording(session.recording === 'on');
+    this.watch.onSession(session, presenting);
     this.dispatchEvent(new CustomEvent('session', { detail: session }));
-  }
-
-  stopStream() {
-    this.pendingConfig = null;
-    this.decoder?.close();
-    if (this.decoder) this.decoder.config = null;
-    this.dispatchEvent(new CustomEvent('live', { detail: false }));
   }
 
   /**
@@ -139,7 +156,8 @@ export class AgentSession extends EventTarget {
   close() {
     clearTimeout(this.pointerTimer);
     this.pendingPointer = null;
-    this.decoder?.close();
+    this.share.stop(false);
+    this.watch.close();
     this.socket.close();
   }
 }

@@ -1,35 +1,10 @@
 // The customer's side of a joined session: the relay socket, the consent messages and the
 // screen-share pipeline (getDisplayMedia -> ScreenEncoder -> socket).
 import { RelaySocket } from './relaySocket.js';
-import { ScreenEncoder } from './screenEncoder.js';
+import { ScreenShare } from './screenShare.js';
+import { ScreenWatch } from './screenWatch.js';
 
-const STREAM = 0;
-
-/** The customer refused the browser's share prompt (or the browser refused for them). */
-export class ShareRefusedError extends Error {
-  name = 'ShareRefusedError';
-}
-
-/**
- * Asks the browser for a screen, window or tab. Call straight from a click (user activation).
- * @returns {Promise<MediaStream>}
- */
-export async function requestScreen() {
-  try {
-    return await navigator.mediaDevices.getDisplayMedia({
-      video: { frameRate: { ideal: 30, max: 30 } },
-      audio: false,
-      // Offer a whole screen first: support usually needs more than this tab.
-      monitorTypeSurfaces: 'include',
-      selfBrowserSurface: 'exclude',
-      surfaceSwitching: 'include',
-    });
-  } catch (error) {
-    const name = /** @type {Error} */ (error).name;
-    if (name === 'NotAllowedError' || name === 'AbortError') throw new ShareRefusedError('share refused');
-    throw error;
-  }
-}
+export { ShareRefusedError, requestScreen } from './screenShare.js';
 
 /**
  * Events: `message` (server message), `session` (the session now), `state` (socket state), `sharing` (detail: boolean),
@@ -43,23 +18,26 @@ export class GuestSession extends EventTarget {
   constructor(join, deps = {}) {
     super();
     this.socket = deps.socket ?? new RelaySocket({ wsUrl: join.wsUrl, ticket: join.ticket });
-    /** @type {ScreenEncoder | null} */
-    this.encoder = null;
-    /** @type {MediaStream | null} */
-    this.stream = null;
-    /** @type {object | null} last announced decoder config, re-sent after a reconnect */
-    this.streamConfig = null;
+    this.share = new ScreenShare({
+      socket: this.socket,
+      // The browser's own "Stop sharing" button ends the track.
+      onEnded: () => this.stopSharing(),
+      onError: () =>
+        this.dispatchEvent(new CustomEvent('error', { detail: 'The screen encoder stopped. Try Resume sharing.' })),
+    });
+    this.watch = new ScreenWatch({
+      socket: this.socket,
+      onLive: (live) => this.dispatchEvent(new CustomEvent('live', { detail: live })),
+    });
+    /** @type {string | null} */
+    this.participantId = null;
+    /** The relay named this side presenter since its share started (until then, states may still name
+     * the former presenter; a reconnect's welcome names nobody, which stops nothing). */
+    this.confirmed = false;
     this.wasOpen = false;
-    /** The relay records the session: the encoder switches to H.264 for it. */
-    this.recorded = false;
     this.socket.addEventListener('message', (e) => this.onMessage(/** @type {CustomEvent} */ (e).detail));
     this.socket.addEventListener('state', (e) => this.onState(/** @type {CustomEvent} */ (e).detail));
-    this.socket.addEventListener('session', (e) => {
-      const session = /** @type {CustomEvent} */ (e).detail;
-      this.recorded = session.recording === 'on';
-      this.encoder?.setRecording(this.recorded);
-      this.dispatchEvent(new CustomEvent('session', { detail: session }));
-    });
+    this.socket.addEventListener('session', (e) => this.onSession(/** @type {CustomEvent} */ (e).detail));
   }
 
   /**
@@ -121,45 +99,38 @@ export class GuestSession extends EventTarget {
 
   /** @param {MediaStream} stream from requestScreen() */
   startSharing(stream) {
-    this.stopSharing(false);
-    this.stream = stream;
-    const [track] = stream.getVideoTracks();
-    // The browser's own "Stop sharing" button ends the track.
-    track.addEventListener('ended', () => this.stopSharing());
-    if ('contentHint' in track) track.contentHint = 'text';
-    this.encoder = new ScreenEncoder({
-      stream: STREAM,
-      canSend: () => this.socket.canSend(),
-      onConfig: (config) => {
-        this.streamConfig = config;
-        this.socket.send({ type: 'stream-start', config });
-      },
-      onChunk: (frame) => this.socket.sendFrame(frame),
-      onError: () =>
-        this.dispatchEvent(new CustomEvent('error', { detail: 'The screen encoder stopped. Try Resume sharing.' })),
-    });
-    this.encoder.setRecording(this.recorded);
-    this.encoder.start(track);
+    this.confirmed = false;
+    this.share.start(stream);
     this.dispatchEvent(new CustomEvent('sharing', { detail: true }));
   }
 
   /** @param {boolean} [announce] tell the relay (false when replacing the stream) */
   stopSharing(announce = true) {
-    if (!this.stream) return;
-    this.encoder?.stop();
-    this.encoder = null;
-    for (const track of this.stream.getTracks()) track.stop();
-    this.stream = null;
-    this.streamConfig = null;
-    if (announce) {
-      this.socket.send({ type: 'stream-stop', stream: STREAM });
-      this.dispatchEvent(new CustomEvent('sharing', { detail: false }));
-    }
+    if (this.share.stop(announce) && announce) this.dispatchEvent(new CustomEvent('sharing', { detail: false }));
   }
 
   /** @returns {boolean} */
   get sharing() {
-    return !!this.stream;
+    return this.share.active;
+  }
+
+  /** @param {HTMLCanvasElement} canvas where an agent's shown screen is painted */
+  attachCanvas(canvas) {
+    this.watch.attachCanvas(canvas);
+  }
+
+  /** Asks the agents to let this guest present. */
+  requestToPresent() {
+    this.socket.send({ type: 'present-request' });
+  }
+
+  /**
+   * The answer to an agent's "please show your screen" (call after the picker, with its stream, so
+   * nothing is captured before the customer said yes).
+   * @param {boolean} accept
+   */
+  answerAsk(accept) {
+    if (this.participantId) this.socket.send({ type: 'present-answer', participantId: this.participantId, accept });
   }
 
   /** @param {string} text */
@@ -185,24 +156,40 @@ export class GuestSession extends EventTarget {
   /** Ends local resources after the relay ended the session. */
   dispose() {
     this.stopSharing(false);
+    this.watch.close();
     this.socket.close();
   }
 
   /** @param {any} message */
   onMessage(message) {
-    if (message.type === 'keyframe-request') this.encoder?.requestKeyframe();
+    if (message.type === 'welcome') this.participantId = message.participantId;
+    if (message.type === 'keyframe-request') this.share.requestKeyframe();
+    // The relay refused the stream (someone else presents, or the policy): nothing goes out.
+    if (message.type === 'error' && message.ref === 'stream-start' && this.share.stop(false))
+      this.dispatchEvent(new CustomEvent('sharing', { detail: false }));
+    this.watch.onMessage(message);
     if (message.type === 'ended') this.stopSharing(false);
     this.dispatchEvent(new CustomEvent('message', { detail: message }));
+  }
+
+  /** @param {any} session the session after a welcome or patch */
+  onSession(session) {
+    const presenting = session.presenterId !== null && session.presenterId === this.participantId;
+    // An agent took the presenter role (or let someone else present): the relay dropped our stream.
+    const other = session.presenterId !== null && !presenting;
+    if (presenting) this.confirmed = true;
+    if (this.confirmed && other && this.share.stop(false))
+      this.dispatchEvent(new CustomEvent('sharing', { detail: false }));
+    this.share.setRecording(session.recording === 'on');
+    this.watch.onSession(session, presenting || this.share.active);
+    this.dispatchEvent(new CustomEvent('session', { detail: session }));
   }
 
   /** @param {string} state */
   onState(state) {
     if (state === 'open') {
       // After a reconnect the relay resumes us; re-announce the stream and restart from a keyframe.
-      if (this.wasOpen && this.streamConfig) {
-        this.socket.send({ type: 'stream-start', config: this.streamConfig });
-        this.encoder?.requestKeyframe();
-      }
+      if (this.wasOpen) this.share.resume();
       this.wasOpen = true;
     }
     this.dispatchEvent(new CustomEvent('state', { detail: state }));

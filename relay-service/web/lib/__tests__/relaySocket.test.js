@@ -40,6 +40,7 @@ const welcome = JSON.stringify({
     participants: [],
     lobby: [],
     presenterId: null,
+    handover: null,
     controllerId: null,
     paused: false,
     recording: 'off',

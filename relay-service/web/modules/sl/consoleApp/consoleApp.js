@@ -1,6 +1,7 @@
 import { LightningElement, api } from 'lwc';
 import { ApiError, endSession, inviteCustomer, me, sessionDetails, sessionTicket } from '../../../lib/api.js';
 import { AgentSession } from '../../../lib/agentSession.js';
+import { ShareRefusedError, requestScreen } from '../../../lib/screenShare.js';
 import { checkViewCapability } from '../../../lib/capabilities.js';
 import { forgetInvitation } from '../../../lib/invitation.js';
 
@@ -51,6 +52,10 @@ export default class ConsoleApp extends LightningElement {
   controlRequested = false;
   /** The latest guest presence from the relay: {participantId, name, state}. */
   presence = null;
+  /** The agent's own screen is shown to the guests. */
+  showing = false;
+  /** The group's policy lets agents show their screen (the relay enforces it either way). */
+  mayShowScreen = false;
 
   connectedCallback() {
     const capability = checkViewCapability();
@@ -94,6 +99,7 @@ export default class ConsoleApp extends LightningElement {
       if (this.invitation) forgetInvitation(this.sessionId, window.sessionStorage);
       const details = await sessionDetails(this.sessionId).catch(() => ({}));
       if (details.joinUrl) this.joinUrl = details.joinUrl;
+      this.mayShowScreen = details.mayShowScreen === true;
       const agent = new AgentSession(ticket);
       this.agent = agent;
       this.participantId = ticket.participantId;
@@ -102,6 +108,9 @@ export default class ConsoleApp extends LightningElement {
       agent.addEventListener('state', (e) => this.onState(e.detail));
       agent.addEventListener('live', (e) => {
         this.live = e.detail;
+      });
+      agent.addEventListener('showing', (e) => {
+        this.showing = e.detail;
       });
       agent.connect();
       const view = this.template.querySelector('sl-screen-view');
@@ -139,6 +148,9 @@ export default class ConsoleApp extends LightningElement {
   get presenterId() {
     return this.snapshot?.presenterId || '';
   }
+  get handover() {
+    return this.snapshot?.handover || null;
+  }
   get screenWidth() {
     return this.snapshot?.streams?.[0]?.codedWidth || 0;
   }
@@ -152,6 +164,7 @@ export default class ConsoleApp extends LightningElement {
     return PRESENCE_TEXT[p.state]?.(p.name) || '';
   }
   get waitingText() {
+    if (this.showing) return 'You are showing your screen to the customer.';
     if (!this.presenceText) return WAITING_TEXT;
     return this.presence.state === 'declined' ? this.presenceText : `${this.presenceText}…`;
   }
@@ -281,6 +294,30 @@ export default class ConsoleApp extends LightningElement {
     // While the customer is being asked, the button withdraws the request.
     const r = this.snapshot?.recording;
     this.send({ type: 'recording', action: r === 'on' || r === 'asking' ? 'stop' : 'start' });
+  }
+
+  /** From the click: the browser's picker needs the user's gesture. */
+  async handleShowScreen() {
+    this.error = '';
+    try {
+      const stream = await requestScreen();
+      this.agent?.showScreen(stream);
+    } catch (error) {
+      this.error =
+        error instanceof ShareRefusedError ? 'You did not choose anything to show.' : 'Your screen could not be shown.';
+    }
+  }
+
+  handleStopShowing() {
+    this.agent?.stopShowing();
+  }
+
+  handleAskToPresent(event) {
+    this.agent?.askToPresent(event.detail.participantId);
+  }
+
+  handlePresentAnswer(event) {
+    this.agent?.answerPresentRequest(event.detail.participantId, event.detail.accept);
   }
 
   handleRemoteInput(event) {

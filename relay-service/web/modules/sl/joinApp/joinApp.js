@@ -37,6 +37,12 @@ export default class JoinApp extends LightningElement {
   /** The agent's own connection dropped (the relay still holds their place). */
   agentReconnecting = false;
   controlRequest = null;
+  /** Who presents and the open handover, from the snapshots. */
+  presenterId = null;
+  handover = null;
+  participants = [];
+  /** The presenter's stream is being painted (someone else presents). */
+  watchLive = false;
   pointer = null;
   chat = [];
   endReason = 'host_ended';
@@ -64,6 +70,8 @@ export default class JoinApp extends LightningElement {
       video.srcObject = stream;
       Promise.resolve(video.play()).catch(() => {});
     }
+    const view = this.template.querySelector('sl-screen-view');
+    if (view && this.session) this.session.attachCanvas(view.getCanvas());
     // Positioned through the CSSOM: the page's CSP forbids inline style attributes.
     const dot = this.refs?.pointer;
     if (dot && this.pointer) {
@@ -114,14 +122,46 @@ export default class JoinApp extends LightningElement {
   }
   get statusTitle() {
     if (this.reconnecting) return 'Reconnecting…';
+    if (this.watching) return `${this.presenterName} is showing their screen`;
     return this.sharing ? 'You are sharing your screen' : 'You are not sharing your screen';
   }
   get statusText() {
     if (this.reconnecting) return 'The connection dropped. We are reconnecting you to the session.';
     if (this.agentReconnecting) return `${this.hostName}'s connection dropped; they are reconnecting…`;
+    if (this.watching) return `Your screen is not shared. You see what ${this.presenterName} chose to show.`;
     return this.sharing
       ? `${this.hostName} can see what you chose to share. Use Stop sharing at the top at any time.`
       : `${this.hostName} cannot see your screen. Use Resume sharing to show it again, or keep chatting.`;
+  }
+  /** Someone else presents (an agent showing their screen, or another guest): this page watches. */
+  get watching() {
+    return !!this.presenterId && this.presenterId !== this.participantId && !this.sharing;
+  }
+  get presenterName() {
+    return this.participants.find((p) => p.id === this.presenterId)?.displayName || this.hostName;
+  }
+  get watchWaitingText() {
+    return `Waiting for ${this.presenterName}'s screen…`;
+  }
+  get watchLabel() {
+    return `${this.presenterName}'s screen`;
+  }
+  /** An agent asked this guest to present: nothing is captured until they say yes. */
+  get askedToPresent() {
+    return this.handover?.kind === 'asked' && this.handover.participantId === this.participantId;
+  }
+  get askerName() {
+    return this.participants.find((p) => p.id === this.handover?.by)?.displayName || this.hostName;
+  }
+  get presentRequested() {
+    return this.handover?.kind === 'requested' && this.handover.participantId === this.participantId;
+  }
+  /** The agent let this guest present; the browser's picker needs a click. */
+  get mayShareNow() {
+    return this.presenterId === this.participantId && !this.sharing;
+  }
+  get canRequestPresent() {
+    return this.watching && !this.presentRequested;
   }
   get pointerVisible() {
     return !!this.pointer && this.pointer.visible;
@@ -272,6 +312,9 @@ export default class JoinApp extends LightningElement {
     session.addEventListener('error', (e) => {
       this.error = e.detail;
     });
+    session.addEventListener('live', (e) => {
+      this.watchLive = e.detail;
+    });
     await session.connect(options);
     this.sharing = session.sharing;
   }
@@ -325,6 +368,9 @@ export default class JoinApp extends LightningElement {
 
   applySnapshot(snapshot) {
     this.recordingState = snapshot.recording;
+    this.presenterId = snapshot.presenterId;
+    this.handover = snapshot.handover ?? null;
+    this.participants = snapshot.participants || [];
     this.controlled = !!snapshot.controllerId && snapshot.controllerId !== this.participantId;
     const host = (snapshot.participants || []).find((p) => p.role === 'host');
     const wasAway = this.agentReconnecting;
@@ -354,12 +400,42 @@ export default class JoinApp extends LightningElement {
 
   async handleResume() {
     this.error = '';
+    // Someone else presents: one presenter at a time, so this asks the agent first.
+    if (this.watching) {
+      this.handleRequestPresent();
+      return;
+    }
     try {
       const stream = await requestScreen();
       this.session.startSharing(stream);
     } catch {
       this.error = 'Sharing was not resumed. Press Resume sharing to try again.';
     }
+  }
+
+  /** From the click: the picker runs first, so the yes goes out only once there is a screen. */
+  async handleAgreePresent() {
+    this.error = '';
+    let stream;
+    try {
+      stream = await requestScreen();
+    } catch {
+      this.session?.answerAsk(false);
+      this.liveStatus = 'You did not share your screen.';
+      return;
+    }
+    this.session?.answerAsk(true);
+    this.session?.startSharing(stream);
+  }
+
+  handleDeclinePresent() {
+    this.session?.answerAsk(false);
+    this.liveStatus = `You told ${this.askerName} you will not present now.`;
+  }
+
+  handleRequestPresent() {
+    this.session?.requestToPresent();
+    this.liveStatus = `You asked ${this.hostName} to let you present.`;
   }
 
   handleLeave() {

@@ -14,6 +14,9 @@ export default class ScreenView extends LightningElement {
   @api height = 0;
   /** The agent controls the customer's screen: mouse and keys over the picture fire `remoteinput`. */
   @api control = false;
+  /** Whose screen this is, for assistive technology (the join page shows an agent's). */
+  @api label = 'Customer screen';
+  @api canvasLabel = "The customer's shared screen";
 
   mode = 'fit';
   lastMove = 0;

@@ -1,0 +1,84 @@
+// Watching whoever presents (the agent in the console, the customer when an agent shows their screen):
+// stream-start/stop and the session's streams configure a ScreenDecoder painting onto a canvas.
+import { ScreenDecoder } from './screenDecoder.js';
+
+export class ScreenWatch {
+  /**
+   * @param {{socket: import('./relaySocket.js').RelaySocket, onLive: (live: boolean) => void}} options
+   */
+  constructor(options) {
+    this.options = options;
+    /** @type {ScreenDecoder | null} */
+    this.decoder = null;
+    /** @type {any} */
+    this.pendingConfig = null;
+    this.lastKeyRequest = 0;
+    options.socket.addEventListener('frame', (e) => this.onFrame(/** @type {CustomEvent} */ (e).detail));
+    options.socket.addEventListener('state', (e) => {
+      if (/** @type {CustomEvent} */ (e).detail === 'open' && this.decoder?.config)
+        this.requestKeyframe(this.decoder.config.stream);
+    });
+  }
+
+  /** @param {HTMLCanvasElement} canvas where the decoded screen is painted */
+  attachCanvas(canvas) {
+    if (this.decoder && this.decoder.options.canvas === canvas) return;
+    this.decoder?.close();
+    this.decoder = new ScreenDecoder({ canvas, onKeyframeNeeded: (stream) => this.requestKeyframe(stream) });
+    if (this.pendingConfig) this.start(this.pendingConfig);
+  }
+
+  /** @param {any} config */
+  start(config) {
+    this.pendingConfig = config;
+    if (!this.decoder) return;
+    this.decoder.configure(config);
+    this.requestKeyframe(config.stream);
+    this.options.onLive(true);
+  }
+
+  stop() {
+    this.pendingConfig = null;
+    this.decoder?.close();
+    if (this.decoder) this.decoder.config = null;
+    this.options.onLive(false);
+  }
+
+  /** @param {number} stream at most one request per second: the relay rate-limits them too */
+  requestKeyframe(stream) {
+    const now = Date.now();
+    if (now - this.lastKeyRequest < 1000) return;
+    this.lastKeyRequest = now;
+    this.options.socket.send({ type: 'keyframe-request', stream });
+  }
+
+  /** @param {Uint8Array} frame */
+  onFrame(frame) {
+    try {
+      this.decoder?.decode(frame);
+    } catch {
+      // A malformed frame is dropped; the decoder asks for a keyframe on the next gap.
+    }
+  }
+
+  /** @param {any} message a server message */
+  onMessage(message) {
+    if (message.type === 'stream-start') this.start(message.config);
+    if (message.type === 'stream-stop') this.stop();
+  }
+
+  /**
+   * @param {any} session the session after a welcome or patch
+   * @param {boolean} presenting this side presents (its own stream is not watched)
+   */
+  onSession(session, presenting) {
+    const [config] = presenting ? [] : session.streams;
+    const current = this.pendingConfig;
+    if (config && (!current || JSON.stringify(config) !== JSON.stringify(current))) this.start(config);
+    if (!config && current) this.stop();
+  }
+
+  close() {
+    this.decoder?.close();
+  }
+}
