@@ -342,6 +342,14 @@ export class Session {
         'not_allowed',
         `${this.participants.get(this.presenterId)?.displayName} is presenting`,
       );
+    if (config.simulcastOf !== undefined) {
+      const of = this.streams.get(config.simulcastOf);
+      if (config.simulcastOf === config.stream || !of || of.simulcastOf !== undefined)
+        throw new SessionRuleError(
+          'bad_message',
+          `stream ${config.stream} is a rendition of stream ${config.simulcastOf}, which is not a started stream of its own`,
+        );
+    }
     const first = this.presenterId === null;
     this.presenterId = id;
     this.streams.set(config.stream, config);
@@ -355,6 +363,8 @@ export class Session {
     const p = this.participant(id);
     if (this.presenterId !== id) throw new SessionRuleError('not_presenter', 'you are not presenting');
     this.streams.delete(stream);
+    // Its renditions show nothing without it.
+    for (const [other, config] of this.streams) if (config.simulcastOf === stream) this.streams.delete(other);
     if (this.streams.size === 0) this.clearPresenter(p);
     this.hooks.changed(this);
   }
@@ -533,7 +543,9 @@ export class Session {
       [...this.participants.values()].some((p) => p.role === 'guest' && p.consentRecording === true) &&
       !this.recordingRefused() &&
       !this.recordingAsked();
-    const stream = this.presenterId ? [...this.streams.values()].sort((a, b) => a.stream - b.stream)[0] : undefined;
+    // A simulcast rendition is a smaller copy of its stream: the recording keeps the full picture.
+    const recordable = [...this.streams.values()].filter((s) => s.simulcastOf === undefined);
+    const stream = this.presenterId ? recordable.sort((a, b) => a.stream - b.stream)[0] : undefined;
     const on = this.recordingWanted && consented && stream !== undefined && this.status !== 'ended';
     const wasOn = this.#recording.isRecording;
     this.#recording.sync(on && stream ? stream : null);
