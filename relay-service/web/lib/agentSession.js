@@ -20,6 +20,8 @@ export class AgentSession extends EventTarget {
     this.decoder = null;
     /** @type {object | null} */
     this.pendingConfig = null;
+    /** @type {number[]} simulcast renditions of the shown stream */
+    this.renditions = [];
     this.lastKeyRequest = 0;
     this.lastPointer = 0;
     /** @type {object | null} the newest throttled pointer position, sent when the interval is over */
@@ -45,6 +47,7 @@ export class AgentSession extends EventTarget {
     if (this.decoder && this.decoder.options.canvas === canvas) return;
     this.decoder?.close();
     this.decoder = new ScreenDecoder({ canvas, onKeyframeNeeded: (stream) => this.requestKeyframe(stream) });
+    this.decoder.setRenditions(this.renditions);
     if (this.pendingConfig) this.startStream(this.pendingConfig);
   }
 
@@ -76,15 +79,22 @@ export class AgentSession extends EventTarget {
 
   /** @param {any} message */
   onMessage(message) {
-    if (message.type === 'stream-start') this.startStream(message.config);
-    if (message.type === 'stream-stop') this.stopStream();
+    // A simulcast rendition is shown in its stream's place (see onSession), never as a stream of its own.
+    if (message.type === 'stream-start' && message.config.simulcastOf === undefined) this.startStream(message.config);
+    if (message.type === 'stream-stop' && message.stream === this.pendingConfig?.stream) this.stopStream();
     if (message.type === 'ended') this.socket.close();
     this.dispatchEvent(new CustomEvent('message', { detail: message }));
   }
 
   /** @param {any} session the session after a welcome or patch */
   onSession(session) {
-    const [config] = session.streams;
+    const config = session.streams.find((/** @type {any} */ s) => s.simulcastOf === undefined);
+    this.renditions = config
+      ? session.streams
+          .filter((/** @type {any} */ s) => s.simulcastOf === config.stream)
+          .map((/** @type {any} */ s) => s.stream)
+      : [];
+    this.decoder?.setRenditions(this.renditions);
     const current = this.pendingConfig;
     if (config && (!current || JSON.stringify(config) !== JSON.stringify(current))) this.startStream(config);
     if (!config && current) this.stopStream();
