@@ -453,9 +453,11 @@ export class Room {
     let withRoom = 0;
     for (const viewer of this.connections.values()) {
       if (!viewer.queue) continue;
-      if (layered && !viewer.layers!.accept(header.stream, header.keyframe)) continue;
+      // Every viewer counts for pausing the presenter, also one that takes another rendition of this
+      // stream: a full queue of the one viewer of a small rendition must not stop the full stream.
       viewers++;
-      viewer.queue.push(frame, header.stream, header.sequence, header.keyframe); // the same Buffer for everyone
+      if (!layered || viewer.layers!.accept(header.stream, header.keyframe))
+        viewer.queue.push(frame, header.stream, header.sequence, header.keyframe); // the same Buffer for everyone
       if (!viewer.queue.full) withRoom++;
     }
     // Read from the presenter only as fast as the fastest viewer drains.
