@@ -103,3 +103,52 @@ test('a viewer whose link falls behind gets the smaller rendition from its keyfr
   guest.close();
   slow.close();
 });
+
+test("a full queue of the rendition's only viewer does not pause the presenter: the full stream's viewers keep it", async (t) => {
+  const relay = await startTestRelay({
+    maxMessagesPerSecond: 100_000,
+    maxBytesPerSecondPerParticipant: 1_000_000_000,
+    keyframeRequestIntervalMs: 0,
+    viewerQueueFrames: 2,
+    viewerMaxQueueMs: 50,
+  });
+  t.after(() => relay.close());
+  const { sessionId, host, guest } = await sharingSession(relay);
+  guest.send({ type: 'stream-start', config: LOW });
+  await host.waitFor('stream-start', (m) => m.config.stream === 1);
+  const slow = await TestClient.connect(relay.wsUrl, invitedAgentTicket(relay, sessionId));
+  await guest.waitFor('keyframe-request', (m) => m.stream === 0);
+  guest.sendFrame(frame(0, true, 1024, 0));
+  await slow.waitForFrames(1);
+  // The slow viewer falls behind once and steps down to the rendition (as in the test above).
+  reading(slow, false);
+  const dropped = async () =>
+    /reason="slow_viewer"} [1-9]/.test(
+      await relay.metrics.registry.getSingleMetricAsString('sightline_frames_dropped_total'),
+    );
+  let seq = 1;
+  while (!(await dropped())) {
+    guest.sendFrame(frame(seq++, false, 64 * 1024, 0));
+    await tick();
+  }
+  reading(slow, true);
+  await guest.waitFor('keyframe-request', (m) => m.stream === 1, 5000);
+  guest.sendFrame(frame(0, true, 1024, 1));
+  while (!slow.frames.some((f) => f.header.stream === 1)) await tick();
+  const pauses = () => relay.metrics.registry.getSingleMetricAsString('sightline_presenter_read_pauses_total');
+  const before = await pauses();
+
+  // On the rendition, the slow viewer stops reading: a burst of large rendition frames fills its queue
+  reading(slow, false);
+  // (more than the 1 MiB the relay hands a fast-measured link's socket at most, then 2 queued)
+  const last = seq + 24;
+  for (let i = 1; i <= 24; i++) {
+    guest.sendFrame(frame(i, false, 64 * 1024, 1));
+    guest.sendFrame(frame(seq++, false, 1024, 0));
+  }
+  while (!host.frames.some((f) => f.header.stream === 0 && f.header.sequence === last - 1)) await tick();
+  assert.equal(await pauses(), before, 'the presenter was never paused for the rendition');
+  host.close();
+  guest.close();
+  slow.close();
+});
