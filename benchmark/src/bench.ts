@@ -111,6 +111,12 @@ const SLOW_SESSION_FPS = 10;
 const SLOW_SETTLE_SECONDS = 8;
 /** The slow viewer's link carries a tenth of its session's stream. */
 const SLOW_SHARE = 0.1;
+/**
+ * The slow-viewer session's presenter also sends a simulcast rendition: a tenth of each frame's size on
+ * every second frame (a quarter of the pixels at half the rate), 5% of the stream, so the relay can give
+ * a viewer whose link cannot carry the stream a smaller picture instead of an older one.
+ */
+const SLOW_SIMULCAST = { share: 0.1, every: 2 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -118,6 +124,8 @@ interface Run {
   profile: Profile;
   load: LoadGenerator;
   log: (line: string) => void;
+  /** The slow-viewer session's presenter sends its rendition (false: the figure before simulcast). */
+  simulcast?: boolean;
 }
 
 async function targetFigures(run: Run, target: TargetProcess, provision: Provision): Promise<TargetFigures> {
@@ -181,13 +189,15 @@ async function slowViewerScenario(
 ): Promise<NonNullable<BenchResults['slowViewer']>> {
   const { profile, load, log } = run;
   log(
-    `slow viewer: ${target.name}, 1 session at a steady ${SLOW_SESSION_KBPS} kbit/s, ${SLOW_SESSION_FPS} frames/s, with 3 viewers (one on a link of ${SLOW_SHARE * 100}% of the stream) among ${profile.slowBackgroundSessions} reference sessions`,
+    `slow viewer: ${target.name}, 1 session at a steady ${SLOW_SESSION_KBPS} kbit/s, ${SLOW_SESSION_FPS} frames/s, ${run.simulcast === false ? 'no' : 'and a'} rendition of ${SLOW_SIMULCAST.share * 100}% size on every ${SLOW_SIMULCAST.every}nd frame, with 3 viewers (one on a link of ${SLOW_SHARE * 100}% of the stream) among ${profile.slowBackgroundSessions} reference sessions`,
   );
   const background = new SessionPool(load, provision, 1);
   await background.ensure(profile.slowBackgroundSessions);
   const [spec] = await provision(1, 3);
   spec!.slowLastViewer = true;
   spec!.steady = { fps: SLOW_SESSION_FPS, bytes: Math.round((SLOW_SESSION_KBPS * 1000) / 8 / SLOW_SESSION_FPS) };
+  const simulcast = run.simulcast !== false;
+  if (simulcast) spec!.simulcast = SLOW_SIMULCAST;
   const failed = await load.add([spec!]);
   if (failed.length) throw new Error(`slow-viewer session: ${failed[0]}`);
   const throttle = Math.round(((SLOW_SESSION_KBPS * 1000) / 8) * SLOW_SHARE);
@@ -530,6 +540,7 @@ export async function runBench(profile: Profile, log: (line: string) => void = c
 export async function runSlowViewerOnly(
   profile: Profile,
   log: (line: string) => void = console.log,
+  simulcast = true,
 ): Promise<NonNullable<BenchResults['slowViewer']>> {
   const traffic = loadTraffic();
   const plan = replayPlan(traffic, REFERENCE_KBPS);
@@ -544,7 +555,7 @@ export async function runSlowViewerOnly(
     const users = [DEMO.salesforce.users.agent, DEMO.salesforce.users.manager];
     const hosts = await Promise.all(users.map((u) => signInAgent(relay.url, u.username, u.password)));
     const provision = relayProvision({ relayUrl: relay.url, hosts, recordIds: Object.values(DEMO.salesforce.cases) });
-    return await slowViewerScenario({ profile, load, log }, relay, provision);
+    return await slowViewerScenario({ profile, load, log, simulcast }, relay, provision);
   } finally {
     load.stop();
     await sightline?.relay.stop();

@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick]`: runs the benchmark and writes benchmark/results/latest.{md,json}
 // and latency-vs-sessions.svg. `--capture` first re-records the traffic model in Chromium.
-// `--slow-only` runs just the slow-viewer scenario (results/slow-viewer.{md,json}). `--profile` has
+// `--slow-only` runs just the slow-viewer scenario (results/slow-viewer.{md,json}; with `--no-simulcast`
+// its presenter sends no smaller rendition, the figure before simulcast). `--profile` has
 // each target write a CPU profile (results/profiles/) summarized in results/cpu-profile.md.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +13,10 @@ import { summarizeProfile } from './report/cpu-profile.ts';
 import { TargetProcess } from './targets/TargetProcess.ts';
 
 const args = new Set(process.argv.slice(2));
-const known = new Set(['--quick', '--smoke', '--capture', '--slow-only', '--profile']);
+const known = new Set(['--quick', '--smoke', '--capture', '--slow-only', '--no-simulcast', '--profile']);
 for (const a of args) {
   if (!known.has(a)) {
-    console.error(`unknown option ${a}; use --quick, --smoke, --capture, --slow-only or --profile`);
+    console.error(`unknown option ${a}; use --quick, --smoke, --capture, --slow-only [--no-simulcast] or --profile`);
     process.exit(2);
   }
 }
@@ -33,7 +34,7 @@ const dir = new URL('../results/', import.meta.url);
 const profiles = fileURLToPath(new URL('profiles/', dir));
 if (args.has('--profile')) TargetProcess.profileDir = profiles;
 if (args.has('--slow-only')) {
-  const slow = await runSlowViewerOnly(profile, log);
+  const slow = await runSlowViewerOnly(profile, log, !args.has('--no-simulcast'));
   const command = `npm run bench -- ${[...args].join(' ')}`;
   const text = [
     `# Slow viewer (${profile.name}), \`${command}\`, ${new Date().toISOString()}`,

@@ -167,6 +167,16 @@ export const configSchema = z
           .default(64 * 1024),
         viewerMaxQueueMs: z.number().int().min(10).max(10_000).default(300),
         viewerMaxPipeMs: z.number().int().min(10).max(10_000).default(500),
+        /**
+         * Simulcast (a presenter that sends smaller renditions of a stream): a viewer steps up to a
+         * higher rendition only when its link measured this many times that rendition's rate, and not
+         * within simulcastHoldMs of stepping down; it tries the higher rendition (a probe, backing off
+         * when it fails) only when its link would deliver that rendition's keyframe within
+         * simulcastProbeCostMs even by a reading that small frames make too slow.
+         */
+        simulcastUpHeadroom: z.number().min(1).max(10).default(1.5),
+        simulcastHoldMs: z.number().int().min(0).max(600_000).default(5000),
+        simulcastProbeCostMs: z.number().int().min(0).max(10_000).default(1000),
         keyframeRequestIntervalMs: z.number().int().min(0).default(1000),
         wrongKeysPerSourcePerMinute: z.number().int().positive().default(5),
         /**

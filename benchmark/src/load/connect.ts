@@ -10,8 +10,12 @@ export interface ConnectOptions {
   url: string;
   presenter: boolean;
   stream: StreamConfig;
-  /** Text messages after the handshake (keyframe requests, state, errors). */
+  /** A presenter's simulcast renditions, announced after `stream`. */
+  renditions?: StreamConfig[];
+  /** Text messages after the handshake (state, errors; keyframe requests without onKeyframeRequest). */
   onControl: (type: string, code?: string) => void;
+  /** The relay asks the presenter for a keyframe of this stream. */
+  onKeyframeRequest?: (stream: number) => void;
 }
 
 export function connectClient(o: ConnectOptions): Promise<WebSocket> {
@@ -48,9 +52,11 @@ export function connectClient(o: ConnectOptions): Promise<WebSocket> {
         if (o.presenter) {
           ws.send(JSON.stringify({ type: 'consent', view: true, recording: false }));
           ws.send(JSON.stringify({ type: 'stream-start', config: o.stream }));
+          for (const config of o.renditions ?? []) ws.send(JSON.stringify({ type: 'stream-start', config }));
         }
         return done();
       }
+      if (m.type === 'keyframe-request' && o.onKeyframeRequest) return o.onKeyframeRequest(m.stream);
       o.onControl(m.type, m.type === 'error' ? m.code : undefined);
     });
   });

@@ -19,6 +19,11 @@ export interface SessionSpec {
   sizeScale?: number;
   /** Instead of replaying the plan, send `bytes` every 1/fps s (a screen that keeps changing). */
   steady?: { fps: number; bytes: number };
+  /**
+   * The presenter also sends a simulcast rendition (stream 1, `simulcastOf` 0): `share` of each frame's
+   * size on every `every`-th frame, a keyframe whenever stream 0 sends one or the relay asks for one.
+   */
+  simulcast?: { share: number; every: number };
 }
 
 export type WorkerRequest =

@@ -44,11 +44,21 @@ async function addSession(spec: SessionSpec): Promise<void> {
       url: spec.presenterUrl,
       presenter: true,
       stream: stream!,
-      onControl: (type, code) => {
-        if (type === 'keyframe-request') {
-          counters.keyframeRequests++;
-          if (presenter) presenter.forceKeyframe = true;
-        } else countControl(type, code);
+      renditions: spec.simulcast
+        ? [
+            {
+              ...stream!,
+              stream: 1,
+              codedWidth: Math.ceil(stream!.codedWidth / 2),
+              codedHeight: Math.ceil(stream!.codedHeight / 2),
+              simulcastOf: 0,
+            },
+          ]
+        : [],
+      onControl: countControl,
+      onKeyframeRequest: (s) => {
+        counters.keyframeRequests++;
+        presenter?.requestKeyframe(s);
       },
     });
     sockets.push(presenterWs);
@@ -57,6 +67,7 @@ async function addSession(spec: SessionSpec): Promise<void> {
       hasSlowViewer: spec.slowLastViewer === true,
       sizeScale: spec.sizeScale ?? 1,
       phase: spec.phase ?? Math.random(),
+      simulcast: spec.simulcast ?? null,
     });
     for (const [i, url] of spec.viewerUrls.entries()) {
       const slow = spec.slowLastViewer === true && i === spec.viewerUrls.length - 1;

@@ -24,6 +24,13 @@ export const streamConfigSchema = z
     codedHeight: z.number().int().min(1).max(16384),
     /** base64 codec description (avcC for H.264), when the codec needs one. */
     description: z.string().max(4096).optional(),
+    /**
+     * Simulcast: this stream is a smaller, lower-rate rendition of stream `simulcastOf` (the same
+     * picture). The relay forwards each viewer one rendition of it, picked by what the viewer's link
+     * delivers and switched only at a keyframe; the viewer shows whichever arrives in that stream's
+     * place. Several renditions of one stream go from higher to lower rate as their ids grow.
+     */
+    simulcastOf: z.number().int().min(0).max(65535).optional(),
     /** What is shared: the browser's displaySurface or the desktop client's monitor. */
     surface: z.enum(['monitor', 'window', 'browser', 'unknown']).default('unknown'),
     /** The encoder's colour space (WebCodecs VideoColorSpaceInit); without it decoders assume BT.709

@@ -2,6 +2,7 @@
 import { WebSocket } from 'ws';
 import type { ErrorCode, ServerMessage } from '../protocol/index.ts';
 import { TokenBucket } from './TokenBucket.ts';
+import type { LayerSelector } from './LayerSelector.ts';
 import type { ViewerQueue } from './ViewerQueue.ts';
 
 export class Connection {
@@ -10,6 +11,8 @@ export class Connection {
   readonly messages: TokenBucket;
   readonly bytes: TokenBucket;
   queue: ViewerQueue | null = null;
+  /** Which simulcast rendition of each stream this viewer gets (with its queue). */
+  layers: LayerSelector | null = null;
   /** Set when the relay closes this socket on purpose (leave, replaced, ended): not a lost connection. */
   retired = false;
   // -Infinity, not 0: performance.now() counts from process start, so 0 would swallow the first

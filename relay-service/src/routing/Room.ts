@@ -24,7 +24,9 @@ import type { EndReason } from '../sessions/types.ts';
 import { Connection } from './Connection.ts';
 import { handlers, type HandlerContext } from './handlers.ts';
 import { KeyframeRequests } from './KeyframeRequests.ts';
+import { LayerSelector } from './LayerSelector.ts';
 import { ResumeSecrets } from './ResumeSecrets.ts';
+import { StreamRates } from './StreamRates.ts';
 import { TokenBucket } from './TokenBucket.ts';
 import { ViewerQueue } from './ViewerQueue.ts';
 import type { WebSocket } from 'ws';
@@ -41,6 +43,11 @@ export const MAX_CONTROL_MESSAGE_BYTES = 32 * 1024;
  * altogether must not silence the presenter's control messages (stop sharing, leave) for long.
  */
 export const MAX_PRESENTER_PAUSE_MS = 1000;
+
+/** The span over which each stream's rate is measured (for choosing simulcast renditions). */
+const STREAM_RATE_SPAN_MS = 2000;
+/** How often a viewer's link is compared with the renditions of a stream. */
+const LAYER_CHECK_MS = 250;
 
 export interface RoomOptions {
   session: Session;
@@ -75,6 +82,9 @@ export class Room {
   /** The state every socket in the room was last told (welcome + patches); the base of the next patch. */
   #shown: SessionSnapshot | null = null;
   readonly #resume = new ResumeSecrets();
+  /** Simulcast groups: each stream that has renditions, and each rendition, to the group (highest first). */
+  #layers = new Map<number, readonly number[]>();
+  readonly #streamRates = new StreamRates(STREAM_RATE_SPAN_MS);
 
   constructor(options: RoomOptions) {
     this.session = options.session;
@@ -294,7 +304,24 @@ export class Room {
       this.announced.set(stream, { json, presenterId: snapshot.presenterId });
       for (const conn of this.connections.values()) this.announce(conn, config);
     }
+    this.syncLayers(snapshot);
     for (const conn of this.connections.values()) this.syncViewer(conn, false);
+  }
+
+  /** Rebuilds the simulcast groups; viewers choose again in a group whose renditions changed. */
+  private syncLayers(snapshot: SessionSnapshot): void {
+    const groups = new Map<number, number[]>();
+    for (const s of snapshot.streams) if (s.simulcastOf === undefined) groups.set(s.stream, [s.stream]);
+    for (const s of [...snapshot.streams].sort((a, b) => a.stream - b.stream))
+      if (s.simulcastOf !== undefined) groups.get(s.simulcastOf)?.push(s.stream);
+    const next = new Map<number, readonly number[]>();
+    for (const layers of groups.values()) if (layers.length > 1) for (const s of layers) next.set(s, layers);
+    for (const [stream, layers] of this.#layers) {
+      if (next.get(stream)?.join() === layers.join()) continue;
+      if (!next.has(stream)) this.#streamRates.forget(stream);
+      for (const conn of this.connections.values()) conn.layers?.reset(layers[0]!);
+    }
+    this.#layers = next;
   }
 
   /** Gives a viewer a queue (or takes it away) per the session's rules; a late joiner needs a keyframe. */
@@ -303,15 +330,19 @@ export class Room {
     if (!may) {
       conn.queue?.close();
       conn.queue = null;
+      conn.layers = null;
       return;
     }
     if (conn.queue) return;
     conn.queue = this.newQueue(conn);
+    conn.layers = this.newLayerSelector(conn, conn.queue);
     for (const config of this.session.streams.values()) {
       if (joined) this.announce(conn, config, false);
       conn.queue.waitForKeyframe(config.stream);
-      // A new stream starts with a keyframe anyway; someone joining a running one needs one now.
-      if (joined) this.requestKeyframe(config.stream, 'late_joiner');
+      // A new stream starts with a keyframe anyway; someone joining a running one needs one now (of the
+      // rendition it starts with).
+      if (joined && config.simulcastOf === undefined)
+        this.requestKeyframe(conn.layers.chosen(config.stream) ?? config.stream, 'late_joiner');
     }
   }
 
@@ -337,13 +368,30 @@ export class Room {
       maxQueueMs: l.viewerMaxQueueMs,
       now: () => performance.now(),
       send: (frame) => conn.ws.send(frame, { binary: true }),
-      onSkip: (stream) => this.requestKeyframe(stream, 'slow_viewer'),
+      onSkip: (stream) => this.requestKeyframe(conn.layers?.skipped(stream) ?? stream, 'slow_viewer'),
       onDrop: () => this.metrics.framesDropped.inc({ reason: 'slow_viewer' }),
       onSent: (bytes) => {
         this.metrics.framesForwarded.inc();
         this.metrics.bytesForwarded.inc(bytes);
       },
       onRoom: () => this.resumePresenterIfRoom(),
+    });
+  }
+
+  private newLayerSelector(conn: Connection, queue: ViewerQueue): LayerSelector {
+    const l = this.config.limits;
+    return new LayerSelector({
+      layersOf: (stream) => this.#layers.get(stream),
+      streamRate: (stream) => this.#streamRates.bytesPerSecond(stream, performance.now()),
+      keyframeBytes: (stream) => this.#streamRates.keyframeBytes(stream),
+      linkRate: () => queue.deliveryRate,
+      now: () => performance.now(),
+      want: (stream) => this.requestKeyframe(stream, 'layer_switch'),
+      leave: (stream) => conn.queue?.forget(stream),
+      upHeadroom: l.simulcastUpHeadroom,
+      holdMs: l.simulcastHoldMs,
+      probeCostMs: l.simulcastProbeCostMs,
+      checkEveryMs: LAYER_CHECK_MS,
     });
   }
 
@@ -396,14 +444,21 @@ export class Room {
     if (header.keyframe) this.keyframes.satisfied(header.stream);
     // The recording is one more sink beside the viewers' queues (the session only switches it on and off).
     this.recording.push(header.stream, header.keyframe, header.captureTimeMs, frame.subarray(FRAME_HEADER_BYTES));
-    if (!header.keyframe && this.recording.needsKeyframe) this.requestKeyframe(header.stream, 'recording');
+    const rendition = (this.#layers.get(header.stream)?.[0] ?? header.stream) !== header.stream;
+    if (!header.keyframe && this.recording.needsKeyframe && !rendition)
+      this.requestKeyframe(header.stream, 'recording');
 
+    const layered = this.#layers.has(header.stream);
+    if (layered) this.#streamRates.add(header.stream, performance.now(), frame.byteLength, header.keyframe);
     let viewers = 0;
     let withRoom = 0;
     for (const viewer of this.connections.values()) {
       if (!viewer.queue) continue;
+      // Every viewer counts for pausing the presenter, also one that takes another rendition of this
+      // stream: a full queue of the one viewer of a small rendition must not stop the full stream.
       viewers++;
-      viewer.queue.push(frame, header.stream, header.sequence, header.keyframe); // the same Buffer for everyone
+      if (!layered || viewer.layers!.accept(header.stream, header.keyframe))
+        viewer.queue.push(frame, header.stream, header.sequence, header.keyframe); // the same Buffer for everyone
       if (!viewer.queue.full) withRoom++;
     }
     // Read from the presenter only as fast as the fastest viewer drains.

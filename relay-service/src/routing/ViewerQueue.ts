@@ -88,6 +88,11 @@ export class ViewerQueue {
     return this.#inflightBytes;
   }
 
+  /** What the viewer's link delivered lately, bytes per second while busy; null before it is measured. */
+  get deliveryRate(): number | null {
+    return this.#rate.bytesPerSecond(this.#o.now());
+  }
+
   isSkipping(stream: number): boolean {
     return this.#skipping.has(stream);
   }

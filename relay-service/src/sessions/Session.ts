@@ -351,6 +351,14 @@ export class Session {
         'not_allowed',
         `${this.participants.get(this.presenterId)?.displayName} is presenting`,
       );
+    if (config.simulcastOf !== undefined) {
+      const of = this.streams.get(config.simulcastOf);
+      if (config.simulcastOf === config.stream || !of || of.simulcastOf !== undefined)
+        throw new SessionRuleError(
+          'bad_message',
+          `stream ${config.stream} is a rendition of stream ${config.simulcastOf}, which is not a started stream of its own`,
+        );
+    }
     const first = this.streams.size === 0;
     this.presenterId = id;
     if (this.handover?.participantId === id) this.handover = null;
@@ -468,9 +476,11 @@ export class Session {
   stopStream(id: string, stream: number): void {
     const p = this.participant(id);
     if (this.presenterId !== id) throw new SessionRuleError('not_presenter', 'you are not presenting');
-    const last = this.streams.size === 0 || (this.streams.size === 1 && this.streams.has(stream));
-    if (last) this.clearPresenter(p);
-    else this.streams.delete(stream);
+    // Its renditions show nothing without it. The last stream's stop clears the presenter (and logs it).
+    const gone = new Set([stream]);
+    for (const [other, config] of this.streams) if (config.simulcastOf === stream) gone.add(other);
+    if ([...this.streams.keys()].every((s) => gone.has(s))) this.clearPresenter(p);
+    else for (const s of gone) this.streams.delete(s);
     this.hooks.changed(this);
   }
 
@@ -652,7 +662,9 @@ export class Session {
       [...this.participants.values()].some((p) => p.role === 'guest' && p.consentRecording === true) &&
       !this.recordingRefused() &&
       !this.recordingAsked();
-    const stream = this.presenterId ? [...this.streams.values()].sort((a, b) => a.stream - b.stream)[0] : undefined;
+    // A simulcast rendition is a smaller copy of its stream: the recording keeps the full picture.
+    const recordable = [...this.streams.values()].filter((s) => s.simulcastOf === undefined);
+    const stream = this.presenterId ? recordable.sort((a, b) => a.stream - b.stream)[0] : undefined;
     const on = this.recordingWanted && consented && stream !== undefined && this.status !== 'ended';
     const wasOn = this.#recording.isRecording;
     this.#recording.sync(on && stream ? stream : null);

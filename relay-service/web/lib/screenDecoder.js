@@ -22,6 +22,8 @@ export class ScreenDecoder {
     this.config = null;
     this.needKeyframe = true;
     this.lastSequence = -1;
+    /** @type {Set<number>} simulcast renditions of the configured stream (the relay sends one of them) */
+    this.renditions = new Set();
     this.captureTimes = new CaptureTimes();
     this.context = options.canvas.getContext('2d');
   }
@@ -55,13 +57,24 @@ export class ScreenDecoder {
     this.lastSequence = -1;
   }
 
+  /**
+   * The relay switches a viewer between a stream and its smaller renditions only at a keyframe, so one
+   * decoder takes them all (VP8, VP9 and AV1 keyframes carry their size; the picture is drawn scaled to
+   * the canvas). An H.264 rendition with its own avcC description is not supported here.
+   * @param {number[]} streams
+   */
+  setRenditions(streams) {
+    this.renditions = new Set(streams);
+  }
+
   /** @param {Uint8Array} frame one binary message from the relay */
   decode(frame) {
     const header = decodeFrameHeader(frame);
     const s = stats();
     s.bytesReceived += frame.byteLength;
     if (!s.startedAt) s.startedAt = epochNow();
-    if (!this.decoder || !this.config || header.stream !== this.config.stream) return;
+    if (!this.decoder || !this.config) return;
+    if (header.stream !== this.config.stream && !this.renditions.has(header.stream)) return;
     const gap = this.lastSequence >= 0 && header.sequence !== (this.lastSequence + 1) >>> 0;
     this.lastSequence = header.sequence;
     if (gap && !header.keyframe) this.needKeyframe = true;
@@ -71,8 +84,9 @@ export class ScreenDecoder {
     }
     if (header.keyframe) s.keyframesReceived++;
     this.needKeyframe = false;
-    // The sequence number doubles as a unique, increasing timestamp for the decoder.
-    const timestamp = header.sequence * 1000;
+    // The sequence number doubles as a unique, increasing timestamp for the decoder (per stream: a
+    // rendition counts its own sequence).
+    const timestamp = header.sequence * 1000 + (header.stream % 1000);
     this.captureTimes.set(timestamp, header.captureTimeMs);
     this.decoder.decode(
       new EncodedVideoChunk({ type: header.keyframe ? 'key' : 'delta', timestamp, data: framePayload(frame) }),

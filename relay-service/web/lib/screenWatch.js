@@ -12,6 +12,8 @@ export class ScreenWatch {
     this.decoder = null;
     /** @type {any} */
     this.pendingConfig = null;
+    /** @type {number[]} simulcast renditions of the watched stream, decoded in its place */
+    this.renditions = [];
     this.lastKeyRequest = 0;
     options.socket.addEventListener('frame', (e) => this.onFrame(/** @type {CustomEvent} */ (e).detail));
     options.socket.addEventListener('state', (e) => {
@@ -25,6 +27,7 @@ export class ScreenWatch {
     if (this.decoder && this.decoder.options.canvas === canvas) return;
     this.decoder?.close();
     this.decoder = new ScreenDecoder({ canvas, onKeyframeNeeded: (stream) => this.requestKeyframe(stream) });
+    this.decoder.setRenditions(this.renditions);
     if (this.pendingConfig) this.start(this.pendingConfig);
   }
 
@@ -63,8 +66,9 @@ export class ScreenWatch {
 
   /** @param {any} message a server message */
   onMessage(message) {
-    if (message.type === 'stream-start') this.start(message.config);
-    if (message.type === 'stream-stop') this.stop();
+    // A simulcast rendition is shown in its stream's place (see onSession), never as a stream of its own.
+    if (message.type === 'stream-start' && message.config.simulcastOf === undefined) this.start(message.config);
+    if (message.type === 'stream-stop' && message.stream === this.pendingConfig?.stream) this.stop();
   }
 
   /**
@@ -72,7 +76,14 @@ export class ScreenWatch {
    * @param {boolean} presenting this side presents (its own stream is not watched)
    */
   onSession(session, presenting) {
-    const [config] = presenting ? [] : session.streams;
+    const streams = presenting ? [] : session.streams;
+    const config = streams.find((/** @type {any} */ s) => s.simulcastOf === undefined);
+    this.renditions = config
+      ? streams
+          .filter((/** @type {any} */ s) => s.simulcastOf === config.stream)
+          .map((/** @type {any} */ s) => s.stream)
+      : [];
+    this.decoder?.setRenditions(this.renditions);
     const current = this.pendingConfig;
     if (config && (!current || JSON.stringify(config) !== JSON.stringify(current))) this.start(config);
     if (!config && current) this.stop();
