@@ -75,7 +75,7 @@ export class Session {
   readonly id: string;
   readonly key: string | null;
   readonly token: string;
-  readonly host: AgentIdentity;
+  #host: AgentIdentity;
   readonly record: RecordRef;
   readonly policy: Policy;
   readonly createdAt: number;
@@ -103,7 +103,7 @@ export class Session {
     this.id = init.id;
     this.key = init.key;
     this.token = init.token;
-    this.host = init.host;
+    this.#host = init.host;
     this.record = init.record;
     this.policy = init.policy;
     this.recordRequested = init.recordRequested;
@@ -124,6 +124,11 @@ export class Session {
     this.expiresAt = this.createdAt + init.policy.waitingTimeoutMinutes * 60_000;
     this.log = new SessionLog(init.clock, (entry) => this.hooks.logged(this, entry));
     this.log.add(init.host.displayName, 'session', `started the session for ${init.record.label}`);
+  }
+
+  /** Who hosts: the agent who started the session, or the supervisor who took it over. */
+  get host(): AgentIdentity {
+    return this.#host;
   }
 
   // ---- participants -------------------------------------------------------------------------
@@ -201,6 +206,34 @@ export class Session {
     const p = this.add(id, role, agent.displayName, contact, agent);
     this.log.add(p.displayName, 'join', `joined as ${role === 'host' ? 'the host' : 'an agent'}`);
     return p;
+  }
+
+  /**
+   * A supervisor (the relay checked their CRM permission and team) joins to watch: everyone sees them
+   * in the session and the log says so. They never present, point or control, and do not chat.
+   */
+  addSupervisor(id: string, agent: AgentIdentity): ParticipantState {
+    const existing = this.agentParticipant(agent);
+    if (existing && existing.leftAt === null) return existing;
+    const contact: Contact = agent.email
+      ? { name: agent.displayName, email: agent.email }
+      : { name: agent.displayName };
+    const p = this.add(id, 'supervisor', agent.displayName, contact, agent);
+    this.log.add(p.displayName, 'join', 'joined as a supervisor, to watch');
+    return p;
+  }
+
+  /** The supervisor becomes the host; the host stays on as an agent. */
+  takeOver(id: string): void {
+    const p = this.participant(id);
+    if (p.role !== 'supervisor' || !p.agent) throw new SessionRuleError('not_allowed', 'only a supervisor takes over');
+    const host = [...this.participants.values()].find((h) => h.role === 'host' && h.leftAt === null);
+    if (host) host.role = 'agent';
+    p.role = 'host';
+    const from = this.#host.displayName;
+    this.#host = p.agent;
+    this.log.add(p.displayName, 'session', `took over the session from ${from}`);
+    this.hooks.changed(this);
   }
 
   agentParticipant(agent: AgentIdentity): ParticipantState | undefined {
@@ -332,6 +365,7 @@ export class Session {
 
   startStream(id: string, config: StreamConfig): void {
     const p = this.participant(id);
+    if (p.role === 'supervisor') throw new SessionRuleError('not_allowed', 'a supervisor watches and does not present');
     if (p.role === 'guest') {
       if (!this.policy.allowViewGuestScreen)
         throw new SessionRuleError('not_allowed', "this session's policy does not allow viewing a guest's screen");
@@ -403,6 +437,7 @@ export class Session {
     const p = this.participant(id);
     if (this.presenterId === null) throw new SessionRuleError('not_allowed', 'nobody is presenting');
     if (this.presenterId === id) throw new SessionRuleError('not_allowed', 'you are the presenter');
+    if (p.role === 'supervisor') throw new SessionRuleError('not_allowed', 'a supervisor watches and never controls');
     if (!this.policy.presentersMayShareControl)
       throw new SessionRuleError('not_allowed', "this session's policy does not allow sharing control");
     this.log.add(p.displayName, 'control', 'asked for control');
@@ -415,7 +450,7 @@ export class Session {
     if (!this.policy.presentersMayShareControl)
       throw new SessionRuleError('not_allowed', "this session's policy does not allow sharing control");
     const target = this.participants.get(to);
-    if (!target || target.leftAt !== null || to === id)
+    if (!target || target.leftAt !== null || to === id || target.role === 'supervisor')
       throw new SessionRuleError('not_allowed', 'control can only be granted to another participant in the session');
     this.controllerId = to;
     this.log.add(p.displayName, 'control', `granted control to ${target.displayName}`);
@@ -446,6 +481,8 @@ export class Session {
 
   chat(id: string, text: string): LogEntry {
     const p = this.participant(id);
+    if (p.role === 'supervisor')
+      throw new SessionRuleError('not_allowed', 'a supervisor watches; write a private note to the agents');
     this.roomInLog();
     return this.log.add(p.displayName, 'chat', text);
   }
