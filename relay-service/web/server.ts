@@ -147,6 +147,22 @@ export async function createWebRouter({ config, distDir }: WebRouterOptions): Pr
     ).catch(next);
   });
 
+  // A supervisor's team's live sessions (the relay asks the CRM for the permission and the team).
+  router.get('/supervise', headers, (req, res, next) => {
+    const crm = crmOf(req, config);
+    if (!hasCookie(req, SESSION_COOKIE) || req.query.signin === 'choose') {
+      if (crm) res.redirect(302, `/auth/${crm}?returnTo=${encodeURIComponent('/supervise')}`);
+      else sendPage(res, signInChoiceHtml('/supervise'));
+      return;
+    }
+    ready(req, res, () =>
+      sendPage(
+        res,
+        pageHtml({ title: "Your team's sessions", script: 'supervise', data: { crm }, loading: 'Loading…' }),
+      ),
+    ).catch(next);
+  });
+
   router.use('/static', headers, async (req, res, next) => {
     try {
       const dir = await bundles();

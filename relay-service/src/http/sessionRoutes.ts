@@ -9,6 +9,7 @@ import {
   createSessionRequestSchema,
   inviteRequestSchema,
   type CreateSessionResponse,
+  type TeamSessionsResponse,
   type TicketResponse,
 } from '../protocol/index.ts';
 import type { SessionInfo } from '../sessions/types.ts';
@@ -196,7 +197,7 @@ export function sessionRoutes(ctx: AppContext): Router {
   router.get('/api/supervisor/sessions', async (_req, res) => {
     const agent = agentOf(res);
     const sessions = await supervision.teamSessions(agent);
-    res.json({
+    const answer: TeamSessionsResponse = {
       sessions: sessions.map((s) => ({
         sessionId: s.snapshot.id,
         record: s.snapshot.record,
@@ -206,7 +207,8 @@ export function sessionRoutes(ctx: AppContext): Router {
         participants: s.snapshot.participants.map((p) => ({ displayName: p.displayName, role: p.role })),
         consoleUrl: `${publicUrl()}/console/${s.snapshot.id}`,
       })),
-    });
+    };
+    res.json(answer);
   });
 
   router.post('/api/sessions/:id/invite', async (req, res) => {

@@ -1,6 +1,6 @@
 // HTTP API bodies shared by the relay and its clients (agent console, CRM components, join page).
 import { z } from 'zod';
-import { contactSchema, crmIdSchema, crmSchema, recordRefSchema } from './messages.ts';
+import { contactSchema, crmIdSchema, crmSchema, recordRefSchema, roleSchema, sessionStatusSchema } from './messages.ts';
 
 export const createSessionRequestSchema = z
   .object({
@@ -177,3 +177,19 @@ export const failedDeliverySchema = agentDeliverySchema.extend({
   attempts: z.number().int(),
 });
 export type FailedDelivery = z.infer<typeof failedDeliverySchema>;
+
+/** `GET /api/supervisor/sessions`: the live sessions of the supervisor's team, newest first. */
+export const teamSessionsResponseSchema = z.object({
+  sessions: z.array(
+    z.object({
+      sessionId: z.string(),
+      record: recordRefSchema,
+      hostName: z.string(),
+      status: sessionStatusSchema,
+      startedAt: z.string(),
+      participants: z.array(z.object({ displayName: z.string(), role: roleSchema })),
+      consoleUrl: z.string(),
+    }),
+  ),
+});
+export type TeamSessionsResponse = z.infer<typeof teamSessionsResponseSchema>;

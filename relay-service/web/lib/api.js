@@ -6,6 +6,7 @@ import {
   apiErrorSchema,
   joinLookupResponseSchema,
   joinResponseSchema,
+  teamSessionsResponseSchema,
   ticketResponseSchema,
 } from '../../src/protocol/http.ts';
 import { handOffResponseSchema } from '../../src/protocol/desktop.ts';
@@ -124,6 +125,20 @@ export function inviteCustomer(sessionId) {
 /** @param {string} sessionId */
 export function endSession(sessionId) {
   return call(`/api/sessions/${encodeURIComponent(sessionId)}/end`, { method: 'POST', body: {} }, z.unknown());
+}
+
+/** The live sessions of the signed-in supervisor's team (403 without the supervisor permission). */
+export function teamSessions() {
+  return call('/api/supervisor/sessions', {}, teamSessionsResponseSchema);
+}
+
+/** A supervisor of the host's team becomes the host. @param {string} sessionId */
+export function takeOver(sessionId) {
+  return call(
+    `/api/sessions/${encodeURIComponent(sessionId)}/take-over`,
+    { method: 'POST', body: {} },
+    z.object({ sessionId: z.string(), role: z.literal('host') }),
+  );
 }
 
 /** The signed-in agent's session records the relay could not deliver (and those awaiting a sign-in). */

@@ -36,6 +36,10 @@ export default class JoinApp extends LightningElement {
   reconnecting = false;
   /** The agent's own connection dropped (the relay still holds their place). */
   agentReconnecting = false;
+  /** The host's name as the session says (it changes when a supervisor takes over). */
+  hostNow = '';
+  /** Supervisors in the session, watching. */
+  supervisors = [];
   controlRequest = null;
   pointer = null;
   chat = [];
@@ -93,8 +97,15 @@ export default class JoinApp extends LightningElement {
   get isEnded() {
     return this.step === 'ended';
   }
+  get watchingText() {
+    if (!this.supervisors.length) return '';
+    const who = this.supervisors.join(', ');
+    return `${who} (${this.supervisors.length > 1 ? 'supervisors' : 'a supervisor'}) can also see the session.`;
+  }
+
   get hostName() {
-    return this.lookup?.hostName || 'your agent';
+    // The snapshot's host once joined: a supervisor who took over is the agent from then on.
+    return this.hostNow || this.lookup?.hostName || 'your agent';
   }
   get terms() {
     return this.lookup?.terms || '';
@@ -327,6 +338,12 @@ export default class JoinApp extends LightningElement {
     this.recordingState = snapshot.recording;
     this.controlled = !!snapshot.controllerId && snapshot.controllerId !== this.participantId;
     const host = (snapshot.participants || []).find((p) => p.role === 'host');
+    if (host) this.hostNow = host.displayName;
+    // Nobody watches unseen: the customer is told when a supervisor joins and reads who is watching.
+    const supervisors = (snapshot.participants || []).filter((p) => p.role === 'supervisor').map((p) => p.displayName);
+    const added = supervisors.filter((name) => !this.supervisors.includes(name));
+    this.supervisors = supervisors;
+    if (added.length) this.liveStatus = `${added.join(', ')} (a supervisor) joined to watch.`;
     const wasAway = this.agentReconnecting;
     this.agentReconnecting = !!host && !host.connected;
     if (this.agentReconnecting && !wasAway) this.liveStatus = `${this.hostName} is reconnecting…`;
