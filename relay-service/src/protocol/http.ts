@@ -1,6 +1,14 @@
 // HTTP API bodies shared by the relay and its clients (agent console, CRM components, join page).
 import { z } from 'zod';
-import { contactSchema, crmIdSchema, crmSchema, recordRefSchema, roleSchema, sessionStatusSchema } from './messages.ts';
+import {
+  contactSchema,
+  crmIdSchema,
+  crmSchema,
+  guestPresenceSchema,
+  recordRefSchema,
+  roleSchema,
+  sessionStatusSchema,
+} from './messages.ts';
 
 export const createSessionRequestSchema = z
   .object({
@@ -51,6 +59,21 @@ export const joinRequestSchema = z
   .strict()
   .refine(exactlyOneOfKeyOrToken, { message: 'give exactly one of key or token' });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
+
+/**
+ * `POST /api/join/presence`: where someone with the key or link is before joining (they are no attendee
+ * yet, so there is no socket): entering details, reading the consent, or declining without joining.
+ * The name is what they typed so far (none while entering details).
+ */
+export const joinPresenceRequestSchema = z
+  .object({
+    ...keyOrToken,
+    state: guestPresenceSchema.extract(['details', 'consent', 'declined']),
+    name: contactSchema.shape.name,
+  })
+  .strict()
+  .refine(exactlyOneOfKeyOrToken, { message: 'give exactly one of key or token' });
+export type JoinPresenceRequest = z.infer<typeof joinPresenceRequestSchema>;
 
 export const joinResponseSchema = z.object({
   participantId: z.string(),

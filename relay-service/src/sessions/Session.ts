@@ -93,6 +93,7 @@ export class Session {
   readonly admission: Admission;
   participants = new Map<string, ParticipantState>();
   readonly #recording: RecordingSink;
+  #visitorDeclined = false;
   private guestCount = 0;
   private readonly clock: Clock;
   private readonly hooks: SessionHooks;
@@ -353,6 +354,19 @@ export class Session {
     if (p.role !== 'guest') throw new SessionRuleError('not_allowed', 'only a guest reports their presence');
     if (state === 'declined') this.log.add(p.displayName, 'consent', 'declined to share');
     return p.displayName;
+  }
+
+  /**
+   * Someone with the key or link, not yet joined (the join page's steps before the socket). Only declining
+   * goes into the log, once per session and while the log has room. Returns the name the agents read.
+   */
+  visitorPresence(state: GuestPresence, name: string | undefined): string {
+    const who = name || 'The customer';
+    if (state === 'declined' && !this.#visitorDeclined && this.log.size < this.maxLogEntries) {
+      this.#visitorDeclined = true;
+      this.log.add(who, 'consent', 'declined to share before joining');
+    }
+    return who;
   }
 
   /** The guest would not pick a screen to share: like refusing consent, it ends the session. */

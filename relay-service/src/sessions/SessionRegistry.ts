@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { SightlineConfig } from '@sightline/config';
-import type { Contact, LogEntry, SessionSnapshot } from '../protocol/index.ts';
+import type { Contact, GuestPresence, LogEntry, SessionSnapshot } from '../protocol/index.ts';
 import { applyContactPolicy } from './contact.ts';
 import { AgentSessionLimitError, KeyInUseError, SessionNotFoundError } from './errors.ts';
 import type { LimiterFactory } from '../cluster/limiters.ts';
@@ -40,6 +40,8 @@ export interface SessionRegistryEvents {
   logged: [{ sessionId: string; entry: LogEntry }];
   /** An agent invited another agent by email; the control plane sends the invitation. */
   'invite-agent': [{ sessionId: string; email: string; invitedBy: AgentIdentity | null; invitation: string }];
+  /** Someone with the key or link, before joining, is at a step of the join page (agents are told). */
+  presence: [{ sessionId: string; name: string; state: GuestPresence }];
   /** The host turned a waiting guest away or removed a participant (tickets already revoked). */
   removed: [{ sessionId: string; participantId: string; reason: 'denied' | 'removed' }];
 }
@@ -262,6 +264,15 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
       .filter((s) => s.status !== 'ended' && s.host.crm === crm && s.host.orgId === orgId && userIds.has(s.host.userId))
       .sort((a, b) => b.createdAt - a.createdAt)
       .map((s) => this.info(s));
+  }
+
+  /** A visitor's step before joining (the key or link was checked by the caller); false when not live here. */
+  visitorPresence(sessionId: string, state: GuestPresence, name: string | undefined): boolean {
+    const s = this.sessions.get(sessionId);
+    if (!s || s.status === 'ended') return false;
+    const shown = s.visitorPresence(state, name);
+    this.emitSafe('presence', { sessionId, name: shown, state });
+    return true;
   }
 
   /** The WebSocket layer's lookup: the live session and participant a ticket belongs to. */

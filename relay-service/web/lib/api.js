@@ -79,6 +79,18 @@ export function lookupJoin(keyOrToken) {
   return call('/api/join/lookup', { method: 'POST', body: keyOrToken }, joinLookupResponseSchema);
 }
 
+/**
+ * Where the person is before joining (no socket yet): the key or link authorises it; a failure only
+ * means the agent is not told, so it is never shown.
+ * @param {{key?: string, token?: string}} keyOrToken
+ * @param {'details' | 'consent' | 'declined'} state
+ * @param {string} [name] what they typed as their name
+ */
+export function joinPresence(keyOrToken, state, name) {
+  const body = { ...keyOrToken, state, ...(name ? { name } : {}) };
+  return call('/api/join/presence', { method: 'POST', body }, z.unknown()).catch(() => undefined);
+}
+
 /** @param {object} joinRequest body per the shared joinRequestSchema */
 export function join(joinRequest) {
   return call('/api/join', { method: 'POST', body: joinRequest }, joinResponseSchema);

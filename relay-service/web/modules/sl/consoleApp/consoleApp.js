@@ -149,7 +149,8 @@ export default class ConsoleApp extends LightningElement {
   /** Where the customer is before sharing; nothing once they present. */
   get presenceText() {
     const p = this.presence;
-    if (!p || p.participantId === this.presenterId) return '';
+    // A visitor not yet joined has no participant id ('').
+    if (!p || (p.participantId && p.participantId === this.presenterId)) return '';
     return PRESENCE_TEXT[p.state]?.(p.name) || '';
   }
   get waitingText() {

@@ -1,5 +1,5 @@
 import { LightningElement, api } from 'lwc';
-import { lookupJoin, join } from '../../../lib/api.js';
+import { join, joinPresence, lookupJoin } from '../../../lib/api.js';
 import { checkShareCapability } from '../../../lib/capabilities.js';
 import { GuestSession, ShareRefusedError, requestScreen } from '../../../lib/guestSession.js';
 import { forgetResume, readResume, resumeRef, saveResume } from '../../../lib/resumeStore.js';
@@ -157,6 +157,7 @@ export default class JoinApp extends LightningElement {
       if (saved && (await this.resume(saved))) return;
       const fields = this.lookup.contactFields;
       this.step = Object.values(fields).some((mode) => mode !== 'off') ? 'contact' : 'consent';
+      joinPresence(keyOrToken, this.step === 'contact' ? 'details' : 'consent');
     } catch (error) {
       const message = lookupMessage(error, !!keyOrToken.token);
       // A link that opens nothing is not a lost connection: nothing was ever connected.
@@ -173,6 +174,7 @@ export default class JoinApp extends LightningElement {
   handleContact(event) {
     this.contact = event.detail.contact;
     this.step = 'consent';
+    joinPresence(this.keyOrToken, 'consent', this.contact.name);
   }
 
   async handleAccept(event) {
@@ -209,7 +211,11 @@ export default class JoinApp extends LightningElement {
 
   async handleDecline(event) {
     if (event.detail.acceptedTerms) await this.joinAndRefuse('consent');
-    else this.end('declined');
+    else {
+      // Not joining, but the agent learns it (and the log says so) instead of waiting on.
+      await joinPresence(this.keyOrToken, 'declined', this.contact?.name);
+      this.end('declined');
+    }
   }
 
   /**

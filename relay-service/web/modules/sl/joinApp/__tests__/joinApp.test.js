@@ -1,10 +1,14 @@
 import { createElement } from 'lwc';
 import JoinApp from 'sl/joinApp';
-import { lookupJoin, join } from '../../../../lib/api.js';
+import { lookupJoin, join, joinPresence } from '../../../../lib/api.js';
 import { checkShareCapability } from '../../../../lib/capabilities.js';
 import { GuestSession, requestScreen, ShareRefusedError } from '../../../../lib/guestSession.js';
 
-jest.mock('../../../../lib/api.js', () => ({ lookupJoin: jest.fn(), join: jest.fn() }));
+jest.mock('../../../../lib/api.js', () => ({
+  lookupJoin: jest.fn(),
+  join: jest.fn(),
+  joinPresence: jest.fn(() => Promise.resolve()),
+}));
 jest.mock('../../../../lib/capabilities.js', () => ({ checkShareCapability: jest.fn() }));
 jest.mock('../../../../lib/guestSession.js', () => {
   class FakeShareRefusedError extends Error {}
@@ -306,6 +310,20 @@ describe('sl-join-app', () => {
     await flush();
     expect(join).not.toHaveBeenCalled();
     expect(q(el, 'sl-ended-panel').reason).toBe('declined');
+  });
+
+  it('tells the agent each step before joining: details, consent with the name typed, declined', async () => {
+    const link = { token: 'tok_abcdefghijklmnopqrstu' };
+    const el = mount(link);
+    await flush();
+    expect(joinPresence.mock.calls).toEqual([[link, 'details']]);
+    q(el, 'sl-contact-form').dispatchEvent(new CustomEvent('submitcontact', { detail: { contact: { name: 'Ada' } } }));
+    await flush();
+    expect(joinPresence.mock.calls.at(-1)).toEqual([link, 'consent', 'Ada']);
+    q(el, 'sl-consent-form').dispatchEvent(new CustomEvent('decline', { detail: { acceptedTerms: false } }));
+    await flush();
+    expect(joinPresence.mock.calls.at(-1)).toEqual([link, 'declined', 'Ada']);
+    expect(join).not.toHaveBeenCalled();
   });
 
   it('an expired or unknown link ends on "this link does not open a session", not a lost connection', async () => {
