@@ -32,6 +32,9 @@ function socketOrigins(req: Request, config: SightlineConfig): string {
   return [...origins].join(' ');
 }
 
+/** The customer's pages: a phone with no screen capture shares its camera there. */
+const JOIN_PAGE = /^\/(join|j\/[^/]+)$/;
+
 /** Strict headers for the pages: own scripts and styles only, no framing, no referrer. */
 function pageHeaders(config: SightlineConfig) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -53,7 +56,8 @@ function pageHeaders(config: SightlineConfig) {
       // Join links carry their token in the path; never send it anywhere in a Referer.
       'referrer-policy': 'no-referrer',
       'cross-origin-opener-policy': 'same-origin',
-      'permissions-policy': 'display-capture=(self), camera=(), microphone=(), geolocation=()',
+      // The camera only where a phone shares it (the join pages); never the microphone or location.
+      'permissions-policy': `display-capture=(self), camera=${JOIN_PAGE.test(req.path) ? '(self)' : '()'}, microphone=(), geolocation=()`,
       'cache-control': 'no-store',
     });
     next();

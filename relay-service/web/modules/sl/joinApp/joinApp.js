@@ -1,7 +1,7 @@
 import { LightningElement, api } from 'lwc';
 import { join, joinPresence, lookupJoin } from '../../../lib/api.js';
 import { checkShareCapability } from '../../../lib/capabilities.js';
-import { GuestSession, ShareRefusedError, requestScreen } from '../../../lib/guestSession.js';
+import { GuestSession, ShareRefusedError, requestCamera, requestScreen } from '../../../lib/guestSession.js';
 import { forgetResume, readResume, resumeRef, saveResume } from '../../../lib/resumeStore.js';
 
 /** How long to wait for the relay to confirm the end after a refusal. */
@@ -38,6 +38,10 @@ export default class JoinApp extends LightningElement {
   agentReconnecting = false;
   /** The host's name as the session says (it changes when a supervisor takes over). */
   hostNow = '';
+  /** What this browser shares: 'screen', or 'camera' on a phone (no screen capture). */
+  source = 'screen';
+  /** Said before the key or details on a phone. */
+  sourceNotice = '';
   /** Supervisors in the session, watching. */
   supervisors = [];
   controlRequest = null;
@@ -54,6 +58,9 @@ export default class JoinApp extends LightningElement {
       this.end('unsupported', capability.reason);
       return;
     }
+    // A phone: told before anything is asked, and offered its camera (chat works as for everyone).
+    this.source = capability.source || 'screen';
+    this.sourceNotice = this.source === 'camera' ? capability.reason : '';
     if (this.token) this.runLookup({ token: this.token });
   }
 
@@ -76,6 +83,9 @@ export default class JoinApp extends LightningElement {
     }
   }
 
+  get showSourceNotice() {
+    return !!this.sourceNotice && ['key', 'loading', 'contact', 'consent'].includes(this.step);
+  }
   get isKey() {
     return this.step === 'key';
   }
@@ -125,14 +135,15 @@ export default class JoinApp extends LightningElement {
   }
   get statusTitle() {
     if (this.reconnecting) return 'Reconnecting…';
-    return this.sharing ? 'You are sharing your screen' : 'You are not sharing your screen';
+    const what = this.source === 'camera' ? 'camera' : 'screen';
+    return this.sharing ? `You are sharing your ${what}` : `You are not sharing your ${what}`;
   }
   get statusText() {
     if (this.reconnecting) return 'The connection dropped. We are reconnecting you to the session.';
     if (this.agentReconnecting) return `${this.hostName}'s connection dropped; they are reconnecting…`;
     return this.sharing
       ? `${this.hostName} can see what you chose to share. Use Stop sharing at the top at any time.`
-      : `${this.hostName} cannot see your screen. Use Resume sharing to show it again, or keep chatting.`;
+      : `${this.hostName} cannot see your ${this.source === 'camera' ? 'camera' : 'screen'}. Use Resume sharing to show it again, or keep chatting.`;
   }
   get pointerVisible() {
     return !!this.pointer && this.pointer.visible;
@@ -185,7 +196,7 @@ export default class JoinApp extends LightningElement {
     let stream = null;
     try {
       // Ask first, straight from the click: browsers only show the prompt on a user gesture.
-      stream = await requestScreen();
+      stream = await this.requestSource();
     } catch (error) {
       if (error instanceof ShareRefusedError) {
         await this.joinAndRefuse('share');
@@ -375,10 +386,15 @@ export default class JoinApp extends LightningElement {
     this.session?.stopSharing();
   }
 
+  /** The browser's prompt for what this device shares (straight from the click). */
+  requestSource() {
+    return this.source === 'camera' ? requestCamera() : requestScreen();
+  }
+
   async handleResume() {
     this.error = '';
     try {
-      const stream = await requestScreen();
+      const stream = await this.requestSource();
       this.session.startSharing(stream);
     } catch {
       this.error = 'Sharing was not resumed. Press Resume sharing to try again.';
