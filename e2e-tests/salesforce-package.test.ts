@@ -176,7 +176,11 @@ test('the Sightline components on the sandbox Case page, with a real relay, in C
     await here.getByRole('button', { name: 'Start Screen Share' }).waitFor({ timeout: TIMEOUT });
     assert.equal(await here.locator('.session-key').count(), 0);
     assert.match(await item.locator('.record-link').innerText(), /00001001/);
-    assert.match((await item.locator('.session-key').innerText()).trim(), /^\d{3}( \d{1,3})+$/, 'grouped as in the console');
+    assert.match(
+      (await item.locator('.session-key').innerText()).trim(),
+      /^\d{3}( \d{1,3})+$/,
+      'grouped as in the console',
+    );
     await Promise.all([
       agentPage.waitForURL(`${sandbox.salesforceUrl}/lightning/r/Case/${CASE}/view`, { timeout: TIMEOUT }),
       item.locator('.record-link').click(),
