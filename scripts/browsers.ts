@@ -20,4 +20,6 @@ export interface ProfileOptions {
   trustSpki?: readonly string[];
   /** The page size (what Chromium's fake display capture then measures too). */
   viewport?: { width: number; height: number };
+  /** A phone's user agent, touch and screen (Chromium's device emulation), e.g. playwright's `devices`. */
+  mobile?: { userAgent: string; deviceScaleFactor: number; isMobile: boolean; hasTouch: boolean };
 }

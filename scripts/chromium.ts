@@ -51,6 +51,7 @@ export async function launchChromiumProfile({
   fakeMedia = true,
   trustSpki = [],
   viewport = VIEWPORT,
+  mobile,
   extraArgs = [],
 }: ProfileOptions & { extraArgs?: string[] } = {}): Promise<BrowserContext> {
   const dir = mkdtempSync(join(tmpdir(), 'sightline-chromium-'));
@@ -61,7 +62,12 @@ export async function launchChromiumProfile({
   const args = [...CHROMIUM_ARGS, ...(fakeMedia ? FAKE_MEDIA_ARGS : []), ...extraArgs];
   if (trustSpki.length) args.push(`--ignore-certificate-errors-spki-list=${trustSpki.join(',')}`);
   try {
-    const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args, viewport });
+    const context = await chromium.launchPersistentContext(dir, {
+      executablePath: CHROMIUM_PATH,
+      args,
+      viewport,
+      ...(mobile ?? {}),
+    });
     // Chromium's helper processes may still be writing the profile as the context reports closed:
     // removal retries on ENOTEMPTY/EBUSY (Node's own retry) instead of throwing from an event handler.
     context.once('close', () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));

@@ -34,6 +34,7 @@ export const DEMO = {
     orgId: sf('00D', 1),
     orgName: 'Sightline Demo Org',
     users: {
+      /** Reports to the manager (User.ManagerId): in the manager's team, whom the manager may supervise. */
       agent: user(
         sf('005', 1),
         'alex.agent@sightline.demo',
@@ -86,11 +87,17 @@ export const DEMO = {
       open: { id: sf('00Q', 1), email: 'pat.prospect@umbrella.example' },
       converted: { id: sf('00Q', 2), email: 'chris.converted@hooli.example' },
     },
+    /**
+     * User -> their manager (User.ManagerId). The agent reports to the manager (a supervisor's team);
+     * agent2 reports to nobody here, so the manager may not supervise agent2's sessions.
+     */
+    managers: { agent: 'manager' } as Partial<Record<'agent' | 'manager' | 'sales' | 'agent2', 'manager'>>,
     /** The package's permission sets (force-app/main/default/permissionsets) and who holds them. */
     permissionSets: {
       agent: { id: sf('0PS', 1), name: 'Sightline_Agent', label: 'Sightline Agent' },
       manager: { id: sf('0PS', 2), name: 'Sightline_Manager', label: 'Sightline Manager' },
       sales: { id: sf('0PS', 3), name: 'Sightline_Sales', label: 'Sightline Sales' },
+      supervisor: { id: sf('0PS', 4), name: 'Sightline_Supervisor', label: 'Sightline Supervisor' },
     },
     /** The package's custom permissions (force-app/main/default/customPermissions). */
     customPermissions: {
@@ -102,17 +109,23 @@ export const DEMO = {
         label: 'Sightline: Create Leads from Attendees',
       },
       admin: { id: sf('0CP', 4), name: 'Sightline_Admin', label: 'Sightline: Administer the Relay' },
+      supervise: {
+        id: sf('0CP', 5),
+        name: 'Sightline_Supervise_Sessions',
+        label: "Sightline: Supervise the Team's Sessions",
+      },
     },
     /** Permission set -> the custom permissions it grants (SetupEntityAccess rows). */
     grants: {
       agent: ['startSessions'],
       manager: ['viewRecordings', 'admin'],
       sales: ['createLeads'],
+      supervisor: ['supervise'],
     },
     /** User -> permission sets (PermissionSetAssignment rows): the agent and the manager may host, sales may not. */
     assignments: {
       agent: ['agent'],
-      manager: ['agent', 'manager'],
+      manager: ['agent', 'manager', 'supervisor'],
       sales: ['sales'],
       /** A second agent who also reviews recordings (Sightline Manager) but owns none of them. */
       agent2: ['agent', 'manager'],
@@ -137,11 +150,16 @@ export const DEMO = {
       itil: { id: sn('4012e500', 1), name: 'itil', contains: [] as string[] },
       agent: { id: sn('4012e500', 2), name: 'x_sightline_share.agent', contains: [] as string[] },
       manager: { id: sn('4012e500', 3), name: 'x_sightline_share.manager', contains: ['agent'] },
+      supervisor: { id: sn('4012e500', 4), name: 'x_sightline_share.supervisor', contains: [] as string[] },
+    },
+    /** Assignment groups (sys_user_group, sys_user_grmember): the manager manages the agent's group. */
+    groups: {
+      serviceDesk: { id: sn('96a0be00', 1), name: 'Service Desk', manager: 'manager', members: ['agent'] },
     },
     /** User -> roles held directly (contained roles are added as inherited rows). */
     userRoles: {
       agent: ['itil', 'agent'],
-      manager: ['itil', 'manager'],
+      manager: ['itil', 'manager', 'supervisor'],
       sales: ['itil'],
     },
     callers: {

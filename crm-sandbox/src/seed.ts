@@ -72,6 +72,7 @@ export function seed(store: Store, salesforceAuth: AuthServer, servicenowAuth: A
           Title: u.title,
           IsActive: true,
           UserType: 'Standard',
+          ManagerId: managerOf(u.id),
         },
         admin,
         90,
@@ -270,6 +271,7 @@ export function seed(store: Store, salesforceAuth: AuthServer, servicenowAuth: A
       servicenowAuth.setPassword(u.username, u.id, u.password);
     }
     seedRoles(store);
+    seedGroups(store);
     for (const c of Object.values(SN.callers)) {
       const [first, last] = c.name.split(' ');
       snRecord(
@@ -336,6 +338,13 @@ export function seed(store: Store, salesforceAuth: AuthServer, servicenowAuth: A
 }
 
 type SfUserKey = keyof typeof SF.assignments;
+
+/** The demo user's manager's id (User.ManagerId), null for those reporting to nobody here. */
+function managerOf(userId: string): string | null {
+  const key = (Object.keys(SF.users) as (keyof typeof SF.users)[]).find((k) => SF.users[k].id === userId);
+  const manager = key ? SF.managers[key] : undefined;
+  return manager ? SF.users[manager].id : null;
+}
 type SnUserKey = keyof typeof SN.userRoles;
 type SnRoleKey = keyof typeof SN.roles;
 
@@ -408,6 +417,18 @@ function seedRoles(store: Store): void {
         inherited: String(inherited),
       };
       snRecord(store, 'sys_user_has_role', seedSysId('5e4a5000', ++n), fields, 90);
+    }
+  }
+}
+
+/** Assignment groups with their manager, and one sys_user_grmember row per member. */
+function seedGroups(store: Store): void {
+  let n = 0;
+  for (const g of Object.values(SN.groups)) {
+    snRecord(store, 'sys_user_group', g.id, { name: g.name, manager: SN.users[g.manager].id, active: 'true' }, 90);
+    for (const member of g.members) {
+      const fields = { group: g.id, user: SN.users[member].id };
+      snRecord(store, 'sys_user_grmember', seedSysId('9a0be000', ++n), fields, 90);
     }
   }
 }

@@ -54,12 +54,22 @@ describe('permissions: Salesforce setup objects, ServiceNow roles', () => {
     const sets = await conn.query<{ Name: string }>('SELECT Name FROM PermissionSet ORDER BY Name');
     assert.deepEqual(
       sets.records.map((r) => r.Name),
-      ['Sightline_Agent', 'Sightline_Manager', 'Sightline_Sales'],
+      ['Sightline_Agent', 'Sightline_Manager', 'Sightline_Sales', 'Sightline_Supervisor'],
     );
     const mine = await conn.query<{ PermissionSet: { Name: string } }>(
       `SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${SF.users.manager.id}'`,
     );
-    assert.deepEqual(mine.records.map((r) => r.PermissionSet.Name).sort(), ['Sightline_Agent', 'Sightline_Manager']);
+    assert.deepEqual(mine.records.map((r) => r.PermissionSet.Name).sort(), [
+      'Sightline_Agent',
+      'Sightline_Manager',
+      'Sightline_Supervisor',
+    ]);
+    // A supervisor's team is their reports (User.ManagerId), readable by any user as in an org.
+    const reports = await conn.query<{ Id: string }>(`SELECT Id FROM User WHERE ManagerId = '${SF.users.manager.id}'`);
+    assert.deepEqual(
+      reports.records.map((r) => r.Id),
+      [SF.users.agent.id],
+    );
     const perms = await conn.query<{ DeveloperName: string }>('SELECT DeveloperName FROM CustomPermission');
     assert.equal(perms.totalSize, Object.keys(SF.customPermissions).length);
     assert.ok(perms.records.some((r) => r.DeveloperName === 'Sightline_Start_Sessions'));

@@ -21,6 +21,7 @@ export interface BrowserOptions {
   thirdPartyCookies?: ThirdPartyCookies;
   fakeMedia?: boolean;
   viewport?: { width: number; height: number };
+  mobile?: { userAgent: string; deviceScaleFactor: number; isMobile: boolean; hasTouch: boolean };
   extraArgs?: string[];
 }
 

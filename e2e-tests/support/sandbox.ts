@@ -50,7 +50,7 @@ export async function launcherSession(page: Page): Promise<{ key: string; joinUr
   const l = launcher(page);
   await l.locator('.session-key').waitFor({ timeout: TIMEOUT });
   return {
-    key: (await l.locator('.session-key').innerText()).trim(),
+    key: (await l.locator('.session-key').innerText()).replace(/\s/g, ''),
     joinUrl: (await l.locator('a.join-link').getAttribute('href')) ?? '',
     status: (await l.locator('.session-status').innerText()).trim(),
   };

@@ -20,7 +20,11 @@ const terser = terserPlugin as unknown as (options?: TerserOptions) => Plugin;
 const WEB = import.meta.dirname;
 export const DIST_DIR = join(WEB, 'dist');
 const SOURCE_DIRS = ['modules', 'lib', 'entries', '../src/protocol'].map((d) => join(WEB, d));
-const ENTRIES = { join: join(WEB, 'entries/join.js'), console: join(WEB, 'entries/console.js') };
+const ENTRIES = {
+  join: join(WEB, 'entries/join.js'),
+  console: join(WEB, 'entries/console.js'),
+  supervise: join(WEB, 'entries/supervise.js'),
+};
 /** Packages the browser code imports by bare name besides LWC's own. */
 const BARE_PACKAGES = ['zod'];
 const BUILD_MARKER = 'BUILD_OK';

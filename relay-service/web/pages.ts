@@ -5,7 +5,7 @@ import { escapeHtml } from '../src/http/messagePage.ts';
 
 interface Shell {
   title: string;
-  script: 'join' | 'console';
+  script: 'join' | 'console' | 'supervise';
   data: Record<string, string>;
   loading: string;
 }

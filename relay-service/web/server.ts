@@ -32,6 +32,9 @@ function socketOrigins(req: Request, config: SightlineConfig): string {
   return [...origins].join(' ');
 }
 
+/** The customer's pages: a phone with no screen capture shares its camera there. */
+const JOIN_PAGE = /^\/(join|j\/[^/]+)$/;
+
 /** Strict headers for the pages: own scripts and styles only, no framing, no referrer. */
 function pageHeaders(config: SightlineConfig) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -53,7 +56,8 @@ function pageHeaders(config: SightlineConfig) {
       // Join links carry their token in the path; never send it anywhere in a Referer.
       'referrer-policy': 'no-referrer',
       'cross-origin-opener-policy': 'same-origin',
-      'permissions-policy': 'display-capture=(self), camera=(), microphone=(), geolocation=()',
+      // The camera only where a phone shares it (the join pages); never the microphone or location.
+      'permissions-policy': `display-capture=(self), camera=${JOIN_PAGE.test(req.path) ? '(self)' : '()'}, microphone=(), geolocation=()`,
       'cache-control': 'no-store',
     });
     next();
@@ -143,6 +147,22 @@ export async function createWebRouter({ config, distDir }: WebRouterOptions): Pr
           data: { 'session-id': id.data, crm },
           loading: 'Connecting to the session…',
         }),
+      ),
+    ).catch(next);
+  });
+
+  // A supervisor's team's live sessions (the relay asks the CRM for the permission and the team).
+  router.get('/supervise', headers, (req, res, next) => {
+    const crm = crmOf(req, config);
+    if (!hasCookie(req, SESSION_COOKIE) || req.query.signin === 'choose') {
+      if (crm) res.redirect(302, `/auth/${crm}?returnTo=${encodeURIComponent('/supervise')}`);
+      else sendPage(res, signInChoiceHtml('/supervise'));
+      return;
+    }
+    ready(req, res, () =>
+      sendPage(
+        res,
+        pageHtml({ title: "Your team's sessions", script: 'supervise', data: { crm }, loading: 'Loading…' }),
       ),
     ).catch(next);
   });

@@ -46,7 +46,12 @@ test('the source converts to Metadata API format with every part of the package 
       'sightlineRecordings',
       'sightlineRelayApi',
     ]);
-    assert.deepEqual(types.get('PermissionSet')?.sort(), ['Sightline_Agent', 'Sightline_Manager', 'Sightline_Sales']);
+    assert.deepEqual(types.get('PermissionSet')?.sort(), [
+      'Sightline_Agent',
+      'Sightline_Manager',
+      'Sightline_Sales',
+      'Sightline_Supervisor',
+    ]);
     assert.deepEqual(types.get('CustomObject')?.sort(), ['Sightline_Attendee__c', 'Sightline_Settings__mdt']);
     assert.ok(types.get('CustomField')?.includes('Activity.Sightline_Session_Id__c'));
     assert.ok(types.get('CustomField')?.includes('ContentVersion.Sightline_Session_Id__c'));
@@ -160,6 +165,8 @@ test('permission sets grant only fields, objects, classes and custom permissions
   // Managers also administer the relay (its admin API requires Sightline_Admin).
   assert.deepEqual(perms('Sightline_Manager'), ['Sightline_Admin', 'Sightline_View_Recordings']);
   assert.deepEqual(perms('Sightline_Sales'), ['Sightline_Create_Leads']);
+  // Supervisors watch, take over and end their team's sessions (the relay checks it).
+  assert.deepEqual(perms('Sightline_Supervisor'), ['Sightline_Supervise_Sessions']);
 });
 
 test('the default settings record fills only fields of Sightline_Settings__mdt, relay URL included', () => {

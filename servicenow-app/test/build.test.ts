@@ -102,7 +102,7 @@ function assertMetadata(tables: Map<string, Row[]>): void {
   assert.deepEqual(actionRoles, ['x_sightline_share.agent']);
 
   const roles = (tables.get('sys_user_role') ?? []).map((r) => text(r.name)).sort();
-  assert.deepEqual(roles, ['x_sightline_share.agent', 'x_sightline_share.manager']);
+  assert.deepEqual(roles, ['x_sightline_share.agent', 'x_sightline_share.manager', 'x_sightline_share.supervisor']);
   const contains = tables.get('sys_user_role_contains') ?? [];
   assert.equal(contains.length, 1);
   assert.equal((contains[0]!.role as Row)['@name'], 'x_sightline_share.manager');

@@ -147,6 +147,7 @@ const SPECS: Array<{
       Alias: { type: 'string', length: 8 },
       Title: { type: 'string', length: 80 },
       IsActive: { type: 'boolean', defaultValue: true },
+      ManagerId: { type: 'reference', referenceTo: ['User'], relationshipName: 'Manager' },
       UserType: readOnly('picklist', { defaultValue: 'Standard' }),
     },
   },

@@ -141,10 +141,36 @@ const TABLES: TableDef[] = [
       inherited: { type: 'boolean', readOnly: true },
     },
   },
+  {
+    name: 'sys_user_group',
+    label: 'Group',
+    display: 'name',
+    open: false,
+    columns: {
+      name: { type: 'string', readOnly: true },
+      manager: { type: 'reference', reference: 'sys_user', readOnly: true },
+      active: { type: 'boolean', readOnly: true },
+    },
+  },
+  {
+    name: 'sys_user_grmember',
+    label: 'Group Member',
+    display: 'user',
+    open: false,
+    columns: {
+      group: { type: 'reference', reference: 'sys_user_group', readOnly: true },
+      user: { type: 'reference', reference: 'sys_user', readOnly: true },
+    },
+  },
 ];
 
 /** Role tables: the ACLs let only a user administrator write them, never the relay's agents. */
-export const ROLE_TABLES: ReadonlySet<string> = new Set(['sys_user_role', 'sys_user_has_role']);
+export const ROLE_TABLES: ReadonlySet<string> = new Set([
+  'sys_user_role',
+  'sys_user_has_role',
+  'sys_user_group',
+  'sys_user_grmember',
+]);
 
 const KNOWN = new Map(TABLES.map((t) => [t.name, t]));
 

@@ -61,7 +61,7 @@ export interface AttendeeRow {
   sessionId: string;
   recordId: string;
   name: string;
-  role: 'Host' | 'Guest' | 'Agent';
+  role: 'Host' | 'Guest' | 'Agent' | 'Supervisor';
   email: string | null;
   phone: string | null;
   joinedAt: string;
@@ -101,6 +101,16 @@ export interface CrmAdapter {
    * the user's own token, so the CRM's administrators decide.
    */
   mayHost(userId: string): Promise<boolean>;
+  /**
+   * Whether this user may supervise: the custom permission `Sightline_Supervise_Sessions` (Sightline
+   * Supervisor permission set) on Salesforce, the `x_sightline_share.supervisor` role on ServiceNow.
+   */
+  maySupervise(userId: string): Promise<boolean>;
+  /**
+   * The users this supervisor's team is made of, as the CRM says: the active users whose Manager is them
+   * (Salesforce User.ManagerId), the members of the groups they manage (ServiceNow sys_user_group.manager).
+   */
+  teamOf(userId: string): Promise<Set<string>>;
   /** Salesforce: a Contact, else an open Lead with this email. ServiceNow: none (no leads). */
   findContactOrLead(email: string): Promise<PersonMatch | null>;
   /** Creates the Lead unless an open Lead with the email exists; returns its id either way. */

@@ -23,6 +23,7 @@ import {
   sfCountSchema,
   sfEmailSimpleSchema,
   sfErrorListSchema,
+  sfIdQuerySchema,
   sfIdRecordsSchema,
   sfSaveResultSchema,
   sfUpsertResultSchema,
@@ -38,6 +39,10 @@ export const ATTENDEE_KEY_FIELD = 'Attendee_Key__c';
 const DESCRIPTION_MAX = 32000;
 /** force-app's custom permission that lets a user host sessions (granted by the Sightline Agent set). */
 export const HOST_PERMISSION = 'Sightline_Start_Sessions';
+/** force-app's custom permission that lets a manager supervise their team's sessions (Sightline Supervisor set). */
+export const SUPERVISE_PERMISSION = 'Sightline_Supervise_Sessions';
+/** A manager's team is capped: it is one SOQL page, and a supervisor with more reports is an org to fix. */
+const TEAM_MAX = 2000;
 
 export interface SalesforceOptions {
   loginUrl: string;
@@ -145,13 +150,28 @@ export class SalesforceAdapter implements CrmAdapter {
     return { id: this.#id(kase.Id), label, contact };
   }
 
-  async mayHost(userId: string): Promise<boolean> {
+  mayHost(userId: string): Promise<boolean> {
+    return this.#holds(HOST_PERMISSION, userId);
+  }
+
+  maySupervise(userId: string): Promise<boolean> {
+    return this.#holds(SUPERVISE_PERMISSION, userId);
+  }
+
+  async teamOf(userId: string): Promise<Set<string>> {
+    // The simplest rule the org already keeps: the users whose Manager field names the supervisor.
+    const soql = `SELECT Id FROM User WHERE ManagerId = '${this.#id(userId)}' AND IsActive = true LIMIT ${TEAM_MAX}`;
+    const { records } = await this.#call(sfIdQuerySchema, () => this.#conn.query(soql));
+    return new Set(records.map((r) => this.#id(r.Id)));
+  }
+
+  async #holds(permission: string, userId: string): Promise<boolean> {
     // A custom permission reaches a user through a permission set (or a profile's own permission set):
     // SetupEntityAccess links the permission to the set, PermissionSetAssignment the set to the user.
     const soql = [
       'SELECT COUNT() FROM SetupEntityAccess',
       "WHERE SetupEntityType = 'CustomPermission'",
-      `AND SetupEntityId IN (SELECT Id FROM CustomPermission WHERE DeveloperName = '${HOST_PERMISSION}')`,
+      `AND SetupEntityId IN (SELECT Id FROM CustomPermission WHERE DeveloperName = '${permission}')`,
       `AND ParentId IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '${this.#id(userId)}')`,
     ].join(' ');
     const { totalSize } = await this.#call(sfCountSchema, () => this.#conn.query(soql));

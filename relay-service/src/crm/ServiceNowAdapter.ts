@@ -18,6 +18,7 @@ import { streamUpload } from './streamUpload.ts';
 import {
   snErrorSchema,
   snIdListSchema,
+  snMemberListSchema,
   snIncidentSchema,
   snOneSchema,
   snSysIdSchema,
@@ -37,6 +38,10 @@ export interface ServiceNowOptions {
 
 /** servicenow-app's role that lets a user host sessions (the manager role contains it). */
 export const HOST_ROLE = 'x_sightline_share.agent';
+/** servicenow-app's role that lets a group manager supervise their groups' sessions. */
+export const SUPERVISOR_ROLE = 'x_sightline_share.supervisor';
+/** One Table API page of group memberships: a supervisor's team. */
+const TEAM_MAX = 2000;
 
 /** servicenow-app's table of attendees (servicenow-app/src/fluent/attendee.now.ts), which its widget reads. */
 export const ATTENDEE_TABLE = 'x_sightline_share_attendee';
@@ -87,9 +92,27 @@ export class ServiceNowAdapter implements CrmAdapter {
     return { id: result.sys_id, label, contact };
   }
 
-  async mayHost(userId: string): Promise<boolean> {
+  mayHost(userId: string): Promise<boolean> {
+    return this.#holds(HOST_ROLE, userId);
+  }
+
+  maySupervise(userId: string): Promise<boolean> {
+    return this.#holds(SUPERVISOR_ROLE, userId);
+  }
+
+  async teamOf(userId: string): Promise<Set<string>> {
+    // The members of every group whose manager is the supervisor (dot-walked through sys_user_grmember.group).
+    const query = `group.manager=${this.#sysId(userId)}^user.active=true`;
+    const found = await this.#json(
+      snMemberListSchema,
+      `/api/now/table/sys_user_grmember?sysparm_query=${encodeURIComponent(query)}&sysparm_fields=user&sysparm_exclude_reference_link=true&sysparm_limit=${TEAM_MAX}`,
+    );
+    return new Set(found.result.map((m) => m.user));
+  }
+
+  async #holds(role: string, userId: string): Promise<boolean> {
     // sys_user_has_role holds a row per role a user has, inherited ones (a role containing it) included.
-    const query = `user=${this.#sysId(userId)}^role.name=${HOST_ROLE}^state=active`;
+    const query = `user=${this.#sysId(userId)}^role.name=${role}^state=active`;
     const found = await this.#json(
       snIdListSchema,
       `/api/now/table/sys_user_has_role?sysparm_query=${encodeURIComponent(query)}&sysparm_fields=sys_id&sysparm_limit=1`,

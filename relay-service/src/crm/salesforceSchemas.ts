@@ -14,6 +14,8 @@ export const sfContactSchema = z.object({
   Email: z.string().nullish(),
 });
 export const sfIdRecordsSchema = z.array(z.object({ Id: sfIdSchema }));
+/** A SOQL query's answer when only Ids were selected. */
+export const sfIdQuerySchema = z.object({ records: sfIdRecordsSchema });
 export const sfSaveResultSchema = z.object({ id: sfIdSchema, success: z.literal(true) });
 /** Upsert answers 201 or (API 46+) 200 with the result; older versions answer an update with 204 and no body. */
 export const sfUpsertResultSchema = z.object({ id: sfIdSchema, success: z.literal(true), created: z.boolean() });

@@ -17,6 +17,8 @@ export const snUserSchema = z.object({
   result: z.object({ sys_id: snSysIdSchema, name: z.string().optional(), email: z.string().optional() }),
 });
 export const snIdListSchema = z.object({ result: z.array(z.object({ sys_id: snSysIdSchema })) });
+/** sys_user_grmember rows with only `user`, its sys_id (sysparm_exclude_reference_link). */
+export const snMemberListSchema = z.object({ result: z.array(z.object({ user: snSysIdSchema })) });
 export const snOneSchema = z.object({ result: z.object({ sys_id: snSysIdSchema }) });
 export const snErrorSchema = z.object({
   error: z.object({ message: z.string().optional(), detail: z.string().nullish() }).optional(),

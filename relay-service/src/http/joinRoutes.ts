@@ -4,6 +4,7 @@
 import { Router, type Request } from 'express';
 import {
   joinLookupRequestSchema,
+  joinPresenceRequestSchema,
   joinRequestSchema,
   type JoinLookupResponse,
   type JoinResponse,
@@ -55,6 +56,15 @@ export function joinRoutes(ctx: AppContext): Router {
     const { sessionId: _hidden, ...shown } = info;
     const answer: JoinLookupResponse = { ...shown, terms: termsText(info.hostName, info.recordingPrompt) };
     res.json(answer);
+  });
+
+  // Before joining there is no socket: the key or link (looked up as above, same limits) authorises a
+  // step report, which makes nobody an attendee. Sessions on another cluster node are not told.
+  router.post('/api/join/presence', async (req, res) => {
+    const body = validate(joinPresenceRequestSchema, req.body, 'body');
+    const info = await find(req, body);
+    ctx.registry.visitorPresence(info.sessionId, body.state, body.name);
+    res.status(204).end();
   });
 
   router.post('/api/join', async (req, res) => {

@@ -11,16 +11,18 @@ import {
   createSessionRequestSchema,
   inviteRequestSchema,
   type CreateSessionResponse,
+  type TeamSessionsResponse,
   type TicketResponse,
 } from '../protocol/index.ts';
 import type { SessionInfo } from '../sessions/types.ts';
-import { policyFor, type AppContext } from './AppContext.ts';
+import { policyFor, wsUrlOf, type AppContext } from './AppContext.ts';
 import { HttpError } from './HttpError.ts';
 import { validate } from './validate.ts';
 import { invitationEmail } from '../crm/invitationEmail.ts';
 import { normalizeRecordId } from '../crm/recordId.ts';
 import type { Crm } from '../auth/identity.ts';
 import { SessionCreationLimit } from './SessionCreationLimit.ts';
+import { Supervision } from './supervision.ts';
 
 const sessionIdSchema = z.string().regex(/^s_[A-Za-z0-9_-]{8,64}$/, 'not a session id');
 
@@ -41,6 +43,7 @@ export function sessionRoutes(ctx: AppContext): Router {
   const { registry, adapterFor, logger, config, publicUrl } = ctx;
   const router = Router();
   const creations = new SessionCreationLimit(config.limits.sessionCreationsPerAgentPerMinute, ctx.limiters);
+  const supervision = new Supervision(registry, adapterFor);
 
   const describe = (
     id: string,
@@ -151,17 +154,74 @@ export function sessionRoutes(ctx: AppContext): Router {
       },
       invitation,
     );
-    if (!issued) throw new HttpError(404, 'not_found', 'no such live session of yours');
-    const answer: TicketResponse = { participantId: issued.participant.id, ticket: issued.ticket, wsUrl: issued.wsUrl };
+    if (issued) {
+      const answer: TicketResponse = {
+        participantId: issued.participant.id,
+        ticket: issued.ticket,
+        wsUrl: issued.wsUrl,
+      };
+      return res.json(answer);
+    }
+    // Not theirs: a supervisor of the host's team watches; anyone else learns nothing (404, no probing).
+    if (invitation || !(await supervision.permitted(agent)))
+      throw new HttpError(404, 'not_found', 'no such live session of yours');
+    await supervision.sessionFor(agent, id);
+    const watching = registry.supervisorTicket(id, agent);
+    logger.info({ sessionId: id, crm: agent.crm, userId: agent.userId }, 'supervisor joined to watch');
+    const answer: TicketResponse = {
+      participantId: watching.participant.id,
+      ticket: watching.ticket,
+      wsUrl: wsUrlOf(publicUrl()),
+    };
     res.json(answer);
   });
 
   router.post('/api/sessions/:id/end', async (req, res) => {
+    const id = validate(sessionIdSchema, req.params.id, 'session id');
+    const agent = agentOf(res);
+    const info = registry.get(id);
+    // Someone else's session held here: a supervisor of the host's team may end it. Everyone else gets
+    // what sessionFor says (an agent of it "only the host", anyone else 404, as for no session).
+    if (info && !sameAgent(info.host, agent) && (await supervision.permitted(agent))) {
+      await supervision.sessionFor(agent, id);
+      logger.info({ sessionId: id, crm: agent.crm, userId: agent.userId }, 'session ended by a supervisor');
+      await registry.end(id, 'supervisor_ended', agent.displayName);
+      return res.json({ sessionId: id, status: 'ended' });
+    }
     const found = await sessionFor(req, res, { hostOnly: true });
     if (!found) return;
-    const { id, agent } = found;
     await registry.end(id, 'host_ended', agent.displayName);
     res.json({ sessionId: id, status: 'ended' });
+  });
+
+  /** A supervisor of the host's team becomes the host (joining first if not watching). */
+  router.post('/api/sessions/:id/take-over', async (req, res) => {
+    const id = validate(sessionIdSchema, req.params.id, 'session id');
+    const agent = agentOf(res);
+    const info = await supervision.sessionFor(agent, id);
+    if (!sameAgent(info.host, agent)) {
+      registry.takeOver(id, agent);
+      logger.info({ sessionId: id, crm: agent.crm, userId: agent.userId }, 'session taken over by a supervisor');
+    }
+    res.json({ sessionId: id, role: 'host' });
+  });
+
+  /** The supervisor's view: their team's live sessions on this relay (403 without the permission). */
+  router.get('/api/supervisor/sessions', async (_req, res) => {
+    const agent = agentOf(res);
+    const sessions = await supervision.teamSessions(agent);
+    const answer: TeamSessionsResponse = {
+      sessions: sessions.map((s) => ({
+        sessionId: s.snapshot.id,
+        record: s.snapshot.record,
+        hostName: s.host.displayName,
+        status: s.snapshot.status,
+        startedAt: s.createdAt,
+        participants: s.snapshot.participants.map((p) => ({ displayName: p.displayName, role: p.role })),
+        consoleUrl: `${publicUrl()}/console/${s.snapshot.id}`,
+      })),
+    };
+    res.json(answer);
   });
 
   router.post('/api/sessions/:id/invite', async (req, res) => {

@@ -1,6 +1,14 @@
 // HTTP API bodies shared by the relay and its clients (agent console, CRM components, join page).
 import { z } from 'zod';
-import { contactSchema, crmIdSchema, crmSchema, recordRefSchema } from './messages.ts';
+import {
+  contactSchema,
+  crmIdSchema,
+  crmSchema,
+  guestPresenceSchema,
+  recordRefSchema,
+  roleSchema,
+  sessionStatusSchema,
+} from './messages.ts';
 
 export const createSessionRequestSchema = z
   .object({
@@ -53,6 +61,21 @@ export const joinRequestSchema = z
   .strict()
   .refine(exactlyOneOfKeyOrToken, { message: 'give exactly one of key or token' });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
+
+/**
+ * `POST /api/join/presence`: where someone with the key or link is before joining (they are no attendee
+ * yet, so there is no socket): entering details, reading the consent, or declining without joining.
+ * The name is what they typed so far (none while entering details).
+ */
+export const joinPresenceRequestSchema = z
+  .object({
+    ...keyOrToken,
+    state: guestPresenceSchema.extract(['details', 'consent', 'declined']),
+    name: contactSchema.shape.name,
+  })
+  .strict()
+  .refine(exactlyOneOfKeyOrToken, { message: 'give exactly one of key or token' });
+export type JoinPresenceRequest = z.infer<typeof joinPresenceRequestSchema>;
 
 export const joinResponseSchema = z.object({
   participantId: z.string(),
@@ -183,3 +206,19 @@ export const failedDeliverySchema = agentDeliverySchema.extend({
   attempts: z.number().int(),
 });
 export type FailedDelivery = z.infer<typeof failedDeliverySchema>;
+
+/** `GET /api/supervisor/sessions`: the live sessions of the supervisor's team, newest first. */
+export const teamSessionsResponseSchema = z.object({
+  sessions: z.array(
+    z.object({
+      sessionId: z.string(),
+      record: recordRefSchema,
+      hostName: z.string(),
+      status: sessionStatusSchema,
+      startedAt: z.string(),
+      participants: z.array(z.object({ displayName: z.string(), role: roleSchema })),
+      consoleUrl: z.string(),
+    }),
+  ),
+});
+export type TeamSessionsResponse = z.infer<typeof teamSessionsResponseSchema>;

@@ -4,7 +4,8 @@ import { z } from 'zod';
 
 export const PROTOCOL_VERSION = 1;
 
-export const roleSchema = z.enum(['host', 'agent', 'guest']);
+/** A supervisor (the CRM's supervisor permission, the host in their team) watches; they never present or control. */
+export const roleSchema = z.enum(['host', 'agent', 'guest', 'supervisor']);
 export type Role = z.infer<typeof roleSchema>;
 
 export const sessionStatusSchema = z.enum(['waiting', 'in_progress', 'customer_absent', 'ended']);
@@ -172,6 +173,7 @@ export type Participant = z.infer<typeof participantSchema>;
 /** Why a session ended, as the participants, the journal and the CRM record are told. */
 export const endReasonSchema = z.enum([
   'host_ended',
+  'supervisor_ended',
   'last_guest_left',
   'expired',
   'consent_refused',

@@ -270,7 +270,8 @@ export class Room {
   sendToAgents(message: ServerMessage): void {
     for (const conn of this.connections.values()) {
       const role = this.session.participants.get(conn.participantId)?.role;
-      if (role === 'host' || role === 'agent') conn.send(message);
+      // A supervisor reads what the agents read (notes, presence, the log), never the guests' side only.
+      if (role === 'host' || role === 'agent' || role === 'supervisor') conn.send(message);
     }
   }
 

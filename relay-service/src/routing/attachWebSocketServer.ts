@@ -9,6 +9,7 @@ import type { SightlineConfig } from '@sightline/config';
 import type { RelayMetrics } from '../metrics.ts';
 import type { SessionRegistry } from '../sessions/SessionRegistry.ts';
 import { Room } from './Room.ts';
+import type { GuestPresence } from '../protocol/index.ts';
 
 export const WS_PATH = '/ws';
 
@@ -77,6 +78,10 @@ export function attachWebSocketServer(options: AttachOptions): AttachedWebSocket
     participantId: string;
     reason: 'denied' | 'removed';
   }) => rooms.get(sessionId)?.removed(participantId, reason);
+  // A visitor has no participant id yet: the agents read the name they typed (or "The customer").
+  const onPresence = ({ sessionId, name, state }: { sessionId: string; name: string; state: GuestPresence }) =>
+    rooms.get(sessionId)?.sendToAgents({ type: 'presence', participantId: '', name, state });
+  registry.on('presence', onPresence);
   registry.on('changed', onChanged);
   registry.on('logged', onLogged);
   registry.on('ending', onEnding);
@@ -150,6 +155,7 @@ export function attachWebSocketServer(options: AttachOptions): AttachedWebSocket
       registry.off('logged', onLogged);
       registry.off('ending', onEnding);
       registry.off('removed', onRemoved);
+      registry.off('presence', onPresence);
       for (const ws of wss.clients) ws.terminate();
       rooms.clear();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

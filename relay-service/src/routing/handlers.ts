@@ -23,6 +23,8 @@ function name(ctx: HandlerContext): string {
 function requireAgent(ctx: HandlerContext, what: string): void {
   const role = ctx.session.participant(ctx.from).role;
   if (role === 'guest') throw new SessionRuleError('not_allowed', `${what} is for agents`);
+  if (role === 'supervisor')
+    throw new SessionRuleError('not_allowed', `a supervisor watches: ${what} is for the agents`);
 }
 
 /** Sends to the presenter only; the sender learns when nobody is presenting. */

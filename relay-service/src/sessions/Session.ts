@@ -76,7 +76,7 @@ export class Session {
   readonly id: string;
   readonly key: string | null;
   readonly token: string;
-  readonly host: AgentIdentity;
+  #host: AgentIdentity;
   readonly record: RecordRef;
   readonly policy: Policy;
   readonly createdAt: number;
@@ -98,6 +98,7 @@ export class Session {
   readonly #recording: RecordingSink;
   /** Whose streams the recording was last fed from (a new presenter's stream is followed). */
   #lastPresenterId: string | null = null;
+  #visitorDeclined = false;
   private guestCount = 0;
   private readonly clock: Clock;
   private readonly hooks: SessionHooks;
@@ -108,7 +109,7 @@ export class Session {
     this.id = init.id;
     this.key = init.key;
     this.token = init.token;
-    this.host = init.host;
+    this.#host = init.host;
     this.record = init.record;
     this.policy = init.policy;
     this.recordRequested = init.recordRequested;
@@ -134,6 +135,11 @@ export class Session {
     this.expiresAt = this.createdAt + init.policy.waitingTimeoutMinutes * 60_000;
     this.log = new SessionLog(init.clock, (entry) => this.hooks.logged(this, entry));
     this.log.add(init.host.displayName, 'session', `started the session for ${init.record.label}`);
+  }
+
+  /** Who hosts: the agent who started the session, or the supervisor who took it over. */
+  get host(): AgentIdentity {
+    return this.#host;
   }
 
   // ---- participants -------------------------------------------------------------------------
@@ -211,6 +217,34 @@ export class Session {
     const p = this.add(id, role, agent.displayName, contact, agent);
     this.log.add(p.displayName, 'join', `joined as ${role === 'host' ? 'the host' : 'an agent'}`);
     return p;
+  }
+
+  /**
+   * A supervisor (the relay checked their CRM permission and team) joins to watch: everyone sees them
+   * in the session and the log says so. They never present, point or control, and do not chat.
+   */
+  addSupervisor(id: string, agent: AgentIdentity): ParticipantState {
+    const existing = this.agentParticipant(agent);
+    if (existing && existing.leftAt === null) return existing;
+    const contact: Contact = agent.email
+      ? { name: agent.displayName, email: agent.email }
+      : { name: agent.displayName };
+    const p = this.add(id, 'supervisor', agent.displayName, contact, agent);
+    this.log.add(p.displayName, 'join', 'joined as a supervisor, to watch');
+    return p;
+  }
+
+  /** The supervisor becomes the host; the host stays on as an agent. */
+  takeOver(id: string): void {
+    const p = this.participant(id);
+    if (p.role !== 'supervisor' || !p.agent) throw new SessionRuleError('not_allowed', 'only a supervisor takes over');
+    const host = [...this.participants.values()].find((h) => h.role === 'host' && h.leftAt === null);
+    if (host) host.role = 'agent';
+    p.role = 'host';
+    const from = this.#host.displayName;
+    this.#host = p.agent;
+    this.log.add(p.displayName, 'session', `took over the session from ${from}`);
+    this.hooks.changed(this);
   }
 
   agentParticipant(agent: AgentIdentity): ParticipantState | undefined {
@@ -333,6 +367,19 @@ export class Session {
     return p.displayName;
   }
 
+  /**
+   * Someone with the key or link, not yet joined (the join page's steps before the socket). Only declining
+   * goes into the log, once per session and while the log has room. Returns the name the agents read.
+   */
+  visitorPresence(state: GuestPresence, name: string | undefined): string {
+    const who = name || 'The customer';
+    if (state === 'declined' && !this.#visitorDeclined && this.log.size < this.maxLogEntries) {
+      this.#visitorDeclined = true;
+      this.log.add(who, 'consent', 'declined to share before joining');
+    }
+    return who;
+  }
+
   /** The guest would not pick a screen to share: like refusing consent, it ends the session. */
   shareRefused(id: string): void {
     const p = this.participant(id);
@@ -343,6 +390,7 @@ export class Session {
 
   startStream(id: string, config: StreamConfig): void {
     const p = this.participant(id);
+    if (p.role === 'supervisor') throw new SessionRuleError('not_allowed', 'a supervisor watches and does not present');
     this.mayPresent(p);
     if (p.role === 'guest' && p.consentView !== true)
       throw new SessionRuleError('no_consent', 'answer the consent prompt before sharing');
@@ -529,6 +577,7 @@ export class Session {
     const p = this.participant(id);
     if (this.presenterId === null) throw new SessionRuleError('not_allowed', 'nobody is presenting');
     if (this.presenterId === id) throw new SessionRuleError('not_allowed', 'you are the presenter');
+    if (p.role === 'supervisor') throw new SessionRuleError('not_allowed', 'a supervisor watches and never controls');
     // An agent shows their screen from the console, which can be pointed at but never controlled.
     if (this.participants.get(this.presenterId)?.role !== 'guest')
       throw new SessionRuleError('not_allowed', "an agent's shown screen can be pointed at, not controlled");
@@ -544,7 +593,7 @@ export class Session {
     if (!this.policy.presentersMayShareControl)
       throw new SessionRuleError('not_allowed', "this session's policy does not allow sharing control");
     const target = this.participants.get(to);
-    if (!target || target.leftAt !== null || to === id)
+    if (!target || target.leftAt !== null || to === id || target.role === 'supervisor')
       throw new SessionRuleError('not_allowed', 'control can only be granted to another participant in the session');
     this.controllerId = to;
     this.log.add(p.displayName, 'control', `granted control to ${target.displayName}`);
@@ -575,6 +624,8 @@ export class Session {
 
   chat(id: string, text: string): LogEntry {
     const p = this.participant(id);
+    if (p.role === 'supervisor')
+      throw new SessionRuleError('not_allowed', 'a supervisor watches; write a private note to the agents');
     this.roomInLog();
     return this.log.add(p.displayName, 'chat', text);
   }

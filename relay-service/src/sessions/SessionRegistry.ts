@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { SightlineConfig } from '@sightline/config';
-import type { Contact, LogEntry, SessionSnapshot } from '../protocol/index.ts';
+import type { Contact, GuestPresence, LogEntry, SessionSnapshot } from '../protocol/index.ts';
 import { applyContactPolicy } from './contact.ts';
 import { AgentSessionLimitError, KeyInUseError, SessionNotFoundError } from './errors.ts';
 import type { LimiterFactory } from '../cluster/limiters.ts';
@@ -40,6 +40,8 @@ export interface SessionRegistryEvents {
   logged: [{ sessionId: string; entry: LogEntry }];
   /** An agent invited another agent by email; the control plane sends the invitation. */
   'invite-agent': [{ sessionId: string; email: string; invitedBy: AgentIdentity | null; invitation: string }];
+  /** Someone with the key or link, before joining, is at a step of the join page (agents are told). */
+  presence: [{ sessionId: string; name: string; state: GuestPresence }];
   /** The host turned a waiting guest away or removed a participant (tickets already revoked). */
   removed: [{ sessionId: string; participantId: string; reason: 'denied' | 'removed' }];
 }
@@ -235,6 +237,44 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     return { participant: publicOf(p), ticket: this.issueTicket(session, p.id) };
   }
 
+  /**
+   * A supervisor's console ticket; the caller checked their CRM permission and that the host is in their
+   * team. An agent of the session gets their own ticket instead (never downgraded to watching).
+   */
+  supervisorTicket(sessionId: string, agent: AgentIdentity): ParticipantTicket {
+    const session = this.live(sessionId);
+    const p = this.isAgentOf(sessionId, agent)
+      ? session.addAgent(`p_${randomToken(12)}`, agent)
+      : session.addSupervisor(`p_${randomToken(12)}`, agent);
+    return { participant: publicOf(p), ticket: this.issueTicket(session, p.id) };
+  }
+
+  /** A supervisor (checked by the caller) becomes the host, joining first if they were not watching. */
+  takeOver(sessionId: string, agent: AgentIdentity): void {
+    const session = this.live(sessionId);
+    const p = session.agentParticipant(agent);
+    if (p && p.leftAt === null && p.role === 'host') return;
+    const supervisor = p && p.leftAt === null ? p : session.addSupervisor(`p_${randomToken(12)}`, agent);
+    session.takeOver(supervisor.id);
+  }
+
+  /** Live sessions hosted by these users of one CRM org (a supervisor's team), newest first. */
+  liveHostedBy(crm: Crm, orgId: string | undefined, userIds: ReadonlySet<string>): SessionInfo[] {
+    return [...this.sessions.values()]
+      .filter((s) => s.status !== 'ended' && s.host.crm === crm && s.host.orgId === orgId && userIds.has(s.host.userId))
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .map((s) => this.info(s));
+  }
+
+  /** A visitor's step before joining (the key or link was checked by the caller); false when not live here. */
+  visitorPresence(sessionId: string, state: GuestPresence, name: string | undefined): boolean {
+    const s = this.sessions.get(sessionId);
+    if (!s || s.status === 'ended') return false;
+    const shown = s.visitorPresence(state, name);
+    this.emitSafe('presence', { sessionId, name: shown, state });
+    return true;
+  }
+
   /** The WebSocket layer's lookup: the live session and participant a ticket belongs to. */
   resolveTicket(ticket: string): TicketHolder | null {
     const entry = this.tickets.get(this.index.key(ticket));
@@ -261,11 +301,12 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     return this.sessions.get(id);
   }
 
-  /** Whether this agent is the host or an invited agent of the session. */
+  /** Whether this agent is the host or an invited agent of the session (a watching supervisor is not). */
   isAgentOf(id: string, agent: AgentIdentity): boolean {
     const s = this.sessions.get(id);
     if (!s) return false;
-    return (s.host.crm === agent.crm && s.host.userId === agent.userId) || s.agentParticipant(agent) !== undefined;
+    const p = s.agentParticipant(agent);
+    return (s.host.crm === agent.crm && s.host.userId === agent.userId) || (p !== undefined && p.role !== 'supervisor');
   }
 
   activeFor(crm: Crm, recordId: string): SessionInfo[] {

@@ -23,6 +23,7 @@ export interface RecordRef {
 /** relay_shutdown: the relay was stopped (SIGTERM); relay_restarted: it died and a later start wrote the report. */
 export type EndReason =
   | 'host_ended'
+  | 'supervisor_ended'
   | 'last_guest_left'
   | 'expired'
   | 'consent_refused'

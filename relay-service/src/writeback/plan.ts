@@ -24,7 +24,7 @@ function item<K extends StepKind>(
 
 /** Everyone who joined (Salesforce's Sightline_Attendee__c rows leave out the host). */
 function attendeeRows(report: SessionReport, withHost: boolean): Payloads['attendees']['attendees'] {
-  const roles = { host: 'Host', agent: 'Agent', guest: 'Guest' } as const;
+  const roles = { host: 'Host', agent: 'Agent', guest: 'Guest', supervisor: 'Supervisor' } as const;
   return report.attendees.flatMap((a) => {
     if (a.role === 'host' && !withHost) return [];
     const email = (a.contact.email ?? a.agent?.email)?.trim() || null;

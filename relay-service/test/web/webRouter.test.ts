@@ -44,13 +44,21 @@ test('join pages, console redirect and bundles with a strict CSP', { timeout: 12
   assert.equal(join.headers.get('cache-control'), 'no-store');
 
   const token = 'Abcdefghij_klmnopqrst-123';
-  const byLink = await (await fetch(`${base}/j/${token}`)).text();
+  // A phone shares its camera from the join pages only; no page gets the microphone.
+  assert.equal(
+    join.headers.get('permissions-policy'),
+    'display-capture=(self), camera=(self), microphone=(), geolocation=()',
+  );
+  const linkPage = await fetch(`${base}/j/${token}`);
+  assert.match(linkPage.headers.get('permissions-policy') ?? '', /camera=\(self\)/);
+  const byLink = await linkPage.text();
   assert.match(byLink, new RegExp(`data-token="${token}"`));
   const badLink = await fetch(`${base}/j/%3Cscript%3E`);
   assert.equal(badLink.status, 404);
   assert.match(await badLink.text(), /This link is not valid/);
 
   const anonymous = await fetch(`${base}/console/s_123?crm=servicenow`, { redirect: 'manual' });
+  assert.match(anonymous.headers.get('permissions-policy') ?? '', /camera=\(\)/, 'no camera on the console');
   assert.equal(anonymous.status, 302);
   assert.equal(anonymous.headers.get('location'), '/auth/servicenow?returnTo=%2Fconsole%2Fs_123');
   // Both CRMs configured and none named: the agent chooses.

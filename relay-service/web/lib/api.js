@@ -6,6 +6,7 @@ import {
   apiErrorSchema,
   joinLookupResponseSchema,
   joinResponseSchema,
+  teamSessionsResponseSchema,
   ticketResponseSchema,
 } from '../../src/protocol/http.ts';
 import { handOffResponseSchema } from '../../src/protocol/desktop.ts';
@@ -78,6 +79,18 @@ export function lookupJoin(keyOrToken) {
   return call('/api/join/lookup', { method: 'POST', body: keyOrToken }, joinLookupResponseSchema);
 }
 
+/**
+ * Where the person is before joining (no socket yet): the key or link authorises it; a failure only
+ * means the agent is not told, so it is never shown.
+ * @param {{key?: string, token?: string}} keyOrToken
+ * @param {'details' | 'consent' | 'declined'} state
+ * @param {string} [name] what they typed as their name
+ */
+export function joinPresence(keyOrToken, state, name) {
+  const body = { ...keyOrToken, state, ...(name ? { name } : {}) };
+  return call('/api/join/presence', { method: 'POST', body }, z.unknown()).catch(() => undefined);
+}
+
 /** @param {object} joinRequest body per the shared joinRequestSchema */
 export function join(joinRequest) {
   return call('/api/join', { method: 'POST', body: joinRequest }, joinResponseSchema);
@@ -124,6 +137,20 @@ export function inviteCustomer(sessionId) {
 /** @param {string} sessionId */
 export function endSession(sessionId) {
   return call(`/api/sessions/${encodeURIComponent(sessionId)}/end`, { method: 'POST', body: {} }, z.unknown());
+}
+
+/** The live sessions of the signed-in supervisor's team (403 without the supervisor permission). */
+export function teamSessions() {
+  return call('/api/supervisor/sessions', {}, teamSessionsResponseSchema);
+}
+
+/** A supervisor of the host's team becomes the host. @param {string} sessionId */
+export function takeOver(sessionId) {
+  return call(
+    `/api/sessions/${encodeURIComponent(sessionId)}/take-over`,
+    { method: 'POST', body: {} },
+    z.object({ sessionId: z.string(), role: z.literal('host') }),
+  );
 }
 
 /** The signed-in agent's session records the relay could not deliver (and those awaiting a sign-in). */

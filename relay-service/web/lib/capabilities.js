@@ -4,7 +4,12 @@
  * @typedef {object} ShareCapability
  * @property {boolean} ok
  * @property {string} [reason] plain-words explanation for the customer when ok is false
+ * @property {'screen' | 'camera'} [source] what can be shared when ok: a phone has no screen capture,
+ *   but its camera goes through the same encoder
  */
+
+const PHONE_REASON =
+  'This browser cannot share its screen (phones cannot). You can still chat with your agent and show them what you see with your camera.';
 
 /**
  * @param {any} [g] the global object (injectable for tests)
@@ -12,6 +17,10 @@
  */
 export function checkShareCapability(g = globalThis) {
   const media = g.navigator && g.navigator.mediaDevices;
+  const camera = !!media && typeof media.getUserMedia === 'function';
+  const live = typeof g.VideoEncoder === 'function' && typeof g.WebSocket === 'function';
+  if ((!media || typeof media.getDisplayMedia !== 'function') && camera && live)
+    return { ok: true, source: 'camera', reason: PHONE_REASON };
   if (!media || typeof media.getDisplayMedia !== 'function') {
     return {
       ok: false,
@@ -29,7 +38,7 @@ export function checkShareCapability(g = globalThis) {
   if (typeof g.WebSocket !== 'function') {
     return { ok: false, reason: 'This browser cannot open a live connection. Please use a current browser.' };
   }
-  return { ok: true };
+  return { ok: true, source: 'screen' };
 }
 
 /**

@@ -7,6 +7,23 @@ import { ScreenWatch } from './screenWatch.js';
 export { ShareRefusedError, requestScreen } from './screenShare.js';
 
 /**
+ * A phone's camera (the back one when there is a choice): the same encoder and relay path as a screen.
+ * @returns {Promise<MediaStream>}
+ */
+export async function requestCamera() {
+  try {
+    return await navigator.mediaDevices.getUserMedia({
+      video: { facingMode: { ideal: 'environment' }, frameRate: { ideal: 30, max: 30 } },
+      audio: false,
+    });
+  } catch (error) {
+    const name = /** @type {Error} */ (error).name;
+    if (name === 'NotAllowedError' || name === 'AbortError') throw new ShareRefusedError('camera refused');
+    throw error;
+  }
+}
+
+/**
  * Events: `message` (server message), `session` (the session now), `state` (socket state), `sharing` (detail: boolean),
  * `error` (detail: plain-words string).
  */

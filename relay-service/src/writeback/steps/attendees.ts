@@ -15,7 +15,7 @@ export const attendeesPayload = z.object({
     z.object({
       participantId: z.string().min(1),
       name: z.string(),
-      role: z.enum(['Host', 'Guest', 'Agent']),
+      role: z.enum(['Host', 'Guest', 'Agent', 'Supervisor']),
       email: z.string().nullable(),
       phone: z.string().nullable(),
       joinedAt: z.string(),

@@ -408,6 +408,13 @@ declare global {
             };
           },
           {
+            table: 'sys_user_role';
+            id: 'c46b38119f4549a6bbb40d0f020640f1';
+            key: {
+              name: 'x_sightline_share.supervisor';
+            };
+          },
+          {
             table: 'sys_documentation';
             id: 'cd68e7ff5b154353a9963fee67de1e15';
             key: {

@@ -1,6 +1,11 @@
 // Small pure helpers shared by the Sightline components.
 
 /** 754 -> "12:34", 3723 -> "1:02:03"; null when unknown. */
+/** A session key in groups of three digits, as the relay's console shows it ("482 913"). */
+export function groupKey(key) {
+  return String(key).replace(/(\d{3})(?=\d)/g, '$1 ');
+}
+
 export function formatDuration(seconds) {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return null;
   const s = Math.round(seconds);

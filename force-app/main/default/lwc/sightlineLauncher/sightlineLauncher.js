@@ -16,7 +16,7 @@ import {
   signOut,
   usable,
 } from 'c/sightlineRelayApi';
-import { formatDateTime, parseEmailList, reduceErrors } from 'c/sightlineFormat';
+import { formatDateTime, groupKey, parseEmailList, reduceErrors } from 'c/sightlineFormat';
 
 import TITLE from '@salesforce/label/c.Sightline_Launcher_Title';
 import START from '@salesforce/label/c.Sightline_Start_Screen_Share';
@@ -148,7 +148,7 @@ export default class SightlineLauncher extends LightningElement {
     return this.busy ? STARTING : START;
   }
   get keyText() {
-    return this.session && this.session.key ? this.session.key : NO_KEY;
+    return this.session && this.session.key ? groupKey(this.session.key) : NO_KEY;
   }
   get statusText() {
     return this.session ? STATUS_LABELS[this.session.status] || this.session.status : '';

@@ -3,7 +3,7 @@ import { NavigationMixin } from 'lightning/navigation';
 import getSettings from '@salesforce/apex/SightlineSettingsController.getSettings';
 import canStartSessions from '@salesforce/customPermission/Sightline_Start_Sessions';
 import { hasSignIn, liveSessions } from 'c/sightlineRelayApi';
-import { reduceErrors } from 'c/sightlineFormat';
+import { groupKey, reduceErrors } from 'c/sightlineFormat';
 
 import TITLE from '@salesforce/label/c.Sightline_Live_Sessions_Title';
 import NONE from '@salesforce/label/c.Sightline_No_Live_Sessions';
@@ -89,6 +89,7 @@ export default class SightlineLiveSessions extends NavigationMixin(LightningElem
       this.sessions = list.map((s) => ({
         ...s,
         title: s.label || s.recordId || s.sessionId,
+        keyText: s.key ? groupKey(s.key) : '',
         statusText: STATUS_LABELS[s.status] || s.status,
         badgeClass: `slds-badge ${s.status === 'in_progress' ? 'slds-theme_success' : s.status === 'customer_absent' ? 'slds-theme_warning' : ''}`,
         invited: s.role === 'agent' ? INVITED : null,

@@ -1,6 +1,6 @@
 import { LightningElement, api } from 'lwc';
 
-const ROLE_TEXT = { host: 'Host', agent: 'Agent', guest: 'Customer' };
+const ROLE_TEXT = { host: 'Host', agent: 'Agent', guest: 'Customer', supervisor: 'Supervisor, watching' };
 
 /**
  * Everyone in the session with their role, connection and contact details. The host may remove anyone

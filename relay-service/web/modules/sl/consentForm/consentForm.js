@@ -11,6 +11,17 @@ export default class ConsentForm extends LightningElement {
   /** True when the customer must allow or refuse the recording. */
   @api recordingPrompt = false;
   @api busy = false;
+  /** What is shared: 'screen', or 'camera' on a phone (no screen capture there). */
+  @api source = 'screen';
+
+  get what() {
+    return this.source === 'camera' ? 'camera' : 'screen';
+  }
+  get pickText() {
+    return this.source === 'camera'
+      ? 'When you continue, your browser asks to use the camera.'
+      : 'When you continue, your browser asks which screen, window or tab to share.';
+  }
 
   accepted = false;
   /** @type {'allow' | 'refuse' | ''} */
@@ -48,7 +59,7 @@ export default class ConsentForm extends LightningElement {
 
   handleShare(event) {
     event.preventDefault();
-    this.acceptError = this.accepted ? '' : 'Please accept the terms to share your screen.';
+    this.acceptError = this.accepted ? '' : `Please accept the terms to share your ${this.what}.`;
     this.recordingError =
       this.recordingPrompt && !this.recording ? 'Please choose whether the session may be recorded.' : '';
     if (this.acceptError || this.recordingError) {

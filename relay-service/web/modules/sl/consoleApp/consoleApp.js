@@ -1,5 +1,5 @@
 import { LightningElement, api } from 'lwc';
-import { ApiError, endSession, inviteCustomer, me, sessionDetails, sessionTicket } from '../../../lib/api.js';
+import { ApiError, endSession, inviteCustomer, me, sessionDetails, sessionTicket, takeOver } from '../../../lib/api.js';
 import { AgentSession } from '../../../lib/agentSession.js';
 import { ShareRefusedError, requestScreen } from '../../../lib/screenShare.js';
 import { checkViewCapability } from '../../../lib/capabilities.js';
@@ -50,6 +50,7 @@ export default class ConsoleApp extends LightningElement {
   endReason = 'host_ended';
   endDetail = '';
   controlRequested = false;
+  takingOver = false;
   /** The latest guest presence from the relay: {participantId, name, state}. */
   presence = null;
   /** The agent's own screen is shown to the guests. */
@@ -160,7 +161,8 @@ export default class ConsoleApp extends LightningElement {
   /** Where the customer is before sharing; nothing once they present. */
   get presenceText() {
     const p = this.presence;
-    if (!p || p.participantId === this.presenterId) return '';
+    // A visitor not yet joined has no participant id ('').
+    if (!p || (p.participantId && p.participantId === this.presenterId)) return '';
     return PRESENCE_TEXT[p.state]?.(p.name) || '';
   }
   get waitingText() {
@@ -261,8 +263,30 @@ export default class ConsoleApp extends LightningElement {
   get lobby() {
     return this.snapshot?.lobby || [];
   }
+  /** The role as the session has it now (a supervisor who takes over becomes the host). */
+  get myRole() {
+    return this.participants.find((p) => p.id === this.participantId)?.role || this.role;
+  }
   get isHost() {
-    return this.role === 'host';
+    return this.myRole === 'host';
+  }
+  get isSupervisor() {
+    return this.myRole === 'supervisor';
+  }
+  get hostName() {
+    return this.participants.find((p) => p.role === 'host')?.displayName || 'the agent';
+  }
+
+  /** The relay makes this supervisor the host; the snapshot that follows switches the console. */
+  async handleTakeOver() {
+    this.takingOver = true;
+    try {
+      await takeOver(this.sessionId);
+    } catch (error) {
+      this.error = error.message;
+    } finally {
+      this.takingOver = false;
+    }
   }
 
   /** Admit or deny a guest waiting in the lobby (the event's type is the message's). */
@@ -372,6 +396,16 @@ export default class ConsoleApp extends LightningElement {
 
   async handleConfirmEnd() {
     this.confirmingEnd = false;
+    // A supervisor ends a session that is not theirs through the relay's API (it asks the CRM again).
+    if (this.isSupervisor) {
+      try {
+        await endSession(this.sessionId);
+        this.finish('supervisor_ended');
+      } catch (error) {
+        this.error = error.message;
+      }
+      return;
+    }
     if (!this.send({ type: 'end' })) {
       try {
         await endSession(this.sessionId);

@@ -3,6 +3,7 @@ import { LightningElement, api } from 'lwc';
 // [title, explanation]: the explanation says something the title does not.
 const TEXT = {
   host_ended: ['The session has ended', 'The agent ended the session.'],
+  supervisor_ended: ['The session has ended', "The agent's supervisor ended the session."],
   last_guest_left: ['You left the session', 'The session has ended.'],
   left: ['You left the session', 'The agent has been told, and the session has ended for you.'],
   relay_shutdown: [
@@ -27,6 +28,7 @@ const TEXT = {
 // The agent's console: never "ask your agent"; what happened and what to do next.
 const AGENT_TEXT = {
   host_ended: ['The session has ended', 'The session ended for everyone in it.'],
+  supervisor_ended: ['A supervisor ended the session', 'The session ended for everyone in it.'],
   last_guest_left: ['The customer left', 'The last customer left, so the session ended.'],
   expired: [
     'The session expired',

@@ -1,7 +1,7 @@
 import { LightningElement, api } from 'lwc';
-import { lookupJoin, join } from '../../../lib/api.js';
+import { join, joinPresence, lookupJoin } from '../../../lib/api.js';
 import { checkShareCapability } from '../../../lib/capabilities.js';
-import { GuestSession, ShareRefusedError, requestScreen } from '../../../lib/guestSession.js';
+import { GuestSession, ShareRefusedError, requestCamera, requestScreen } from '../../../lib/guestSession.js';
 import { forgetResume, readResume, resumeRef, saveResume } from '../../../lib/resumeStore.js';
 
 /** How long to wait for the relay to confirm the end after a refusal. */
@@ -36,6 +36,14 @@ export default class JoinApp extends LightningElement {
   reconnecting = false;
   /** The agent's own connection dropped (the relay still holds their place). */
   agentReconnecting = false;
+  /** The host's name as the session says (it changes when a supervisor takes over). */
+  hostNow = '';
+  /** What this browser shares: 'screen', or 'camera' on a phone (no screen capture). */
+  source = 'screen';
+  /** Said before the key or details on a phone. */
+  sourceNotice = '';
+  /** Supervisors in the session, watching. */
+  supervisors = [];
   controlRequest = null;
   /** Who presents and the open handover, from the snapshots. */
   presenterId = null;
@@ -56,6 +64,9 @@ export default class JoinApp extends LightningElement {
       this.end('unsupported', capability.reason);
       return;
     }
+    // A phone: told before anything is asked, and offered its camera (chat works as for everyone).
+    this.source = capability.source || 'screen';
+    this.sourceNotice = this.source === 'camera' ? capability.reason : '';
     if (this.token) this.runLookup({ token: this.token });
   }
 
@@ -80,6 +91,9 @@ export default class JoinApp extends LightningElement {
     }
   }
 
+  get showSourceNotice() {
+    return !!this.sourceNotice && ['key', 'loading', 'contact', 'consent'].includes(this.step);
+  }
   get isKey() {
     return this.step === 'key';
   }
@@ -101,8 +115,15 @@ export default class JoinApp extends LightningElement {
   get isEnded() {
     return this.step === 'ended';
   }
+  get watchingText() {
+    if (!this.supervisors.length) return '';
+    const who = this.supervisors.join(', ');
+    return `${who} (${this.supervisors.length > 1 ? 'supervisors' : 'a supervisor'}) can also see the session.`;
+  }
+
   get hostName() {
-    return this.lookup?.hostName || 'your agent';
+    // The snapshot's host once joined: a supervisor who took over is the agent from then on.
+    return this.hostNow || this.lookup?.hostName || 'your agent';
   }
   get terms() {
     return this.lookup?.terms || '';
@@ -123,7 +144,8 @@ export default class JoinApp extends LightningElement {
   get statusTitle() {
     if (this.reconnecting) return 'Reconnecting…';
     if (this.watching) return `${this.presenterName} is showing their screen`;
-    return this.sharing ? 'You are sharing your screen' : 'You are not sharing your screen';
+    const what = this.source === 'camera' ? 'camera' : 'screen';
+    return this.sharing ? `You are sharing your ${what}` : `You are not sharing your ${what}`;
   }
   get statusText() {
     if (this.reconnecting) return 'The connection dropped. We are reconnecting you to the session.';
@@ -131,7 +153,7 @@ export default class JoinApp extends LightningElement {
     if (this.watching) return `Your screen is not shared. You see what ${this.presenterName} chose to show.`;
     return this.sharing
       ? `${this.hostName} can see what you chose to share. Use Stop sharing at the top at any time.`
-      : `${this.hostName} cannot see your screen. Use Resume sharing to show it again, or keep chatting.`;
+      : `${this.hostName} cannot see your ${this.source === 'camera' ? 'camera' : 'screen'}. Use Resume sharing to show it again, or keep chatting.`;
   }
   /** Someone else presents (an agent showing their screen, or another guest): this page watches. */
   get watching() {
@@ -186,6 +208,7 @@ export default class JoinApp extends LightningElement {
       if (saved && (await this.resume(saved))) return;
       const fields = this.lookup.contactFields;
       this.step = Object.values(fields).some((mode) => mode !== 'off') ? 'contact' : 'consent';
+      joinPresence(keyOrToken, this.step === 'contact' ? 'details' : 'consent');
     } catch (error) {
       const message = lookupMessage(error, !!keyOrToken.token);
       // A link that opens nothing is not a lost connection: nothing was ever connected.
@@ -202,6 +225,7 @@ export default class JoinApp extends LightningElement {
   handleContact(event) {
     this.contact = event.detail.contact;
     this.step = 'consent';
+    joinPresence(this.keyOrToken, 'consent', this.contact.name);
   }
 
   async handleAccept(event) {
@@ -212,7 +236,7 @@ export default class JoinApp extends LightningElement {
     let stream = null;
     try {
       // Ask first, straight from the click: browsers only show the prompt on a user gesture.
-      stream = await requestScreen();
+      stream = await this.requestSource();
     } catch (error) {
       if (error instanceof ShareRefusedError) {
         await this.joinAndRefuse('share');
@@ -238,7 +262,11 @@ export default class JoinApp extends LightningElement {
 
   async handleDecline(event) {
     if (event.detail.acceptedTerms) await this.joinAndRefuse('consent');
-    else this.end('declined');
+    else {
+      // Not joining, but the agent learns it (and the log says so) instead of waiting on.
+      await joinPresence(this.keyOrToken, 'declined', this.contact?.name);
+      this.end('declined');
+    }
   }
 
   /**
@@ -373,6 +401,12 @@ export default class JoinApp extends LightningElement {
     this.participants = snapshot.participants || [];
     this.controlled = !!snapshot.controllerId && snapshot.controllerId !== this.participantId;
     const host = (snapshot.participants || []).find((p) => p.role === 'host');
+    if (host) this.hostNow = host.displayName;
+    // Nobody watches unseen: the customer is told when a supervisor joins and reads who is watching.
+    const supervisors = (snapshot.participants || []).filter((p) => p.role === 'supervisor').map((p) => p.displayName);
+    const added = supervisors.filter((name) => !this.supervisors.includes(name));
+    this.supervisors = supervisors;
+    if (added.length) this.liveStatus = `${added.join(', ')} (a supervisor) joined to watch.`;
     const wasAway = this.agentReconnecting;
     this.agentReconnecting = !!host && !host.connected;
     if (this.agentReconnecting && !wasAway) this.liveStatus = `${this.hostName} is reconnecting…`;
@@ -398,6 +432,11 @@ export default class JoinApp extends LightningElement {
     this.session?.stopSharing();
   }
 
+  /** The browser's prompt for what this device shares (straight from the click). */
+  requestSource() {
+    return this.source === 'camera' ? requestCamera() : requestScreen();
+  }
+
   async handleResume() {
     this.error = '';
     // Someone else presents: one presenter at a time, so this asks the agent first.
@@ -406,7 +445,7 @@ export default class JoinApp extends LightningElement {
       return;
     }
     try {
-      const stream = await requestScreen();
+      const stream = await this.requestSource();
       this.session.startSharing(stream);
     } catch {
       this.error = 'Sharing was not resumed. Press Resume sharing to try again.';
@@ -418,10 +457,10 @@ export default class JoinApp extends LightningElement {
     this.error = '';
     let stream;
     try {
-      stream = await requestScreen();
+      stream = await this.requestSource();
     } catch {
       this.session?.answerAsk(false);
-      this.liveStatus = 'You did not share your screen.';
+      this.liveStatus = `You did not share your ${this.source === 'camera' ? 'camera' : 'screen'}.`;
       return;
     }
     this.session?.answerAsk(true);

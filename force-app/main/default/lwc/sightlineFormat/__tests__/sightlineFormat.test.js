@@ -1,6 +1,12 @@
-import { formatDuration, normalizeEmail, parseEmailList, reduceErrors, splitName } from 'c/sightlineFormat';
+import { formatDuration, groupKey, normalizeEmail, parseEmailList, reduceErrors, splitName } from 'c/sightlineFormat';
 
 describe('c/sightlineFormat', () => {
+  it('groups a key in threes as the console does', () => {
+    expect(groupKey('482913')).toBe('482 913');
+    expect(groupKey('1234')).toBe('123 4');
+    expect(groupKey('123456789')).toBe('123 456 789');
+  });
+
   it('formats durations as a player does', () => {
     expect(formatDuration(0)).toBe('0:00');
     expect(formatDuration(754)).toBe('12:34');

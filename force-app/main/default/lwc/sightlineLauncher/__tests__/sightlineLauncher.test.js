@@ -99,7 +99,7 @@ describe('c-sightline-launcher', () => {
     expect(JSON.parse(window.localStorage.getItem(STORE_KEY))).toEqual({ refreshToken: 'slrt_1' });
     expect(JSON.parse(post[1].body)).toEqual({ crm: 'salesforce', recordId: CASE_ID });
     expect(window.open).toHaveBeenCalledWith(SESSION.consoleUrl, 'sightline_console');
-    expect($(el, '.session-key').textContent).toBe('482913');
+    expect($(el, '.session-key').textContent).toBe('482 913');
     expect($(el, '.join-link').href).toBe(SESSION.joinUrl);
     expect($(el, '.session-status').textContent).toBe('c.Sightline_Status_Waiting');
     expect($(el, '.console-link').href).toBe(SESSION.consoleUrl);
@@ -191,7 +191,7 @@ describe('c-sightline-launcher', () => {
     );
     expect(post[1].headers.Authorization).toBe('Bearer slat_7');
     expect(window.open).toHaveBeenLastCalledWith(SESSION.consoleUrl, 'sightline_console');
-    expect($(el, '.session-key').textContent).toBe('482913');
+    expect($(el, '.session-key').textContent).toBe('482 913');
     expect($(el, '.signing-in')).toBeNull();
     expect(JSON.parse(window.localStorage.getItem(STORE_KEY))).toEqual({ refreshToken: 'slrt_7' });
     expect(touched).toEqual([]); // the code never looked at the window it opened
@@ -397,14 +397,14 @@ describe('c-sightline-launcher', () => {
     const first = mount();
     getSettings.emit({ relayUrl: RELAY });
     await flush();
-    expect($(first, '.session-key').textContent).toBe('482913');
+    expect($(first, '.session-key').textContent).toBe('482 913');
     document.body.removeChild(first); // the agent switches to another console tab
 
     const back = mount(); // ...and back: Lightning builds the record page component anew
     getSettings.emit({ relayUrl: RELAY });
     await flush();
     expect($(back, 'lightning-button.start')).toBeNull();
-    expect($(back, '.session-key').textContent).toBe('482913');
+    expect($(back, '.session-key').textContent).toBe('482 913');
     expect($(back, '.session-status').textContent).toBe('c.Sightline_Status_In_Progress');
     expect(window.open).not.toHaveBeenCalled();
   });
@@ -421,7 +421,7 @@ describe('c-sightline-launcher', () => {
     // Meanwhile the agent started the session from the utility bar's case tab; back on this tab:
     document.body.appendChild(el);
     await flush();
-    expect($(el, '.session-key').textContent).toBe('482913');
+    expect($(el, '.session-key').textContent).toBe('482 913');
   });
 
   it('stops polling when removed from the page', async () => {

@@ -77,7 +77,7 @@ describe('c-sightline-live-sessions (utility bar)', () => {
       'c.Sightline_Status_In_Progress',
       'c.Sightline_Status_Waiting',
     ]);
-    expect(items.map((li) => li.querySelector('.session-key').textContent)).toEqual(['482912', '482911']);
+    expect(items.map((li) => li.querySelector('.session-key').textContent)).toEqual(['482 912', '482 911']);
     expect(items[0].querySelector('.invited')).toBeNull();
     expect(items[1].querySelector('.invited').textContent).toBe('c.Sightline_Invited');
     expect(items[0].querySelector('a.console-link').getAttribute('href')).toBe(`${RELAY}/console/s_session2`);

@@ -132,6 +132,10 @@ describe('sl-console-app', () => {
     await flush();
     const view = q(el, 'sl-screen-view');
     expect(view.waitingText).toBe('Waiting for the customer to share their screen…');
+    // Before joining the visitor has no participant id, and perhaps no name yet.
+    agent.emit('message', { type: 'presence', participantId: '', name: 'The customer', state: 'details' });
+    await flush();
+    expect(view.waitingText).toBe('The customer is entering their details…');
     const presence = (state) => ({ type: 'presence', participantId: 'g1', name: 'Ada', state });
     agent.emit('message', presence('details'));
     await flush();

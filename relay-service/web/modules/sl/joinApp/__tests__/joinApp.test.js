@@ -1,10 +1,14 @@
 import { createElement } from 'lwc';
 import JoinApp from 'sl/joinApp';
-import { lookupJoin, join } from '../../../../lib/api.js';
+import { lookupJoin, join, joinPresence } from '../../../../lib/api.js';
 import { checkShareCapability } from '../../../../lib/capabilities.js';
-import { GuestSession, requestScreen, ShareRefusedError } from '../../../../lib/guestSession.js';
+import { GuestSession, requestCamera, requestScreen, ShareRefusedError } from '../../../../lib/guestSession.js';
 
-jest.mock('../../../../lib/api.js', () => ({ lookupJoin: jest.fn(), join: jest.fn() }));
+jest.mock('../../../../lib/api.js', () => ({
+  lookupJoin: jest.fn(),
+  join: jest.fn(),
+  joinPresence: jest.fn(() => Promise.resolve()),
+}));
 jest.mock('../../../../lib/capabilities.js', () => ({ checkShareCapability: jest.fn() }));
 jest.mock('../../../../lib/guestSession.js', () => {
   class FakeShareRefusedError extends Error {}
@@ -62,7 +66,12 @@ jest.mock('../../../../lib/guestSession.js', () => {
       this.dispatchEvent(new CustomEvent(type, { detail }));
     }
   }
-  return { GuestSession: FakeGuestSession, ShareRefusedError: FakeShareRefusedError, requestScreen: jest.fn() };
+  return {
+    GuestSession: FakeGuestSession,
+    ShareRefusedError: FakeShareRefusedError,
+    requestScreen: jest.fn(),
+    requestCamera: jest.fn(),
+  };
 });
 
 // Lets the component's awaited promises and re-renders settle.
@@ -306,6 +315,47 @@ describe('sl-join-app', () => {
     await flush();
     expect(join).not.toHaveBeenCalled();
     expect(q(el, 'sl-ended-panel').reason).toBe('declined');
+  });
+
+  it('on a phone: says so before the key, and shares the camera instead of the screen', async () => {
+    checkShareCapability.mockReturnValue({
+      ok: true,
+      source: 'camera',
+      reason: 'This browser cannot share its screen.',
+    });
+    const el = mount();
+    await flush();
+    expect(q(el, 'sl-key-form')).not.toBeNull();
+    expect(q(el, '.notice').textContent).toBe('This browser cannot share its screen.');
+    lookupJoin.mockResolvedValue(LOOKUP);
+    q(el, 'sl-key-form').dispatchEvent(new CustomEvent('submitkey', { detail: { key: '123456' } }));
+    await flush();
+    expect(q(el, '.notice')).not.toBeNull();
+    expect(q(el, 'sl-contact-form')).not.toBeNull();
+    q(el, 'sl-contact-form').dispatchEvent(new CustomEvent('submitcontact', { detail: { contact: { name: 'Ada' } } }));
+    await flush();
+    expect(q(el, 'sl-consent-form').source).toBe('camera');
+    requestCamera.mockResolvedValue(fakeStream());
+    q(el, 'sl-consent-form').dispatchEvent(new CustomEvent('accept', { detail: { recording: true } }));
+    await flush();
+    expect(requestCamera).toHaveBeenCalled();
+    expect(requestScreen).not.toHaveBeenCalled();
+    expect(q(el, 'h1').textContent).toBe('You are sharing your camera');
+    expect(q(el, '.notice')).toBeNull();
+  });
+
+  it('tells the agent each step before joining: details, consent with the name typed, declined', async () => {
+    const link = { token: 'tok_abcdefghijklmnopqrstu' };
+    const el = mount(link);
+    await flush();
+    expect(joinPresence.mock.calls).toEqual([[link, 'details']]);
+    q(el, 'sl-contact-form').dispatchEvent(new CustomEvent('submitcontact', { detail: { contact: { name: 'Ada' } } }));
+    await flush();
+    expect(joinPresence.mock.calls.at(-1)).toEqual([link, 'consent', 'Ada']);
+    q(el, 'sl-consent-form').dispatchEvent(new CustomEvent('decline', { detail: { acceptedTerms: false } }));
+    await flush();
+    expect(joinPresence.mock.calls.at(-1)).toEqual([link, 'declined', 'Ada']);
+    expect(join).not.toHaveBeenCalled();
   });
 
   it('an expired or unknown link ends on "this link does not open a session", not a lost connection', async () => {
