@@ -111,8 +111,12 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   metrics.observeWriteBack(() => writeBack.counts());
   // Each live session is journaled as it changes; the report is on disk (synchronously, in the outbox)
   // before its journal goes. Sessions a killed relay left behind become reports before anything starts.
-  const journal = new SqliteSessionJournal(outboxDb, cipher);
+  const journalDb = openDatabase(config.relay.dataDir, 'journal.db', { synchronous: 'NORMAL' });
+  const journal = new SqliteSessionJournal(journalDb, cipher);
   const deliver = (report: SessionReport) => writeBack.accept(report);
+  const legacyJournal = new SqliteSessionJournal(outboxDb, cipher);
+  await recoverLeftOver({ journal: legacyJournal, deliver, logger });
+  legacyJournal.drop();
   await recoverLeftOver({ journal, deliver, logger });
   journalSessions({ registry, journal, deliver, logger });
 
@@ -189,6 +193,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
         await new Promise<void>((resolve) => server.close(() => resolve()));
         authDb.close();
         outboxDb.close();
+        journalDb.close();
         await redis?.quit();
       })()),
   };

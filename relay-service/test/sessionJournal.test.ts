@@ -3,6 +3,8 @@
 // it to the sandbox CRM exactly once, ended "relay restarted"; a SIGTERM ends it "relay shutdown".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { Connection } from 'jsforce';
 import { loadConfig } from '@sightline/config';
 import type { RunningSandbox } from '@sightline/crm-sandbox';
@@ -10,6 +12,7 @@ import { DEMO, TEST_METRICS_TOKEN } from './helpers/stack.ts';
 import { relayProcess, startCrm, until, type RelayProcess } from './helpers/relayProcess.ts';
 import { signIn, type CookieJar } from './helpers/signIn.ts';
 import { TestClient } from './helpers/wsClient.ts';
+import { tmpDir } from './helpers/tmp.ts';
 
 const SF = DEMO.salesforce;
 type Rec = Record<string, unknown>;
@@ -122,6 +125,44 @@ test('kill -9 with a live session: the next start writes it to the CRM once, end
   const again = await written(conn, sessionId);
   assert.equal(again.tasks.length, 1, 'one Task');
   assert.equal(again.attendees.length, 1, 'one attendee row');
+});
+
+test('a journal an older relay left in outbox.db is written to the CRM once at start-up, then dropped', async (t) => {
+  const sandbox = await startCrm(t);
+  const dataDir = join(tmpDir(t), 'data');
+  const relay = await relayProcess(t, sandbox, { relay: { dataDir } });
+  await relay.start();
+  const { sessionId, host, guest } = await liveSession(relay);
+  await relay.stop('SIGKILL');
+  await Promise.all([host.closed, guest.closed]);
+  // Where relays before journal.db kept it: the same rows, in outbox.db.
+  const db = new DatabaseSync(join(dataDir, 'outbox.db'));
+  db.exec(`ATTACH DATABASE '${join(dataDir, 'journal.db')}' AS j`);
+  const schema = db.prepare("SELECT sql FROM j.sqlite_master WHERE name LIKE 'journal%' AND sql IS NOT NULL").all();
+  for (const { sql } of schema) db.exec(String(sql));
+  db.exec(`INSERT INTO journal_state SELECT * FROM j.journal_state; INSERT INTO journal_log SELECT * FROM j.journal_log;
+    DELETE FROM j.journal_state; DELETE FROM j.journal_log; DETACH DATABASE j;`);
+  db.close();
+
+  await relay.start();
+  const conn = await crmAs(sandbox);
+  const after = await until(
+    () => written(conn, sessionId),
+    (w) => w.tasks.length > 0 && w.attendees.length > 0,
+    'the Task and attendee row of the session journaled in outbox.db',
+  );
+  assert.match(String(after.tasks[0]!.Description), /Kim Killed: my printer prints blank pages/);
+  await until(
+    () => backlog(relay),
+    (n) => n === 0,
+    'the write-back backlog to drain',
+  );
+  assert.equal((await relay.stop('SIGTERM')).code, 0);
+  const outbox = new DatabaseSync(join(dataDir, 'outbox.db'), { readOnly: true });
+  const tables = outbox.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'journal%'").all();
+  outbox.close();
+  assert.deepEqual(tables, [], 'the old journal is gone from outbox.db');
+  assert.equal((await written(conn, sessionId)).tasks.length, 1, 'one Task');
 });
 
 test('SIGTERM ends live sessions saying the relay was stopped, not that the host ended them', async (t) => {

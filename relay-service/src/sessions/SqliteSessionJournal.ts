@@ -1,7 +1,11 @@
-// The session journal in the relay's local database (beside the outbox in outbox.db). Attendees'
-// contact details and chat are personal data: every row is encrypted (TokenCipher, bound to its
-// session by the AAD) and freed pages are zeroed. Read back through a schema like any other input.
-import type { DatabaseSync } from 'node:sqlite';
+// The session journal in the relay's local database, journal.db (relays before it kept it in
+// outbox.db: index.ts recovers what is left there once, then drops it). It is written at every change
+// of every live session, so its database syncs at checkpoints, not at each commit: a killed relay
+// loses nothing of it, a power cut may lose the last moments of the live sessions (never a finished
+// session's report: the outbox syncs every commit). Attendees' contact details and chat are personal
+// data: every row is encrypted (TokenCipher, bound to its session by the AAD) and freed pages are
+// zeroed. Read back through a schema like any other input.
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { z } from 'zod';
 import { policySchema } from '@sightline/config';
 import type { TokenCipher } from '../auth/TokenCipher.ts';
@@ -50,6 +54,11 @@ const stateSchema = z.object({
 export class SqliteSessionJournal implements SessionJournal {
   readonly #db: DatabaseSync;
   readonly #cipher: TokenCipher;
+  readonly #saveState: StatementSync;
+  readonly #appendLog: StatementSync;
+  readonly #setEnding: StatementSync;
+  readonly #removeState: StatementSync;
+  readonly #removeLog: StatementSync;
 
   constructor(db: DatabaseSync, cipher: TokenCipher) {
     this.#db = db;
@@ -61,33 +70,35 @@ export class SqliteSessionJournal implements SessionJournal {
       CREATE TABLE IF NOT EXISTS journal_log (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL,
         entry BLOB NOT NULL);
       CREATE INDEX IF NOT EXISTS journal_log_session ON journal_log (session_id, id);`);
+    // Prepared once: these run at every change of every live session.
+    this.#saveState = db.prepare(
+      'INSERT INTO journal_state (session_id, state) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET state = excluded.state',
+    );
+    this.#appendLog = db.prepare('INSERT INTO journal_log (session_id, entry) VALUES (?, ?)');
+    this.#setEnding = db.prepare('UPDATE journal_state SET ending_reason = ?, ending_at = ? WHERE session_id = ?');
+    this.#removeState = db.prepare('DELETE FROM journal_state WHERE session_id = ?');
+    this.#removeLog = db.prepare('DELETE FROM journal_log WHERE session_id = ?');
   }
 
   save(state: JournaledState): void {
     const sealed = this.#cipher.encrypt(JSON.stringify(state), `journal:${state.sessionId}:state`);
-    this.#db
-      .prepare(
-        'INSERT INTO journal_state (session_id, state) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET state = excluded.state',
-      )
-      .run(state.sessionId, sealed);
+    this.#saveState.run(state.sessionId, sealed);
   }
 
   append(sessionId: string, entry: LogEntry): void {
     const sealed = this.#cipher.encrypt(JSON.stringify(entry), `journal:${sessionId}:log`);
-    this.#db.prepare('INSERT INTO journal_log (session_id, entry) VALUES (?, ?)').run(sessionId, sealed);
+    this.#appendLog.run(sessionId, sealed);
   }
 
   ending(sessionId: string, { reason, at }: Ending): void {
-    this.#db
-      .prepare('UPDATE journal_state SET ending_reason = ?, ending_at = ? WHERE session_id = ?')
-      .run(reason, at, sessionId);
+    this.#setEnding.run(reason, at, sessionId);
   }
 
   remove(sessionId: string): void {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      this.#db.prepare('DELETE FROM journal_state WHERE session_id = ?').run(sessionId);
-      this.#db.prepare('DELETE FROM journal_log WHERE session_id = ?').run(sessionId);
+      this.#removeState.run(sessionId);
+      this.#removeLog.run(sessionId);
       this.#db.exec('COMMIT');
     } catch (err) {
       this.#db.exec('ROLLBACK');
@@ -117,7 +128,12 @@ export class SqliteSessionJournal implements SessionJournal {
     return Promise.resolve(sessions);
   }
 
+  /** Drops the journal's tables (its old place in outbox.db, once what was left there is recovered). */
+  drop(): void {
+    this.#db.exec('DROP TABLE IF EXISTS journal_log; DROP TABLE IF EXISTS journal_state;');
+  }
+
   close(): void {
-    // The database is the outbox's; its owner closes it.
+    // The database's owner (index.ts) closes it.
   }
 }
