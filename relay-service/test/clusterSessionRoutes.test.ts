@@ -9,7 +9,7 @@ import { TokenCipher } from '../src/auth/TokenCipher.ts';
 import { FROM_NODE_HEADER } from '../src/cluster/forwardToOwner.ts';
 import { clusterBearer } from '../src/cluster/nodeCalls.ts';
 import { DEMO, TEST_KEY } from './helpers/stack.ts';
-import { relayProcess, startCrm, type RelayProcess } from './helpers/relayProcess.ts';
+import { relayProcess, startCrm, until, type RelayProcess } from './helpers/relayProcess.ts';
 import { startRedis } from './helpers/redisServer.ts';
 import { signIn, type CookieJar } from './helpers/signIn.ts';
 import { TestClient } from './helpers/wsClient.ts';
@@ -68,7 +68,12 @@ test("details, list, invite and end of node A's session through node B; A authen
   // The invite goes out through the CRM from A.
   const invited = await ok(call(b, 'POST', `/api/sessions/${onA}/invite`, jar, { to: ['pat@customer.example'] }));
   assert.deepEqual(invited, { sent: true, to: ['pat@customer.example'] });
-  assert.match(a.output(), /invitation emailed through the CRM/);
+  // Its log line reaches this process through A's stdout pipe, after (not with) the answer.
+  await until(
+    () => Promise.resolve(a.output()),
+    (out) => /invitation emailed through the CRM/.test(out),
+    "A's log line for the invitation",
+  );
   assert.doesNotMatch(b.output(), /invitation emailed through the CRM/);
 
   // A node's bearer says who sent the call, not who the agent is: without the agent's cookie, 401.
