@@ -161,7 +161,7 @@ export default class ConsoleApp extends LightningElement {
   /** Where the customer is before sharing; nothing once they present. */
   get presenceText() {
     const p = this.presence;
-    // A visitor not yet joined has no participant id ('').
+    // A visitor not yet joined has no participant id (''); the presenter's own is spent (onSession).
     if (!p || (p.participantId && p.participantId === this.presenterId)) return '';
     return PRESENCE_TEXT[p.state]?.(p.name) || '';
   }
@@ -205,6 +205,9 @@ export default class ConsoleApp extends LightningElement {
     // The relay's answer to Start recording is a hint until the recording state moves on.
     if (session.recording !== this.snapshot?.recording) this.recordingHint = '';
     this.snapshot = session;
+    // Presence tells the agent where the customer is before sharing; once someone presents it is
+    // spent (a share stopped later waits for the customer, not "reading the consent" again).
+    if (session.presenterId) this.presence = null;
     if (session.controllerId) this.controlRequested = false;
     if (session.status === 'ended') this.finish('host_ended');
   }

@@ -154,6 +154,13 @@ describe('sl-console-app', () => {
     agent.emit('session', SNAPSHOT);
     await flush();
     expect(view.waitingText).toBe('Waiting for the customer to share their screen…');
+    // A visitor's presence from before they joined is spent too: when they stop sharing, the console
+    // waits for them, it does not say they are entering their details again.
+    agent.emit('message', { type: 'presence', participantId: '', name: 'Ada', state: 'consent' });
+    agent.emit('session', SNAPSHOT);
+    agent.emit('session', { ...SNAPSHOT, presenterId: null, streams: [] });
+    await flush();
+    expect(view.waitingText).toBe('Waiting for the customer to share their screen…');
   });
 
   it('names the customer and the record in the tab title, and says when the session ended', async () => {
