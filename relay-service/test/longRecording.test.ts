@@ -5,14 +5,13 @@
 // The sandbox runs in a child process, so its copy of the file is not counted in this process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DEMO } from '@sightline/crm-sandbox';
@@ -20,9 +19,9 @@ import { passwordToken } from '../../crm-sandbox/test/helpers.ts';
 import { SalesforceAdapter } from '../src/crm/SalesforceAdapter.ts';
 import { RecordingBudget } from '../src/recording/RecordingBudget.ts';
 import { RecordingSink } from '../src/recording/RecordingSink.ts';
+import { probeFile } from './helpers/ffprobe.ts';
 import { VP8, vp8Chunks } from './helpers/relay.ts';
 
-const run = promisify(execFile);
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 /** What the relay holds: JS heap plus Buffers (the recording's bytes live outside the JS heap). */
@@ -172,24 +171,11 @@ test('a two-hour recording at 300 kbit/s: whole, within the memory bound, upload
   assert.equal(res.status, 200);
   await pipeline(Readable.fromWeb(res.body as never), createWriteStream(file));
   assert.equal(statSync(file).size, recording.size);
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', file]);
-  const duration = Number((JSON.parse(stdout) as { format: { duration: string } }).format.duration);
+  const { durationSeconds: duration, seek } = await probeFile(file);
   assert.ok(Math.abs(duration - SECONDS) <= SECONDS * 0.05, `ffprobe duration ${duration} s`);
-  const target = duration * 0.7;
-  const seek = await run('ffprobe', [
-    '-v',
-    'error',
-    '-select_streams',
-    'v',
-    '-read_intervals',
-    `${target}%+#1`,
-    '-show_entries',
-    'packet=pts_time,flags',
-    '-of',
-    'csv=p=0',
-    file,
-  ]);
-  const [pts, flags] = seek.stdout.trim().split('\n')[0]!.split(',');
-  assert.ok(flags!.startsWith('K'), 'a seek lands on a keyframe');
-  assert.ok(Number(pts) <= target && Number(pts) > target - 10.5, `seek to ${target} s landed at ${pts} s`);
+  assert.ok(seek.keyframe, 'a seek lands on a keyframe');
+  assert.ok(
+    seek.pts <= seek.target && seek.pts > seek.target - 10.5,
+    `seek to ${seek.target} s landed at ${seek.pts} s`,
+  );
 });
