@@ -77,6 +77,8 @@ export class WriteBack {
   readonly #inflight = new Map<string, Promise<void>>();
   readonly #unsubscribe: () => void;
   #timer: NodeJS.Timeout | null = null;
+  /** A pass over the outbox is due at the next turn of the event loop (see #dispatchSoon). */
+  #soon: NodeJS.Immediate | null = null;
 
   /** Spilled recordings waiting for their upload (their key is in memory only). */
   readonly #files = new Map<string, RecordingFile>();
@@ -107,7 +109,7 @@ export class WriteBack {
     if (items.some((i) => i.file)) this.#files.set(report.sessionId, file!);
     else void file?.delete();
     this.#logger.info({ sessionId: report.sessionId, writes: items.length }, 'session queued for write-back');
-    this.#dispatch();
+    this.#dispatchSoon();
   }
 
   start(): void {
@@ -118,6 +120,12 @@ export class WriteBack {
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
+    // Sessions ended by the stop itself start their writes now, and are waited for below.
+    if (this.#soon) {
+      clearImmediate(this.#soon);
+      this.#soon = null;
+      this.#dispatch();
+    }
     this.#unsubscribe();
     await Promise.allSettled([...this.#inflight.values()]);
   }
@@ -199,6 +207,18 @@ export class WriteBack {
       awaitingSignIn: this.#outbox.count('waiting', mine),
       failed: this.#outbox.failed(mine, 50).map(toAgentDelivery),
     };
+  }
+
+  /**
+   * One pass for every session that ended in this turn of the event loop: each pass reads up to 500
+   * due rows, and a pass per ended session made a burst of endings (a relay stopping, the benchmark's
+   * capacity phase ending thousands) quadratic, stalling the relay for seconds.
+   */
+  #dispatchSoon(): void {
+    this.#soon ??= setImmediate(() => {
+      this.#soon = null;
+      this.#dispatch();
+    });
   }
 
   /** Hands every due session not already in flight to its endpoint's lane. */
