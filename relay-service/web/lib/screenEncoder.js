@@ -6,7 +6,7 @@ import { CaptureTimes } from './captureTimes.js';
 import { pickEncoderConfig, pickRecordingConfig } from './codecs.js';
 import { readFrames } from './frameSource.js';
 import { StillnessGate, THUMB_HEIGHT, THUMB_WIDTH, toLuma } from './stillness.js';
-import { epochNow, stats } from './stats.js';
+import { epochNow, recordStage, stats } from './stats.js';
 
 /** Encoded frames allowed to wait inside the encoder before new captures are dropped. */
 const MAX_ENCODE_QUEUE = 2;
@@ -190,8 +190,11 @@ export class ScreenEncoder {
     }
     const payload = new Uint8Array(chunk.byteLength);
     chunk.copyTo(payload);
-    const captureTimeMs = this.captureTimes.take(chunk.timestamp) ?? epochNow();
+    const now = epochNow();
+    const captured = this.captureTimes.take(chunk.timestamp);
+    const captureTimeMs = captured ?? now;
     const keyframe = chunk.type === 'key';
+    if (captured !== undefined) recordStage(keyframe ? 'encodeKey' : 'encode', now - captured);
     const frame = encodeFrame({ stream: this.stream, sequence: this.sequence++, captureTimeMs, keyframe }, payload);
     const s = stats();
     if (!s.startedAt) s.startedAt = epochNow();

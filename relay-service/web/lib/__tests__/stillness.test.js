@@ -19,7 +19,12 @@ describe('stillness gate', () => {
   });
 
   it('sends while the screen changes, settles, then stays silent until a heartbeat', () => {
-    const gate = new StillnessGate({ settleFrames: 2, heartbeatMs: 10_000, minIntervalMs: 0, largeChangeIntervalMs: 0 });
+    const gate = new StillnessGate({
+      settleFrames: 2,
+      heartbeatMs: 10_000,
+      minIntervalMs: 0,
+      largeChangeIntervalMs: 0,
+    });
     const verdicts = [];
     verdicts.push(gate.decide(thumb(10), 0));
     verdicts.push(gate.decide(thumb(50), 33));
@@ -33,7 +38,12 @@ describe('stillness gate', () => {
   });
 
   it('caps the frame rate while the picture changes and always sends the latest picture', () => {
-    const gate = new StillnessGate({ settleFrames: 1, heartbeatMs: 60_000, minIntervalMs: 125, largeChangeIntervalMs: 125 });
+    const gate = new StillnessGate({
+      settleFrames: 1,
+      heartbeatMs: 60_000,
+      minIntervalMs: 125,
+      largeChangeIntervalMs: 125,
+    });
     // Captures every 33 ms, each one different, until 300 ms; then the picture stays.
     const verdicts = [];
     for (let t = 0; t <= 297; t += 33) verdicts.push([t, gate.decide(thumb(t % 250), t)]);
@@ -56,7 +66,12 @@ describe('stillness gate', () => {
 
 describe('large changes', () => {
   it('paces a change of much of the picture (a scroll) slower than a small one (typing)', () => {
-    const gate = new StillnessGate({ settleFrames: 0, heartbeatMs: 60_000, minIntervalMs: 100, largeChangeIntervalMs: 400 });
+    const gate = new StillnessGate({
+      settleFrames: 0,
+      heartbeatMs: 60_000,
+      minIntervalMs: 100,
+      largeChangeIntervalMs: 400,
+    });
     const small = (n) => {
       const t = thumb(50);
       t[0] = n; // one pixel differs: typing
