@@ -143,7 +143,7 @@ export class ScreenEncoder {
     this.reconfigure = false;
     const h264 = this.h264Failed ? null : await pickRecordingConfig(width, height);
     const config = this.recording && h264 ? h264 : await pickEncoderConfig(width, height);
-    if (!config) throw new Error('This browser has no VP9, VP8 or H.264 encoder for screen sharing.');
+    if (!config) throw new Error('This browser has no AV1, VP9, VP8 or H.264 encoder for screen sharing.');
     this.canEncodeH264 = h264 !== null;
     if (this.encoder && this.encoder.state !== 'closed') this.encoder.close();
     const encoder = new VideoEncoder({
