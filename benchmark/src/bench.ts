@@ -291,7 +291,6 @@ async function measureBandwidth(
   traffic: TrafficFile,
   log: (line: string) => void,
 ): Promise<{ figures: BenchResults['bandwidth']; chromium: string }> {
-  const codec = String(traffic.encoderConfig.codec ?? 'unknown');
   const seconds = profile.browserSeconds;
   let figures: BenchResults['bandwidth'];
   let chromium: string;
@@ -310,7 +309,8 @@ async function measureBandwidth(
       label:
         "the join page's WebCodecs encoder in Chromium -> the relay -> the agent console's decoder, in real time; " +
         "bitrate from the join page's counters, legibility of the console canvas against the shared screen",
-      codec,
+      // What the console decoded, not the traffic model's capture (the join page may pick another codec).
+      codec: r.codec,
       durationSeconds: seconds,
       avgKbps: r.avgKbps,
       peakKbps: r.peakKbps,
@@ -318,6 +318,7 @@ async function measureBandwidth(
       idleShare: r.idleShare,
       receivedKbps: r.receivedKbps,
       glassToGlassMs: r.glassToGlassMs,
+      stagesMs: r.stagesMs,
       quality: r.quality,
       referenceKbps: [50, 80],
     };
@@ -558,6 +559,23 @@ export async function runSlowViewerOnly(
     return await slowViewerScenario({ profile, load, log, simulcast }, relay, provision);
   } finally {
     load.stop();
+    await sightline?.relay.stop();
+    await sightline?.sandbox.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** `--bandwidth-only`: just the real-pages bandwidth, legibility and glass-to-glass figures. */
+export async function runBandwidthOnly(
+  profile: Profile,
+  log: (line: string) => void = console.log,
+): Promise<BenchResults['bandwidth']> {
+  const tmp = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
+  let sightline: Awaited<ReturnType<typeof startSightline>> | null = null;
+  try {
+    sightline = await startSightline(tmp);
+    return (await measureBandwidth(profile, sightline.relay.url, loadTraffic(), log)).figures;
+  } finally {
     await sightline?.relay.stop();
     await sightline?.sandbox.close();
     rmSync(tmp, { recursive: true, force: true });

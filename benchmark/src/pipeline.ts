@@ -23,6 +23,8 @@ export interface PipelineResult {
   idleShare: number;
   receivedKbps: number;
   glassToGlassMs: LatencySummary;
+  /** The same path by stage (stats.js recordStage): where the glass-to-glass tail is spent. */
+  stagesMs: Record<string, LatencySummary>;
   quality: QualityFigure[];
 }
 
@@ -32,6 +34,8 @@ interface PageStats {
   framesDecoded: number;
   bytesReceived: number;
   latencyMs: number[];
+  stages?: Record<string, number[]>;
+  codec?: string;
 }
 
 const statsOf = (page: Page) =>
@@ -145,14 +149,15 @@ export async function measurePipeline(o: {
     }
     const [sent, received] = await Promise.all([statsOf(guest), statsOf(agent)]);
     if (!sent || !received) throw new Error('the pages expose no __sightlineStats');
-    const codec = await agent.evaluate(() => {
-      const s = (window as unknown as { __sightlineStats?: { codec?: string } }).__sightlineStats;
-      return s?.codec ?? null;
-    });
+    // The presenter's encoder names its codec; the console only decodes.
+    const codec = sent.codec ?? null;
+    const stagesMs: Record<string, LatencySummary> = {};
+    for (const [name, samples] of Object.entries({ ...sent.stages, ...received.stages }))
+      stagesMs[name] = summarizeLatency(Float64Array.from(samples));
     const kbps = (bytes: number) => round((bytes * 8) / 1000 / o.durationSeconds);
     return {
       chromium: browser.version(),
-      codec: codec ?? 'as negotiated by the join page (VP9 first)',
+      codec: codec ?? 'unknown (the join page named none)',
       durationSeconds: o.durationSeconds,
       avgKbps: kbps(sent.bytesSent),
       peakKbps: round((Math.max(...perSecond) * 8) / 1000),
@@ -160,6 +165,7 @@ export async function measurePipeline(o: {
       idleShare: round(perSecond.filter((b) => b === 0).length / perSecond.length, 2),
       receivedKbps: kbps(received.bytesReceived),
       glassToGlassMs: summarizeLatency(Float64Array.from(received.latencyMs)),
+      stagesMs,
       quality,
     };
   } finally {

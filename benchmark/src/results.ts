@@ -185,6 +185,8 @@ export const resultsSchema = z.object({
     receivedKbps: z.number().nullable(),
     /** Capture to paint on the console (full pipeline only). */
     glassToGlassMs: latency.nullable(),
+    /** The same path by stage (encode, arrive, decode, paint; full pipeline only). */
+    stagesMs: z.record(z.string(), latency).optional(),
     quality: z.array(z.object({ atSeconds: z.number(), label: z.string(), psnrDb: z.number(), ssim: z.number() })),
     referenceKbps: z.tuple([z.number(), z.number()]),
   }),

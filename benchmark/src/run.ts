@@ -1,11 +1,12 @@
 // `npm run bench [-- --quick]`: runs the benchmark and writes benchmark/results/latest.{md,json}
 // and latency-vs-sessions.svg. `--capture` first re-records the traffic model in Chromium.
-// `--slow-only` runs just the slow-viewer scenario (results/slow-viewer.{md,json}; with `--no-simulcast`
+// `--bandwidth-only` runs just the real pages' bandwidth, legibility and glass-to-glass section
+// (results/bandwidth.json). `--slow-only` runs just the slow-viewer scenario (results/slow-viewer.{md,json}; with `--no-simulcast`
 // its presenter sends no smaller rendition, the figure before simulcast). `--profile` has
 // each target write a CPU profile (results/profiles/) summarized in results/cpu-profile.md.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runBench, runSlowViewerOnly, PROFILES } from './bench.ts';
+import { runBandwidthOnly, runBench, runSlowViewerOnly, PROFILES } from './bench.ts';
 import { markdownReport, slowViewerSection } from './report/markdown.ts';
 import { latencyChart } from './report/latency-chart.ts';
 import { updateReadme } from './report/readme.ts';
@@ -13,10 +14,20 @@ import { summarizeProfile } from './report/cpu-profile.ts';
 import { TargetProcess } from './targets/TargetProcess.ts';
 
 const args = new Set(process.argv.slice(2));
-const known = new Set(['--quick', '--smoke', '--capture', '--slow-only', '--no-simulcast', '--profile']);
+const known = new Set([
+  '--quick',
+  '--smoke',
+  '--capture',
+  '--slow-only',
+  '--no-simulcast',
+  '--profile',
+  '--bandwidth-only',
+]);
 for (const a of args) {
   if (!known.has(a)) {
-    console.error(`unknown option ${a}; use --quick, --smoke, --capture, --slow-only [--no-simulcast] or --profile`);
+    console.error(
+      `unknown option ${a}; use --quick, --smoke, --capture, --slow-only [--no-simulcast], --bandwidth-only or --profile`,
+    );
     process.exit(2);
   }
 }
@@ -33,6 +44,14 @@ const log = (line: string) => console.log(`[${((performance.now() - t0) / 1000).
 const dir = new URL('../results/', import.meta.url);
 const profiles = fileURLToPath(new URL('profiles/', dir));
 if (args.has('--profile')) TargetProcess.profileDir = profiles;
+if (args.has('--bandwidth-only')) {
+  const bandwidth = await runBandwidthOnly(profile, log);
+  const command = `npm run bench -- ${[...args].join(' ')}`;
+  const record = { command, profile: profile.name, at: new Date().toISOString(), bandwidth };
+  writeFileSync(new URL('bandwidth.json', dir), JSON.stringify(record, null, 2) + '\n');
+  console.log(JSON.stringify(record, null, 2));
+  process.exit(0);
+}
 if (args.has('--slow-only')) {
   const slow = await runSlowViewerOnly(profile, log, !args.has('--no-simulcast'));
   const command = `npm run bench -- ${[...args].join(' ')}`;

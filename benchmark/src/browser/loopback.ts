@@ -14,6 +14,12 @@ export interface LoopbackOptions {
   captureFps: number;
   /** Encode as the join page does while the session is recorded (H.264, codecs.pickRecordingConfig). */
   recording?: boolean;
+  /** Fields laid over the join page's chosen configuration (codec and rate-control sweeps). */
+  configOverride?: Record<string, unknown>;
+  /** StillnessGate options (frame pacing sweeps). */
+  gateOptions?: Record<string, number>;
+  /** Extra VideoEncoderEncodeOptions per frame (a quantizer in bitrateMode 'quantizer'). */
+  encodeOptions?: Record<string, unknown>;
 }
 
 export interface LumaSnapshot {
@@ -79,6 +85,7 @@ export async function runLoopback(opts: LoopbackOptions): Promise<LoopbackResult
     ? await codecs.pickRecordingConfig(W, H)
     : await codecs.pickEncoderConfig(W, H);
   if (!config) throw new Error(`no supported ${opts.recording ? 'recording (H.264) ' : ''}encoder configuration`);
+  if (opts.configOverride) Object.assign(config, opts.configOverride);
   let encodeMs = 0;
   decoder.configure({ codec: config.codec, codedWidth: W, codedHeight: H, optimizeForLatency: true });
   const encoder = new VideoEncoder({
@@ -100,7 +107,7 @@ export async function runLoopback(opts: LoopbackOptions): Promise<LoopbackResult
     while (decoded < submitted && !failure) await new Promise((r) => setTimeout(r, 1));
   };
 
-  const gate = new still.StillnessGate();
+  const gate = new still.StillnessGate(opts.gateOptions);
   const snapshots: LumaSnapshot[] = [];
   const pending = [...scene.measureAt];
   let drawnKey = '';
@@ -122,7 +129,7 @@ export async function runLoopback(opts: LoopbackOptions): Promise<LoopbackResult
       first = false;
       const frame = new VideoFrame(screen, { timestamp: Math.round(t * 1e6) });
       const began = performance.now();
-      encoder.encode(frame, { keyFrame });
+      encoder.encode(frame, { ...opts.encodeOptions, keyFrame });
       frame.close();
       await encoder.flush();
       encodeMs += performance.now() - began;

@@ -1,5 +1,7 @@
-// Codec choice for screen content: the first of VP9, VP8, H.264 that this browser can encode; H.264
-// while the session is recorded, where the browser has an encoder for it.
+// Codec choice for screen content: the first of AV1, VP9, VP8, H.264 that this browser can encode;
+// H.264 while the session is recorded, where the browser has an encoder for it. AV1 first because,
+// with contentHint 'text' (Chromium tunes libaom for screen content), it kept text sharper for fewer
+// bits than VP9 on the scripted support session (benchmark/README.md, "Bandwidth").
 
 /**
  * @param {number} width
@@ -16,6 +18,13 @@ function avcCodec(width, height) {
   const area = width * height;
   const level = area <= 921_600 ? '1F' : area <= 2_228_224 ? '2A' : '33';
   return `avc1.42E0${level}`;
+}
+
+/** AV1 main profile, 8-bit; the level grows with the picture (3.1 up to 720p, 4.0 to 1080p, 5.0 above). */
+function av1Codec(width, height) {
+  const area = width * height;
+  const level = area <= 1_065_024 ? '05' : area <= 2_359_296 ? '08' : '12';
+  return `av01.0.${level}M.08`;
 }
 
 /**
@@ -35,6 +44,7 @@ export function encoderCandidates(width, height) {
     contentHint: 'text',
   };
   return [
+    { ...base, codec: av1Codec(width, height) },
     { ...base, codec: 'vp09.00.10.08' },
     { ...base, codec: 'vp8' },
     { ...base, codec: avcCodec(width, height), avc: { format: 'annexb' } },
@@ -91,6 +101,7 @@ export function pickRecordingConfig(width, height, Encoder = globalThis.VideoEnc
 
 /** @param {string} codec */
 export function codecName(codec) {
+  if (codec.startsWith('av01')) return 'AV1';
   if (codec.startsWith('vp09')) return 'VP9';
   if (codec === 'vp8') return 'VP8';
   if (codec.startsWith('avc1')) return 'H.264';

@@ -1,10 +1,12 @@
 // The customer's side of a joined session: the relay socket, the consent messages and the
 // screen-share pipeline (getDisplayMedia -> ScreenEncoder -> socket).
 import { RelaySocket } from './relaySocket.js';
-import { ScreenShare } from './screenShare.js';
+import { ScreenShare, ShareRefusedError } from './screenShare.js';
 import { ScreenWatch } from './screenWatch.js';
 
-export { ShareRefusedError, requestScreen } from './screenShare.js';
+// Re-exported, and imported above: requestCamera throws it too (a bare re-export binds no local name).
+export { ShareRefusedError };
+export { requestScreen } from './screenShare.js';
 
 /**
  * A phone's camera (the back one when there is a choice): the same encoder and relay path as a screen.

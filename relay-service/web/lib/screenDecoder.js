@@ -2,7 +2,7 @@
 // after (re)configuration or a gap in the sequence, and asks the presenter for one.
 import { decodeFrameHeader, framePayload } from '../../src/protocol/frame.ts';
 import { CaptureTimes } from './captureTimes.js';
-import { epochNow, recordLatency, stats } from './stats.js';
+import { epochNow, recordLatency, recordStage, stats } from './stats.js';
 
 /**
  * @typedef {object} ScreenDecoderOptions
@@ -25,6 +25,8 @@ export class ScreenDecoder {
     /** @type {Set<number>} simulcast renditions of the configured stream (the relay sends one of them) */
     this.renditions = new Set();
     this.captureTimes = new CaptureTimes();
+    /** Arrival times of chunks in the decoder, for the per-stage figures. */
+    this.arrivals = new CaptureTimes();
     this.context = options.canvas.getContext('2d');
   }
 
@@ -88,6 +90,9 @@ export class ScreenDecoder {
     // rendition counts its own sequence).
     const timestamp = header.sequence * 1000 + (header.stream % 1000);
     this.captureTimes.set(timestamp, header.captureTimeMs);
+    const arrived = epochNow();
+    this.arrivals.set(timestamp, arrived);
+    recordStage('arrive', arrived - header.captureTimeMs);
     this.decoder.decode(
       new EncodedVideoChunk({ type: header.keyframe ? 'key' : 'delta', timestamp, data: framePayload(frame) }),
     );
@@ -96,6 +101,9 @@ export class ScreenDecoder {
   /** @param {VideoFrame} frame */
   paint(frame) {
     const captureTime = this.captureTimes.take(frame.timestamp);
+    const arrived = this.arrivals.take(frame.timestamp);
+    const decoded = epochNow();
+    if (arrived !== undefined) recordStage('decode', decoded - arrived);
     try {
       this.context.drawImage(frame, 0, 0, this.options.canvas.width, this.options.canvas.height);
     } finally {
@@ -105,7 +113,11 @@ export class ScreenDecoder {
     if (captureTime !== undefined) {
       // The picture reaches the screen at the next rendering opportunity.
       // eslint-disable-next-line @lwc/lwc/no-async-operation -- measuring the paint, not scheduling UI
-      requestAnimationFrame(() => recordLatency(epochNow() - captureTime));
+      requestAnimationFrame(() => {
+        const painted = epochNow();
+        recordStage('paint', painted - decoded);
+        recordLatency(painted - captureTime);
+      });
     }
   }
 
@@ -122,6 +134,7 @@ export class ScreenDecoder {
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     this.decoder = null;
     this.captureTimes.clear();
+    this.arrivals.clear();
   }
 }
 

@@ -6,7 +6,7 @@ import { CaptureTimes } from './captureTimes.js';
 import { pickEncoderConfig, pickRecordingConfig } from './codecs.js';
 import { readFrames } from './frameSource.js';
 import { StillnessGate, THUMB_HEIGHT, THUMB_WIDTH, toLuma } from './stillness.js';
-import { epochNow, stats } from './stats.js';
+import { epochNow, recordStage, stats } from './stats.js';
 
 /** Encoded frames allowed to wait inside the encoder before new captures are dropped. */
 const MAX_ENCODE_QUEUE = 2;
@@ -143,7 +143,7 @@ export class ScreenEncoder {
     this.reconfigure = false;
     const h264 = this.h264Failed ? null : await pickRecordingConfig(width, height);
     const config = this.recording && h264 ? h264 : await pickEncoderConfig(width, height);
-    if (!config) throw new Error('This browser has no VP9, VP8 or H.264 encoder for screen sharing.');
+    if (!config) throw new Error('This browser has no AV1, VP9, VP8 or H.264 encoder for screen sharing.');
     this.canEncodeH264 = h264 !== null;
     if (this.encoder && this.encoder.state !== 'closed') this.encoder.close();
     const encoder = new VideoEncoder({
@@ -190,8 +190,11 @@ export class ScreenEncoder {
     }
     const payload = new Uint8Array(chunk.byteLength);
     chunk.copyTo(payload);
-    const captureTimeMs = this.captureTimes.take(chunk.timestamp) ?? epochNow();
+    const now = epochNow();
+    const captured = this.captureTimes.take(chunk.timestamp);
+    const captureTimeMs = captured ?? now;
     const keyframe = chunk.type === 'key';
+    if (captured !== undefined) recordStage(keyframe ? 'encodeKey' : 'encode', now - captured);
     const frame = encodeFrame({ stream: this.stream, sequence: this.sequence++, captureTimeMs, keyframe }, payload);
     const s = stats();
     if (!s.startedAt) s.startedAt = epochNow();

@@ -12,6 +12,10 @@ const MAX_SAMPLES = 2000;
  * @property {number} bytesReceived
  * @property {number} keyframesReceived
  * @property {number[]} latencyMs glass-to-glass samples: capture time to the paint after decode
+ * @property {Record<string, number[]>} stages per-stage samples (ms) of the same path: `encode`
+ *   (capture to encoder output, presenter), `encodeKey` (the same for keyframes), `arrive` (capture to
+ *   arrival at the viewer: encode + send + relay), `decode` (arrival to decoder output), `paint`
+ *   (decoder output to the next animation frame)
  * @property {number} startedAt epoch ms of the first counted frame
  * @property {string} [codec] the presenter's encoder codec now (it switches to H.264 while recording)
  */
@@ -28,6 +32,7 @@ export function stats() {
       bytesReceived: 0,
       keyframesReceived: 0,
       latencyMs: [],
+      stages: {},
       startedAt: 0,
     };
   }
@@ -39,6 +44,17 @@ export function recordLatency(ms) {
   const s = stats();
   s.latencyMs.push(ms);
   if (s.latencyMs.length > MAX_SAMPLES) s.latencyMs.splice(0, s.latencyMs.length - MAX_SAMPLES);
+}
+
+/**
+ * @param {string} stage one of the names in SightlineStats.stages
+ * @param {number} ms
+ */
+export function recordStage(stage, ms) {
+  const stages = stats().stages;
+  const samples = (stages[stage] ??= []);
+  samples.push(ms);
+  if (samples.length > MAX_SAMPLES) samples.splice(0, samples.length - MAX_SAMPLES);
 }
 
 /** Epoch milliseconds on the high-resolution clock (the frame header's capture time base). */

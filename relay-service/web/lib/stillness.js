@@ -7,6 +7,13 @@ export const THUMB_HEIGHT = 90;
 const PIXEL_THRESHOLD = 6;
 /** Frame-rate cap while the picture changes: 125 ms = 8 frames/s. */
 export const MIN_INTERVAL_MS = 125;
+/**
+ * Frame-rate cap while a large part of the picture changes (scrolling, switching windows): each such
+ * frame costs many times a typing frame, and the picture settles sharp once the motion stops.
+ */
+export const LARGE_CHANGE_INTERVAL_MS = 500;
+/** Share of the thumbnail's pixels that makes a change large. */
+export const LARGE_CHANGE_SHARE = 0.1;
 /** Frames sent after the last change so the encoder sharpens the still picture. */
 export const SETTLE_FRAMES = 4;
 /** A keyframe after this long without sending anything (a safety net; the relay asks for keyframes). */
@@ -49,12 +56,20 @@ export function changedPixels(previous, current) {
  */
 export class StillnessGate {
   /**
-   * @param {{settleFrames?: number, heartbeatMs?: number, minIntervalMs?: number}} [options]
+   * @param {{settleFrames?: number, heartbeatMs?: number, minIntervalMs?: number, largeChangeIntervalMs?: number}} [options]
    */
-  constructor({ settleFrames = SETTLE_FRAMES, heartbeatMs = HEARTBEAT_MS, minIntervalMs = MIN_INTERVAL_MS } = {}) {
+  constructor({
+    settleFrames = SETTLE_FRAMES,
+    heartbeatMs = HEARTBEAT_MS,
+    minIntervalMs = MIN_INTERVAL_MS,
+    largeChangeIntervalMs = LARGE_CHANGE_INTERVAL_MS,
+  } = {}) {
     this.settleFrames = settleFrames;
     this.heartbeatMs = heartbeatMs;
     this.minIntervalMs = minIntervalMs;
+    this.largeChangeIntervalMs = Math.max(minIntervalMs, largeChangeIntervalMs);
+    /** The pending change covers a large part of the picture. */
+    this.large = false;
     /** @type {Uint8Array | null} */
     this.previous = null;
     /** A change was seen that no sent frame carries yet. */
@@ -69,16 +84,21 @@ export class StillnessGate {
    * @returns {'change' | 'settle' | 'heartbeat' | 'skip'}
    */
   decide(thumb, now) {
-    if (changedPixels(this.previous, thumb) > 0) {
+    const changed = changedPixels(this.previous, thumb);
+    if (changed > 0) {
+      // A first picture (Infinity) is sent at once; a large change waits longer than a small one.
+      if (changed !== Infinity && changed >= thumb.length * LARGE_CHANGE_SHARE) this.large = true;
       this.dirty = true;
       this.settleLeft = this.settleFrames;
     }
     this.previous = thumb;
-    const due = now - this.lastSentAt >= this.minIntervalMs;
+    const since = now - this.lastSentAt;
+    const due = since >= this.minIntervalMs;
     let verdict = 'skip';
     if (this.dirty) {
-      if (due) {
+      if (this.large ? since >= this.largeChangeIntervalMs : due) {
         this.dirty = false;
+        this.large = false;
         verdict = 'change';
       }
     } else if (this.settleLeft > 0) {

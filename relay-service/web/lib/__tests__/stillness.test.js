@@ -19,7 +19,12 @@ describe('stillness gate', () => {
   });
 
   it('sends while the screen changes, settles, then stays silent until a heartbeat', () => {
-    const gate = new StillnessGate({ settleFrames: 2, heartbeatMs: 10_000, minIntervalMs: 0 });
+    const gate = new StillnessGate({
+      settleFrames: 2,
+      heartbeatMs: 10_000,
+      minIntervalMs: 0,
+      largeChangeIntervalMs: 0,
+    });
     const verdicts = [];
     verdicts.push(gate.decide(thumb(10), 0));
     verdicts.push(gate.decide(thumb(50), 33));
@@ -33,7 +38,12 @@ describe('stillness gate', () => {
   });
 
   it('caps the frame rate while the picture changes and always sends the latest picture', () => {
-    const gate = new StillnessGate({ settleFrames: 1, heartbeatMs: 60_000, minIntervalMs: 125 });
+    const gate = new StillnessGate({
+      settleFrames: 1,
+      heartbeatMs: 60_000,
+      minIntervalMs: 125,
+      largeChangeIntervalMs: 125,
+    });
     // Captures every 33 ms, each one different, until 300 ms; then the picture stays.
     const verdicts = [];
     for (let t = 0; t <= 297; t += 33) verdicts.push([t, gate.decide(thumb(t % 250), t)]);
@@ -54,14 +64,44 @@ describe('stillness gate', () => {
   });
 });
 
+describe('large changes', () => {
+  it('paces a change of much of the picture (a scroll) slower than a small one (typing)', () => {
+    const gate = new StillnessGate({
+      settleFrames: 0,
+      heartbeatMs: 60_000,
+      minIntervalMs: 100,
+      largeChangeIntervalMs: 400,
+    });
+    const small = (n) => {
+      const t = thumb(50);
+      t[0] = n; // one pixel differs: typing
+      return t;
+    };
+    expect(gate.decide(small(0), 0)).toBe('change'); // the first picture goes out at once
+    expect(gate.decide(small(200), 100)).toBe('change');
+    // Every pixel changes (scrolling): held until 400 ms after the last frame sent, then the latest goes.
+    expect(gate.decide(thumb(90), 200)).toBe('skip');
+    expect(gate.decide(thumb(120), 300)).toBe('skip');
+    expect(gate.decide(thumb(150), 499)).toBe('skip');
+    expect(gate.decide(thumb(150), 500)).toBe('change');
+    // Back to small changes: the short interval again.
+    const typed = thumb(150);
+    typed[3] = 0;
+    expect(gate.decide(typed, 600)).toBe('change');
+  });
+});
+
 describe('codec choice', () => {
-  it('prefers VP9, then VP8, then H.264, for realtime screen text', () => {
+  it('prefers AV1, then VP9, VP8 and H.264, for realtime screen text', () => {
     const list = encoderCandidates(1280, 720);
-    expect(list.map((c) => codecName(c.codec))).toEqual(['VP9', 'VP8', 'H.264', 'H.264']);
-    expect(list[0]).toMatchObject({ latencyMode: 'realtime', contentHint: 'text', bitrate: 80_000 });
+    expect(list.map((c) => codecName(c.codec))).toEqual(['AV1', 'VP9', 'VP8', 'H.264', 'H.264']);
+    expect(list[0]).toMatchObject({ codec: 'av01.0.05M.08', latencyMode: 'realtime', contentHint: 'text' });
+    expect(list[0]).toMatchObject({ bitrate: 80_000 });
     expect(list[0].scalabilityMode).toBeUndefined();
-    expect(list[2].avc).toEqual({ format: 'annexb' });
-    expect(list[3].avc).toEqual({ format: 'avc' });
+    expect(encoderCandidates(1920, 1080)[0].codec).toBe('av01.0.08M.08');
+    expect(encoderCandidates(3840, 2160)[0].codec).toBe('av01.0.12M.08');
+    expect(list[3].avc).toEqual({ format: 'annexb' });
+    expect(list[4].avc).toEqual({ format: 'avc' });
   });
 
   it('keeps the bitrate target in the screen-content range', () => {
@@ -73,13 +113,13 @@ describe('codec choice', () => {
   it('picks the first configuration the browser supports', async () => {
     const Encoder = {
       isConfigSupported: jest.fn(async (c) => {
-        if (c.codec.startsWith('vp09')) throw new TypeError('unknown codec');
+        if (c.codec.startsWith('av01') || c.codec.startsWith('vp09')) throw new TypeError('unknown codec');
         return { supported: c.codec.startsWith('avc1') };
       }),
     };
     const config = await pickEncoderConfig(1920, 1080, Encoder);
     expect(config.codec).toBe('avc1.42E02A');
-    expect(Encoder.isConfigSupported).toHaveBeenCalledTimes(3); // stops at the first supported one
+    expect(Encoder.isConfigSupported).toHaveBeenCalledTimes(4); // stops at the first supported one
     expect(await pickEncoderConfig(1280, 720, { isConfigSupported: async () => ({ supported: false }) })).toBeNull();
   });
 
