@@ -140,14 +140,22 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     : null;
   const redisJournal = redis && ownership ? new RedisSessionJournal(redis, cipher, ownership, logger) : null;
   const journal = redisJournal ?? localJournal;
+  // Hand-offs still waiting for Redis' answer: a graceful stop awaits them before the outbox closes.
+  const handingOff = new Set<Promise<void>>();
+  const handOff = async (report: SessionReport) => {
+    if (!ownership) return;
+    if (await ownership.commit(report.sessionId)) accept(report);
+    else
+      logger.warn(
+        { sessionId: report.sessionId },
+        'not the current owner of the session: its report is left to the owner',
+      );
+  };
   const deliver = ownership
-    ? async (report: SessionReport) => {
-        if (await ownership.commit(report.sessionId)) accept(report);
-        else
-          logger.warn(
-            { sessionId: report.sessionId },
-            'not the current owner of the session: its report is left to the owner',
-          );
+    ? (report: SessionReport) => {
+        const p = handOff(report).finally(() => handingOff.delete(p));
+        handingOff.add(p);
+        return p;
       }
     : accept;
   const legacyJournal = new SqliteSessionJournal(outboxDb, cipher);
@@ -225,6 +233,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
         await cluster.stop().catch((err: unknown) => logger.warn({ err }, 'could not leave the cluster'));
         // Live sessions end now, saying why; their reports go into the outbox and survive the restart.
         await registry.endAll('relay_shutdown');
+        await Promise.allSettled(handingOff);
         await writeBack.stop();
         await ws.close();
         agentAuth.close(); // long-polling sign-in waits answer now
