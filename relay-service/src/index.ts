@@ -1,5 +1,6 @@
 // startRelay: the whole relay in one process: session registry, WebSocket routing, the HTTP app
 // (sign-in, API, pages), the write-back outbox with its retry job, on config.relay.host:port.
+import { randomBytes } from 'node:crypto';
 import { recordingSpillDir } from './recording/spillDir.ts';
 import { sweepSpillDir } from './recording/SpillFile.ts';
 import { existsSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { connectRedis } from './cluster/redisClient.ts';
 import { RedisCredentials } from './cluster/RedisCredentials.ts';
 import { redisOAuthStates } from './cluster/RedisOAuthStates.ts';
 import { RedisSignInRequests } from './cluster/RedisSignInRequests.ts';
+import { SessionOwnership } from './cluster/SessionOwnership.ts';
 import { SharedSignIns } from './cluster/SharedSignIns.ts';
 import { createAdapterFactory } from './crm/adapterFor.ts';
 import { sendAgentInvitations } from './crm/agentInvitations.ts';
@@ -30,7 +32,8 @@ import { offsetClock, testClockEnabled, testClockRoutes } from './http/testClock
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { attachWebSocketServer } from './routing/attachWebSocketServer.ts';
-import { journalSessions, recoverLeftOver } from './sessions/journalSessions.ts';
+import { endTakenOver, journalSessions, recoverLeftOver } from './sessions/journalSessions.ts';
+import { RedisSessionJournal } from './sessions/RedisSessionJournal.ts';
 import { SessionRegistry } from './sessions/SessionRegistry.ts';
 import { SqliteSessionJournal } from './sessions/SqliteSessionJournal.ts';
 import type { Clock, SessionReport } from './sessions/types.ts';
@@ -111,18 +114,60 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   metrics.observeWriteBack(() => writeBack.counts());
   // Each live session is journaled as it changes; the report is on disk (synchronously, in the outbox)
   // before its journal goes. Sessions a killed relay left behind become reports before anything starts.
+  // In cluster mode the journal is in Redis, fenced by each session's owner and epoch, and a report is
+  // handed to the write-back only by the owner at the current epoch, once (checked and marked in Redis).
   const journalDb = openDatabase(config.relay.dataDir, 'journal.db', { synchronous: 'NORMAL' });
-  const journal = new SqliteSessionJournal(journalDb, cipher);
-  const deliver = (report: SessionReport) => writeBack.accept(report);
+  const localJournal = new SqliteSessionJournal(journalDb, cipher);
+  const nodeId = `n_${randomBytes(8).toString('hex')}`;
+  const accept = (report: SessionReport) => writeBack.accept(report);
+  const ownership = redis
+    ? new SessionOwnership({
+        redis,
+        nodeId,
+        checkMs: config.cluster.heartbeatMs,
+        onTakenOver: (taken) =>
+          void endTakenOver({
+            sessionIds: taken.map((t) => t.sessionId),
+            load: (id) => redisJournal!.load(id),
+            journal: redisJournal!,
+            deliver,
+            logger,
+          }).catch((err: unknown) => logger.error({ err }, 'could not end the sessions of a dead node')),
+        // Another node owns them now: their sockets close here, and the fenced hand-off writes nothing.
+        onLost: (ids) => ids.forEach((id) => void registry.end(id, 'relay_restarted')),
+        logger,
+      })
+    : null;
+  const redisJournal = redis && ownership ? new RedisSessionJournal(redis, cipher, ownership, logger) : null;
+  const journal = redisJournal ?? localJournal;
+  // Hand-offs still waiting for Redis' answer: a graceful stop awaits them before the outbox closes.
+  const handingOff = new Set<Promise<void>>();
+  const handOff = async (report: SessionReport) => {
+    if (!ownership) return;
+    if (await ownership.commit(report.sessionId)) accept(report);
+    else
+      logger.warn(
+        { sessionId: report.sessionId },
+        'not the current owner of the session: its report is left to the owner',
+      );
+  };
+  const deliver = ownership
+    ? (report: SessionReport) => {
+        const p = handOff(report).finally(() => handingOff.delete(p));
+        handingOff.add(p);
+        return p;
+      }
+    : accept;
   const legacyJournal = new SqliteSessionJournal(outboxDb, cipher);
-  await recoverLeftOver({ journal: legacyJournal, deliver, logger });
+  await recoverLeftOver({ journal: legacyJournal, deliver: accept, logger });
   legacyJournal.drop();
-  await recoverLeftOver({ journal, deliver, logger });
+  await recoverLeftOver({ journal: localJournal, deliver: accept, logger });
   journalSessions({ registry, journal, deliver, logger });
 
   let publicUrl = config.relay.publicUrl?.replace(/\/$/, '') ?? '';
   const cluster = clusterMode({
     config,
+    nodeId,
     redis,
     registry,
     cipher,
@@ -170,6 +215,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   registry.start();
   writeBack.start();
   await cluster.start();
+  ownership?.start();
   logger.info({ url: publicUrl }, 'relay listening');
   if (testClock) logger.warn('test clock enabled: POST /__test/clock moves session time forward');
 
@@ -183,9 +229,11 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     close: () =>
       (closing ??= (async () => {
         registry.stop();
+        ownership?.stop();
         await cluster.stop().catch((err: unknown) => logger.warn({ err }, 'could not leave the cluster'));
         // Live sessions end now, saying why; their reports go into the outbox and survive the restart.
         await registry.endAll('relay_shutdown');
+        await Promise.allSettled(handingOff);
         await writeBack.stop();
         await ws.close();
         agentAuth.close(); // long-polling sign-in waits answer now

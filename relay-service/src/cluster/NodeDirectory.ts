@@ -9,7 +9,7 @@ import { z } from 'zod';
 const NODES = 'sightline:nodes';
 /** Live sessions per node id: counted at placement, given back by the owner when a session ends. */
 const PLACED = 'sightline:placed';
-const nodeKey = (id: string) => `sightline:node:${id}`;
+export const nodeKey = (id: string) => `sightline:node:${id}`;
 
 export interface NodeLoad {
   sessions: number;

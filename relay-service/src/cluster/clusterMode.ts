@@ -1,7 +1,6 @@
 // What cluster mode adds to a relay, or nothing: with Redis, this node registers and heartbeats,
 // takes sessions placed on it, publishes them, and answers the other nodes; without, the routes
 // simply use this node's registry.
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
@@ -40,6 +39,8 @@ export interface HandOffLocator {
 
 export interface ClusterModeOptions {
   config: SightlineConfig;
+  /** This node's id in the cluster (its sessions' owner in SessionOwnership). */
+  nodeId: string;
   redis: Redis | null;
   registry: SessionRegistry;
   cipher: TokenCipher;
@@ -86,7 +87,7 @@ export function clusterMode(o: ClusterModeOptions): ClusterMode {
   const { config, redis } = o;
   const nodes = new NodeDirectory({
     redis,
-    id: `n_${randomBytes(8).toString('hex')}`,
+    id: o.nodeId,
     get url() {
       return o.nodeUrl();
     },

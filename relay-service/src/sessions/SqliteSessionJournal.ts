@@ -28,8 +28,8 @@ const agentSchema = z.object({
   email: z.string().optional(),
   orgId: z.string().optional(),
 });
-const endingSchema = z.object({ reason: endReasonSchema, at: z.iso.datetime() });
-const stateSchema = z.object({
+export const endingSchema = z.object({ reason: endReasonSchema, at: z.iso.datetime() });
+export const stateSchema = z.object({
   sessionId: z.string(),
   record: z.object({ crm, id: z.string(), label: z.string() }),
   host: agentSchema,

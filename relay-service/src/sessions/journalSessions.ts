@@ -5,14 +5,17 @@
 import type { Logger } from 'pino';
 import type { Session } from './Session.ts';
 import type { SessionRegistry } from './SessionRegistry.ts';
-import { reportOfLeftOver, type JournaledState, type SessionJournal } from './SessionJournal.ts';
+import { reportOfLeftOver, type JournaledSession, type JournaledState, type SessionJournal } from './SessionJournal.ts';
 import type { SessionReport } from './types.ts';
 
 export interface JournalSessionsOptions {
   registry: SessionRegistry;
   journal: SessionJournal;
-  /** Makes the report durable (the write-back's accept); throws if it could not. */
-  deliver: (report: SessionReport) => void;
+  /**
+   * Makes the report durable (the write-back's accept); throws if it could not. In cluster mode it
+   * first checks and marks, in Redis, that this node owns the session at the current epoch (async).
+   */
+  deliver: (report: SessionReport) => void | Promise<void>;
   logger: Logger;
 }
 
@@ -62,8 +65,12 @@ export function journalSessions({ registry, journal, deliver, logger }: JournalS
     guarded('end', sessionId, () => journal.ending(sessionId, { reason, at: iso(registry.clock.now()) })),
   );
   registry.on('ended', (report) => {
-    deliver(report);
-    guarded('removal', report.sessionId, () => journal.remove(report.sessionId));
+    const removal = () => guarded('removal', report.sessionId, () => journal.remove(report.sessionId));
+    const delivered = deliver(report);
+    if (!delivered) return removal();
+    delivered.then(removal, (err: unknown) =>
+      log.error({ err, sessionId: report.sessionId }, 'could not hand the report to the write-back'),
+    );
   });
 }
 
@@ -75,10 +82,37 @@ export async function recoverLeftOver({
 }: Omit<JournalSessionsOptions, 'registry'>): Promise<number> {
   const left = await journal.leftOver();
   for (const session of left) {
-    deliver(reportOfLeftOver(session, 'relay_restarted'));
+    await deliver(reportOfLeftOver(session, 'relay_restarted'));
     journal.remove(session.state.sessionId);
   }
   if (left.length)
     logger.warn({ sessions: left.length }, 'sessions live when the relay died were ended and queued for write-back');
   return left.length;
+}
+
+/**
+ * Sessions taken over from a dead node (cluster mode) become reports written once, by this node:
+ * their log as journaled up to the node's death. (Resuming them live here is not built yet.)
+ */
+export async function endTakenOver({
+  sessionIds,
+  load,
+  journal,
+  deliver,
+  logger,
+}: Omit<JournalSessionsOptions, 'registry'> & {
+  sessionIds: string[];
+  load: (sessionId: string) => Promise<JournaledSession | null>;
+}): Promise<number> {
+  let ended = 0;
+  for (const id of sessionIds) {
+    const session = await load(id);
+    if (session) {
+      await deliver(reportOfLeftOver(session, 'relay_restarted'));
+      ended++;
+    }
+    journal.remove(id);
+  }
+  if (ended) logger.warn({ sessions: ended }, 'sessions of a dead node were ended and queued for write-back');
+  return ended;
 }

@@ -57,6 +57,8 @@ export interface RelayProcess {
   start(): Promise<void>;
   /** Sends the signal and resolves with how it exited. */
   stop(signal: 'SIGKILL' | 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the running process: a starved node. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void;
   output(): string;
 }
 
@@ -142,9 +144,14 @@ export async function relayProcess(
       exited = null;
       return result;
     },
+    signal(signal) {
+      assert.ok(child, 'the relay process is not running');
+      child.kill(signal);
+    },
     output: () => out,
   };
   t.after(async () => {
+    child?.kill('SIGCONT'); // a test that froze a node and failed leaves it running, not stopped
     if (child) await proc.stop('SIGKILL');
   });
   return proc;
