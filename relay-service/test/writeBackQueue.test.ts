@@ -88,3 +88,28 @@ test('one org failing does not delay another org', async (t) => {
     await q.close();
   }
 });
+
+test('Redis stopped and started again: an enqueue made during the outage lands, and the workers resume', async (t) => {
+  const redis = await startRedis(t);
+  const events = new EventEmitter();
+  const q = node(redis.url, (s) => {
+    events.emit('written', s.sessionId);
+    return Promise.resolve({ done: true });
+  });
+  try {
+    await q.start();
+    const lane = q.laneOf('servicenow', 'https://acme.service-now.com');
+    const first = once(events, 'written');
+    await q.enqueue(lane, session('before'));
+    assert.deepEqual(await first, ['before']);
+    await redis.stop();
+    // The enqueue waits for Redis (no error, nothing lost in this process); the caller keeps its own copy meanwhile.
+    const pending = q.enqueue(lane, session('during'));
+    const written = once(events, 'written');
+    await redis.start();
+    assert.equal(await pending, true);
+    assert.deepEqual(await written, ['during']);
+  } finally {
+    await q.close();
+  }
+});

@@ -130,8 +130,11 @@ export class WriteBackQueue {
 
   #queue(lane: string): Queue<JobData> {
     let q = this.#queues.get(lane);
-    if (!q)
-      this.#queues.set(lane, (q = new Queue<JobData>(`wb-${lane}`, { connection: this.#connection, prefix: PREFIX })));
+    if (!q) {
+      q = new Queue<JobData>(`wb-${lane}`, { connection: this.#connection, prefix: PREFIX });
+      q.on('error', () => {}); // as the workers: BullMQ reconnects, the relay's own client logs the outage
+      this.#queues.set(lane, q);
+    }
     return q;
   }
 
