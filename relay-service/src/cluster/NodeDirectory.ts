@@ -1,7 +1,7 @@
 // The cluster's nodes in Redis: each node heartbeats its URL and load under a key that expires, so a
-// node that stops (crash, partition) drops out within cluster.nodeTtlMs. Placement picks the node
-// with the fewest live sessions in one Lua script, counting the new one at once, so concurrent
-// creations on different nodes do not all land on the same idle node.
+// node that stops (crash, partition) drops out within cluster.nodeTtlMs. Placement picks the
+// least-busy node in one Lua script, counting the new session at once, so concurrent creations on
+// different nodes do not all land on the same idle node.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -22,21 +22,37 @@ export interface NodeLoad {
 const nodeInfoSchema = z.object({
   id: z.string(),
   url: z.url(),
-  sessions: z.number(),
-  bytesPerSecond: z.number(),
-  cpu: z.number(),
+  sessions: z.number().int().nonnegative(),
+  bytesPerSecond: z.number().nonnegative(),
+  cpu: z.number().nonnegative(),
   at: z.number(),
 });
 export type NodeInfo = z.infer<typeof nodeInfoSchema>;
 
-// Among the live nodes (ARGV), the one with the fewest placed sessions; counts the new session there.
-const PLACE = `local best, fewest = nil, nil
-for _, id in ipairs(ARGV) do
-  local n = tonumber(redis.call('HGET', KEYS[1], id) or '0')
-  if fewest == nil or n < fewest then best, fewest = id, n end
+// Least busy = fewest sessions per unit of headroom: (placed + 1) / headroom, where headroom is what
+// the node's busiest resource (CPU, forwarded bandwidth) leaves free at its last heartbeat. The
+// placed count is exact and rises with each placement, so a burst between heartbeats spreads in
+// proportion to headroom instead of piling onto the node that looked idle; equal headroom is the
+// fewest sessions. ARGV holds id, headroom pairs; ties go to the first.
+const PLACE = `local best, lowest = nil, nil
+for i = 1, #ARGV, 2 do
+  local score = (tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') + 1) / tonumber(ARGV[i + 1])
+  if lowest == nil or score < lowest then best, lowest = ARGV[i], score end
 end
 if best then redis.call('HINCRBY', KEYS[1], best, 1) end
 return best`;
+
+/** Bandwidth that counts as a full node when no other figure is given: a 1 Gbit/s link. */
+const DEFAULT_EGRESS_BYTES_PER_SECOND = 125_000_000;
+/** A saturated node still gets a finite score, so it is chosen when every node is saturated. */
+const MIN_HEADROOM = 0.05;
+
+/** What the node's busiest resource leaves free: 1 idle .. MIN_HEADROOM saturated. */
+export function headroom(load: NodeLoad, egressBytesPerSecond = DEFAULT_EGRESS_BYTES_PER_SECOND): number {
+  // A Node process forwards on one thread: cpu 1 (one core busy) is saturation.
+  const busiest = Math.max(load.cpu, load.bytesPerSecond / egressBytesPerSecond);
+  return Math.min(1, Math.max(MIN_HEADROOM, 1 - busiest));
+}
 
 export interface NodeDirectoryOptions {
   redis: Redis;
@@ -46,6 +62,8 @@ export interface NodeDirectoryOptions {
   ttlMs: number;
   load: () => Promise<NodeLoad>;
   logger: Logger;
+  /** Forwarded bytes per second that count as a full node (default: 1 Gbit/s). */
+  egressBytesPerSecond?: number;
 }
 
 export class NodeDirectory {
@@ -108,7 +126,8 @@ export class NodeDirectory {
   /** The least-busy live node for a new session (its count already includes it). */
   async place(): Promise<NodeInfo> {
     const nodes = await this.nodes();
-    const id = (await this.#o.redis.eval(PLACE, 1, PLACED, ...nodes.map((n) => n.id))) as string | null;
+    const args = nodes.flatMap((n) => [n.id, String(headroom(n, this.#o.egressBytesPerSecond))]);
+    const id = (await this.#o.redis.eval(PLACE, 1, PLACED, ...args)) as string | null;
     const node = nodes.find((n) => n.id === id);
     if (!node) throw new Error('no relay node is live');
     return node;
