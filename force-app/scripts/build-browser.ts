@@ -89,13 +89,16 @@ getSettings.adapter = class {
   };
 }
 
-/** The LWC engine keeps development checks behind process.env.NODE_ENV. */
+/** The LWC engine keeps development checks behind process.env.NODE_ENV; the base components ask
+ * import.meta.env.SSR whether they render on a server (never, here). */
 const productionEnv: Plugin = {
   name: 'sightline-production-env',
   transform(code) {
-    return code.includes('process.env.NODE_ENV')
-      ? { code: code.replaceAll('process.env.NODE_ENV', '"production"'), map: null }
-      : null;
+    if (!code.includes('process.env.NODE_ENV') && !code.includes('import.meta.env.SSR')) return null;
+    return {
+      code: code.replaceAll('process.env.NODE_ENV', '"production"').replaceAll('import.meta.env.SSR', 'false'),
+      map: null,
+    };
   },
 };
 
