@@ -7,7 +7,7 @@ import { DEMO } from '@sightline/crm-sandbox';
 import { launchChromium, person, type Browsers, type Person } from '../support/browser.ts';
 import { axeViolations } from '../support/axe.ts';
 import { agentStartsSession } from '../support/flows.ts';
-import { launcher, signInToSandbox } from '../support/sandbox.ts';
+import { launcher, openCase, signInToSandbox } from '../support/sandbox.ts';
 import { startSystem, type System } from '../support/system.ts';
 
 let system: System;
@@ -46,5 +46,27 @@ describe('the Case page', () => {
     assert.ok(fits, 'the invite field shows a whole email address');
 
     assert.deepEqual(await axeViolations(page), []);
+  });
+
+  test('is styled by SLDS and uses the real lightning base components', async () => {
+    const agent = await person(browser, 'agent-slds');
+    people.push(agent);
+    const USER = DEMO.salesforce.users.agent;
+    await signInToSandbox(agent.page, system.salesforceUrl, USER);
+    await openCase(agent.page, system.salesforceUrl, DEMO.salesforce.cases.printer);
+    const start = launcher(agent.page).getByRole('button', { name: 'Start Screen Share' });
+    await start.waitFor();
+    const look = await start.evaluate((el: HTMLElement) => ({
+      // SLDS's stylesheet loaded and applied: its rules are in the document, and the button lays out
+      // as .slds-button does (inline-flex; the page's own stylesheet never sets a button's display).
+      sldsRules: [...document.styleSheets].some((s) => (s.href ?? '').includes('salesforce-lightning-design-system')),
+      classes: el.className,
+      host: el.closest('lightning-button')?.tagName ?? '',
+      display: getComputedStyle(el).display,
+    }));
+    assert.ok(look.sldsRules, 'the SLDS stylesheet is on the page');
+    assert.equal(look.host, 'LIGHTNING-BUTTON');
+    assert.match(look.classes, /\bslds-button\b/);
+    assert.equal(look.display, 'inline-flex', 'SLDS styles the button');
   });
 });

@@ -1,6 +1,7 @@
 // Builds the Sightline components for the local CRM sandbox's Case page: the `lwc` compiler through
-// rollup, the components unchanged from force-app, stand-ins for the few lightning-* base
-// components they use, and browser versions of the lightning/* wire adapters and @salesforce/*
+// rollup, the components unchanged from force-app, the real lightning-* base components from the
+// `lightning-base-components` package (under synthetic shadow, as Lightning runs them, so the page's
+// SLDS stylesheet reaches them), and browser versions of the lightning/* wire adapters and @salesforce/*
 // scoped modules that talk to the sandbox's same-origin REST API (see browser/).
 // Usage: node force-app/scripts/build-browser.ts [outDir]   (default force-app/.browser-build)
 import { readdirSync, readFileSync } from 'node:fs';
@@ -17,6 +18,8 @@ const BROWSER = join(import.meta.dirname, 'browser');
 export const DEFAULT_OUT_DIR = join(FORCE_APP, '.browser-build');
 /** Modules of force-app the browser replaces (same API, sandbox URLs): none since the sandbox serves the file servlet. */
 const OVERRIDES: string[] = [];
+/** Where the real base components come from; the local folder keeps only the wire adapters. */
+const BASE_COMPONENTS = `${join('node_modules', 'lightning-base-components')}`;
 
 function labels(): Map<string, string> {
   const parser = new XMLParser({ isArray: (name) => name === 'labels' });
@@ -34,8 +37,10 @@ function salesforceScoped(): Plugin {
   const PREFIX = '\0sf:';
   return {
     name: 'sightline-salesforce-scoped',
-    resolveId(source) {
-      return source.startsWith('@salesforce/') ? PREFIX + source : null;
+    resolveId(source, importer) {
+      // lightning-base-components maps its own @salesforce/* imports (i18n, gates) in its lwc config.
+      if (!source.startsWith('@salesforce/') || importer?.includes(BASE_COMPONENTS)) return null;
+      return PREFIX + source;
     },
     load(id) {
       if (!id.startsWith(PREFIX)) return null;
@@ -84,13 +89,16 @@ getSettings.adapter = class {
   };
 }
 
-/** The LWC engine keeps development checks behind process.env.NODE_ENV. */
+/** The LWC engine keeps development checks behind process.env.NODE_ENV; the base components ask
+ * import.meta.env.SSR whether they render on a server (never, here). */
 const productionEnv: Plugin = {
   name: 'sightline-production-env',
   transform(code) {
-    return code.includes('process.env.NODE_ENV')
-      ? { code: code.replaceAll('process.env.NODE_ENV', '"production"'), map: null }
-      : null;
+    if (!code.includes('process.env.NODE_ENV') && !code.includes('import.meta.env.SSR')) return null;
+    return {
+      code: code.replaceAll('process.env.NODE_ENV', '"production"').replaceAll('import.meta.env.SSR', 'false'),
+      map: null,
+    };
   },
 };
 
@@ -108,10 +116,14 @@ export async function buildBrowser(outDir: string = DEFAULT_OUT_DIR): Promise<st
           ...OVERRIDES.map((n) => ({ name: `c/${n}`, path: join(BROWSER, 'lwc/c', n, `${n}.js`) })),
           ...components.map((n) => ({ name: `c/${n}`, path: join(LWC_DIR, n, `${n}.js`) })),
           { dir: join(BROWSER, 'lwc') },
+          { npm: 'lightning-base-components' },
         ],
       }),
     ],
     onwarn: (w) => {
+      // The package's own templates draw two compiler notices Lightning accepts (if/else branches that
+      // both declare a slot, a `type` on a div); anything else, and any notice on our code, fails.
+      if (w.id?.includes(BASE_COMPONENTS) && /LWC1137|LWC1057/.test(w.message)) return;
       warnings.push(w.message);
     },
   });

@@ -30,7 +30,7 @@ export function page(o: PageOptions): string {
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(o.title)}</title><link rel="stylesheet" href="/sandbox-assets/sandbox.css">${o.head ?? ''}</head>
+<title>${esc(o.title)}</title>${o.head ?? ''}<link rel="stylesheet" href="/sandbox-assets/sandbox.css"></head>
 <body><header><strong>${esc(o.brand)}</strong><nav>${nav}</nav>${who}</header>
 <main>${o.body}</main></body></html>`;
 }

@@ -1,7 +1,8 @@
 // Salesforce people pages: sign-in, home (open cases), the case page with the Sightline mount point,
 // tasks, files (playable), emails and related leads; the leads list; the email outbox.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import express from 'express';
 import { UI_COOKIE, type SalesforceContext } from '../salesforce/context.ts';
 import { sendVersion } from '../salesforce/restRouter.ts';
@@ -18,6 +19,14 @@ const NAV: Array<[string, string]> = [
   ['/outbox', 'Outbox'],
 ];
 export const BROWSER_BUILD_DIR = resolve(import.meta.dirname, '../../../force-app/.browser-build');
+
+/** The Salesforce Lightning Design System's built assets (styles, fonts, icons), as Lightning serves them. */
+const SLDS_ASSETS = resolve(
+  dirname(createRequire(import.meta.url).resolve('@salesforce-ux/design-system/package.json')),
+  'assets',
+);
+/** Lightning styles every record page with SLDS; the base components' markup relies on its classes. */
+const SLDS_HEAD = '<link rel="stylesheet" href="/slds/styles/salesforce-lightning-design-system.min.css">';
 
 const caseLink = (c: Doc) => `<a href="/lightning/r/Case/${esc(c.Id)}/view">${esc(c.CaseNumber)}</a>`;
 
@@ -36,7 +45,8 @@ export function salesforcePagesRouter(ctx: SalesforceContext): express.Router {
   router.use(auth);
   const name = (id: unknown) => (typeof id === 'string' ? String(ctx.data.find(id)?.record.Name ?? id) : '');
   const render = (userId: string, title: string, body: string) =>
-    page({ title: `${title} | ${BRAND}`, brand: BRAND, nav: NAV, user: name(userId), body });
+    page({ title: `${title} | ${BRAND}`, brand: BRAND, nav: NAV, user: name(userId), body, head: SLDS_HEAD });
+  router.use('/slds', express.static(SLDS_ASSETS, { index: false, fallthrough: false, immutable: true, maxAge: '1d' }));
 
   router.get('/', (req, res) => {
     const userId = requireUser(req, res);

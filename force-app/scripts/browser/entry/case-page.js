@@ -1,6 +1,9 @@
 // Sandbox entry: mounts the three Sightline components into the case page's #sightline-mount, as
 // Lightning would place them on the Case record page, the live-sessions list in a utility bar along
 // the bottom of the page, as the Service Console shows it, and shows their toasts.
+// Lightning runs components under synthetic shadow: the record page's SLDS stylesheet styles the
+// base components' insides. Imported first, before any component is created.
+import '@lwc/synthetic-shadow';
 import { createElement } from 'lwc';
 import SightlineLauncher from 'c/sightlineLauncher';
 import SightlineRecordings from 'c/sightlineRecordings';
