@@ -3,6 +3,7 @@
 // them cannot show (a Safari guest without AV1 decode, an older console that says nothing).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { WebSocket } from 'ws';
 import type { CodecFamily } from '../src/protocol/index.ts';
 import { GUEST, HOST, OTHER_AGENT, RECORD, policy } from './helpers/core.ts';
 import { startTestRelay, VP8 } from './helpers/relay.ts';
@@ -75,4 +76,44 @@ test('a hello naming an unknown codec is refused with a precise error', async (t
   host.send({ type: 'hello', protocol: 1, decoders: ['hevc'] });
   assert.match((await host.waitFor('error')).message, /^hello: decoders\.0: /);
   host.close();
+});
+
+test('a guest who said hello in the lobby counts once admitted, not before', async (t) => {
+  const relay = await startTestRelay();
+  t.after(() => relay.close());
+  const created = relay.registry.create({ host: HOST, record: RECORD, policy: policy({ hostsMayShowScreens: true }) });
+  const host = await TestClient.connect(
+    relay.wsUrl,
+    relay.registry.agentTicket(created.sessionId, HOST).ticket,
+    undefined,
+    ALL,
+  );
+  const guest = await TestClient.connect(
+    relay.wsUrl,
+    relay.registry.join(created.sessionId, GUEST).ticket,
+    undefined,
+    ALL,
+  );
+  host.send({ type: 'present-take' });
+  host.send({ type: 'stream-start', config: VP8 });
+  await guest.waitFor('stream-start');
+  // The key admitted the customer: the next one with it waits in the lobby, and says hello there.
+  const late = relay.registry.join(created.sessionId, { name: 'Sam', email: 'sam@globex.example' });
+  assert.equal(late.waiting, true);
+  const waiting = new WebSocket(`${relay.wsUrl}?ticket=${encodeURIComponent(late.ticket)}`);
+  t.after(() => waiting.close());
+  const welcomed = new Promise((ok) =>
+    waiting.on('message', (data, binary) => !binary && JSON.parse(String(data)).type === 'welcome' && ok(true)),
+  );
+  await new Promise((ok) => waiting.once('open', ok));
+  waiting.send(JSON.stringify({ type: 'hello', protocol: 1, decoders: NO_AV1 }));
+  const asked = await host.waitForSession((s) => s.lobby.length === 1);
+  assert.deepEqual(asked.decoders, ALL, 'someone in the lobby watches nothing: they do not narrow the choice');
+
+  host.send({ type: 'admit', participantId: late.participant.id });
+  const admitted = await host.waitForSession((s) => s.participants.some((p) => p.id === late.participant.id));
+  // The admitted guest's socket says no second hello: what it said in the lobby counts now.
+  assert.deepEqual(admitted.decoders, NO_AV1);
+  assert.equal(await welcomed, true, 'the admitted guest got its welcome on the socket it waited on');
+  for (const c of [host, guest]) c.close();
 });
