@@ -3,6 +3,7 @@
 // agent -> customer within one session, each time with decoded pixels on the other side.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
 import { DEMO } from '@sightline/crm-sandbox';
 import { launchChromium, person, type Browsers, type Person } from '../support/browser.ts';
 import { caseTaskOf, salesforceAs, type Conn } from '../support/crm.ts';
@@ -10,7 +11,7 @@ import { agentStartsSession, customerEntersKey, customerLeaves, customerShares }
 import { assertSeesLiveScreen, joinCanvas, type Contact } from '../support/pages.ts';
 import { signInToSandbox } from '../support/sandbox.ts';
 import { startSystem, type System } from '../support/system.ts';
-import { TIMEOUT } from '../support/wait.ts';
+import { TIMEOUT, until } from '../support/wait.ts';
 
 const USERS = DEMO.salesforce.users;
 const CASE = DEMO.salesforce.cases.invoice;
@@ -21,6 +22,19 @@ let browser: Browsers;
 let agent: Person;
 let crm: Conn;
 const people: Person[] = [];
+
+/** The page's encoder codec now (its own counters). */
+const encoderCodec = (page: Page) =>
+  page.evaluate(
+    () => (globalThis as unknown as { __sightlineStats?: { codec?: string } }).__sightlineStats?.codec ?? '',
+  );
+
+/** As Safari without AV1 hardware decode answers: no AV1 decoder; everything else as the browser says. */
+const NO_AV1_DECODER = () => {
+  const ask = VideoDecoder.isConfigSupported.bind(VideoDecoder);
+  VideoDecoder.isConfigSupported = (config) =>
+    config.codec.startsWith('av01') ? Promise.resolve({ supported: false, config }) : ask(config);
+};
 
 before(async () => {
   system = await startSystem({ policy: { hostsMayShowScreens: true } });
@@ -107,4 +121,35 @@ test('the customer asks to present while the agent shows their screen; the agent
       lines.some((l) => l.includes(actor!) && l.includes(text!)),
       `the log has "${actor}: ${text}":\n${task.Description}`,
     );
+});
+
+test("a customer whose browser cannot decode AV1 watches the agent's screen: the console encodes VP9 for them", async () => {
+  const customer = await person(browser, 'customer without AV1 decode');
+  people.push(customer);
+  await customer.context.addInitScript(NO_AV1_DECODER);
+  const started = await agentStartsSession(agent, system.salesforceUrl, CASE, USERS.agent);
+  const console = started.console;
+  const page = customer.page;
+  await customerEntersKey(page, system.relayUrl, started.key);
+  await customerShares(page, CUSTOMER, 'not asked');
+  await assertSeesLiveScreen(console);
+  // Only decoding is taken away: the customer's own encoder still sends AV1 to the console, which decodes it.
+  assert.match(await encoderCodec(page), /^av01\./, "the customer's encoder (the console decodes AV1)");
+
+  await console.getByRole('button', { name: 'Show my screen' }).click();
+  await page.getByRole('heading', { name: `Alex Agent is showing their screen` }).waitFor({ timeout: TIMEOUT });
+  await assertSeesLiveScreen(page, joinCanvas, "the customer's join page");
+  const codec = await until(
+    () => encoderCodec(console),
+    (c) => c !== '',
+    "the console's encoder codec",
+  );
+  assert.match(codec, /^vp09\./, 'the console encodes VP9: its viewer has no AV1 decoder');
+
+  await customerLeaves(page, console);
+  assert.equal(
+    customer.problems.length + agent.problems.length,
+    0,
+    [...customer.problems, ...agent.problems].join('\n'),
+  );
 });

@@ -30,6 +30,7 @@ const base: SessionSnapshot = {
   paused: false,
   recording: 'off',
   streams: [],
+  decoders: ['av1', 'vp9', 'vp8', 'h264'],
 };
 
 test('a patch turns the old state into the new one and carries only what changed', () => {

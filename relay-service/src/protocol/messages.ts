@@ -94,13 +94,26 @@ export const handoverSchema = z
   .strict();
 export type Handover = z.infer<typeof handoverSchema>;
 
+/** Codec families a viewer can decode (WebCodecs `VideoDecoder.isConfigSupported`), in the
+ * presenter's order of preference. */
+export const codecFamilySchema = z.enum(['av1', 'vp9', 'vp8', 'h264']);
+export type CodecFamily = z.infer<typeof codecFamilySchema>;
+/** What a viewer that says nothing (an older client) is taken to decode: what the presenter sent before
+ * AV1 was added. Never AV1 (Safari without AV1 hardware decode has none). */
+export const LEGACY_DECODERS: readonly CodecFamily[] = ['vp9', 'vp8', 'h264'];
+const decodersSchema = z.array(codecFamilySchema).max(codecFamilySchema.options.length);
+
 const msg = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...shape }).strict();
 
 /** Messages a participant sends to the relay. */
 export const clientMessageSchema = z.discriminatedUnion('type', [
   /** A client's first message, right after the socket opens (a socket that says nothing is closed). */
-  msg('hello', { protocol: z.literal(PROTOCOL_VERSION) }),
+  msg('hello', {
+    protocol: z.literal(PROTOCOL_VERSION),
+    /** What this browser decodes; absent (an older client): LEGACY_DECODERS. */
+    decoders: decodersSchema.optional(),
+  }),
   /** The guest's answer to "may the agent see your screen" (and the recording prompt). */
   msg('consent', { view: z.boolean(), recording: z.boolean().optional() }),
   /** The guest's answer when the host starts recording after the guest joined (snapshot `recording: 'asking'`). */
@@ -206,6 +219,8 @@ export const sessionSnapshotSchema = z.object({
    * recorded meanwhile). */
   recording: z.enum(['off', 'on', 'asking', 'refused', 'not_allowed']),
   streams: z.array(streamConfigSchema),
+  /** The codec families every connected viewer of the presenter decodes: the presenter encodes one of them. */
+  decoders: decodersSchema,
 });
 export type SessionSnapshot = z.infer<typeof sessionSnapshotSchema>;
 
@@ -229,6 +244,7 @@ export const sessionFieldsSchema = sessionSnapshotSchema
     paused: true,
     recording: true,
     streams: true,
+    decoders: true,
   })
   .partial()
   .strict();

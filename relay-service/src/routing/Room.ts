@@ -190,7 +190,9 @@ export class Room {
   private onWaiting(conn: Connection, data: Buffer, isBinary: boolean): void {
     if (!conn.messages.take()) return conn.rateLimited('too many messages while waiting');
     const parsed = isBinary || data.byteLength > 1024 ? null : parseClientMessage(data.toString('utf8'));
-    if (parsed?.ok && parsed.value.type === 'hello') return;
+    // What the guest's browser decodes is kept for when they are admitted (the socket says hello once).
+    if (parsed?.ok && parsed.value.type === 'hello')
+      return this.session.setDecoders(conn.participantId, parsed.value.decoders);
     if (parsed?.ok && parsed.value.type === 'ping') return conn.send({ type: 'pong', t: parsed.value.t });
     if (parsed?.ok && parsed.value.type === 'leave') {
       this.registry.revokeTickets(this.session.id, conn.participantId);

@@ -35,8 +35,10 @@ function toPresenter(ctx: HandlerContext, send: (presenter: Connection) => void)
 }
 
 export const handlers: Handlers = {
-  hello() {
-    // Its arrival is what counts (the first-message timeout stops); the protocol version was checked.
+  hello(ctx, msg) {
+    // Its arrival stops the first-message timeout; the protocol version was checked. What this
+    // socket's browser decodes narrows the presenter's codec choice.
+    ctx.session.setDecoders(ctx.from, msg.decoders);
   },
 
   consent(ctx, msg) {

@@ -2,16 +2,19 @@
 // these methods, called by the registry (lifecycle) and the routing handlers (participants' actions).
 // A forbidden action throws SessionRuleError, which the caller turns into an `error` message.
 import type { Policy } from '@sightline/config';
-import type {
-  Contact,
-  GuestPresence,
-  Handover,
-  LogEntry,
-  Participant,
-  Role,
-  SessionSnapshot,
-  SessionStatus,
-  StreamConfig,
+import {
+  codecFamilySchema,
+  LEGACY_DECODERS,
+  type CodecFamily,
+  type Contact,
+  type GuestPresence,
+  type Handover,
+  type LogEntry,
+  type Participant,
+  type Role,
+  type SessionSnapshot,
+  type SessionStatus,
+  type StreamConfig,
 } from '../protocol/index.ts';
 import type { Recording, RecorderStopReason } from '../recording/Recorder.ts';
 import { RecordingSink, type FrameSink, type RecordingSinkOptions } from '../recording/RecordingSink.ts';
@@ -93,6 +96,9 @@ export class Session {
   controllerId: string | null = null;
   paused = false;
   readonly streams = new Map<number, StreamConfig>();
+  /** What each participant's browser decodes, from the hello on its current socket. Absent (not
+   * connected, or not said hello yet): not counted, so a joining viewer changes the codec once at most. */
+  readonly #decoders = new Map<string, readonly CodecFamily[]>();
   readonly admission: Admission;
   participants = new Map<string, ParticipantState>();
   readonly #recording: RecordingSink;
@@ -272,6 +278,7 @@ export class Session {
     const p = this.participants.get(id);
     if (!p || !p.connected) return;
     p.connected = false;
+    this.#decoders.delete(id);
     p.disconnectedAt = this.clock.now();
     this.log.add(p.displayName, 'connection', 'lost the connection');
     // A presenter who drops must restart sharing; control never survives a lost presenter.
@@ -285,6 +292,7 @@ export class Session {
     if (!p || p.leftAt !== null) return;
     p.leftAt = p.connected ? this.clock.now() : (p.disconnectedAt ?? this.clock.now());
     p.connected = false;
+    this.#decoders.delete(id);
     if (this.presenterId === id) this.clearPresenter(p);
     if (this.controllerId === id) this.controllerId = null;
     if (this.handover?.participantId === id || this.handover?.by === id) this.handover = null;
@@ -563,6 +571,26 @@ export class Session {
     return !(presenter.role === 'guest' && viewer.role === 'guest' && !this.policy.guestsMayShowScreens);
   }
 
+  /**
+   * A socket's hello said what its browser decodes (undefined: an older client, LEGACY_DECODERS).
+   * Also told by a guest still in the lobby: counted once they are admitted.
+   */
+  setDecoders(id: string, decoders: readonly CodecFamily[] | undefined): void {
+    const p = this.participants.get(id);
+    if (!p || p.leftAt !== null) return;
+    this.#decoders.set(id, decoders ?? LEGACY_DECODERS);
+    this.hooks.changed(this);
+  }
+
+  /** The families every connected viewer of the presenter decodes (all of them while nobody presents). */
+  private viewerDecoders(): CodecFamily[] {
+    let common = [...codecFamilySchema.options];
+    for (const [id, decoders] of this.#decoders) {
+      if (this.participants.get(id)?.connected && this.mayView(id)) common = common.filter((f) => decoders.includes(f));
+    }
+    return common;
+  }
+
   setPaused(id: string, paused: boolean): void {
     const p = this.participant(id);
     if (this.presenterId !== id) throw new SessionRuleError('not_presenter', 'only the presenter pauses the screen');
@@ -741,6 +769,7 @@ export class Session {
       paused: this.paused,
       recording: this.recordingState(),
       streams: [...this.streams.values()],
+      decoders: this.viewerDecoders(),
     };
   }
 

@@ -6,6 +6,7 @@ import {
   encodeAck,
   followSession,
   parseServerMessage,
+  type CodecFamily,
   type SessionSnapshot,
   type ClientMessage,
   type FrameHeader,
@@ -54,14 +55,17 @@ export class TestClient {
     );
   }
 
-  /** Opens the socket, says hello and waits for `welcome` (`resume`: the proof of a reconnect). */
-  static async connect(url: string, ticket: string, resume?: string): Promise<TestClient> {
+  /**
+   * Opens the socket, says hello and waits for `welcome` (`resume`: the proof of a reconnect;
+   * `decoders`: what the hello says this client decodes, absent as from an older client).
+   */
+  static async connect(url: string, ticket: string, resume?: string, decoders?: CodecFamily[]): Promise<TestClient> {
     const proof = resume ? `&resume=${encodeURIComponent(resume)}` : '';
     const ws = new WebSocket(`${url}?ticket=${encodeURIComponent(ticket)}${proof}`);
     const client = new TestClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => {
-        client.send({ type: 'hello', protocol: PROTOCOL_VERSION });
+        client.send({ type: 'hello', protocol: PROTOCOL_VERSION, ...(decoders ? { decoders } : {}) });
         resolve();
       });
       ws.once('error', reject);

@@ -1,5 +1,6 @@
 // The agent's side: the relay socket, watching the presenter's stream on a canvas or showing the
 // agent's own screen, and the console's control messages.
+import { pageDecoders } from './codecs.js';
 import { RelaySocket } from './relaySocket.js';
 import { ScreenShare } from './screenShare.js';
 import { ScreenWatch } from './screenWatch.js';
@@ -17,7 +18,8 @@ export class AgentSession extends EventTarget {
    */
   constructor(ticket, deps = {}) {
     super();
-    this.socket = deps.socket ?? new RelaySocket({ wsUrl: ticket.wsUrl, ticket: ticket.ticket });
+    this.socket =
+      deps.socket ?? new RelaySocket({ wsUrl: ticket.wsUrl, ticket: ticket.ticket, decoders: pageDecoders() });
     this.watch = new ScreenWatch({
       socket: this.socket,
       onLive: (live) => this.dispatchEvent(new CustomEvent('live', { detail: live })),
@@ -111,6 +113,7 @@ export class AgentSession extends EventTarget {
     if (this.confirmed && other && this.share.stop(false))
       this.dispatchEvent(new CustomEvent('showing', { detail: false }));
     this.share.setRecording(session.recording === 'on');
+    this.share.setDecoders(session.decoders);
     this.watch.onSession(session, presenting);
     this.dispatchEvent(new CustomEvent('session', { detail: session }));
   }

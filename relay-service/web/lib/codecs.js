@@ -2,6 +2,11 @@
 // H.264 while the session is recorded, where the browser has an encoder for it. AV1 first because,
 // with contentHint 'text' (Chromium tunes libaom for screen content), it kept text sharper for fewer
 // bits than VP9 on the scripted support session (benchmark/README.md, "Bandwidth").
+// Only codecs every viewer decodes are candidates: the relay tells the presenter the families all
+// its viewers decode (snapshot `decoders`), from what each viewer's hello said (`probeDecoders`).
+import { LEGACY_DECODERS, codecFamilySchema } from '../../src/protocol/messages.ts';
+
+/** @typedef {import('../../src/protocol/messages.ts').CodecFamily} CodecFamily */
 
 /**
  * @param {number} width
@@ -55,7 +60,67 @@ export function encoderCandidates(width, height) {
 
 /**
  * @typedef {{isConfigSupported(config: VideoEncoderConfig): Promise<{supported?: boolean}>}} EncoderSupport
+ * @typedef {{isConfigSupported(config: VideoDecoderConfig): Promise<{supported?: boolean}>}} DecoderSupport
  */
+
+/** @param {string} codec a WebCodecs codec string @returns {CodecFamily | null} */
+export function codecFamily(codec) {
+  if (codec.startsWith('av01')) return 'av1';
+  if (codec.startsWith('vp09')) return 'vp9';
+  if (codec === 'vp8') return 'vp8';
+  if (codec.startsWith('avc1')) return 'h264';
+  return null;
+}
+
+/** One decoder probe per family, at the largest picture the presenter sends (1080p and above). */
+const DECODER_PROBES = /** @type {Record<CodecFamily, VideoDecoderConfig>} */ ({
+  av1: { codec: 'av01.0.08M.08', codedWidth: 1920, codedHeight: 1080 },
+  vp9: { codec: 'vp09.00.10.08', codedWidth: 1920, codedHeight: 1080 },
+  vp8: { codec: 'vp8', codedWidth: 1920, codedHeight: 1080 },
+  h264: { codec: 'avc1.42E02A', codedWidth: 1920, codedHeight: 1080 },
+});
+
+/**
+ * The codec families this browser decodes, asked once per family.
+ * @param {DecoderSupport | undefined} Decoder
+ * @returns {Promise<CodecFamily[]>} empty without WebCodecs
+ */
+export async function probeDecoders(Decoder) {
+  if (!Decoder) return [];
+  const answers = await Promise.all(
+    codecFamilySchema.options.map(async (family) => {
+      try {
+        const { supported } = await Decoder.isConfigSupported({ ...DECODER_PROBES[family], optimizeForLatency: true });
+        return supported === true;
+      } catch {
+        return false; // an unknown codec string can throw instead of answering false
+      }
+    }),
+  );
+  return codecFamilySchema.options.filter((_, i) => answers[i]);
+}
+
+/** @type {Promise<CodecFamily[]> | null} */
+let decodable = null;
+
+/** This page's decoders, probed once (the relay socket says them in each hello). */
+export function pageDecoders() {
+  decodable ??= probeDecoders(globalThis.VideoDecoder);
+  return decodable;
+}
+
+/**
+ * The candidates every viewer decodes. Nobody decodes any (a viewer without WebCodecs): what the
+ * presenter sent before viewers said anything, so the others still see the screen.
+ * @param {VideoEncoderConfig[]} configs
+ * @param {readonly CodecFamily[]} decoders
+ */
+function decodableBy(configs, decoders) {
+  const ok = configs.filter((c) => decoders.includes(/** @type {CodecFamily} */ (codecFamily(c.codec))));
+  return ok.length
+    ? ok
+    : configs.filter((c) => LEGACY_DECODERS.includes(/** @type {CodecFamily} */ (codecFamily(c.codec))));
+}
 
 /**
  * @param {VideoEncoderConfig[]} configs in order of preference
@@ -80,10 +145,16 @@ async function firstSupported(configs, Encoder) {
  * @param {number} width
  * @param {number} height
  * @param {EncoderSupport} [Encoder]
- * @returns {Promise<VideoEncoderConfig | null>} the first supported configuration
+ * @param {readonly CodecFamily[]} [decoders] what every viewer decodes (snapshot `decoders`)
+ * @returns {Promise<VideoEncoderConfig | null>} the first configuration this browser encodes and every viewer decodes
  */
-export function pickEncoderConfig(width, height, Encoder = globalThis.VideoEncoder) {
-  return firstSupported(encoderCandidates(width, height), Encoder);
+export function pickEncoderConfig(
+  width,
+  height,
+  Encoder = globalThis.VideoEncoder,
+  decoders = codecFamilySchema.options,
+) {
+  return firstSupported(decodableBy(encoderCandidates(width, height), decoders), Encoder);
 }
 
 /**
@@ -95,7 +166,7 @@ export function pickEncoderConfig(width, height, Encoder = globalThis.VideoEncod
  * @returns {Promise<VideoEncoderConfig | null>} null: this browser has no H.264 encoder
  */
 export function pickRecordingConfig(width, height, Encoder = globalThis.VideoEncoder) {
-  const h264 = encoderCandidates(width, height).filter((c) => c.codec.startsWith('avc1.'));
+  const h264 = encoderCandidates(width, height).filter((c) => codecFamily(c.codec) === 'h264');
   return firstSupported(h264, Encoder);
 }
 

@@ -1,5 +1,6 @@
 // The customer's side of a joined session: the relay socket, the consent messages and the
 // screen-share pipeline (getDisplayMedia -> ScreenEncoder -> socket).
+import { pageDecoders } from './codecs.js';
 import { RelaySocket } from './relaySocket.js';
 import { ScreenShare, ShareRefusedError } from './screenShare.js';
 import { ScreenWatch } from './screenWatch.js';
@@ -36,7 +37,7 @@ export class GuestSession extends EventTarget {
    */
   constructor(join, deps = {}) {
     super();
-    this.socket = deps.socket ?? new RelaySocket({ wsUrl: join.wsUrl, ticket: join.ticket });
+    this.socket = deps.socket ?? new RelaySocket({ wsUrl: join.wsUrl, ticket: join.ticket, decoders: pageDecoders() });
     this.share = new ScreenShare({
       socket: this.socket,
       // The browser's own "Stop sharing" button ends the track.
@@ -200,6 +201,7 @@ export class GuestSession extends EventTarget {
     if (this.confirmed && other && this.share.stop(false))
       this.dispatchEvent(new CustomEvent('sharing', { detail: false }));
     this.share.setRecording(session.recording === 'on');
+    this.share.setDecoders(session.decoders);
     this.watch.onSession(session, presenting || this.share.active);
     this.dispatchEvent(new CustomEvent('session', { detail: session }));
   }

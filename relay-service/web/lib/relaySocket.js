@@ -40,9 +40,22 @@ export class RelaySocket extends EventTarget {
    * @param {typeof WebSocket} [options.WebSocketImpl]
    * @param {number} [options.maxDelayMs] backoff ceiling
    * @param {number} [options.giveUpAfterMs] stop trying after this long without a connection
+   * @param {Promise<import('../../src/protocol/messages.ts').CodecFamily[]>} [options.decoders] what this
+   *   page decodes, said in each hello (the presenter encodes only what every viewer decodes)
    */
-  constructor({ wsUrl, ticket, WebSocketImpl = globalThis.WebSocket, maxDelayMs = 5000, giveUpAfterMs = 120_000 }) {
+  constructor({
+    wsUrl,
+    ticket,
+    WebSocketImpl = globalThis.WebSocket,
+    maxDelayMs = 5000,
+    giveUpAfterMs = 120_000,
+    decoders,
+  }) {
     super();
+    /** @type {import('../../src/protocol/messages.ts').CodecFamily[] | null} */
+    this.decoderList = null;
+    /** @type {Promise<unknown> | null} resolves once `decoderList` is known */
+    this.decodersKnown = decoders ? decoders.then((list) => (this.decoderList = list)) : null;
     this.url = socketUrl(wsUrl, ticket);
     /** @type {import('../../src/protocol/messages.ts').SessionSnapshot | null} */
     this.session = null;
@@ -71,13 +84,10 @@ export class RelaySocket extends EventTarget {
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     ws.onopen = () => {
-      // The relay closes a socket that says nothing for a while.
-      ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION }));
-      this.attempt = 0;
-      this.disconnectedSince = 0;
-      this.lastHeard = Date.now();
-      this.setState('open');
-      this.startPinging();
+      // The decoder probe normally finished long before the socket opened; hello goes first either way.
+      if (this.decodersKnown && !this.decoderList)
+        this.decodersKnown.then(() => this.ws === ws && ws.readyState === ws.OPEN && this.opened(ws));
+      else this.opened(ws);
     };
     ws.onmessage = (event) => {
       this.lastHeard = Date.now();
@@ -106,6 +116,18 @@ export class RelaySocket extends EventTarget {
     ws.onerror = () => {
       // A close event always follows; reconnecting is decided there.
     };
+  }
+
+  /** @param {WebSocket} ws */
+  opened(ws) {
+    // The relay closes a socket that says nothing for a while.
+    const decoders = this.decoderList ? { decoders: this.decoderList } : {};
+    ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, ...decoders }));
+    this.attempt = 0;
+    this.disconnectedSince = 0;
+    this.lastHeard = Date.now();
+    this.setState('open');
+    this.startPinging();
   }
 
   /** @param {number} code */

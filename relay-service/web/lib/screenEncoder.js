@@ -3,7 +3,8 @@
 // still; a keyframe goes out on request, after a congestion skip and after 60 s without sending.
 import { encodeFrame } from '../../src/protocol/frame.ts';
 import { CaptureTimes } from './captureTimes.js';
-import { pickEncoderConfig, pickRecordingConfig } from './codecs.js';
+import { codecFamily, pickEncoderConfig, pickRecordingConfig } from './codecs.js';
+import { codecFamilySchema } from '../../src/protocol/messages.ts';
 import { readFrames } from './frameSource.js';
 import { StillnessGate, THUMB_HEIGHT, THUMB_WIDTH, toLuma } from './stillness.js';
 import { epochNow, recordStage, stats } from './stats.js';
@@ -59,6 +60,8 @@ export class ScreenEncoder {
     /** The H.264 encoder failed here once: record what the live codec gives (the relay logs WebM). */
     this.h264Failed = false;
     this.reconfigure = false;
+    /** @type {readonly import('../../src/protocol/messages.ts').CodecFamily[]} what every viewer decodes */
+    this.decoders = codecFamilySchema.options;
   }
 
   /**
@@ -86,6 +89,22 @@ export class ScreenEncoder {
     if (on === this.recording) return;
     this.recording = on;
     this.reconfigure = true;
+  }
+
+  /**
+   * What every viewer decodes changed (snapshot `decoders`). Reconfigure, from a keyframe, at the
+   * next captured frame when the current codec is no longer decoded by everyone, or when a codec
+   * preferred to it now is (the viewer who lacked it left).
+   * @param {readonly import('../../src/protocol/messages.ts').CodecFamily[]} decoders
+   */
+  setDecoders(decoders) {
+    const before = this.decoders;
+    this.decoders = decoders;
+    const current = codecFamily(this.codec);
+    if (!current) return; // not configured yet: the first frame picks with these
+    const order = codecFamilySchema.options;
+    const better = order.slice(0, order.indexOf(current)).some((f) => decoders.includes(f) && !before.includes(f));
+    if (!decoders.includes(current) || better) this.reconfigure = true;
   }
 
   stop() {
@@ -142,7 +161,11 @@ export class ScreenEncoder {
   async configure(width, height) {
     this.reconfigure = false;
     const h264 = this.h264Failed ? null : await pickRecordingConfig(width, height);
-    const config = this.recording && h264 ? h264 : await pickEncoderConfig(width, height);
+    // Recorded: H.264 (MP4 plays everywhere) unless a viewer cannot decode it.
+    const config =
+      this.recording && h264 && this.decoders.includes('h264')
+        ? h264
+        : await pickEncoderConfig(width, height, globalThis.VideoEncoder, this.decoders);
     if (!config) throw new Error('This browser has no AV1, VP9, VP8 or H.264 encoder for screen sharing.');
     this.canEncodeH264 = h264 !== null;
     if (this.encoder && this.encoder.state !== 'closed') this.encoder.close();

@@ -46,6 +46,17 @@ export class ScreenShare {
     this.config = null;
     /** The relay records the session: the encoder switches to H.264 for it (recordings play everywhere). */
     this.recorded = false;
+    /** @type {readonly import('../../src/protocol/messages.ts').CodecFamily[] | null} what every viewer decodes */
+    this.decoders = null;
+  }
+
+  /**
+   * @param {readonly import('../../src/protocol/messages.ts').CodecFamily[]} decoders the session's
+   *   `decoders`: the encoder switches, from a keyframe, when a viewer cannot decode its codec
+   */
+  setDecoders(decoders) {
+    this.decoders = decoders;
+    this.encoder?.setDecoders(decoders);
   }
 
   /** @param {boolean} on the session's recording is on (snapshot `recording: 'on'`) */
@@ -78,6 +89,7 @@ export class ScreenShare {
       onError: () => this.options.onError(),
     });
     this.encoder.setRecording(this.recorded);
+    if (this.decoders) this.encoder.setDecoders(this.decoders);
     this.encoder.start(track);
   }
 

@@ -45,6 +45,7 @@ const welcome = JSON.stringify({
     paused: false,
     recording: 'off',
     streams: [],
+    decoders: ['av1', 'vp9', 'vp8', 'h264'],
   },
 });
 
