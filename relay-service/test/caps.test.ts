@@ -102,9 +102,12 @@ test('connections per address are capped and silent ones close after the idle ti
   // Another address is not affected.
   const other = await fetch(`${stack.relay.listenUrl}/healthz`);
   assert.equal(other.status, 200);
-  // The silent ones are closed by the relay after about the idle timeout.
-  const lifetimes = await Promise.all(sockets.map((s) => s.closed));
-  const longest = Math.max(...lifetimes);
-  assert.ok(longest >= 900 && longest < 5000, `silent connections closed after ${longest} ms`);
+  // The silent ones are closed by the relay (they never close themselves: a relay that kept them would
+  // hang this test), and not before the idle timeout. No upper bound in wall-clock time: on a loaded
+  // machine the timer fires late (7.4 s was seen at load 22), which says nothing about the relay.
+  const kept = sockets.filter((s) => !s.socket.destroyed);
+  const lifetimes = await Promise.all(kept.map((s) => s.closed));
+  const shortest = Math.min(...lifetimes);
+  assert.ok(shortest >= 900, `silent connections closed after ${shortest} ms, before the 1000 ms idle timeout`);
   for (const s of sockets) s.socket.destroy();
 });
