@@ -43,7 +43,7 @@ export function sessionRoutes(ctx: AppContext): Router {
   const { registry, adapterFor, logger, config, publicUrl } = ctx;
   const router = Router();
   const creations = new SessionCreationLimit(config.limits.sessionCreationsPerAgentPerMinute, ctx.limiters);
-  const supervision = new Supervision(registry, adapterFor);
+  const supervision = new Supervision(registry, adapterFor, logger, config.limits.maxLiveSessionsPerAgent);
 
   const describe = (
     id: string,
@@ -199,10 +199,7 @@ export function sessionRoutes(ctx: AppContext): Router {
     const id = validate(sessionIdSchema, req.params.id, 'session id');
     const agent = agentOf(res);
     const info = await supervision.sessionFor(agent, id);
-    if (!sameAgent(info.host, agent)) {
-      registry.takeOver(id, agent);
-      logger.info({ sessionId: id, crm: agent.crm, userId: agent.userId }, 'session taken over by a supervisor');
-    }
+    if (!sameAgent(info.host, agent)) supervision.takeOver(agent, info);
     res.json({ sessionId: id, role: 'host' });
   });
 
