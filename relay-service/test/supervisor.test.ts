@@ -220,3 +220,36 @@ test('ServiceNow: the supervisor role and the groups the manager manages decide'
     'an agent without the role cannot take over',
   );
 });
+
+test('a take-over is not refused by maxLiveSessionsPerAgent: allowed past the cap, and logged', async (t) => {
+  const stack = await startStack(t, { limits: { maxLiveSessionsPerAgent: 1 } });
+  const agent = await stack.signInAgent();
+  const manager = await sign(stack, 'salesforce', SF.manager);
+  const report = await liveSession(stack, agent, 'salesforce', DEMO.salesforce.cases.printer);
+  // The manager is at their cap with a session of their own.
+  const own = await liveSession(stack, manager, 'salesforce', DEMO.salesforce.cases.login);
+  t.after(() => {
+    for (const c of [report.host, report.guest, own.host, own.guest]) c.close();
+  });
+  const another = { crm: 'salesforce', recordId: DEMO.salesforce.cases.login };
+  const refused = await stack.api('/api/sessions', { method: 'POST', jar: manager, body: another });
+  assert.equal(refused.status, 429, 'the cap holds for starting a session');
+
+  const took = await stack.api(`/api/sessions/${report.sessionId}/take-over`, { method: 'POST', jar: manager });
+  assert.equal(took.status, 200, await took.clone().text());
+  await report.guest.waitForSession((s) =>
+    s.participants.some((p) => p.displayName === SF.manager.name && p.role === 'host'),
+  );
+  const warned = stack.logs.lines
+    .map((l) => JSON.parse(l) as { msg: string; sessionId?: string; hosted?: number; level: number })
+    .find((l) => l.msg === 'session taken over by a supervisor past their live-session cap');
+  assert.ok(warned, 'the take-over past the cap is logged');
+  assert.equal(warned.sessionId, report.sessionId);
+  assert.equal(warned.hosted, 2);
+  assert.equal(warned.level, 40, 'as a warning');
+
+  // Now hosting two, the manager still starts nothing new; Alex, who hosts none now, may.
+  assert.equal((await stack.api('/api/sessions', { method: 'POST', jar: manager, body: another })).status, 429);
+  const alexAgain = await stack.api('/api/sessions', { method: 'POST', jar: agent, body: another });
+  assert.equal(alexAgain.status, 201, await alexAgain.clone().text());
+});

@@ -59,12 +59,15 @@ export function joinRoutes(ctx: AppContext): Router {
   });
 
   // Before joining there is no socket: the key or link (looked up as above, same limits) authorises a
-  // step report, which makes nobody an attendee. Sessions on another cluster node are not told.
+  // step report, which makes nobody an attendee. In cluster mode the node holding the session is told:
+  // the call goes on to it, which looks the key or link up again (not limited twice per guest).
+  const presenceLimit = (req: Request) => (ctx.forwarder?.fromNode(req) ? Promise.resolve() : limit(req));
   router.post('/api/join/presence', async (req, res) => {
     const body = validate(joinPresenceRequestSchema, req.body, 'body');
-    const info = await find(req, body);
-    ctx.registry.visitorPresence(info.sessionId, body.state, body.name);
-    res.status(204).end();
+    const info = await findJoinSession(sessions, presenceLimit, req, body);
+    if (ctx.registry.visitorPresence(info.sessionId, body.state, body.name)) return void res.status(204).end();
+    if (await ctx.forwarder?.toOwner(req, res, info.sessionId)) return;
+    res.status(204).end(); // it ended meanwhile: nobody is left to tell
   });
 
   router.post('/api/join', async (req, res) => {

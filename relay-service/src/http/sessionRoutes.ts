@@ -11,6 +11,7 @@ import {
   createSessionRequestSchema,
   inviteRequestSchema,
   type CreateSessionResponse,
+  teamSessionsResponseSchema,
   type TeamSessionsResponse,
   type TicketResponse,
 } from '../protocol/index.ts';
@@ -43,7 +44,7 @@ export function sessionRoutes(ctx: AppContext): Router {
   const { registry, adapterFor, logger, config, publicUrl } = ctx;
   const router = Router();
   const creations = new SessionCreationLimit(config.limits.sessionCreationsPerAgentPerMinute, ctx.limiters);
-  const supervision = new Supervision(registry, adapterFor);
+  const supervision = new Supervision(registry, adapterFor, logger, config.limits.maxLiveSessionsPerAgent);
 
   const describe = (
     id: string,
@@ -165,6 +166,8 @@ export function sessionRoutes(ctx: AppContext): Router {
     // Not theirs: a supervisor of the host's team watches; anyone else learns nothing (404, no probing).
     if (invitation || !(await supervision.permitted(agent)))
       throw new HttpError(404, 'not_found', 'no such live session of yours');
+    // Cluster mode: the node holding the session checks the supervisor and issues their ticket.
+    if (!registry.get(id) && (await ctx.forwarder?.toOwner(req, res, id))) return;
     await supervision.sessionFor(agent, id);
     const watching = registry.supervisorTicket(id, agent);
     logger.info({ sessionId: id, crm: agent.crm, userId: agent.userId }, 'supervisor joined to watch');
@@ -198,11 +201,9 @@ export function sessionRoutes(ctx: AppContext): Router {
   router.post('/api/sessions/:id/take-over', async (req, res) => {
     const id = validate(sessionIdSchema, req.params.id, 'session id');
     const agent = agentOf(res);
+    if (!registry.get(id) && (await ctx.forwarder?.toOwner(req, res, id))) return;
     const info = await supervision.sessionFor(agent, id);
-    if (!sameAgent(info.host, agent)) {
-      registry.takeOver(id, agent);
-      logger.info({ sessionId: id, crm: agent.crm, userId: agent.userId }, 'session taken over by a supervisor');
-    }
+    if (!sameAgent(info.host, agent)) supervision.takeOver(agent, info);
     res.json({ sessionId: id, role: 'host' });
   });
 
@@ -210,16 +211,25 @@ export function sessionRoutes(ctx: AppContext): Router {
   router.get('/api/supervisor/sessions', async (_req, res) => {
     const agent = agentOf(res);
     const sessions = await supervision.teamSessions(agent);
+    // Cluster mode: each other node answers for the team's sessions it holds (checking the supervisor itself).
+    const forwarder = ctx.forwarder;
+    const elsewhere =
+      forwarder && !forwarder.fromNode(_req)
+        ? (await forwarder.toOthers(_req)).flatMap((a) => teamSessionsResponseSchema.parse(a).sessions)
+        : [];
     const answer: TeamSessionsResponse = {
-      sessions: sessions.map((s) => ({
-        sessionId: s.snapshot.id,
-        record: s.snapshot.record,
-        hostName: s.host.displayName,
-        status: s.snapshot.status,
-        startedAt: s.createdAt,
-        participants: s.snapshot.participants.map((p) => ({ displayName: p.displayName, role: p.role })),
-        consoleUrl: `${publicUrl()}/console/${s.snapshot.id}`,
-      })),
+      sessions: [
+        ...sessions.map((s) => ({
+          sessionId: s.snapshot.id,
+          record: s.snapshot.record,
+          hostName: s.host.displayName,
+          status: s.snapshot.status,
+          startedAt: s.createdAt,
+          participants: s.snapshot.participants.map((p) => ({ displayName: p.displayName, role: p.role })),
+          consoleUrl: `${publicUrl()}/console/${s.snapshot.id}`,
+        })),
+        ...elsewhere,
+      ].sort((x, y) => y.startedAt.localeCompare(x.startedAt)),
     };
     res.json(answer);
   });

@@ -6,15 +6,43 @@ import type { AgentIdentity } from '../auth/identity.ts';
 import type { CrmAdapter } from '../crm/CrmAdapter.ts';
 import type { SessionRegistry } from '../sessions/SessionRegistry.ts';
 import type { SessionInfo } from '../sessions/types.ts';
+import type { Logger } from '../logger.ts';
 import { HttpError } from './HttpError.ts';
 
 export class Supervision {
   readonly #registry: SessionRegistry;
   readonly #adapterFor: (agent: AgentIdentity) => CrmAdapter;
+  readonly #logger: Logger;
+  readonly #maxLiveSessionsPerAgent: number;
 
-  constructor(registry: SessionRegistry, adapterFor: (agent: AgentIdentity) => CrmAdapter) {
+  constructor(
+    registry: SessionRegistry,
+    adapterFor: (agent: AgentIdentity) => CrmAdapter,
+    logger: Logger,
+    maxLiveSessionsPerAgent: number,
+  ) {
     this.#registry = registry;
     this.#adapterFor = adapterFor;
+    this.#logger = logger;
+    this.#maxLiveSessionsPerAgent = maxLiveSessionsPerAgent;
+  }
+
+  /**
+   * The supervisor (checked by sessionFor) becomes the host. maxLiveSessionsPerAgent caps the sessions an
+   * agent starts; a take-over rescues a session someone else started, so it is never refused by the cap
+   * (a supervisor at their cap must still be able to step in). Past the cap it is logged as such, and the
+   * supervisor starts no new session until they are under it again.
+   */
+  takeOver(agent: AgentIdentity, info: SessionInfo): void {
+    const hosted = this.#registry.liveHostedBy(agent.crm, agent.orgId, new Set([agent.userId])).length;
+    this.#registry.takeOver(info.snapshot.id, agent);
+    const fields = { sessionId: info.snapshot.id, crm: agent.crm, userId: agent.userId, hosted: hosted + 1 };
+    if (hosted >= this.#maxLiveSessionsPerAgent)
+      this.#logger.warn(
+        { ...fields, maxLiveSessionsPerAgent: this.#maxLiveSessionsPerAgent },
+        'session taken over by a supervisor past their live-session cap',
+      );
+    else this.#logger.info(fields, 'session taken over by a supervisor');
   }
 
   /** The live sessions of the supervisor's team; 403 without the permission. */

@@ -2,8 +2,8 @@ import { LightningElement, api } from 'lwc';
 
 /**
  * Terms, the recording prompt (allow / refuse) and the decision to share.
- * Fires `accept` with `{recording}` (boolean, or undefined when not asked) and `decline` with
- * `{acceptedTerms}`.
+ * Fires `accept` with `{recording, chatOnly}` (recording: boolean, or undefined when not asked;
+ * chatOnly: join without sharing, offered on a phone) and `decline` with `{acceptedTerms}`.
  */
 export default class ConsentForm extends LightningElement {
   @api hostName = 'your agent';
@@ -16,6 +16,10 @@ export default class ConsentForm extends LightningElement {
 
   get what() {
     return this.source === 'camera' ? 'camera' : 'screen';
+  }
+  /** A phone guest may join to chat only: its camera is an offer, not the point of the session. */
+  get offerChatOnly() {
+    return this.source === 'camera';
   }
   get pickText() {
     return this.source === 'camera'
@@ -59,7 +63,20 @@ export default class ConsentForm extends LightningElement {
 
   handleShare(event) {
     event.preventDefault();
-    this.acceptError = this.accepted ? '' : `Please accept the terms to share your ${this.what}.`;
+    this.submit(false);
+  }
+
+  handleChatOnly() {
+    this.submit(true);
+  }
+
+  /** @param {boolean} chatOnly */
+  submit(chatOnly) {
+    this.acceptError = this.accepted
+      ? ''
+      : chatOnly
+        ? 'Please accept the terms to join the session.'
+        : `Please accept the terms to share your ${this.what}.`;
     this.recordingError =
       this.recordingPrompt && !this.recording ? 'Please choose whether the session may be recorded.' : '';
     if (this.acceptError || this.recordingError) {
@@ -70,7 +87,7 @@ export default class ConsentForm extends LightningElement {
       return;
     }
     const recording = this.recordingPrompt ? this.recording === 'allow' : undefined;
-    this.dispatchEvent(new CustomEvent('accept', { detail: { recording } }));
+    this.dispatchEvent(new CustomEvent('accept', { detail: { recording, chatOnly } }));
   }
 
   handleDecline() {

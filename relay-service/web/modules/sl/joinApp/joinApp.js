@@ -138,6 +138,9 @@ export default class JoinApp extends LightningElement {
   get contactFields() {
     return this.lookup?.contactFields;
   }
+  get startLabel() {
+    return this.everShared ? 'Resume sharing' : `Share my ${this.source === 'camera' ? 'camera' : 'screen'}`;
+  }
   get chatHeading() {
     return `Chat with ${this.hostName}`;
   }
@@ -151,9 +154,12 @@ export default class JoinApp extends LightningElement {
     if (this.reconnecting) return 'The connection dropped. We are reconnecting you to the session.';
     if (this.agentReconnecting) return `${this.hostName}'s connection dropped; they are reconnecting…`;
     if (this.watching) return `Your screen is not shared. You see what ${this.presenterName} chose to show.`;
-    return this.sharing
-      ? `${this.hostName} can see what you chose to share. Use Stop sharing at the top at any time.`
-      : `${this.hostName} cannot see your ${this.source === 'camera' ? 'camera' : 'screen'}. Use Resume sharing to show it again, or keep chatting.`;
+    if (this.sharing)
+      return `${this.hostName} can see what you chose to share. Use Stop sharing at the top at any time.`;
+    const what = this.source === 'camera' ? 'camera' : 'screen';
+    return this.everShared
+      ? `${this.hostName} cannot see your ${what}. Use Resume sharing to show it again, or keep chatting.`
+      : `${this.hostName} cannot see your ${what}. You can chat here, and share your ${what} at any time with Share my ${what} at the top.`;
   }
   /** Someone else presents (an agent showing their screen, or another guest): this page watches. */
   get watching() {
@@ -232,6 +238,10 @@ export default class JoinApp extends LightningElement {
     this.recording = event.detail.recording;
     this.busy = true;
     this.error = '';
+    if (event.detail.chatOnly) {
+      await this.joinChatOnly();
+      return;
+    }
     /** @type {MediaStream | null} */
     let stream = null;
     try {
@@ -254,6 +264,20 @@ export default class JoinApp extends LightningElement {
       this.liveStatus = 'Your screen is visible to the agent.';
     } catch (error) {
       for (const track of stream.getTracks()) track.stop();
+      this.error = error.message || 'Joining the session failed.';
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** A phone guest who chats without sharing; the camera stays on offer (Share my camera in the bar). */
+  async joinChatOnly() {
+    try {
+      await this.joinSession();
+      this.session.consent(true, this.recording);
+      this.step = 'joined';
+      this.liveStatus = `You are in the session with ${this.hostName}. Nothing is shared.`;
+    } catch (error) {
       this.error = error.message || 'Joining the session failed.';
     } finally {
       this.busy = false;
@@ -448,7 +472,7 @@ export default class JoinApp extends LightningElement {
       const stream = await this.requestSource();
       this.session.startSharing(stream);
     } catch {
-      this.error = 'Sharing was not resumed. Press Resume sharing to try again.';
+      this.error = `Sharing did not start. Press ${this.startLabel} to try again.`;
     }
   }
 

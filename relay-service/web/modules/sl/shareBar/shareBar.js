@@ -10,6 +10,8 @@ export default class ShareBar extends LightningElement {
   @api controlled = false;
   /** Shown while the connection recovers. */
   @api reconnecting = false;
+  /** The start button's words: "Resume sharing", or "Share my camera" for a guest who never shared. */
+  @api startLabel = 'Resume sharing';
 
   get barClass() {
     if (this.controlled) return 'bar controlled';
