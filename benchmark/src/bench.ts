@@ -155,11 +155,11 @@ async function targetFigures(run: Run, target: TargetProcess, provision: Provisi
   const capOpts = (cap: number) => ({ start: profile.capacityStart, cap, bisections: profile.bisections });
   const capacity1 = await capacitySearch(ctx(pool1), capOpts(profile.capacityCap1));
   await pool1.close();
-  await settle(target);
+  await settle(target, log);
   const pool3 = new SessionPool(load, provision, 3);
   const capacity3 = await capacitySearch(ctx(pool3), capOpts(profile.capacityCap3));
   await pool3.close();
-  await settle(target);
+  await settle(target, log);
   const failures = [...pool1.failures, ...pool3.failures];
   if (failures.length > 0)
     log(
@@ -206,6 +206,8 @@ async function slowViewerScenario(
     await load.throttle(bytesPerSecond);
     // Throttled, the buffers on the way take several seconds to fill before the relay has to act.
     await sleep((profile.warmSeconds + (bytesPerSecond === null ? 1 : SLOW_SETTLE_SECONDS)) * 1000);
+    const outbox = (await target.stats()).writeBack;
+    if (outbox) log(`  write-back backlog at the window's start: ${outbox.backlog}`);
     const w = await load.window(profile.slowWindowSeconds);
     const p: SlowPhase = {
       peerLatencyMs: summarizeLatency(w.peerLatencies),
@@ -237,7 +239,7 @@ async function slowViewerScenario(
   await load.remove([spec!.id]);
   const backgroundSessions = background.size;
   await background.close();
-  await settle(target);
+  await settle(target, log);
   return {
     backgroundSessions,
     sessionKbps: SLOW_SESSION_KBPS,

@@ -118,17 +118,49 @@ async function confirmedStep(ctx: StepContext, sessions: number): Promise<StepRe
   return measureStep(ctx, sessions);
 }
 
-/** Waits until the server is quiet (after sessions ended it may be writing reports back). */
-export async function settle(target: TargetProcess, maxSeconds = 30): Promise<void> {
-  const until = performance.now() + maxSeconds * 1000;
+export interface Settled {
+  seconds: number;
+  /** CRM writes the relay still had to deliver when the wait began, and when it ended. */
+  backlogBefore: number;
+  backlogAfter: number;
+  /** False when the wait gave up at its limit with the server still busy. */
+  quiet: boolean;
+}
+
+/**
+ * Waits until the server is quiet: its CPU under 5% and, for the relay, its write-back outbox
+ * drained (sessions that just ended are written to the CRM for minutes, in bursts as retries fall
+ * due: a lull in CPU alone is not the end of it). Logs what it waited for, and says so if it gives up.
+ */
+export async function settle(target: TargetProcess, log: (line: string) => void, maxSeconds = 240): Promise<Settled> {
+  const started = performance.now();
+  const until = started + maxSeconds * 1000;
   let before = await target.stats();
+  const backlogBefore = before.writeBack?.backlog ?? 0;
+  let backlog = backlogBefore;
+  let quiet = false;
   while (performance.now() < until) {
     await sleep(500);
     const now = await target.stats();
     const cpu = (now.cpuMicros - before.cpuMicros) / 1000 / (now.atMs - before.atMs);
     before = now;
-    if (cpu < 0.05) return;
+    backlog = now.writeBack?.backlog ?? 0;
+    if (cpu < 0.05 && backlog === 0) {
+      quiet = true;
+      break;
+    }
   }
+  const seconds = round((performance.now() - started) / 1000, 1);
+  const counts = before.writeBack;
+  const outbox = counts
+    ? `, write-back backlog ${backlogBefore} -> ${backlog} (${counts.awaitingSignIn} awaiting sign-in, ${counts.failed} failed)`
+    : '';
+  log(
+    quiet
+      ? `  ${target.name} quiet after ${seconds} s${outbox}`
+      : `  ${target.name} NOT quiet after ${seconds} s (gave up; the next phase runs alongside its leftover work)${outbox}`,
+  );
+  return { seconds, backlogBefore, backlogAfter: backlog, quiet };
 }
 
 export interface CapacityResult {

@@ -7,6 +7,8 @@ export interface TargetStats {
   heapUsedBytes: number;
   externalBytes: number;
   atMs: number;
+  /** The relay's write-back outbox (absent for the floor): what is still to deliver to the CRM. */
+  writeBack?: { backlog: number; awaitingSignIn: number; failed: number };
 }
 
 export type TargetReply =
