@@ -206,8 +206,9 @@ async function slowViewerScenario(
     await load.throttle(bytesPerSecond);
     // Throttled, the buffers on the way take several seconds to fill before the relay has to act.
     await sleep((profile.warmSeconds + (bytesPerSecond === null ? 1 : SLOW_SETTLE_SECONDS)) * 1000);
-    const outbox = (await target.stats()).writeBack;
-    if (outbox) log(`  write-back backlog at the window's start: ${outbox.backlog}`);
+    const at = await target.stats();
+    if (at.writeBack)
+      log(`  at the window's start: ${at.liveSessions} live sessions, write-back backlog ${at.writeBack.backlog}`);
     const w = await load.window(profile.slowWindowSeconds);
     const p: SlowPhase = {
       peerLatencyMs: summarizeLatency(w.peerLatencies),

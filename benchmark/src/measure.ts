@@ -120,47 +120,48 @@ async function confirmedStep(ctx: StepContext, sessions: number): Promise<StepRe
 
 export interface Settled {
   seconds: number;
-  /** CRM writes the relay still had to deliver when the wait began, and when it ended. */
+  /** The relay's sessions not yet ended and CRM writes still to deliver, when the wait began. */
+  liveBefore: number;
   backlogBefore: number;
-  backlogAfter: number;
   /** False when the wait gave up at its limit with the server still busy. */
   quiet: boolean;
 }
 
 /**
- * Waits until the server is quiet: its CPU under 5% and, for the relay, its write-back outbox
- * drained (sessions that just ended are written to the CRM for minutes, in bursts as retries fall
- * due: a lull in CPU alone is not the end of it). Logs what it waited for, and says so if it gives up.
+ * Waits until the server is quiet: its CPU under 5% and, for the relay, every session ended and its
+ * write-back outbox drained. Closed sockets do not end a relay session: the sweeper ends them after the
+ * reconnect grace (60 s), all at once, and each then goes through the outbox to the CRM. A lull in CPU
+ * before that is not the end of it: the next phase would measure that burst. Logs what it waited for,
+ * and says so when it gives up.
  */
 export async function settle(target: TargetProcess, log: (line: string) => void, maxSeconds = 240): Promise<Settled> {
   const started = performance.now();
   const until = started + maxSeconds * 1000;
   let before = await target.stats();
+  const liveBefore = before.liveSessions ?? 0;
   const backlogBefore = before.writeBack?.backlog ?? 0;
-  let backlog = backlogBefore;
   let quiet = false;
   while (performance.now() < until) {
     await sleep(500);
     const now = await target.stats();
     const cpu = (now.cpuMicros - before.cpuMicros) / 1000 / (now.atMs - before.atMs);
     before = now;
-    backlog = now.writeBack?.backlog ?? 0;
-    if (cpu < 0.05 && backlog === 0) {
+    if (cpu < 0.05 && (now.writeBack?.backlog ?? 0) === 0 && (now.liveSessions ?? 0) === 0) {
       quiet = true;
       break;
     }
   }
   const seconds = round((performance.now() - started) / 1000, 1);
   const counts = before.writeBack;
-  const outbox = counts
-    ? `, write-back backlog ${backlogBefore} -> ${backlog} (${counts.awaitingSignIn} awaiting sign-in, ${counts.failed} failed)`
+  const relay = counts
+    ? `; live sessions ${liveBefore} -> ${before.liveSessions ?? 0}, write-back backlog ${backlogBefore} -> ${counts.backlog} (${counts.awaitingSignIn} awaiting sign-in, ${counts.failed} failed)`
     : '';
   log(
     quiet
-      ? `  ${target.name} quiet after ${seconds} s${outbox}`
-      : `  ${target.name} NOT quiet after ${seconds} s (gave up; the next phase runs alongside its leftover work)${outbox}`,
+      ? `  ${target.name} quiet after ${seconds} s${relay}`
+      : `  ${target.name} NOT quiet after ${seconds} s (gave up: the next phase runs alongside its leftover work)${relay}`,
   );
-  return { seconds, backlogBefore, backlogAfter: backlog, quiet };
+  return { seconds, liveBefore, backlogBefore, quiet };
 }
 
 export interface CapacityResult {

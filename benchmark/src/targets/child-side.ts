@@ -5,7 +5,7 @@ import type { TargetReply, TargetRequest, TargetStats } from './messages.ts';
 export function serveTargetIpc(
   url: string,
   close: () => Promise<void>,
-  extra: () => Pick<TargetStats, 'writeBack'> = () => ({}),
+  extra: () => Pick<TargetStats, 'writeBack' | 'liveSessions'> = () => ({}),
 ): void {
   const send = (m: TargetReply) => process.send?.(m);
   process.on('message', async (m: TargetRequest) => {
