@@ -43,6 +43,8 @@ export interface Profile {
   bisections: number;
   slowBackgroundSessions: number;
   slowWindowSeconds: number;
+  /** Longest wait for the relay to end its sessions and drain its write-back between phases. */
+  settleSeconds: number;
   /** Virtual seconds of the scripted support session for the bandwidth figures (60 = all of it). */
   browserSeconds: number;
   loadWorkers: number;
@@ -63,6 +65,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     bisections: 2,
     slowBackgroundSessions: 200,
     slowWindowSeconds: 120,
+    settleSeconds: 600,
     browserSeconds: 60,
     loadWorkers: 2,
   },
@@ -77,6 +80,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     bisections: 1,
     slowBackgroundSessions: 50,
     slowWindowSeconds: 20,
+    settleSeconds: 180,
     browserSeconds: 30,
     loadWorkers: 2,
   },
@@ -91,6 +95,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     bisections: 0,
     slowBackgroundSessions: 2,
     slowWindowSeconds: 1.5,
+    settleSeconds: 30,
     browserSeconds: 20,
     loadWorkers: 1,
   },
@@ -155,11 +160,11 @@ async function targetFigures(run: Run, target: TargetProcess, provision: Provisi
   const capOpts = (cap: number) => ({ start: profile.capacityStart, cap, bisections: profile.bisections });
   const capacity1 = await capacitySearch(ctx(pool1), capOpts(profile.capacityCap1));
   await pool1.close();
-  await settle(target);
+  await settle(target, log, profile.settleSeconds);
   const pool3 = new SessionPool(load, provision, 3);
   const capacity3 = await capacitySearch(ctx(pool3), capOpts(profile.capacityCap3));
   await pool3.close();
-  await settle(target);
+  await settle(target, log, profile.settleSeconds);
   const failures = [...pool1.failures, ...pool3.failures];
   if (failures.length > 0)
     log(
@@ -206,6 +211,9 @@ async function slowViewerScenario(
     await load.throttle(bytesPerSecond);
     // Throttled, the buffers on the way take several seconds to fill before the relay has to act.
     await sleep((profile.warmSeconds + (bytesPerSecond === null ? 1 : SLOW_SETTLE_SECONDS)) * 1000);
+    const at = await target.stats();
+    if (at.writeBack)
+      log(`  at the window's start: ${at.liveSessions} live sessions, write-back backlog ${at.writeBack.backlog}`);
     const w = await load.window(profile.slowWindowSeconds);
     const p: SlowPhase = {
       peerLatencyMs: summarizeLatency(w.peerLatencies),
@@ -237,7 +245,7 @@ async function slowViewerScenario(
   await load.remove([spec!.id]);
   const backgroundSessions = background.size;
   await background.close();
-  await settle(target);
+  await settle(target, log, profile.settleSeconds);
   return {
     backgroundSessions,
     sessionKbps: SLOW_SESSION_KBPS,

@@ -118,17 +118,50 @@ async function confirmedStep(ctx: StepContext, sessions: number): Promise<StepRe
   return measureStep(ctx, sessions);
 }
 
-/** Waits until the server is quiet (after sessions ended it may be writing reports back). */
-export async function settle(target: TargetProcess, maxSeconds = 30): Promise<void> {
-  const until = performance.now() + maxSeconds * 1000;
+export interface Settled {
+  seconds: number;
+  /** The relay's sessions not yet ended and CRM writes still to deliver, when the wait began. */
+  liveBefore: number;
+  backlogBefore: number;
+  /** False when the wait gave up at its limit with the server still busy. */
+  quiet: boolean;
+}
+
+/**
+ * Waits until the server is quiet: its CPU under 5% and, for the relay, every session ended and its
+ * write-back outbox drained. Closed sockets do not end a relay session: the sweeper ends them after the
+ * reconnect grace (60 s), all at once, and each then goes through the outbox to the CRM. A lull in CPU
+ * before that is not the end of it: the next phase would measure that burst. Logs what it waited for,
+ * and says so when it gives up.
+ */
+export async function settle(target: TargetProcess, log: (line: string) => void, maxSeconds = 240): Promise<Settled> {
+  const started = performance.now();
+  const until = started + maxSeconds * 1000;
   let before = await target.stats();
+  const liveBefore = before.liveSessions ?? 0;
+  const backlogBefore = before.writeBack?.backlog ?? 0;
+  let quiet = false;
   while (performance.now() < until) {
     await sleep(500);
     const now = await target.stats();
     const cpu = (now.cpuMicros - before.cpuMicros) / 1000 / (now.atMs - before.atMs);
     before = now;
-    if (cpu < 0.05) return;
+    if (cpu < 0.05 && (now.writeBack?.backlog ?? 0) === 0 && (now.liveSessions ?? 0) === 0) {
+      quiet = true;
+      break;
+    }
   }
+  const seconds = round((performance.now() - started) / 1000, 1);
+  const counts = before.writeBack;
+  const relay = counts
+    ? `; live sessions ${liveBefore} -> ${before.liveSessions ?? 0}, write-back backlog ${backlogBefore} -> ${counts.backlog} (${counts.awaitingSignIn} awaiting sign-in, ${counts.failed} failed)`
+    : '';
+  log(
+    quiet
+      ? `  ${target.name} quiet after ${seconds} s${relay}`
+      : `  ${target.name} NOT quiet after ${seconds} s (gave up: the next phase runs alongside its leftover work)${relay}`,
+  );
+  return { seconds, liveBefore, backlogBefore, quiet };
 }
 
 export interface CapacityResult {

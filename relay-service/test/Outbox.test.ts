@@ -252,3 +252,29 @@ test('an outbox written before step kinds is migrated: kinds set, lead steps ren
   db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   assert.ok(!readFileSync(join(dir, 'outbox.db')).toString('latin1').includes('old@lead.example'));
 });
+
+test('a status change skips the fsync but leaves the database at FULL for the next enqueue', (t) => {
+  const dir = tmpDir(t);
+  const { db, outbox } = open(dir);
+  const sync = () => (db.prepare('PRAGMA synchronous').get() as { synchronous: number }).synchronous;
+  assert.equal(sync(), 2);
+  const item = { sessionId: 's_1', kind: 'activity' as const, crm: 'salesforce' as const, userId: 'u', recordId: 'r' };
+  outbox.enqueue([
+    { ...item, payload: {} },
+    { ...item, sessionId: 's_2', payload: {} },
+  ]);
+  const [first, second] = outbox.due();
+  outbox.markDone(first!, 'a1');
+  outbox.markRetry(second!, 'busy', 'temporary', Date.now() + 60_000);
+  assert.equal(sync(), 2, 'enqueue stays durable when it returns');
+  db.close();
+  // The relaxed commits are in the WAL: a reopened outbox (a restarted relay) sees them.
+  const again = open(dir);
+  t.after(() => again.db.close());
+  assert.deepEqual(
+    again.outbox.forSession('s_1').map((i) => i.status),
+    ['done'],
+  );
+  assert.equal(again.outbox.forSession('s_2')[0]!.lastError, 'busy');
+  assert.equal(again.outbox.due().length, 0);
+});

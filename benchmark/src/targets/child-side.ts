@@ -1,8 +1,12 @@
 // The measured process's side of the benchmark's IPC: reports its own CPU time and memory.
-import type { TargetReply, TargetRequest } from './messages.ts';
+import type { TargetReply, TargetRequest, TargetStats } from './messages.ts';
 
 /** Tells the parent the target is listening, then answers stats requests until told to stop. */
-export function serveTargetIpc(url: string, close: () => Promise<void>): void {
+export function serveTargetIpc(
+  url: string,
+  close: () => Promise<void>,
+  extra: () => Pick<TargetStats, 'writeBack' | 'liveSessions'> = () => ({}),
+): void {
   const send = (m: TargetReply) => process.send?.(m);
   process.on('message', async (m: TargetRequest) => {
     if (m.type === 'stats') {
@@ -18,6 +22,7 @@ export function serveTargetIpc(url: string, close: () => Promise<void>): void {
         heapUsedBytes: mem.heapUsed,
         externalBytes: mem.external + mem.arrayBuffers,
         atMs: performance.now(),
+        ...extra(),
       });
     } else if (m.type === 'stop') {
       await close();

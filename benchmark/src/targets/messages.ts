@@ -7,6 +7,10 @@ export interface TargetStats {
   heapUsedBytes: number;
   externalBytes: number;
   atMs: number;
+  /** The relay's write-back outbox (absent for the floor): what is still to deliver to the CRM. */
+  writeBack?: { backlog: number; awaitingSignIn: number; failed: number };
+  /** The relay's sessions not yet ended (a disconnected one ends after the reconnect grace, 60 s). */
+  liveSessions?: number;
 }
 
 export type TargetReply =

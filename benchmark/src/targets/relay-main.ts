@@ -7,4 +7,7 @@ import { serveTargetIpc } from './child-side.ts';
 const overrides = JSON.parse(process.env.SIGHTLINE_BENCH_OVERRIDES ?? '{}') as Record<string, unknown>;
 const config = loadConfig({ env: { SIGHTLINE_ENV: 'test' }, overrides });
 const relay = await startRelay({ config });
-serveTargetIpc(relay.url, relay.close);
+serveTargetIpc(relay.url, relay.close, () => ({
+  writeBack: relay.writeBack.counts(),
+  liveSessions: relay.registry.size,
+}));

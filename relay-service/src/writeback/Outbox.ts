@@ -120,11 +120,14 @@ export class Outbox {
    * under the benchmark's load). The texts are this file's own, with a bounded set of filter variants.
    */
   readonly #statements = new Map<string, StatementSync>();
+  readonly #synchronous: number;
 
   constructor(db: DatabaseSync, cipher: TokenCipher, now: () => number = Date.now) {
     this.#db = db;
     this.#cipher = cipher;
     this.#now = now;
+    // The level the database was opened with (2 = FULL), restored after each relaxed status change.
+    this.#synchronous = Number((db.prepare('PRAGMA synchronous').get() as { synchronous: number }).synchronous);
     // Freed content (a written payload, a deleted row) is overwritten with zeros, not left in free pages.
     db.exec('PRAGMA secure_delete = ON');
     db.exec(`CREATE TABLE IF NOT EXISTS outbox (
@@ -185,6 +188,23 @@ export class Outbox {
     let statement = this.#statements.get(text);
     if (!statement) this.#statements.set(text, (statement = this.#db.prepare(text)));
     return statement;
+  }
+
+  /**
+   * A status change after a CRM call, committed without waiting for the disk (WAL, synchronous=NORMAL):
+   * each `FULL` commit is an fsync on the event loop, ~9 ms on a busy disk, so a burst of ended sessions
+   * being written back stalled every live session's forwarding for seconds. A status change lost to a power
+   * cut (not to a crash of the relay) leaves the write due again: the steps find their earlier write by
+   * the session's marker, so nothing is written twice. The next FULL commit (enqueue, updatePayload) syncs
+   * these with it; the content itself (enqueue) and a step's remembered decision (updatePayload) stay FULL.
+   */
+  #relaxed(sql: string, ...args: (string | number | null)[]): void {
+    this.#db.exec('PRAGMA synchronous = NORMAL');
+    try {
+      this.#sql(sql).run(...args);
+    } finally {
+      this.#db.exec(`PRAGMA synchronous = ${this.#synchronous}`);
+    }
   }
 
   #select(sql: string, ...args: (string | number)[]): OutboxItem[] {
@@ -253,31 +273,47 @@ export class Outbox {
 
   /** Written: the content is no longer needed on the relay. */
   markDone(item: OutboxItem, resultId: string): void {
-    this.#sql(
+    this.#relaxed(
       `UPDATE outbox SET status = 'done', payload = NULL, blob = NULL, result_id = ?, last_error = NULL,
          error_kind = NULL, attempts = attempts + 1, updated_at = ? WHERE id = ?`,
-    ).run(resultId, this.#now(), item.id);
+      resultId,
+      this.#now(),
+      item.id,
+    );
   }
 
   /** `countAttempt` false: the CRM was not called (its circuit is open), so the backoff does not grow. */
   markRetry(item: OutboxItem, error: string, kind: string, nextAt: number, countAttempt = true): void {
-    this.#sql(
+    this.#relaxed(
       'UPDATE outbox SET attempts = attempts + ?, last_error = ?, error_kind = ?, next_at = ?, updated_at = ? WHERE id = ?',
-    ).run(countAttempt ? 1 : 0, error, kind, nextAt, this.#now(), item.id);
+      countAttempt ? 1 : 0,
+      error,
+      kind,
+      nextAt,
+      this.#now(),
+      item.id,
+    );
   }
 
   /** The agent's CRM access is gone: the write waits (content kept) until they sign in again. */
   markWaiting(item: OutboxItem, error: string): void {
-    this.#sql(
+    this.#relaxed(
       `UPDATE outbox SET status = 'waiting', attempts = attempts + 1, last_error = ?, error_kind = 'revoked', updated_at = ? WHERE id = ?`,
-    ).run(error, this.#now(), item.id);
+      error,
+      this.#now(),
+      item.id,
+    );
   }
 
   /** Cannot succeed as it is. The content stays (encrypted) until it is retried or discarded. */
   markFailed(item: OutboxItem, error: string, kind: string): void {
-    this.#sql(
+    this.#relaxed(
       `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, error_kind = ?, updated_at = ? WHERE id = ?`,
-    ).run(error, kind, this.#now(), item.id);
+      error,
+      kind,
+      this.#now(),
+      item.id,
+    );
   }
 
   /** The agent signed in again: their waiting writes (and failures on revoked access) are due now. */
