@@ -170,6 +170,7 @@ export class Room {
       role: this.session.participants.get(participantId)!.role,
       session: this.viewFor(participantId, snapshot),
       resume: this.#resume.issue(participantId),
+      ...(this.session.participants.get(participantId)!.role !== 'guest' && { log: this.session.logEntries() }),
     });
     this.syncViewer(conn, true);
   }

@@ -101,7 +101,8 @@ export default class ConsoleApp extends LightningElement {
       const details = await sessionDetails(this.sessionId).catch(() => ({}));
       if (details.joinUrl) this.joinUrl = details.joinUrl;
       this.mayShowScreen = details.mayShowScreen === true;
-      const agent = new AgentSession(ticket);
+      // After a relay node failure another node holds the session: the ticket call (any node) names it.
+      const agent = new AgentSession(ticket, { locate: () => sessionTicket(this.sessionId) });
       this.agent = agent;
       this.participantId = ticket.participantId;
       agent.addEventListener('message', (e) => this.onMessage(e.detail));

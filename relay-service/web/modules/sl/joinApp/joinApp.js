@@ -327,7 +327,10 @@ export default class JoinApp extends LightningElement {
    */
   async connectSession(joined, options) {
     this.participantId = joined.participantId;
-    const session = new GuestSession(joined);
+    // After a relay node failure another node holds the session: the lookup (any node) says which.
+    const session = new GuestSession(joined, {
+      locate: () => lookupJoin(this.keyOrToken).then((found) => (found.wsUrl ? { wsUrl: found.wsUrl } : null)),
+    });
     this.session = session;
     session.addEventListener('message', (e) => this.onMessage(e.detail));
     session.addEventListener('session', (e) => this.applySnapshot(e.detail));
