@@ -275,7 +275,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     session: sessionSnapshotSchema,
     /** Proof for this socket's reconnect (`resume=` next to the ticket): it replaces a half-open old socket. */
     resume: z.string().min(16).max(64),
-    /** Agents only: the log so far, so a console that reconnected (to this node or, after a failover, another) misses nothing. */
+    /** Agents only: the latest log entries (up to 200), so a console that reconnected (here or, after a failover, on another node) has the context. */
     log: z.array(logEntrySchema).optional(),
   }),
   /** What changed in the session since this socket's `welcome` or last `patch` (never the whole state). */

@@ -142,7 +142,9 @@ export class RelaySocket extends EventTarget {
     const backoff = Math.min(this.maxDelayMs, 250 * 2 ** this.attempt++) * (0.75 + Math.random() * 0.5);
     const delay = Math.max(backoff, this.outageUntil - Date.now());
     // eslint-disable-next-line @lwc/lwc/no-async-operation -- reconnect backoff (not a component)
-    this.timer = setTimeout(() => void this.relocateAndConnect(), delay);
+    this.timer = setTimeout(() => {
+      this.relocateAndConnect(); // never rejects: a failed look-up falls back to the last known node
+    }, delay);
   }
 
   /** Reconnects where the session is now; if no node can say (yet), tries the same node again. */
