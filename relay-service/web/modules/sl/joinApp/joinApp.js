@@ -205,7 +205,9 @@ export default class JoinApp extends LightningElement {
       this.keyOrToken = keyOrToken;
       // The same person on the same device comes back as the same participant.
       const saved = readResume(resumeRef(keyOrToken));
-      if (saved && (await this.resume(saved))) return;
+      // Where the session is now: after a relay node failure, not where this device joined it.
+      const here = saved && this.lookup.wsUrl ? { ...saved, wsUrl: this.lookup.wsUrl } : saved;
+      if (here && (await this.resume(here))) return;
       const fields = this.lookup.contactFields;
       this.step = Object.values(fields).some((mode) => mode !== 'off') ? 'contact' : 'consent';
       joinPresence(keyOrToken, this.step === 'contact' ? 'details' : 'consent');
