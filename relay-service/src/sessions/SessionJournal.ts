@@ -88,7 +88,16 @@ export function reportOfLeftOver({ state, log, ending }: JournaledSession, reaso
     durationSeconds: Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(state.startedAt)) / 1000)),
     attendees: state.participants
       .filter((p) => p.admitted)
-      .map(({ admitted: _admitted, ...a }) => ({ ...a, leftAt: a.leftAt ?? endedAt })),
+      // Only the attendee's fields: consents and the ticket digest are the journal's, not the CRM's.
+      .map(({ participantId, role, displayName, contact, agent, joinedAt, leftAt }) => ({
+        participantId,
+        role,
+        displayName,
+        contact,
+        ...(agent && { agent }),
+        joinedAt,
+        leftAt: leftAt ?? endedAt,
+      })),
     log: lines,
     recording: null,
   };
