@@ -32,7 +32,7 @@ import { offsetClock, testClockEnabled, testClockRoutes } from './http/testClock
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { attachWebSocketServer } from './routing/attachWebSocketServer.ts';
-import { endTakenOver, journalSessions, recoverLeftOver } from './sessions/journalSessions.ts';
+import { journalSessions, recoverLeftOver, resumeTakenOver } from './sessions/journalSessions.ts';
 import { RedisSessionJournal } from './sessions/RedisSessionJournal.ts';
 import { SessionRegistry } from './sessions/SessionRegistry.ts';
 import { SqliteSessionJournal } from './sessions/SqliteSessionJournal.ts';
@@ -125,14 +125,17 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
         redis,
         nodeId,
         checkMs: config.cluster.heartbeatMs,
+        // They go on here, live (the clients reconnect through any node); written back when they end.
         onTakenOver: (taken) =>
-          void endTakenOver({
+          void resumeTakenOver({
             sessionIds: taken.map((t) => t.sessionId),
             load: (id) => redisJournal!.load(id),
+            registry,
+            adopt: (id) => cluster.adopt(id),
             journal: redisJournal!,
             deliver,
             logger,
-          }).catch((err: unknown) => logger.error({ err }, 'could not end the sessions of a dead node')),
+          }).catch((err: unknown) => logger.error({ err }, 'could not resume the sessions of a dead node')),
         // Another node owns them now: their sockets close here, and the fenced hand-off writes nothing.
         onLost: (ids) => ids.forEach((id) => void registry.end(id, 'relay_restarted')),
         logger,

@@ -10,6 +10,8 @@ import {
   SessionNotFoundError,
 } from '../src/sessions/errors.ts';
 import type { SessionReport } from '../src/sessions/types.ts';
+import type { JournaledSession, SessionJournal } from '../src/sessions/SessionJournal.ts';
+import { journalSessions } from '../src/sessions/journalSessions.ts';
 import { FakeClock, GUEST, HOST, OTHER_AGENT, RECORD, logger, policy, testConfig } from './helpers/core.ts';
 
 function registry(limits = {}) {
@@ -263,4 +265,57 @@ test('host end: one report with attendees and the log, then nothing of the sessi
     gc();
   }
   assert.equal(weak.deref(), undefined, 'the ended session was garbage-collected');
+});
+
+test('restore: a session rebuilt from its journal on another node goes on with the same key, tickets, consents and log', async () => {
+  // The node that dies: its journal as journalSessions writes it (a stand-in store in memory).
+  const { reg: dead } = registry();
+  const rows = new Map<string, JournaledSession>();
+  const journal: SessionJournal = {
+    save: (state) => rows.set(state.sessionId, { state, log: rows.get(state.sessionId)?.log ?? [] }),
+    append: (id, entry) => rows.get(id)?.log.push(entry),
+    ending: () => {},
+    remove: (id) => rows.delete(id),
+    leftOver: () => Promise.resolve([]),
+    close: () => {},
+  };
+  journalSessions({ registry: dead, journal, deliver: () => {}, logger });
+  const created = dead.create({ host: HOST, record: RECORD, policy: policy() });
+  const guest = dead.join(created.sessionId, GUEST);
+  const host = dead.agentTicket(created.sessionId, HOST);
+  const s = dead.session(created.sessionId)!;
+  s.connect(guest.participant.id, false);
+  s.connect(host.participant.id, false);
+  s.consent(guest.participant.id, true, false);
+  s.chat(guest.participant.id, 'hello before the failure');
+  const journaled = structuredClone(rows.get(created.sessionId)!);
+  const row = JSON.stringify(journaled);
+  assert.ok(!row.includes(guest.ticket) && !row.includes(host.ticket), 'tickets are journaled as digests only');
+
+  const { reg: next, reports } = registry();
+  assert.equal(next.restore(journaled), true);
+  assert.equal(next.restore(journaled), false, 'restored once');
+  assert.equal((await next.lookupByKey(created.key!, '10.0.0.1'))?.sessionId, created.sessionId);
+  assert.equal(next.lookupByToken(created.token)?.sessionId, created.sessionId);
+  const back = next.resolveTicket(guest.ticket);
+  assert.equal(back?.participantId, guest.participant.id, 'the guest comes back with the ticket it holds');
+  assert.equal(next.resolveTicket(host.ticket)?.participantId, host.participant.id);
+  assert.equal(next.resolveTicket('x'.repeat(43)), null);
+  const restored = back!.session;
+  assert.equal(restored.status, 'customer_absent', 'nobody is connected until the clients come back');
+  assert.equal(restored.participants.get(guest.participant.id)?.consentView, true, 'consent holds');
+  restored.connect(guest.participant.id, true);
+  assert.equal(restored.status, 'in_progress');
+  // A console reload gets a fresh ticket for the same participant; the journaled one stops working.
+  const again = next.agentTicket(created.sessionId, HOST);
+  assert.equal(again.participant.id, host.participant.id);
+  assert.equal(next.resolveTicket(host.ticket), null);
+
+  await next.end(created.sessionId, 'host_ended', HOST.displayName);
+  assert.equal(reports.length, 1);
+  const texts = reports[0]!.log.map((e) => e.text);
+  assert.ok(texts.includes('hello before the failure'), 'the log from before the move');
+  assert.ok(texts.some((t) => t.startsWith('session moved to another relay node')));
+  assert.equal(texts.at(-1), 'session ended (host ended)');
+  assert.equal(next.resolveTicket(guest.ticket), null, 'ended: the tickets stop working');
 });

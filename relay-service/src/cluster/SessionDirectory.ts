@@ -31,6 +31,8 @@ export interface SessionDirectory {
   findByKey(key: string, source: string): Promise<JoinInfo | null>;
   findByToken(token: string): Promise<JoinInfo | null>;
   join(sessionId: string, contact: Contact): Promise<Reached<ParticipantTicket & { waiting: boolean }>>;
+  /** The WebSocket URL of the node holding the session now (a client reconnecting after a failover goes there). */
+  wsUrlOf(sessionId: string): Promise<string | null>;
   /**
    * A ticket for an agent who may join (host, in the session, or invited); null for anyone else.
    * `mayRead` runs first for an agent not yet in the session (their own CRM access to the record).
@@ -91,6 +93,10 @@ export class LocalSessions implements SessionDirectory {
 
   join(sessionId: string, contact: Contact): Promise<Reached<ParticipantTicket & { waiting: boolean }>> {
     return Promise.resolve({ ...this.#registry.join(sessionId, contact), wsUrl: this.#wsUrl() });
+  }
+
+  wsUrlOf(sessionId: string): Promise<string | null> {
+    return Promise.resolve(this.#registry.joinInfoOf(sessionId) ? this.#wsUrl() : null);
   }
 
   mayJoin(
@@ -215,6 +221,11 @@ export class ClusterSessions implements SessionDirectory {
 
   async findByToken(token: string): Promise<JoinInfo | null> {
     return this.#info(await shared(() => this.#o.index.byToken(token)));
+  }
+
+  async wsUrlOf(sessionId: string): Promise<string | null> {
+    const owner = await this.#owner(sessionId);
+    return owner ? wsUrlOf(owner.url) : null;
   }
 
   async join(sessionId: string, contact: Contact): Promise<Reached<ParticipantTicket & { waiting: boolean }>> {

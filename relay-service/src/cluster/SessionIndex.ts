@@ -43,8 +43,10 @@ export class SessionIndex {
     };
     const tx = this.#redis.multi().set(ownerKey(s.sessionId), s.nodeId).set(entry.tokenEntry, s.sessionId);
     if (entry.keyEntry !== null) tx.set(entry.keyEntry, s.sessionId, 'NX');
+    if (entry.keyEntry !== null) tx.get(entry.keyEntry);
     const results = await tx.exec();
-    return { entry, keyTaken: entry.keyEntry !== null && results?.[2]?.[1] !== 'OK' };
+    // Taken means by another session: one taken over from a dead node finds its own entry there.
+    return { entry, keyTaken: entry.keyEntry !== null && results?.[3]?.[1] !== s.sessionId };
   }
 
   async remove(entry: IndexEntry): Promise<void> {

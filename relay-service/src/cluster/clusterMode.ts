@@ -29,6 +29,8 @@ export interface ClusterMode {
   start(): Promise<void>;
   /** Leaves it (a graceful stop), before the sessions end. */
   stop(): Promise<void>;
+  /** A session taken over from a dead node, live here now: owner, key and link point at this node. */
+  adopt(sessionId: string): Promise<void>;
 }
 
 /** Desktop hand-off codes stay with the node that issued them; Redis says which session (so which node) a code is for. */
@@ -82,6 +84,7 @@ export function clusterMode(o: ClusterModeOptions): ClusterMode {
       handOffs: null,
       start: () => Promise.resolve(),
       stop: () => Promise.resolve(),
+      adopt: () => Promise.resolve(),
     };
   }
   const { config, redis } = o;
@@ -126,5 +129,6 @@ export function clusterMode(o: ClusterModeOptions): ClusterMode {
       });
     },
     stop: () => nodes.stop(),
+    adopt: (sessionId) => publisher.publish(sessionId, false),
   };
 }

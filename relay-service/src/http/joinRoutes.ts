@@ -54,7 +54,12 @@ export function joinRoutes(ctx: AppContext): Router {
     const body = validate(joinLookupRequestSchema, req.body, 'body');
     const info = await find(req, body);
     const { sessionId: _hidden, ...shown } = info;
-    const answer: JoinLookupResponse = { ...shown, terms: termsText(info.hostName, info.recordingPrompt) };
+    const wsUrl = await sessions.wsUrlOf(info.sessionId);
+    const answer: JoinLookupResponse = {
+      ...shown,
+      terms: termsText(info.hostName, info.recordingPrompt),
+      ...(wsUrl && { wsUrl }),
+    };
     res.json(answer);
   });
 

@@ -117,6 +117,8 @@ export const joinLookupResponseSchema = z.object({
   }),
   recordingPrompt: z.boolean(),
   terms: z.string(),
+  /** Where the session's node takes WebSockets now: a joined guest whose socket dropped reconnects there with its ticket. */
+  wsUrl: z.string().optional(),
 });
 export type JoinLookupResponse = z.infer<typeof joinLookupResponseSchema>;
 

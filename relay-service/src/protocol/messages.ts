@@ -291,6 +291,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     session: sessionSnapshotSchema,
     /** Proof for this socket's reconnect (`resume=` next to the ticket): it replaces a half-open old socket. */
     resume: z.string().min(16).max(64),
+    /** Agents only: the latest log entries (up to 200), so a console that reconnected (here or, after a failover, on another node) has the context. */
+    log: z.array(logEntrySchema).optional(),
   }),
   /** What changed in the session since this socket's `welcome` or last `patch` (never the whole state). */
   msg('patch', { patch: sessionPatchSchema }),

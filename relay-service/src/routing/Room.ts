@@ -59,6 +59,12 @@ export interface RoomOptions {
   viewerHighWaterBytes: number;
 }
 
+/**
+ * The latest log entries an agent's welcome carries (the CRM gets them all): a full log (5000 entries
+ * of up to 4000 characters) would be megabytes on every reconnect, and past the socket buffer limit.
+ */
+const WELCOME_LOG_ENTRIES = 200;
+
 export class Room {
   readonly session: Session;
   readonly registry: SessionRegistry;
@@ -170,6 +176,9 @@ export class Room {
       role: this.session.participants.get(participantId)!.role,
       session: this.viewFor(participantId, snapshot),
       resume: this.#resume.issue(participantId),
+      ...(this.session.participants.get(participantId)!.role !== 'guest' && {
+        log: this.session.logEntries().slice(-WELCOME_LOG_ENTRIES),
+      }),
     });
     this.syncViewer(conn, true);
   }

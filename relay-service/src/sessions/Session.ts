@@ -67,6 +67,17 @@ export interface SessionInit {
   /** Entries the log keeps; chat and notes are refused past it (limits.maxLogEntriesPerSession). */
   maxLogEntries: number;
   hooks: SessionHooks;
+  /** A session taken over from a dead node: rebuilt from its journal instead of starting anew. */
+  restored?: RestoredSession;
+}
+
+/** What the journal kept of a session whose node died (SessionRegistry.restore builds it). */
+export interface RestoredSession {
+  createdAt: number;
+  log: readonly LogEntry[];
+  participants: ParticipantState[];
+  /** The recording as last journaled: one in progress lost its file with the node. */
+  recording: SessionSnapshot['recording'];
 }
 
 const STOP_TEXT: Record<RecorderStopReason, string> = {
@@ -137,10 +148,40 @@ export class Session {
     });
     this.admission = new Admission(init.policy, init.maxLobby);
     this.maxLogEntries = init.maxLogEntries;
-    this.createdAt = init.clock.now();
+    const r = init.restored;
+    this.createdAt = r?.createdAt ?? init.clock.now();
     this.expiresAt = this.createdAt + init.policy.waitingTimeoutMinutes * 60_000;
-    this.log = new SessionLog(init.clock, (entry) => this.hooks.logged(this, entry));
-    this.log.add(init.host.displayName, 'session', `started the session for ${init.record.label}`);
+    this.log = new SessionLog(init.clock, (entry) => this.hooks.logged(this, entry), r?.log);
+    if (r) this.#resume(r);
+    else this.log.add(init.host.displayName, 'session', `started the session for ${init.record.label}`);
+  }
+
+  /**
+   * Goes on from the journal: everyone is disconnected until their client reconnects here (the usual
+   * reconnect grace applies), nobody presents, and the screen must be shared again.
+   */
+  #resume(r: RestoredSession): void {
+    for (const p of r.participants) {
+      this.participants.set(p.id, p);
+      if (p.role === 'guest') this.guestCount++;
+    }
+    this.log.add(
+      'Sightline',
+      'session',
+      'session moved to another relay node (its node failed); the screen must be shared again',
+    );
+    // The file was being written on the dead node: it is gone. A new recording starts (consents hold)
+    // once the screen is shared again, so the report's recording covers only the time after the move.
+    if (r.recording === 'on')
+      this.log.add(
+        'Sightline',
+        'recording',
+        'the recording in progress was lost with its relay node; a new one starts when the screen is shared again',
+      );
+    if (this.seenGuests().length > 0) {
+      this.status = 'customer_absent';
+      this.absentSince = this.clock.now();
+    }
   }
 
   /** Who hosts: the agent who started the session, or the supervisor who took it over. */
@@ -663,6 +704,11 @@ export class Session {
     if (p.role === 'guest') throw new SessionRuleError('not_allowed', 'notes are for agents');
     this.roomInLog();
     return this.log.add(p.displayName, 'note', text);
+  }
+
+  /** The log so far (an agent's console is shown it on every welcome). */
+  logEntries(): LogEntry[] {
+    return this.log.list();
   }
 
   /** The log goes to the CRM in one record: chat and notes stop at limits.maxLogEntriesPerSession. */

@@ -9,6 +9,18 @@ import type { AgentIdentity, Attendee, EndReason, RecordRef, SessionReport } fro
 /** A participant as journaled: the report's attendee, plus whether the host ever let them in. */
 export interface JournaledParticipant extends Attendee {
   admitted: boolean;
+  /** Their answers to the consent prompt (null until asked), so a taken-over session keeps them. */
+  consentView?: boolean | null | undefined;
+  consentRecording?: boolean | null | undefined;
+  /** sha256 of their current relay ticket (base64url): they come back with it on another node. Never the ticket. */
+  ticketDigest?: string | undefined;
+}
+
+/** What another node needs to run the session on (the row is encrypted like the rest). */
+export interface LiveSecrets {
+  key: string | null;
+  token: string;
+  recordRequested: boolean;
 }
 
 /** The session's state at its last change (the log is journaled entry by entry beside it). */
@@ -20,6 +32,8 @@ export interface JournaledState {
   startedAt: string;
   participants: JournaledParticipant[];
   recording: SessionSnapshot['recording'];
+  /** Absent in rows from relays before live resume: such a session can only be ended. */
+  live?: LiveSecrets | undefined;
   /** When this state was written: the last moment the session is known to have been live. */
   savedAt: string;
 }
@@ -74,7 +88,16 @@ export function reportOfLeftOver({ state, log, ending }: JournaledSession, reaso
     durationSeconds: Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(state.startedAt)) / 1000)),
     attendees: state.participants
       .filter((p) => p.admitted)
-      .map(({ admitted: _admitted, ...a }) => ({ ...a, leftAt: a.leftAt ?? endedAt })),
+      // Only the attendee's fields: consents and the ticket digest are the journal's, not the CRM's.
+      .map(({ participantId, role, displayName, contact, agent, joinedAt, leftAt }) => ({
+        participantId,
+        role,
+        displayName,
+        contact,
+        ...(agent && { agent }),
+        joinedAt,
+        leftAt: leftAt ?? endedAt,
+      })),
     log: lines,
     recording: null,
   };

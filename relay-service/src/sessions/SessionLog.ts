@@ -22,9 +22,16 @@ export class SessionLog {
   private readonly clock: Clock;
   private readonly onEntry: (entry: LogEntry) => void;
 
-  constructor(clock: Clock, onEntry: (entry: LogEntry) => void) {
+  /** `before`: the entries of a session taken over from a dead node (already journaled, not emitted again). */
+  constructor(clock: Clock, onEntry: (entry: LogEntry) => void, before: readonly LogEntry[] = []) {
     this.clock = clock;
     this.onEntry = onEntry;
+    this.entries = [...before];
+  }
+
+  /** A copy of the entries so far (what an agent's console shows after a reconnect). */
+  list(): LogEntry[] {
+    return [...this.entries];
   }
 
   add(actor: string, kind: LogKind, text: string): LogEntry {

@@ -11,7 +11,8 @@ import { AgentSessionLimitError, KeyInUseError, SessionNotFoundError } from './e
 import type { LimiterFactory } from '../cluster/limiters.ts';
 import { KeyGuard, keyLengthFor } from './KeyGuard.ts';
 import { digest, matchesDigest, randomDigits, randomToken, SecretIndex } from './secrets.ts';
-import { Session, publicParticipant as publicOf } from './Session.ts';
+import { Session, publicParticipant as publicOf, type ParticipantState, type SessionInit } from './Session.ts';
+import type { JournaledSession } from './SessionJournal.ts';
 import { RecordingBudget } from '../recording/RecordingBudget.ts';
 import { recordingSpillDir } from '../recording/spillDir.ts';
 import type {
@@ -28,8 +29,10 @@ import type {
 } from './types.ts';
 
 export interface SessionRegistryEvents {
-  /** A session was created (the session journal records it from here). */
+  /** A session was created, or rebuilt from a dead node's journal (the session journal records it from here). */
   created: [{ sessionId: string }];
+  /** A participant was issued a ticket (the journal keeps its digest, for a resume on another node). */
+  ticket: [{ sessionId: string }];
   /** Once per session, after it ended and its recording was finalized. */
   ended: [SessionReport];
   /** Any change visible in the snapshot (participants, status, presenter, control, recording). */
@@ -77,6 +80,8 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
   private readonly keys = new Map<string, { sessionId: string; digest: Buffer }>();
   private readonly tokens = new Map<string, { sessionId: string; digest: Buffer }>();
   private readonly tickets = new Map<string, { sessionId: string; participantId: string; digest: Buffer }>();
+  /** Tickets of sessions taken over from a dead node, by digest (base64url): the clients still hold them. */
+  private readonly restoredTickets = new Map<string, { sessionId: string; participantId: string }>();
   /** Per session: ticket index keys, to revoke them all on end. */
   private readonly ticketsOf = new Map<string, Map<string, string>>();
   private readonly keyGuard: KeyGuard;
@@ -139,7 +144,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     const key = this.newKey(policy);
     const token = randomToken(24);
     const id = `s_${randomToken(16)}`;
-    const session = new Session({
+    const session = this.build({
       id,
       key,
       token,
@@ -147,6 +152,21 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
       record,
       policy,
       recordRequested: policy.recording === 'host' && recordRequested,
+    });
+    this.register(session);
+    this.emitSafe('created', { sessionId: id });
+    this.logger.info(
+      { sessionId: id, crm: record.crm, recordId: record.id, keyMode: policy.keyMode },
+      'session created',
+    );
+    return { sessionId: id, key, token, status: 'waiting', expiresAt: new Date(session.expiresAt).toISOString() };
+  }
+
+  private build(
+    init: Pick<SessionInit, 'id' | 'key' | 'token' | 'host' | 'record' | 'policy' | 'recordRequested' | 'restored'>,
+  ): Session {
+    return new Session({
+      ...init,
       clock: this.clock,
       recording: {
         memoryBytes: this.config.limits.recordingMemoryBytes,
@@ -167,16 +187,67 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
         },
       },
     });
+  }
+
+  /**
+   * Rebuilds, live, a session taken over from a dead node (cluster mode), from its journal: same id,
+   * key, link, participants and consents, log so far. Each participant comes back with the ticket
+   * their client holds (only its digest was journaled); false if the journal lacks what that needs.
+   */
+  restore({ state, log }: JournaledSession): boolean {
+    const { live } = state;
+    if (!live || this.sessions.has(state.sessionId)) return false;
+    const now = this.clock.now();
+    const participants: ParticipantState[] = state.participants.map((p) => ({
+      id: p.participantId,
+      role: p.role,
+      displayName: p.displayName,
+      contact: { ...p.contact },
+      ...(p.agent ? { agent: p.agent } : {}),
+      joinedAt: Date.parse(p.joinedAt),
+      leftAt: p.leftAt === null ? null : Date.parse(p.leftAt),
+      connected: false,
+      admitted: p.admitted,
+      seen: p.admitted,
+      disconnectedAt: p.leftAt === null ? now : null,
+      consentView: p.consentView ?? null,
+      consentRecording: p.consentRecording ?? null,
+    }));
+    const session = this.build({
+      id: state.sessionId,
+      key: live.key,
+      token: live.token,
+      host: state.host,
+      record: state.record,
+      policy: state.policy,
+      recordRequested: live.recordRequested,
+      restored: { createdAt: Date.parse(state.startedAt), log, participants, recording: state.recording },
+    });
+    this.register(session);
+    for (const p of state.participants)
+      if (p.ticketDigest && p.leftAt === null)
+        this.restoredTickets.set(p.ticketDigest, { sessionId: session.id, participantId: p.participantId });
+    this.emitSafe('created', { sessionId: session.id });
+    this.emitSafe('changed', session.snapshot());
+    this.logger.warn({ sessionId: session.id }, 'session taken over from a dead node: live here now');
+    return true;
+  }
+
+  /** The digest (sha256, base64url) of the participant's current ticket, for the journal; never the ticket. */
+  ticketDigestOf(sessionId: string, participantId: string): string | undefined {
+    for (const [indexKey, pid] of this.ticketsOf.get(sessionId) ?? [])
+      if (pid === participantId) return this.tickets.get(indexKey)?.digest.toString('base64url');
+    for (const [d, t] of this.restoredTickets)
+      if (t.sessionId === sessionId && t.participantId === participantId) return d;
+    return undefined;
+  }
+
+  private register(session: Session): void {
+    const { id, key, token } = session;
     this.sessions.set(id, session);
     if (key !== null) this.keys.set(this.index.key(key), { sessionId: id, digest: digest(key) });
     this.tokens.set(this.index.key(token), { sessionId: id, digest: digest(token) });
     this.ticketsOf.set(id, new Map());
-    this.emitSafe('created', { sessionId: id });
-    this.logger.info(
-      { sessionId: id, crm: record.crm, recordId: record.id, keyMode: policy.keyMode },
-      'session created',
-    );
-    return { sessionId: id, key, token, status: 'waiting', expiresAt: new Date(session.expiresAt).toISOString() };
   }
 
   /**
@@ -277,8 +348,14 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
 
   /** The WebSocket layer's lookup: the live session and participant a ticket belongs to. */
   resolveTicket(ticket: string): TicketHolder | null {
-    const entry = this.tickets.get(this.index.key(ticket));
-    if (!entry || !matchesDigest(ticket, entry.digest)) return null;
+    const found = this.tickets.get(this.index.key(ticket));
+    // A ticket issued by a dead node, for a session taken over here: found by its digest (sha256 of
+    // 32 random bytes, so the lookup's timing tells a guesser nothing).
+    const entry =
+      found && matchesDigest(ticket, found.digest)
+        ? found
+        : this.restoredTickets.get(digest(ticket).toString('base64url'));
+    if (!entry) return null;
     const session = this.sessions.get(entry.sessionId);
     const p = session?.participants.get(entry.participantId);
     if (!session || !p || p.leftAt !== null) return null;
@@ -376,6 +453,8 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
 
   /** Revokes a participant's tickets (explicit leave). */
   revokeTickets(sessionId: string, participantId: string): void {
+    for (const [d, t] of this.restoredTickets)
+      if (t.sessionId === sessionId && t.participantId === participantId) this.restoredTickets.delete(d);
     const mine = this.ticketsOf.get(sessionId);
     if (!mine) return;
     for (const [indexKey, pid] of mine) {
@@ -412,6 +491,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     const indexKey = this.index.key(ticket);
     this.tickets.set(indexKey, { sessionId: session.id, participantId, digest: digest(ticket) });
     this.ticketsOf.get(session.id)?.set(indexKey, participantId);
+    this.emitSafe('ticket', { sessionId: session.id });
     return ticket;
   }
 
@@ -421,6 +501,7 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
     this.tokens.delete(this.index.key(session.token));
     for (const indexKey of this.ticketsOf.get(session.id)?.keys() ?? []) this.tickets.delete(indexKey);
     this.ticketsOf.delete(session.id);
+    for (const [d, t] of this.restoredTickets) if (t.sessionId === session.id) this.restoredTickets.delete(d);
   }
 
   private joinInfo(s: Session): JoinInfo {

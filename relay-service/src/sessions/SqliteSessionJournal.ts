@@ -45,9 +45,19 @@ export const stateSchema = z.object({
       joinedAt: z.iso.datetime(),
       leftAt: z.iso.datetime().nullable(),
       admitted: z.boolean(),
+      consentView: z.boolean().nullable().optional(),
+      consentRecording: z.boolean().nullable().optional(),
+      ticketDigest: z.base64url().length(43).optional(),
     }),
   ),
   recording: sessionSnapshotSchema.shape.recording,
+  live: z
+    .object({
+      key: z.string().min(1).max(64).nullable(),
+      token: z.string().min(22).max(64),
+      recordRequested: z.boolean(),
+    })
+    .optional(),
   savedAt: z.iso.datetime(),
 }) satisfies z.ZodType<JournaledState>;
 

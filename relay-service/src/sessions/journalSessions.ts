@@ -21,7 +21,7 @@ export interface JournalSessionsOptions {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function stateOf(s: Session, now: number): JournaledState {
+function stateOf(s: Session, now: number, ticketDigest: (participantId: string) => string | undefined): JournaledState {
   return {
     sessionId: s.id,
     record: s.record,
@@ -37,8 +37,12 @@ function stateOf(s: Session, now: number): JournaledState {
       joinedAt: iso(p.joinedAt),
       leftAt: p.leftAt === null ? null : iso(p.leftAt),
       admitted: p.admitted,
+      consentView: p.consentView,
+      consentRecording: p.consentRecording,
+      ticketDigest: ticketDigest(p.id),
     })),
     recording: s.snapshot().recording,
+    live: { key: s.key, token: s.token, recordRequested: s.recordRequested },
     savedAt: iso(now),
   };
 }
@@ -56,9 +60,13 @@ export function journalSessions({ registry, journal, deliver, logger }: JournalS
   };
   const save = (id: string) => {
     const s = registry.session(id);
-    if (s) guarded('state', id, () => journal.save(stateOf(s, registry.clock.now())));
+    if (s)
+      guarded('state', id, () =>
+        journal.save(stateOf(s, registry.clock.now(), (pid) => registry.ticketDigestOf(id, pid))),
+      );
   };
   registry.on('created', ({ sessionId }) => save(sessionId));
+  registry.on('ticket', ({ sessionId }) => save(sessionId));
   registry.on('changed', (snapshot) => save(snapshot.id));
   registry.on('logged', ({ sessionId, entry }) => guarded('log', sessionId, () => journal.append(sessionId, entry)));
   registry.on('ending', ({ sessionId, reason }) =>
@@ -91,28 +99,41 @@ export async function recoverLeftOver({
 }
 
 /**
- * Sessions taken over from a dead node (cluster mode) become reports written once, by this node:
- * their log as journaled up to the node's death. (Resuming them live here is not built yet.)
+ * Sessions taken over from a dead node (cluster mode) go on here, live, rebuilt from the journal:
+ * `adopt` then points the cluster's directory (owner, key, link) at this node, and the clients that
+ * reconnect find them. Nothing is written back now: the report goes once, when the session really
+ * ends here. A session that was already ending, or whose journal predates live resume, is ended and
+ * handed over once, with its log as journaled up to the node's death.
  */
-export async function endTakenOver({
+export async function resumeTakenOver({
   sessionIds,
   load,
+  registry,
+  adopt,
   journal,
   deliver,
   logger,
-}: Omit<JournalSessionsOptions, 'registry'> & {
+}: JournalSessionsOptions & {
   sessionIds: string[];
   load: (sessionId: string) => Promise<JournaledSession | null>;
-}): Promise<number> {
+  adopt: (sessionId: string) => Promise<void>;
+}): Promise<{ resumed: number; ended: number }> {
+  let resumed = 0;
   let ended = 0;
   for (const id of sessionIds) {
     const session = await load(id);
+    if (session && !session.ending && registry.restore(session)) {
+      await adopt(id);
+      resumed++;
+      continue;
+    }
     if (session) {
       await deliver(reportOfLeftOver(session, 'relay_restarted'));
       ended++;
     }
     journal.remove(id);
   }
+  if (resumed) logger.warn({ sessions: resumed }, 'sessions of a dead node resumed here');
   if (ended) logger.warn({ sessions: ended }, 'sessions of a dead node were ended and queued for write-back');
-  return ended;
+  return { resumed, ended };
 }

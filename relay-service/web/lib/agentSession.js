@@ -14,12 +14,19 @@ const POINTER_INTERVAL_MS = 33;
 export class AgentSession extends EventTarget {
   /**
    * @param {{wsUrl: string, ticket: string}} ticket the `POST /api/sessions/:id/ticket` answer
-   * @param {{socket?: RelaySocket}} [deps]
+   * @param {{socket?: RelaySocket, locate?: () => Promise<{wsUrl: string, ticket: string} | null>}} [deps] locate:
+   *   the ticket call again, through any node (it names the node holding the session now), before each reconnect
    */
   constructor(ticket, deps = {}) {
     super();
     this.socket =
-      deps.socket ?? new RelaySocket({ wsUrl: ticket.wsUrl, ticket: ticket.ticket, decoders: pageDecoders() });
+      deps.socket ??
+      new RelaySocket({
+        wsUrl: ticket.wsUrl,
+        ticket: ticket.ticket,
+        decoders: pageDecoders(),
+        ...(deps.locate && { locate: deps.locate }),
+      });
     this.watch = new ScreenWatch({
       socket: this.socket,
       onLive: (live) => this.dispatchEvent(new CustomEvent('live', { detail: live })),

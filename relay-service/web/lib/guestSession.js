@@ -33,11 +33,19 @@ export async function requestCamera() {
 export class GuestSession extends EventTarget {
   /**
    * @param {{wsUrl: string, ticket: string}} join the `POST /api/join` answer
-   * @param {{socket?: RelaySocket}} [deps]
+   * @param {{socket?: RelaySocket, locate?: () => Promise<{wsUrl: string} | null>}} [deps] locate: where the
+   *   session is now (the join lookup with the key or link, through any node), asked before each reconnect
    */
   constructor(join, deps = {}) {
     super();
-    this.socket = deps.socket ?? new RelaySocket({ wsUrl: join.wsUrl, ticket: join.ticket, decoders: pageDecoders() });
+    this.socket =
+      deps.socket ??
+      new RelaySocket({
+        wsUrl: join.wsUrl,
+        ticket: join.ticket,
+        decoders: pageDecoders(),
+        ...(deps.locate && { locate: deps.locate }),
+      });
     this.share = new ScreenShare({
       socket: this.socket,
       // The browser's own "Stop sharing" button ends the track.

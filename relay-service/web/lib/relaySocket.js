@@ -1,5 +1,6 @@
 // One participant's WebSocket to the relay. Reconnects by itself with backoff using the same
-// ticket (the relay resumes the participant), validates every control message against the
+// ticket (the relay resumes the participant), first asking any node where the session is now (after
+// a node failure another node holds it), validates every control message against the
 // shared protocol, and keeps the connection honest with pings.
 import { decodeFrameHeader, encodeAck } from '../../src/protocol/frame.ts';
 import { PROTOCOL_VERSION, parseServerMessage } from '../../src/protocol/messages.ts';
@@ -42,6 +43,8 @@ export class RelaySocket extends EventTarget {
    * @param {number} [options.giveUpAfterMs] stop trying after this long without a connection
    * @param {Promise<import('../../src/protocol/messages.ts').CodecFamily[]>} [options.decoders] what this
    *   page decodes, said in each hello (the presenter encodes only what every viewer decodes)
+   * @param {() => Promise<{wsUrl: string, ticket?: string} | null>} [options.locate] asks any relay node where
+   *   the session is now (its node may have died and another taken it over): called before each reconnect
    */
   constructor({
     wsUrl,
@@ -50,13 +53,16 @@ export class RelaySocket extends EventTarget {
     maxDelayMs = 5000,
     giveUpAfterMs = 120_000,
     decoders,
+    locate = undefined,
   }) {
     super();
     /** @type {import('../../src/protocol/messages.ts').CodecFamily[] | null} */
     this.decoderList = null;
     /** @type {Promise<unknown> | null} resolves once `decoderList` is known */
     this.decodersKnown = decoders ? decoders.then((list) => (this.decoderList = list)) : null;
+    this.ticket = ticket;
     this.url = socketUrl(wsUrl, ticket);
+    this.locate = locate;
     /** @type {import('../../src/protocol/messages.ts').SessionSnapshot | null} */
     this.session = null;
     /** The proof of a reconnect that the relay gave this socket: it replaces a half-open old one at once. */
@@ -152,7 +158,23 @@ export class RelaySocket extends EventTarget {
     const backoff = Math.min(this.maxDelayMs, 250 * 2 ** this.attempt++) * (0.75 + Math.random() * 0.5);
     const delay = Math.max(backoff, this.outageUntil - Date.now());
     // eslint-disable-next-line @lwc/lwc/no-async-operation -- reconnect backoff (not a component)
-    this.timer = setTimeout(() => this.connect(), delay);
+    this.timer = setTimeout(() => {
+      this.relocateAndConnect(); // never rejects: a failed look-up falls back to the last known node
+    }, delay);
+  }
+
+  /** Reconnects where the session is now; if no node can say (yet), tries the same node again. */
+  async relocateAndConnect() {
+    if (this.locate) {
+      try {
+        const where = await this.locate();
+        if (where) this.url = socketUrl(where.wsUrl, where.ticket ?? this.ticket);
+        if (where?.ticket) this.ticket = where.ticket;
+      } catch {
+        // No node answered: the backoff goes on, and the next attempt asks again.
+      }
+    }
+    if (this.state !== 'closed') this.connect();
   }
 
   /**

@@ -152,6 +152,34 @@ describe('relay socket', () => {
     expect(FakeWebSocket.instances[1].url).toBe('ws://relay.test/ws?ticket=t&resume=resume-secret-0123456789');
   });
 
+  it('asks where the session is before reconnecting, and goes there (a node failed, another holds it)', async () => {
+    const answers = [{ wsUrl: 'ws://other-node.test/ws', ticket: 't2' }, null];
+    const locate = jest.fn(() => Promise.resolve(answers.shift()));
+    const socket = new RelaySocket({ wsUrl: 'ws://relay.test/ws', ticket: 't', WebSocketImpl: FakeWebSocket, locate });
+    socket.connect();
+    FakeWebSocket.instances[0].open();
+    FakeWebSocket.instances[0].receive(welcome);
+    FakeWebSocket.instances[0].close(1006);
+    await jest.advanceTimersByTimeAsync(400);
+    expect(locate).toHaveBeenCalledTimes(1);
+    expect(FakeWebSocket.instances[1].url).toBe('ws://other-node.test/ws?ticket=t2&resume=resume-secret-0123456789');
+    // No node can say (null): it tries where it was last, with the ticket it holds now.
+    FakeWebSocket.instances[1].close(1006);
+    await jest.advanceTimersByTimeAsync(700);
+    expect(locate).toHaveBeenCalledTimes(2);
+    expect(FakeWebSocket.instances[2].url).toBe('ws://other-node.test/ws?ticket=t2&resume=resume-secret-0123456789');
+  });
+
+  it('reconnects where it was when asking where the session is fails', async () => {
+    const locate = jest.fn(() => Promise.reject(new Error('offline')));
+    const socket = new RelaySocket({ wsUrl: 'ws://relay.test/ws', ticket: 't', WebSocketImpl: FakeWebSocket, locate });
+    socket.connect();
+    FakeWebSocket.instances[0].open();
+    FakeWebSocket.instances[0].close(1006);
+    await jest.advanceTimersByTimeAsync(400);
+    expect(FakeWebSocket.instances[1].url).toBe('ws://relay.test/ws?ticket=t');
+  });
+
   it('does not reconnect after the session ended or a fatal close', () => {
     const ended = new RelaySocket({ wsUrl: 'ws://r/ws', ticket: 't', WebSocketImpl: FakeWebSocket });
     ended.connect();

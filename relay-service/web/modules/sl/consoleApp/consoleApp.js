@@ -43,6 +43,8 @@ export default class ConsoleApp extends LightningElement {
   emailStatus = '';
   /** Why a Start recording did not start yet (the relay's answer); gone once the recording state moves. */
   recordingHint = '';
+  /** Said after a relay node failure moved the session, until someone shares again. */
+  movedNotice = '';
   inviteStatus = '';
   inviteInvalid = 'false';
   confirmingEnd = false;
@@ -101,7 +103,8 @@ export default class ConsoleApp extends LightningElement {
       const details = await sessionDetails(this.sessionId).catch(() => ({}));
       if (details.joinUrl) this.joinUrl = details.joinUrl;
       this.mayShowScreen = details.mayShowScreen === true;
-      const agent = new AgentSession(ticket);
+      // After a relay node failure another node holds the session: the ticket call (any node) names it.
+      const agent = new AgentSession(ticket, { locate: () => sessionTicket(this.sessionId) });
       this.agent = agent;
       this.participantId = ticket.participantId;
       agent.addEventListener('message', (e) => this.onMessage(e.detail));
@@ -208,6 +211,7 @@ export default class ConsoleApp extends LightningElement {
     // Presence tells the agent where the customer is before sharing; once someone presents it is
     // spent (a share stopped later waits for the customer, not "reading the consent" again).
     if (session.presenterId) this.presence = null;
+    if (session.presenterId) this.movedNotice = '';
     if (session.controllerId) this.controlRequested = false;
     if (session.status === 'ended') this.finish('host_ended');
   }
@@ -217,6 +221,9 @@ export default class ConsoleApp extends LightningElement {
       case 'welcome':
         this.participantId = message.participantId;
         this.role = message.role;
+        this.movedNotice = movedSinceLastShare(message.log)
+          ? 'The session moved to another relay node after a failure. Waiting for the customer to share their screen again.'
+          : '';
         break;
       case 'chat':
         if (message.from !== this.participantId)
@@ -426,4 +433,15 @@ export default class ConsoleApp extends LightningElement {
     this.live = false;
     this.agent?.close();
   }
+}
+
+/**
+ * Whether the log (a welcome's) says the session moved to another node since the screen was last shared.
+ * @param {{kind: string, text: string}[] | undefined} log
+ */
+function movedSinceLastShare(log = []) {
+  const moved = log.findLastIndex(
+    (e) => e.kind === 'session' && e.text.startsWith('session moved to another relay node'),
+  );
+  return moved >= 0 && moved > log.findLastIndex((e) => e.kind === 'share');
 }

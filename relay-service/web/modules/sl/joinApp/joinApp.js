@@ -211,7 +211,9 @@ export default class JoinApp extends LightningElement {
       this.keyOrToken = keyOrToken;
       // The same person on the same device comes back as the same participant.
       const saved = readResume(resumeRef(keyOrToken));
-      if (saved && (await this.resume(saved))) return;
+      // Where the session is now: after a relay node failure, not where this device joined it.
+      const here = saved && this.lookup.wsUrl ? { ...saved, wsUrl: this.lookup.wsUrl } : saved;
+      if (here && (await this.resume(here))) return;
       const fields = this.lookup.contactFields;
       this.step = Object.values(fields).some((mode) => mode !== 'off') ? 'contact' : 'consent';
       joinPresence(keyOrToken, this.step === 'contact' ? 'details' : 'consent');
@@ -351,7 +353,10 @@ export default class JoinApp extends LightningElement {
    */
   async connectSession(joined, options) {
     this.participantId = joined.participantId;
-    const session = new GuestSession(joined);
+    // After a relay node failure another node holds the session: the lookup (any node) says which.
+    const session = new GuestSession(joined, {
+      locate: () => lookupJoin(this.keyOrToken).then((found) => (found.wsUrl ? { wsUrl: found.wsUrl } : null)),
+    });
     this.session = session;
     session.addEventListener('message', (e) => this.onMessage(e.detail));
     session.addEventListener('session', (e) => this.applySnapshot(e.detail));

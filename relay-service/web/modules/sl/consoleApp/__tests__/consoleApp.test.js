@@ -24,9 +24,10 @@ jest.mock('../../../../lib/api.js', () => {
 jest.mock('../../../../lib/capabilities.js', () => ({ checkViewCapability: jest.fn() }));
 jest.mock('../../../../lib/agentSession.js', () => {
   class FakeAgentSession extends EventTarget {
-    constructor(ticket) {
+    constructor(ticket, deps) {
       super();
       this.ticket = ticket;
+      FakeAgentSession.lastArgs = [ticket, deps];
       this.sent = [];
       this.pointers = [];
       this.canvas = null;
@@ -178,6 +179,49 @@ describe('sl-console-app', () => {
     await flush();
     expect(q(el, 'sl-session-info').status).toBe('reconnecting');
     expect(q(el, '.error').textContent).toBe('');
+  });
+
+  it('says the session moved to another node and waits for the customer to share again', async () => {
+    const { el, agent } = await mountSignedIn();
+    expect(q(el, '.moved-notice').textContent).toBe('');
+    const log = [
+      { at: '2026-12-02T10:00:00.000Z', actor: 'Ada', kind: 'share', text: 'started sharing (monitor)' },
+      {
+        at: '2026-12-02T10:01:00.000Z',
+        actor: 'Sightline',
+        kind: 'session',
+        text: 'session moved to another relay node (its node failed); the screen must be shared again',
+      },
+    ];
+    const moved = { ...SNAPSHOT, presenterId: null, streams: [] };
+    agent.emit('message', { type: 'welcome', protocol: 1, participantId: 'h1', role: 'host', session: moved, log });
+    agent.emit('session', moved);
+    await flush();
+    expect(q(el, '.moved-notice').textContent).toMatch(/moved to another relay node.*share their screen again/);
+    // A usual reconnect's welcome (nothing moved since the last share) says nothing.
+    agent.emit('message', {
+      type: 'welcome',
+      protocol: 1,
+      participantId: 'h1',
+      role: 'host',
+      session: moved,
+      log: [log[1], log[0]],
+    });
+    await flush();
+    expect(q(el, '.moved-notice').textContent).toBe('');
+    agent.emit('message', { type: 'welcome', protocol: 1, participantId: 'h1', role: 'host', session: moved, log });
+    await flush();
+    agent.emit('session', SNAPSHOT); // the customer shares again
+    await flush();
+    expect(q(el, '.moved-notice').textContent).toBe('');
+  });
+
+  it('asks for a fresh ticket through any node before each reconnect', async () => {
+    await mountSignedIn();
+    const [, deps] = AgentSession.lastArgs;
+    sessionTicket.mockResolvedValueOnce({ participantId: 'h1', ticket: 't2', wsUrl: 'ws://other/ws' });
+    await expect(deps.locate()).resolves.toEqual({ participantId: 'h1', ticket: 't2', wsUrl: 'ws://other/ws' });
+    expect(sessionTicket).toHaveBeenLastCalledWith('s1');
   });
 
   it('chats, keeps private notes and sends the pointer', async () => {
