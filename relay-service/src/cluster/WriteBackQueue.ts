@@ -6,7 +6,7 @@
 // The job's data is the session's planned writes, sealed with the cluster's shared key (AES-GCM, bound
 // to the job id): Redis sees only the lane's hashed name and ciphertext.
 // Recording bytes never go into Redis (see README "Cluster mode"): they stay with the node that holds
-// the file. NOT YET WIRED into WriteBack or clusterMode.ts (see the issue-15 h15b closing note).
+// the file. Fed by QueueHandOff; its processor runs the steps through WriteBack (see index.ts).
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -108,14 +108,31 @@ export class WriteBackQueue {
     }, this.#o.lanesEveryMs).unref();
   }
 
-  /** Stops taking jobs; a job in progress finishes first (BullMQ waits for it). */
-  async close(): Promise<void> {
+  /**
+   * Stops taking jobs; a job in progress finishes first (BullMQ waits for it). Bounded: with Redis
+   * down BullMQ would wait for it forever, so after `boundMs` the connections are dropped (a job
+   * left unfinished is taken again by another node once its lock expires).
+   */
+  async close(boundMs = 5000): Promise<void> {
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    await Promise.all([...this.#workers.values()].map((w) => w.close()));
-    await Promise.all([...this.#queues.values()].map((q) => q.close()));
-    await this.#lanes.quit().catch(() => this.#lanes.disconnect());
+    const graceful = (async () => {
+      await Promise.all([...this.#workers.values()].map((w) => w.close()));
+      await Promise.all([...this.#queues.values()].map((q) => q.close()));
+      await this.#lanes.quit();
+    })().then(
+      () => true,
+      () => false,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), boundMs).unref()));
+    const clean = await Promise.race([graceful, bound]);
+    clearTimeout(timer);
+    if (clean) return;
+    await Promise.allSettled([...this.#workers.values()].map((w) => w.disconnect()));
+    await Promise.allSettled([...this.#queues.values()].map((q) => q.disconnect()));
+    this.#lanes.disconnect();
   }
 
   async #refreshLanes(): Promise<void> {
