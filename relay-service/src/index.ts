@@ -147,7 +147,12 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   // Cluster mode: reports go through the Redis queue (any node's worker writes them); a session whose
   // recording bytes are on this node is written by this node (QueueHandOff says which).
   const writeBackQueue = redis
-    ? new WriteBackQueue({ redisUrl: config.redis.url!, cipher, process: processQueued(writeBack) })
+    ? new WriteBackQueue({
+        redisUrl: config.redis.url!,
+        cipher,
+        process: processQueued(writeBack, logger),
+        onFailed: (job, err) => logger.error({ job, err: err.message }, 'queued write-back failed'),
+      })
     : null;
   const queueHandOff =
     redis && writeBackQueue

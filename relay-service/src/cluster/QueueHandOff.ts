@@ -70,18 +70,12 @@ export class QueueHandOff {
 
   /**
    * Takes the report when it can go through the queue: durable here when this returns true, and on
-   * its way to Redis. False: the node writes it itself (a recording's bytes are here, or no lane).
+   * its way to Redis. False: the node writes it itself (a recording's bytes are here).
    */
   accept(report: SessionReport, fence: Fence): boolean {
     const items = planWriteBack(report);
     if (items.some((i) => i.file || i.blob)) return false;
-    let lane: string;
-    try {
-      const adapter = this.#o.adapterFor(items[0]!);
-      lane = this.#o.queue.laneOf(adapter.crm, adapter.endpoint);
-    } catch {
-      return false; // no token for the agent here: the local outbox waits for their sign-in
-    }
+    const lane = this.#o.queue.laneOf(report.host.crm, this.#endpointOf(report));
     const session: QueuedSession = queuedSessionSchema.parse({
       sessionId: report.sessionId,
       writes: items.map(({ file: _f, blob: _b, ...rest }) => rest),
@@ -127,6 +121,20 @@ export class QueueHandOff {
     clearTimeout(timer);
   }
 
+  /**
+   * What the lane is keyed by, known without the agent's tokens (a node that took the session over
+   * may not hold them yet): the Salesforce org, the ServiceNow instance, else the agent's own lane.
+   */
+  #endpointOf(report: SessionReport): string {
+    const { crm, orgId, userId } = report.host;
+    if (orgId) return `org:${orgId}`;
+    try {
+      return this.#o.adapterFor({ crm, userId }).endpoint;
+    } catch {
+      return `agent:${crm}:${userId}`;
+    }
+  }
+
   #aad(sessionId: string): string {
     return `handover:${sessionId}`;
   }
@@ -167,8 +175,9 @@ export class QueueHandOff {
 
 /** The queue's processor: the session's writes go through this node's write-back (lanes, circuits, retries). */
 export const processQueued =
-  (writeBack: { deliverQueued(items: NewItem[]): Promise<void> }) =>
+  (writeBack: { deliverQueued(items: NewItem[]): Promise<void> }, logger: Logger) =>
   async (session: QueuedSession): Promise<{ done: true }> => {
+    logger.info({ sessionId: session.sessionId, writes: session.writes.length }, 'took a queued write-back');
     await writeBack.deliverQueued(session.writes as NewItem[]);
     return { done: true };
   };

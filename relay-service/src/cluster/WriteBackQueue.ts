@@ -13,7 +13,9 @@ import { z } from 'zod';
 import type { TokenCipher } from '../auth/TokenCipher.ts';
 
 const LANES_KEY = 'sightline:wb:lanes';
-const PREFIX = 'sightline-bull';
+/** BullMQ's key prefix and a lane's queue name (an operator's tools, and the tests, open them by these). */
+export const QUEUE_PREFIX = 'sightline-bull';
+export const queueNameOf = (lane: string): string => `wb-${lane}`;
 
 /** One planned write of a session, as it crosses Redis (no recording bytes). */
 export const queuedWriteSchema = z.object({
@@ -46,6 +48,8 @@ export interface WriteBackQueueOptions {
   keepCompletedMs?: number;
   /** How often a node looks for lanes another node created. */
   lanesEveryMs?: number;
+  /** A job whose processor threw (it stays in the lane's failed set for an operator). */
+  onFailed?: (sessionId: string, err: Error) => void;
 }
 
 interface JobData {
@@ -65,7 +69,13 @@ export class WriteBackQueue {
   #closed = false;
 
   constructor(options: WriteBackQueueOptions) {
-    this.#o = { concurrency: 4, keepCompletedMs: 7 * 24 * 3600_000, lanesEveryMs: 2000, ...options };
+    this.#o = {
+      concurrency: 4,
+      keepCompletedMs: 7 * 24 * 3600_000,
+      lanesEveryMs: 2000,
+      onFailed: () => {},
+      ...options,
+    };
     this.#connection = { url: options.redisUrl, maxRetriesPerRequest: null };
     this.#lanes = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.#lanes.on('error', () => {});
@@ -148,7 +158,7 @@ export class WriteBackQueue {
   #queue(lane: string): Queue<JobData> {
     let q = this.#queues.get(lane);
     if (!q) {
-      q = new Queue<JobData>(`wb-${lane}`, { connection: this.#connection, prefix: PREFIX });
+      q = new Queue<JobData>(queueNameOf(lane), { connection: this.#connection, prefix: QUEUE_PREFIX });
       q.on('error', () => {}); // as the workers: BullMQ reconnects, the relay's own client logs the outage
       this.#queues.set(lane, q);
     }
@@ -157,12 +167,13 @@ export class WriteBackQueue {
 
   #worker(lane: string): void {
     if (this.#closed || this.#workers.has(lane)) return;
-    const worker = new Worker<JobData>(`wb-${lane}`, (job, token) => this.#handle(lane, job, token), {
+    const worker = new Worker<JobData>(queueNameOf(lane), (job, token) => this.#handle(lane, job, token), {
       connection: this.#connection,
-      prefix: PREFIX,
+      prefix: QUEUE_PREFIX,
       concurrency: this.#o.concurrency,
     });
     worker.on('error', () => {}); // reconnects on its own; the relay's Redis client logs the outage
+    worker.on('failed', (job, err) => this.#o.onFailed(job?.id ?? '?', err));
     this.#workers.set(lane, worker);
   }
 
