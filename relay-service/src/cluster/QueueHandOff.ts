@@ -178,6 +178,7 @@ export const processQueued =
   (writeBack: { deliverQueued(items: NewItem[]): Promise<void> }, logger: Logger) =>
   async (session: QueuedSession): Promise<{ done: true }> => {
     logger.info({ sessionId: session.sessionId, writes: session.writes.length }, 'took a queued write-back');
-    await writeBack.deliverQueued(session.writes as NewItem[]);
+    // A queued write names no session (the job does): each outbox row needs it.
+    await writeBack.deliverQueued(session.writes.map((w) => ({ ...w, sessionId: session.sessionId }) as NewItem));
     return { done: true };
   };
