@@ -21,7 +21,9 @@ import { connectRedis } from './cluster/redisClient.ts';
 import { RedisCredentials } from './cluster/RedisCredentials.ts';
 import { redisOAuthStates } from './cluster/RedisOAuthStates.ts';
 import { RedisSignInRequests } from './cluster/RedisSignInRequests.ts';
+import { processQueued, QueueHandOff } from './cluster/QueueHandOff.ts';
 import { SessionOwnership } from './cluster/SessionOwnership.ts';
+import { WriteBackQueue } from './cluster/WriteBackQueue.ts';
 import { SharedSignIns } from './cluster/SharedSignIns.ts';
 import { createAdapterFactory } from './crm/adapterFor.ts';
 import { sendAgentInvitations } from './crm/agentInvitations.ts';
@@ -145,8 +147,24 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const journal = redisJournal ?? localJournal;
   // Hand-offs still waiting for Redis' answer: a graceful stop awaits them before the outbox closes.
   const handingOff = new Set<Promise<void>>();
+  // Cluster mode: reports go through the Redis queue (any node's worker writes them); a session whose
+  // recording bytes are on this node is written by this node (QueueHandOff says which).
+  const writeBackQueue = redis
+    ? new WriteBackQueue({
+        redisUrl: config.redis.url!,
+        cipher,
+        process: processQueued(writeBack, logger),
+        onFailed: (job, err) => logger.error({ job, err: err.message }, 'queued write-back failed'),
+      })
+    : null;
+  const queueHandOff =
+    redis && writeBackQueue
+      ? new QueueHandOff({ db: outboxDb, redis, cipher, queue: writeBackQueue, adapterFor, logger })
+      : null;
   const handOff = async (report: SessionReport) => {
     if (!ownership) return;
+    const fence = ownership.fence(report.sessionId);
+    if (fence && queueHandOff?.accept(report, fence)) return;
     if (await ownership.commit(report.sessionId)) accept(report);
     else
       logger.warn(
@@ -218,6 +236,8 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   registry.start();
   writeBack.start();
   await cluster.start();
+  queueHandOff?.start();
+  await writeBackQueue?.start();
   ownership?.start();
   logger.info({ url: publicUrl }, 'relay listening');
   if (testClock) logger.warn('test clock enabled: POST /__test/clock moves session time forward');
@@ -237,6 +257,9 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
         // Live sessions end now, saying why; their reports go into the outbox and survive the restart.
         await registry.endAll('relay_shutdown');
         await Promise.allSettled(handingOff);
+        // Bounded while Redis is down: what is not in Redis yet stays in outbox.db for the next start.
+        await queueHandOff?.close();
+        await writeBackQueue?.close();
         await writeBack.stop();
         await ws.close();
         agentAuth.close(); // long-polling sign-in waits answer now
@@ -245,7 +268,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
         authDb.close();
         outboxDb.close();
         journalDb.close();
-        await redis?.quit();
+        await redis?.quit().catch(() => redis.disconnect());
       })()),
   };
 }

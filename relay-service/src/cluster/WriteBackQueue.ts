@@ -6,14 +6,16 @@
 // The job's data is the session's planned writes, sealed with the cluster's shared key (AES-GCM, bound
 // to the job id): Redis sees only the lane's hashed name and ciphertext.
 // Recording bytes never go into Redis (see README "Cluster mode"): they stay with the node that holds
-// the file. NOT YET WIRED into WriteBack or clusterMode.ts (see the issue-15 h15b closing note).
+// the file. Fed by QueueHandOff; its processor runs the steps through WriteBack (see index.ts).
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { TokenCipher } from '../auth/TokenCipher.ts';
 
 const LANES_KEY = 'sightline:wb:lanes';
-const PREFIX = 'sightline-bull';
+/** BullMQ's key prefix and a lane's queue name (an operator's tools, and the tests, open them by these). */
+export const QUEUE_PREFIX = 'sightline-bull';
+export const queueNameOf = (lane: string): string => `wb-${lane}`;
 
 /** One planned write of a session, as it crosses Redis (no recording bytes). */
 export const queuedWriteSchema = z.object({
@@ -46,6 +48,8 @@ export interface WriteBackQueueOptions {
   keepCompletedMs?: number;
   /** How often a node looks for lanes another node created. */
   lanesEveryMs?: number;
+  /** A job whose processor threw (it stays in the lane's failed set for an operator). */
+  onFailed?: (sessionId: string, err: Error) => void;
 }
 
 interface JobData {
@@ -65,7 +69,13 @@ export class WriteBackQueue {
   #closed = false;
 
   constructor(options: WriteBackQueueOptions) {
-    this.#o = { concurrency: 4, keepCompletedMs: 7 * 24 * 3600_000, lanesEveryMs: 2000, ...options };
+    this.#o = {
+      concurrency: 4,
+      keepCompletedMs: 7 * 24 * 3600_000,
+      lanesEveryMs: 2000,
+      onFailed: () => {},
+      ...options,
+    };
     this.#connection = { url: options.redisUrl, maxRetriesPerRequest: null };
     this.#lanes = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.#lanes.on('error', () => {});
@@ -108,14 +118,31 @@ export class WriteBackQueue {
     }, this.#o.lanesEveryMs).unref();
   }
 
-  /** Stops taking jobs; a job in progress finishes first (BullMQ waits for it). */
-  async close(): Promise<void> {
+  /**
+   * Stops taking jobs; a job in progress finishes first (BullMQ waits for it). Bounded: with Redis
+   * down BullMQ would wait for it forever, so after `boundMs` the connections are dropped (a job
+   * left unfinished is taken again by another node once its lock expires).
+   */
+  async close(boundMs = 5000): Promise<void> {
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    await Promise.all([...this.#workers.values()].map((w) => w.close()));
-    await Promise.all([...this.#queues.values()].map((q) => q.close()));
-    await this.#lanes.quit().catch(() => this.#lanes.disconnect());
+    const graceful = (async () => {
+      await Promise.all([...this.#workers.values()].map((w) => w.close()));
+      await Promise.all([...this.#queues.values()].map((q) => q.close()));
+      await this.#lanes.quit();
+    })().then(
+      () => true,
+      () => false,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), boundMs).unref()));
+    const clean = await Promise.race([graceful, bound]);
+    clearTimeout(timer);
+    if (clean) return;
+    await Promise.allSettled([...this.#workers.values()].map((w) => w.disconnect()));
+    await Promise.allSettled([...this.#queues.values()].map((q) => q.disconnect()));
+    this.#lanes.disconnect();
   }
 
   async #refreshLanes(): Promise<void> {
@@ -131,7 +158,7 @@ export class WriteBackQueue {
   #queue(lane: string): Queue<JobData> {
     let q = this.#queues.get(lane);
     if (!q) {
-      q = new Queue<JobData>(`wb-${lane}`, { connection: this.#connection, prefix: PREFIX });
+      q = new Queue<JobData>(queueNameOf(lane), { connection: this.#connection, prefix: QUEUE_PREFIX });
       q.on('error', () => {}); // as the workers: BullMQ reconnects, the relay's own client logs the outage
       this.#queues.set(lane, q);
     }
@@ -140,12 +167,13 @@ export class WriteBackQueue {
 
   #worker(lane: string): void {
     if (this.#closed || this.#workers.has(lane)) return;
-    const worker = new Worker<JobData>(`wb-${lane}`, (job, token) => this.#handle(lane, job, token), {
+    const worker = new Worker<JobData>(queueNameOf(lane), (job, token) => this.#handle(lane, job, token), {
       connection: this.#connection,
-      prefix: PREFIX,
+      prefix: QUEUE_PREFIX,
       concurrency: this.#o.concurrency,
     });
     worker.on('error', () => {}); // reconnects on its own; the relay's Redis client logs the outage
+    worker.on('failed', (job, err) => this.#o.onFailed(job?.id ?? '?', err));
     this.#workers.set(lane, worker);
   }
 

@@ -24,7 +24,7 @@ import type { Logger } from '../logger.ts';
 import type { WriteBackCounts } from '../metrics.ts';
 import type { AgentDeliveries, AgentDelivery, WriteBackSummary } from '../protocol/index.ts';
 import type { SessionReport } from '../sessions/types.ts';
-import type { ItemFilter, Outbox, OutboxItem, OutboxStatus } from './Outbox.ts';
+import type { ItemFilter, NewItem, Outbox, OutboxItem, OutboxStatus } from './Outbox.ts';
 import { planWriteBack } from './plan.ts';
 import type { RecordingFile } from '../recording/RecordingFile.ts';
 import { WAITING } from './steps/attendees.ts';
@@ -110,6 +110,19 @@ export class WriteBack {
     else void file?.delete();
     this.#logger.info({ sessionId: report.sessionId, writes: items.length }, 'session queued for write-back');
     this.#dispatchSoon();
+  }
+
+  /**
+   * Cluster mode: a session taken from the Redis queue. Its writes go into this node's outbox (a second
+   * take of the same job adds nothing: rows are unique per session and step) and its due steps run now,
+   * through the endpoint's lane and circuit like any other; retries stay in this outbox.
+   */
+  async deliverQueued(items: NewItem[]): Promise<void> {
+    const sessionId = items[0]?.sessionId;
+    if (!sessionId) return;
+    this.#outbox.enqueue(items);
+    this.#dispatch();
+    await this.#inflight.get(sessionId);
   }
 
   start(): void {

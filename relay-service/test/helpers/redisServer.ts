@@ -1,5 +1,6 @@
 // A real Redis (Debian's redis-server) for cluster tests: its own process on a free loopback port,
-// no persistence, in a temp directory; stopped with the test. stop()/start() model an outage.
+// in a temp directory; stopped with the test. stop()/start() model an outage. No persistence unless
+// `persistent` (append-only file, fsync on every write: what a production queue needs).
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { TestContext } from 'node:test';
 import { freePort } from './relayProcess.ts';
@@ -11,14 +12,15 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export async function startRedis(t: TestContext): Promise<RedisServer> {
+export async function startRedis(t: TestContext, { persistent = false } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = tmpDir(t, 'sightline-redis-');
   let child: ChildProcess | null = null;
   const server: RedisServer = {
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'];
+      const durability = persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...durability];
       const c = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
       child = c;
       let out = '';
