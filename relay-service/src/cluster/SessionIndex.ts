@@ -49,17 +49,24 @@ export class SessionIndex {
     return { entry, keyTaken: entry.keyEntry !== null && results?.[3]?.[1] !== s.sessionId };
   }
 
-  async remove(entry: IndexEntry): Promise<void> {
-    const tx = this.#redis.multi().del(ownerKey(entry.sessionId)).del(entry.tokenEntry);
-    // Only its own key entry: a colliding session elsewhere keeps the one it holds.
-    if (entry.keyEntry !== null)
-      tx.eval(
-        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-        1,
-        entry.keyEntry,
-        entry.sessionId,
-      );
-    await tx.exec();
+  /**
+   * Takes a session's entries down, only while `nodeId` still holds it: a node that lost the session
+   * (starved past its heartbeat, another node took it over) must not unpublish the new owner's entries.
+   * Only its own key entry too: a colliding session elsewhere keeps the one it holds.
+   */
+  async remove(entry: IndexEntry, nodeId: string): Promise<void> {
+    await this.#redis.eval(
+      `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2])
+if #KEYS > 2 and redis.call('GET', KEYS[3]) == ARGV[2] then redis.call('DEL', KEYS[3]) end
+return 1`,
+      entry.keyEntry === null ? 2 : 3,
+      ownerKey(entry.sessionId),
+      entry.tokenEntry,
+      ...(entry.keyEntry === null ? [] : [entry.keyEntry]),
+      nodeId,
+      entry.sessionId,
+    );
   }
 
   async byKey(key: string): Promise<string | null> {

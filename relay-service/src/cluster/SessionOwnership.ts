@@ -13,8 +13,19 @@ const ownedKey = (nodeId: string) => `sightline:owned:${nodeId}`;
 /** Nodes that own at least one session (a dead one stays here until someone takes its sessions). */
 const OWNERS = 'sightline:owners';
 
-/** Lua: true when ARGV[1] (node) at ARGV[2] (epoch) owns the session of KEYS[1]. */
-export const OWNS = `local function owns(k) return redis.call('HGET', k, 'node') == ARGV[1] and redis.call('HGET', k, 'epoch') == ARGV[2] end
+/**
+ * Lua: true when ARGV[1] (node) at ARGV[2] (epoch) owns the session of KEYS[1]. A missing key means
+ * Redis came back without its data (a takeover always leaves the key), so nobody else can hold the
+ * session: the writer claims it again at its epoch rather than drop a live session.
+ */
+export const OWNS = `local function reclaim(k, node, epoch)
+  redis.call('HSET', k, 'node', node, 'epoch', epoch)
+  redis.call('SADD', 'sightline:owned:' .. node, string.sub(k, 15)); redis.call('SADD', 'sightline:owners', node)
+end
+local function owns(k)
+  if redis.call('EXISTS', k) == 0 then reclaim(k, ARGV[1], ARGV[2]) return true end
+  return redis.call('HGET', k, 'node') == ARGV[1] and redis.call('HGET', k, 'epoch') == ARGV[2]
+end
 `;
 
 const CLAIM = `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -42,10 +53,11 @@ const COMMIT = `${OWNS}if not owns(KEYS[1]) or redis.call('HEXISTS', KEYS[1], 'd
 redis.call('HSET', KEYS[1], 'done', '1'); return 1`;
 
 // Of ARGV[3..] (session id, epoch pairs), those this node (ARGV[1]) no longer owns.
-const LOST = `local lost = {}
+const LOST = `${OWNS}local lost = {}
 for i = 2, #ARGV, 2 do
   local k = 'sightline:own:' .. ARGV[i]
-  if redis.call('HGET', k, 'node') ~= ARGV[1] or redis.call('HGET', k, 'epoch') ~= ARGV[i + 1] then table.insert(lost, ARGV[i]) end
+  if redis.call('EXISTS', k) == 0 then reclaim(k, ARGV[1], ARGV[i + 1])
+  elseif redis.call('HGET', k, 'node') ~= ARGV[1] or redis.call('HGET', k, 'epoch') ~= ARGV[i + 1] then table.insert(lost, ARGV[i]) end
 end
 return lost`;
 

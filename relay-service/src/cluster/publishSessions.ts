@@ -61,7 +61,7 @@ export class SessionPublisher {
     if (!entry) return;
     this.#published.delete(sessionId);
     try {
-      await this.#index.remove(entry);
+      await this.#index.remove(entry, this.#nodes.id);
       await this.#nodes.count(this.#nodes.id, -1);
     } catch (err) {
       this.#log.error({ err: (err as Error).message, sessionId }, 'could not unpublish the session');
