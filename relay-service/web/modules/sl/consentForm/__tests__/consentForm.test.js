@@ -65,7 +65,7 @@ describe('sl-consent-form', () => {
     check(q(el, 'input[value="refuse"]'));
     share(el);
     await flush();
-    expect(handler.mock.calls[0][0].detail).toEqual({ recording: false });
+    expect(handler.mock.calls[0][0].detail).toEqual({ recording: false, chatOnly: false });
   });
 
   it('accepts without a recording answer when none is asked', async () => {
@@ -75,7 +75,7 @@ describe('sl-consent-form', () => {
     check(q(el, 'input[type="checkbox"]'));
     share(el);
     await flush();
-    expect(handler.mock.calls[0][0].detail).toEqual({ recording: undefined });
+    expect(handler.mock.calls[0][0].detail).toEqual({ recording: undefined, chatOnly: false });
   });
 
   it('declines with one click, saying whether the terms were accepted', async () => {
