@@ -1,10 +1,14 @@
 // Debian's Chromium through playwright-core, with a page served from loopback (WebCodecs needs a
 // secure context, and http://127.0.0.1 is one). The page also serves the join page's own lib
-// modules at /lib/ and defines the scripted scene (window.__supportScene).
-import { readFile } from 'node:fs/promises';
+// modules at /lib/ and defines the scripted scene (window.__supportScene). Each lib module is served
+// bundled (rollup, as the relay builds its pages): the lib imports the TypeScript protocol and zod,
+// which a browser cannot load as they are.
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
+import { rollup } from 'rollup';
+import { barePackages, stripTypes } from '../../relay-service/web/build.ts';
 import { launchChromium } from '../../scripts/chromium.ts';
 import { SCENE_SCRIPT } from './browser/scene.ts';
 
@@ -21,13 +25,31 @@ export interface BlankPage {
 
 export { launchChromium };
 
+const bundles = new Map<string, Promise<string>>();
+
+/** One lib module with what it imports, as one ES module (built once per process). */
+function bundledLib(file: string): Promise<string> {
+  let bundle = bundles.get(file);
+  if (!bundle) {
+    bundle = rollup({
+      input: fileURLToPath(new URL(file, WEB_LIB)),
+      plugins: [stripTypes, barePackages],
+      logLevel: 'silent',
+    })
+      .then((b) => b.generate({ format: 'es' }))
+      .then((out) => out.output[0].code);
+    bundles.set(file, bundle);
+  }
+  return bundle;
+}
+
 /** A fresh Chromium with one empty page at a loopback origin that also serves the join page's lib. */
 export async function openBlankPage(): Promise<BlankPage> {
   const server = createServer(async (req, res) => {
     const lib = /^\/lib\/([a-zA-Z]+\.js)$/.exec(req.url ?? '');
     if (lib) {
       try {
-        const body = await readFile(new URL(lib[1]!, WEB_LIB));
+        const body = await bundledLib(lib[1]!);
         res.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
       } catch {
         res.writeHead(404).end();

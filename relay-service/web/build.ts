@@ -60,7 +60,7 @@ export const stripTypes: Plugin = {
   },
 };
 
-const barePackages: Plugin = {
+export const barePackages: Plugin = {
   name: 'sightline-bare-packages',
   resolveId(source) {
     const name = source.split('/')[0]!;
