@@ -127,6 +127,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
         redis,
         nodeId,
         checkMs: config.cluster.heartbeatMs,
+        nodeTtlMs: config.cluster.nodeTtlMs,
         // They go on here, live (the clients reconnect through any node); written back when they end.
         onTakenOver: (taken) =>
           void resumeTakenOver({

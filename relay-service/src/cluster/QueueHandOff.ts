@@ -23,13 +23,20 @@ import { queuedSessionSchema, type QueuedSession, type WriteBackQueue } from './
 
 // Yes for the fence that marked it before (a retry), else the first hand-off by the current owner.
 // No ownership record at all (a Redis that lost its data): the first fence to ask takes it.
+// A former owner that ended the session (at ARGV[3], ms) before another node took it over (its
+// `takenAt`) ended it while Redis was down: its report is the true end, and the taker's copy a
+// ghost it drops (SessionOwnership). An end after the takeover is a starved node's stale copy: no.
 const HAND_OFF = `${OWNS}if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('HSET', KEYS[1], 'node', ARGV[1], 'epoch', ARGV[2], 'done', ARGV[1] .. ':' .. ARGV[2]); return 1
 end
 local done = redis.call('HGET', KEYS[1], 'done')
 local mine = ARGV[1] .. ':' .. ARGV[2]
 if done == mine then return 1 end
-if done or not owns(KEYS[1]) then return 0 end
+if done then return 0 end
+if not owns(KEYS[1]) then
+  local takenAt = tonumber(redis.call('HGET', KEYS[1], 'takenAt') or '')
+  if not takenAt or tonumber(ARGV[3]) >= takenAt then return 0 end
+end
 redis.call('HSET', KEYS[1], 'done', mine); return 1`;
 
 const rowSchema = z.object({
@@ -38,6 +45,7 @@ const rowSchema = z.object({
   epoch: z.string(),
   lane: z.string(),
   sealed: z.instanceof(Uint8Array),
+  created_at: z.number().int(),
 });
 
 export interface QueueHandOffOptions {
@@ -159,7 +167,7 @@ export class QueueHandOff {
     const raw = this.#o.db.prepare('SELECT * FROM handover WHERE session_id = ?').get(sessionId);
     if (!raw) return;
     const row = rowSchema.parse(raw);
-    const handed = await this.#o.redis.eval(HAND_OFF, 1, ownKey(sessionId), row.node, row.epoch);
+    const handed = await this.#o.redis.eval(HAND_OFF, 1, ownKey(sessionId), row.node, row.epoch, row.created_at);
     if (handed === 1) {
       const session = queuedSessionSchema.parse(
         JSON.parse(this.#o.cipher.decryptText(row.sealed, this.#aad(sessionId))),

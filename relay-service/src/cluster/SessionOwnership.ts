@@ -3,6 +3,11 @@
 // script (owner set to itself, epoch bumped), so two nodes can never both believe they own one. Every
 // journal write and the report's hand-off to the write-back check (node, epoch) inside Redis: a node
 // that was only starved (SIGSTOP, load) and comes back finds its writes refused and drops the session.
+// No node is judged dead until Redis has been reachable here for a whole node TTL: after an outage
+// every heartbeat key has expired, and the live nodes need that long to beat again.
+// A session a node ended while Redis was down (its end never journaled) may be taken over as if live;
+// the takeover records when (`takenAt`, Redis' clock), and the old owner's report of an end before
+// that still wins (QueueHandOff): it marks the session done, and the new owner drops its copy.
 // Scripts build keys from session ids, so they need one Redis (or a cluster with hash tags): see README.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -32,13 +37,16 @@ const CLAIM = `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'node', ARGV[1], 'epoch', '1')
 redis.call('SADD', KEYS[2], ARGV[2]); redis.call('SADD', KEYS[3], ARGV[1]); return 1`;
 
-// Takes every session of a node whose heartbeat key is gone (checked here, atomically with the claim).
+// Takes every session of a node whose heartbeat key is gone (checked here, atomically with the claim);
+// a session whose report was handed off already has nothing left to resume.
 const TAKEOVER = `if redis.call('EXISTS', KEYS[1]) == 1 then return {} end
 local out = {}
+local t = redis.call('TIME')
+local now = tostring(t[1] * 1000 + math.floor(t[2] / 1000))
 for _, sid in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   local k = 'sightline:own:' .. sid
-  if redis.call('HGET', k, 'node') == ARGV[1] then
-    redis.call('HSET', k, 'node', ARGV[2])
+  if redis.call('HGET', k, 'node') == ARGV[1] and redis.call('HEXISTS', k, 'done') == 0 then
+    redis.call('HSET', k, 'node', ARGV[2], 'takenAt', now)
     local e = redis.call('HINCRBY', k, 'epoch', 1)
     redis.call('SADD', KEYS[3], sid)
     table.insert(out, sid); table.insert(out, tostring(e))
@@ -49,15 +57,22 @@ if #out > 0 then redis.call('SADD', KEYS[4], ARGV[2]) end
 return out`;
 
 // Exactly once: the first (and only) hand-off of the report by the owner at the current epoch.
+// 'done' names the fence that handed the report off (QueueHandOff marks it the same way).
 const COMMIT = `${OWNS}if not owns(KEYS[1]) or redis.call('HEXISTS', KEYS[1], 'done') == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'done', '1'); return 1`;
+redis.call('HSET', KEYS[1], 'done', ARGV[1] .. ':' .. ARGV[2]); return 1`;
 
-// Of ARGV[3..] (session id, epoch pairs), those this node (ARGV[1]) no longer owns.
+// Of ARGV[2..] (session id, epoch pairs), those this node (ARGV[1]) no longer owns, or whose report
+// another fence handed off (the old owner's end, from before this node took the session over).
 const LOST = `${OWNS}local lost = {}
 for i = 2, #ARGV, 2 do
   local k = 'sightline:own:' .. ARGV[i]
   if redis.call('EXISTS', k) == 0 then reclaim(k, ARGV[1], ARGV[i + 1])
-  elseif redis.call('HGET', k, 'node') ~= ARGV[1] or redis.call('HGET', k, 'epoch') ~= ARGV[i + 1] then table.insert(lost, ARGV[i]) end
+  else
+    local h = redis.call('HMGET', k, 'node', 'epoch', 'done')
+    if h[1] ~= ARGV[1] or h[2] ~= ARGV[i + 1] or (h[3] and h[3] ~= ARGV[1] .. ':' .. ARGV[i + 1]) then
+      table.insert(lost, ARGV[i])
+    end
+  end
 end
 return lost`;
 
@@ -71,6 +86,8 @@ export interface SessionOwnershipOptions {
   nodeId: string;
   /** How often dead nodes are looked for and this node's own sessions checked (the heartbeat period). */
   checkMs: number;
+  /** How long a node's heartbeat key lives: Redis must be reachable that long before anyone is judged dead. */
+  nodeTtlMs: number;
   /** Sessions taken from a dead node, with their new epoch (rebuild them, or end them). */
   onTakenOver: (taken: { sessionId: string; from: string }[]) => void;
   /** Sessions another node took while this one was starved: drop them without writing back. */
@@ -85,6 +102,10 @@ export class SessionOwnership {
   readonly #epochs = new Map<string, string>();
   #timer: NodeJS.Timeout | null = null;
   #checking = false;
+  /** Since when Redis has answered without a break (null: not now). */
+  #reachableSince: number | null = null;
+  readonly #onReady = () => (this.#reachableSince = performance.now());
+  readonly #onClose = () => (this.#reachableSince = null);
 
   constructor(options: SessionOwnershipOptions) {
     this.#o = options;
@@ -131,10 +152,14 @@ export class SessionOwnership {
   }
 
   start(): void {
+    const { redis } = this.#o;
+    if (redis.status === 'ready') this.#reachableSince ??= performance.now();
+    redis.on('ready', this.#onReady).on('close', this.#onClose);
     this.#timer ??= setInterval(() => void this.check(), this.#o.checkMs).unref();
   }
 
   stop(): void {
+    this.#o.redis.off('ready', this.#onReady).off('close', this.#onClose);
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
   }
@@ -145,7 +170,9 @@ export class SessionOwnership {
     this.#checking = true;
     try {
       await this.#dropLost();
-      await this.#takeOver();
+      const since = this.#reachableSince;
+      // A missing heartbeat means a dead node only once every live node has had a TTL to beat again.
+      if (since !== null && performance.now() - since >= this.#o.nodeTtlMs) await this.#takeOver();
     } catch (err) {
       this.#log.debug({ err: (err as Error).message }, 'ownership check failed');
     } finally {

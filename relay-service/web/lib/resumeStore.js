@@ -15,6 +15,8 @@ const entrySchema = z.object({
   ticket: z.string().min(22).max(128),
   wsUrl: z.string().min(1).max(2048),
   savedAt: z.number(),
+  /** They shared something before: back in, the bar offers Resume sharing, not a first share. */
+  shared: z.boolean().default(false),
 });
 
 /** @param {Storage | undefined} storage */
@@ -34,7 +36,7 @@ export function resumeRef(keyOrToken) {
 /**
  * @param {string} ref from resumeRef
  * @param {Storage} [storage]
- * @returns {{participantId: string, ticket: string, wsUrl: string} | null}
+ * @returns {{participantId: string, ticket: string, wsUrl: string, shared: boolean} | null}
  */
 export function readResume(ref, storage) {
   const store = safe(storage);
@@ -61,6 +63,21 @@ export function saveResume(ref, joined, storage) {
     safe(storage)?.setItem(PREFIX + ref, JSON.stringify({ ref, participantId, ticket, wsUrl, savedAt: Date.now() }));
   } catch {
     // quota or disabled storage: the customer simply joins afresh next time
+  }
+}
+
+/**
+ * Notes on the kept entry that this participant has shared (once is enough).
+ * @param {string} ref from resumeRef
+ * @param {Storage} [storage]
+ */
+export function markResumeShared(ref, storage) {
+  const entry = readResume(ref, storage);
+  if (!entry || entry.shared) return;
+  try {
+    safe(storage)?.setItem(PREFIX + ref, JSON.stringify({ ...entry, shared: true }));
+  } catch {
+    // as in saveResume
   }
 }
 

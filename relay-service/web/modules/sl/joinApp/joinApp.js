@@ -2,7 +2,7 @@ import { LightningElement, api } from 'lwc';
 import { join, joinPresence, lookupJoin } from '../../../lib/api.js';
 import { checkShareCapability } from '../../../lib/capabilities.js';
 import { GuestSession, ShareRefusedError, requestCamera, requestScreen } from '../../../lib/guestSession.js';
-import { forgetResume, readResume, resumeRef, saveResume } from '../../../lib/resumeStore.js';
+import { forgetResume, markResumeShared, readResume, resumeRef, saveResume } from '../../../lib/resumeStore.js';
 
 /** How long to wait for the relay to confirm the end after a refusal. */
 const REFUSAL_WAIT_MS = 3000;
@@ -322,10 +322,11 @@ export default class JoinApp extends LightningElement {
 
   /**
    * Reconnects with the ticket this device kept; false (and forgotten) when the relay no longer knows it.
-   * @param {{participantId: string, ticket: string, wsUrl: string}} saved
+   * @param {{participantId: string, ticket: string, wsUrl: string, shared: boolean}} saved
    */
   async resume(saved) {
     this.step = 'loading';
+    this.everShared = saved.shared;
     this.loadingText = 'Taking you back to the session…';
     try {
       await this.connectSession(saved, { resuming: true });
@@ -363,7 +364,10 @@ export default class JoinApp extends LightningElement {
     session.addEventListener('state', (e) => this.onState(e.detail));
     session.addEventListener('sharing', (e) => {
       this.sharing = e.detail;
-      if (e.detail) this.everShared = true;
+      if (e.detail && !this.everShared) {
+        this.everShared = true;
+        if (this.keyOrToken) markResumeShared(resumeRef(this.keyOrToken));
+      }
       this.liveStatus = e.detail ? 'Your screen is visible to the agent.' : 'You stopped sharing your screen.';
     });
     session.addEventListener('error', (e) => {
