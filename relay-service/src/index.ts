@@ -113,7 +113,6 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
       ? { beforeDelivery: (a: { crm: Crm; userId: string }) => sharedSignIns.pullAgent(a.crm, a.userId) }
       : {}),
   });
-  metrics.observeWriteBack(() => writeBack.counts());
   // Each live session is journaled as it changes; the report is on disk (synchronously, in the outbox)
   // before its journal goes. Sessions a killed relay left behind become reports before anything starts.
   // In cluster mode the journal is in Redis, fenced by each session's owner and epoch, and a report is
@@ -149,7 +148,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   // Hand-offs still waiting for Redis' answer: a graceful stop awaits them before the outbox closes.
   const handingOff = new Set<Promise<void>>();
   // Cluster mode: reports go through the Redis queue (any node's worker writes them); a session whose
-  // recording bytes are on this node is written by this node (QueueHandOff says which).
+  // recording bytes are on this node is written by this node (QueueHandOff says which, after the fence).
   const writeBackQueue = redis
     ? new WriteBackQueue({
         redisUrl: config.redis.url!,
@@ -160,18 +159,17 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     : null;
   const queueHandOff =
     redis && writeBackQueue
-      ? new QueueHandOff({ db: outboxDb, redis, cipher, queue: writeBackQueue, adapterFor, logger })
+      ? new QueueHandOff({ db: outboxDb, writeHere: accept, redis, cipher, queue: writeBackQueue, adapterFor, logger })
       : null;
+  metrics.observeWriteBack(() => ({ ...writeBack.counts(), awaitingCluster: queueHandOff?.waiting ?? 0 }));
   const handOff = async (report: SessionReport) => {
-    if (!ownership) return;
-    const fence = ownership.fence(report.sessionId);
-    if (fence && queueHandOff?.accept(report, fence)) return;
-    if (await ownership.commit(report.sessionId)) accept(report);
-    else
-      logger.warn(
-        { sessionId: report.sessionId },
-        'not the current owner of the session: its report is left to the owner',
-      );
+    const fence = ownership?.fence(report.sessionId);
+    if (fence) return queueHandOff?.accept(report, fence);
+    logger.warn(
+      { sessionId: report.sessionId },
+      'not the current owner of the session: its report is left to the owner',
+    );
+    await report.recording?.file.delete();
   };
   const deliver = ownership
     ? (report: SessionReport) => {
@@ -257,9 +255,10 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
         await cluster.stop().catch((err: unknown) => logger.warn({ err }, 'could not leave the cluster'));
         // Live sessions end now, saying why; their reports go into the outbox and survive the restart.
         await registry.endAll('relay_shutdown');
-        await Promise.allSettled(handingOff);
-        // Bounded while Redis is down: what is not in Redis yet stays in outbox.db for the next start.
+        // Bounded while Redis is down: what is not in Redis yet stays in outbox.db for the next start
+        // (which settles the hand-offs still waiting for Redis).
         await queueHandOff?.close();
+        await Promise.allSettled(handingOff);
         await writeBackQueue?.close();
         await writeBack.stop();
         await ws.close();

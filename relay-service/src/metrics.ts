@@ -7,6 +7,8 @@ export interface WriteBackCounts {
   backlog: number;
   awaitingSignIn: number;
   failed: number;
+  /** Cluster mode: finished sessions' reports on this node waiting for Redis to take them. */
+  awaitingCluster: number;
 }
 
 export interface SessionCounts {
@@ -55,7 +57,12 @@ export class RelayMetrics {
     registers: [this.registry],
   });
   private counts: () => SessionCounts = () => ({ sessions: {}, participants: 0 });
-  private writeBackCounts: () => WriteBackCounts = () => ({ backlog: 0, awaitingSignIn: 0, failed: 0 });
+  private writeBackCounts: () => WriteBackCounts = () => ({
+    backlog: 0,
+    awaitingSignIn: 0,
+    failed: 0,
+    awaitingCluster: 0,
+  });
   readonly sessions: Gauge<'status'>;
   readonly participants: Gauge;
 
@@ -98,6 +105,11 @@ export class RelayMetrics {
       'awaitingSignIn',
     );
     gauge('sightline_writeback_failed', 'CRM writes given up on, kept until retried or discarded', 'failed');
+    gauge(
+      'sightline_writeback_awaiting_cluster',
+      'Finished sessions whose reports wait on this node for Redis (cluster mode)',
+      'awaitingCluster',
+    );
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'sightline_' });
   }
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Queue } from 'bullmq';
 import { Connection } from 'jsforce';
 import { Redis } from 'ioredis';
-import { loadConfig } from '@sightline/config';
+import { loadConfig, type ConfigInput } from '@sightline/config';
 import type { RunningSandbox } from '@sightline/crm-sandbox';
 import { encodeFrame } from '../src/protocol/index.ts';
 import { jobIdFor, QUEUE_PREFIX, queueNameOf } from '../src/cluster/WriteBackQueue.ts';
@@ -16,7 +16,7 @@ import { DEMO } from './helpers/stack.ts';
 import { relayProcess, startCrm, until, type RelayProcess } from './helpers/relayProcess.ts';
 import { startRedis } from './helpers/redisServer.ts';
 import { signIn, type CookieJar } from './helpers/signIn.ts';
-import { VP8 } from './helpers/relay.ts';
+import { VP8, vp8Chunks } from './helpers/relay.ts';
 import { TestClient } from './helpers/wsClient.ts';
 
 const SF = DEMO.salesforce;
@@ -69,15 +69,20 @@ async function metric(node: RelayProcess, name: string): Promise<number> {
 }
 const backlog = (node: RelayProcess) => metric(node, 'sightline_writeback_backlog');
 
-async function cluster(t: TestContext) {
+async function cluster(t: TestContext, extra: Pick<ConfigInput, 'policy'> = {}) {
   const sandbox = await startCrm(t);
   const redisServer = await startRedis(t, { persistent: true });
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   redis.on('error', () => {}); // the outage test stops Redis under it
   t.after(() => redis.disconnect());
   const config = {
+    ...extra,
     redis: { url: redisServer.url },
-    limits: { maxLiveSessionsPerAgent: 1000, sessionCreationsPerAgentPerMinute: 1000 },
+    limits: {
+      maxLiveSessionsPerAgent: 1000,
+      sessionCreationsPerAgentPerMinute: 1000,
+      keyframeRequestIntervalMs: 0,
+    },
   };
   const nodes: RelayProcess[] = [];
   for (let i = 0; i < 2; i++) nodes.push(await relayProcess(t, sandbox, config));
@@ -141,8 +146,6 @@ test('a session ended on node A is written by node B while A is frozen before it
   const { redis, nodes, jar, nodeOf, laneQueue, conn } = await cluster(t);
   // A first session makes the org's lane known to both nodes' workers.
   const first = await liveSession(nodes[0]!, jar, 'Fay First');
-  const a = (await nodeOf(first.sessionId))!;
-  const b = nodes.find((n) => n !== a)!;
   await end(first);
   await writtenOnce(conn, first.sessionId, 'Fay First');
   const queue = await laneQueue();
@@ -150,14 +153,10 @@ test('a session ended on node A is written by node B while A is frozen before it
 
   // Paused, the lane keeps new jobs for later: the session's job is in Redis and no worker has it.
   await queue.pause();
-  // Placement is by load (CPU included), not by the node asked: one placed on B is ended, and the
-  // next one taken, until one is on A.
-  let s = await liveSession(nodes[0]!, jar, 'Sam Second');
-  for (let tries = 1; (await nodeOf(s.sessionId)) !== a && tries < 10; tries++) {
-    await end(s);
-    s = await liveSession(nodes[0]!, jar, 'Sam Second');
-  }
-  assert.equal(await nodeOf(s.sessionId), a, 'the session is on A');
+  // A is wherever placement put the session (by load, CPU included, not by the node asked).
+  const s = await liveSession(nodes[0]!, jar, 'Sam Second');
+  const a = (await nodeOf(s.sessionId))!;
+  const b = nodes.find((n) => n !== a)!;
   await end(s);
   const job = await until(
     () => queue.getJob(jobIdFor(s.sessionId)),
@@ -280,4 +279,48 @@ test('a node stopped (SIGTERM) while Redis is down keeps the report, and hands i
     'both nodes’ write-backs to drain',
   );
   assert.equal((await tasksOf(conn, s.sessionId)).length, 1, 'exactly one Task');
+});
+
+test('a recorded session ended while Redis is down: its node keeps the recording and writes it, once, when Redis is back', async (t) => {
+  const { redisServer, nodes, jar, nodeOf, conn } = await cluster(t, {
+    policy: { groups: { default: { recording: 'always' } } },
+  });
+  const s = await liveSession(nodes[0]!, jar, 'Rhea Recorded');
+  t.after(() => (s.host.close(), s.guest.close()));
+  s.guest.send({ type: 'consent', view: true, recording: true });
+  await s.host.waitForSession((x) => x.recording === 'on');
+  const chunks = vp8Chunks();
+  const t0 = Date.now();
+  for (const [i, c] of chunks.entries())
+    s.guest.sendFrame(
+      Buffer.from(
+        encodeFrame({ stream: 0, sequence: i, keyframe: c.keyframe, captureTimeMs: t0 + c.timestampUs / 1000 }, c.data),
+      ),
+    );
+  await s.host.waitForFrames(chunks.length);
+  const node = (await nodeOf(s.sessionId))!;
+
+  await redisServer.stop();
+  await end(s);
+  // The report waits on its node, counted, until the fence can say yes.
+  await until(
+    () => metric(node, 'sightline_writeback_awaiting_cluster'),
+    (n) => n === 1,
+    'the report to wait on its node',
+  );
+  await redisServer.start();
+  await writtenOnce(conn, s.sessionId, 'Rhea Recorded');
+  await until(
+    () => Promise.all(nodes.map(backlog)),
+    (n) => n.every((x) => x === 0),
+    'both nodes’ write-backs to drain',
+  );
+  assert.equal(await metric(node, 'sightline_writeback_awaiting_cluster'), 0);
+  const files = (
+    await conn.query<Rec>(`SELECT Id, ContentSize FROM ContentVersion WHERE Sightline_Session_Id__c = '${s.sessionId}'`)
+  ).records;
+  assert.equal(files.length, 1, 'the recording, once');
+  assert.ok(Number(files[0]!.ContentSize) > 1000);
+  assert.equal((await tasksOf(conn, s.sessionId)).length, 1, 'exactly one Task');
+  assert.match(node.output(), new RegExp(`"sessionId":"${s.sessionId}"[^\\n]*session queued for write-back`));
 });

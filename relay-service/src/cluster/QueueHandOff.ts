@@ -8,7 +8,9 @@
 //  4. The local row goes. A crash anywhere leaves the row, and a retry repeats 2-3 harmlessly.
 // While Redis is down rows wait here and move when it is back (its `ready`) or on the next round.
 // Recording bytes never go to Redis: a session with a recording is written by the node holding the
-// bytes, from its own outbox, as on a single node (see README "Cluster mode").
+// bytes, from its own outbox, as on a single node (see README "Cluster mode"). Its hand-off is fenced
+// the same way but waits in memory (the bytes' key lives only in this process): a node stopped while
+// Redis is down keeps the rest of such a report on disk as above, saying the recording was lost.
 import type { DatabaseSync } from 'node:sqlite';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -48,8 +50,19 @@ const rowSchema = z.object({
   created_at: z.number().int(),
 });
 
+/** A report whose recording is on this node, waiting for Redis' yes before it enters the outbox. */
+interface LocalReport {
+  report: SessionReport;
+  fence: Fence;
+  endedAt: number;
+  /** The report is in this node's outbox, left to the owner, or kept on disk by the stop. */
+  settled: () => void;
+}
+
 export interface QueueHandOffOptions {
   db: DatabaseSync;
+  /** Into this node's outbox (a report with a recording, once the fence says yes). */
+  writeHere: (report: SessionReport) => void;
   redis: Redis;
   cipher: TokenCipher;
   queue: WriteBackQueue;
@@ -64,6 +77,8 @@ export class QueueHandOff {
   readonly #log: Logger;
   /** Sessions whose hand-off is in flight (one at a time each). */
   readonly #moving = new Map<string, Promise<void>>();
+  /** Reports with a recording here, waiting for Redis. */
+  readonly #local = new Map<string, LocalReport>();
   readonly #onReady = () => this.flush();
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
@@ -77,12 +92,25 @@ export class QueueHandOff {
   }
 
   /**
-   * Takes the report when it can go through the queue: durable here when this returns true, and on
-   * its way to Redis. False: the node writes it itself (a recording's bytes are here).
+   * Takes a finished session's report, resolving once it is safe from a crash: one without a
+   * recording at once (on disk here, on its way to the queue); one with a recording when the fence
+   * said yes and it is in this node's outbox (or no, or the stop kept it).
    */
-  accept(report: SessionReport, fence: Fence): boolean {
+  accept(report: SessionReport, fence: Fence): Promise<void> {
+    if (planWriteBack(report).some((i) => i.file || i.blob)) {
+      return new Promise((settled) => {
+        this.#local.set(report.sessionId, { report, fence, endedAt: Date.now(), settled });
+        void this.#move(report.sessionId);
+      });
+    }
+    this.#keep(report, fence);
+    void this.#move(report.sessionId);
+    return Promise.resolve();
+  }
+
+  /** The report's planned writes, sealed, in `handover` (a row already there is kept). */
+  #keep(report: SessionReport, fence: Fence, endedAt = Date.now()): void {
     const items = planWriteBack(report);
-    if (items.some((i) => i.file || i.blob)) return false;
     const lane = this.#o.queue.laneOf(report.host.crm, this.#endpointOf(report));
     const session: QueuedSession = queuedSessionSchema.parse({
       sessionId: report.sessionId,
@@ -93,9 +121,7 @@ export class QueueHandOff {
       .prepare(
         'INSERT OR IGNORE INTO handover (session_id, node, epoch, lane, sealed, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       )
-      .run(report.sessionId, fence.nodeId, fence.epoch, lane, sealed, Date.now());
-    void this.#move(report.sessionId);
-    return true;
+      .run(report.sessionId, fence.nodeId, fence.epoch, lane, sealed, endedAt);
   }
 
   /** Starts the retries of rows an outage or a crash left. */
@@ -109,12 +135,12 @@ export class QueueHandOff {
   flush(): void {
     if (this.#closed || this.#o.redis.status !== 'ready') return;
     const rows = this.#o.db.prepare('SELECT session_id FROM handover').all() as { session_id: string }[];
-    for (const r of rows) void this.#move(r.session_id);
+    for (const id of [...rows.map((r) => r.session_id), ...this.#local.keys()]) void this.#move(id);
   }
 
   /** How many reports wait here for Redis. */
   get waiting(): number {
-    return (this.#o.db.prepare('SELECT COUNT(*) AS n FROM handover').get() as { n: number }).n;
+    return (this.#o.db.prepare('SELECT COUNT(*) AS n FROM handover').get() as { n: number }).n + this.#local.size;
   }
 
   /** Waits at most `boundMs` for hand-offs in flight; what is left stays on disk for the next start. */
@@ -127,6 +153,20 @@ export class QueueHandOff {
     const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, boundMs).unref()));
     await Promise.race([Promise.allSettled([...this.#moving.values()]), bound]);
     clearTimeout(timer);
+    // Still waiting for Redis: the recording cannot outlive this process, the rest of the report can.
+    for (const [sessionId, { report, fence, endedAt, settled }] of this.#local) {
+      this.#local.delete(sessionId);
+      const note = {
+        at: report.endedAt,
+        actor: 'Sightline',
+        kind: 'recording',
+        text: 'the recording was lost: the relay stopped while the cluster could not be reached',
+      };
+      this.#keep({ ...report, recording: null, log: [...report.log, note] }, fence, endedAt);
+      void report.recording?.file.delete();
+      this.#log.error({ sessionId }, 'relay stopped with Redis unreachable: the report is kept, its recording lost');
+      settled();
+    }
   }
 
   /**
@@ -164,6 +204,8 @@ export class QueueHandOff {
 
   async #moveOnce(sessionId: string): Promise<void> {
     if (this.#closed || this.#o.redis.status !== 'ready') return; // BullMQ would wait for Redis: the row waits instead
+    const local = this.#local.get(sessionId);
+    if (local) return this.#writeHere(local);
     const raw = this.#o.db.prepare('SELECT * FROM handover WHERE session_id = ?').get(sessionId);
     if (!raw) return;
     const row = rowSchema.parse(raw);
@@ -178,6 +220,19 @@ export class QueueHandOff {
       this.#log.warn({ sessionId }, 'not the current owner of the session: its report is left to the owner');
     }
     this.#o.db.prepare('DELETE FROM handover WHERE session_id = ?').run(sessionId);
+  }
+
+  async #writeHere({ report, fence, endedAt, settled }: LocalReport): Promise<void> {
+    const { sessionId } = report;
+    const handed = await this.#o.redis.eval(HAND_OFF, 1, ownKey(sessionId), fence.nodeId, fence.epoch, endedAt);
+    if (!this.#local.delete(sessionId)) return; // the stop kept it meanwhile
+    try {
+      if (handed === 1) return this.#o.writeHere(report);
+      this.#log.warn({ sessionId }, 'not the current owner of the session: its report is left to the owner');
+      await report.recording?.file.delete();
+    } finally {
+      settled();
+    }
   }
 }
 

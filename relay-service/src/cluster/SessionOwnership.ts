@@ -1,8 +1,8 @@
 // Who owns each live session in cluster mode, fenced by an epoch. A node claims the sessions it
 // creates (epoch 1); when a node's heartbeat expires another node takes all its sessions in one Lua
 // script (owner set to itself, epoch bumped), so two nodes can never both believe they own one. Every
-// journal write and the report's hand-off to the write-back check (node, epoch) inside Redis: a node
-// that was only starved (SIGSTOP, load) and comes back finds its writes refused and drops the session.
+// journal write and the report's hand-off (QueueHandOff) check (node, epoch) inside Redis: a node that
+// was only starved (SIGSTOP, load) and comes back finds its writes refused and drops the session.
 // No node is judged dead until Redis has been reachable here for a whole node TTL: after an outage
 // every heartbeat key has expired, and the live nodes need that long to beat again.
 // A session a node ended while Redis was down (its end never journaled) may be taken over as if live;
@@ -57,10 +57,6 @@ if #out > 0 then redis.call('SADD', KEYS[4], ARGV[2]) end
 return out`;
 
 // Exactly once: the first (and only) hand-off of the report by the owner at the current epoch.
-// 'done' names the fence that handed the report off (QueueHandOff marks it the same way).
-const COMMIT = `${OWNS}if not owns(KEYS[1]) or redis.call('HEXISTS', KEYS[1], 'done') == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'done', ARGV[1] .. ':' .. ARGV[2]); return 1`;
-
 // Of ARGV[2..] (session id, epoch pairs), those this node (ARGV[1]) no longer owns, or whose report
 // another fence handed off (the old owner's end, from before this node took the session over).
 const LOST = `${OWNS}local lost = {}
@@ -130,13 +126,6 @@ export class SessionOwnership {
     const { redis, nodeId } = this.#o;
     this.#epochs.set(sessionId, '1');
     return redis.eval(CLAIM, 3, ownKey(sessionId), ownedKey(nodeId), OWNERS, nodeId, sessionId).then((r) => r === 1);
-  }
-
-  /** The report's hand-off: true once, for the owner at the current epoch; false for anyone else. */
-  async commit(sessionId: string): Promise<boolean> {
-    const fence = this.fence(sessionId);
-    if (!fence) return false;
-    return (await this.#o.redis.eval(COMMIT, 1, ownKey(sessionId), fence.nodeId, fence.epoch)) === 1;
   }
 
   /** The session is gone from this node (removed from the journal, or lost). */

@@ -177,7 +177,7 @@ export class WriteBack {
   }
 
   /** The summary's numbers alone (the metrics gauges read them at scrape time). */
-  counts(): WriteBackCounts {
+  counts(): Omit<WriteBackCounts, 'awaitingCluster'> {
     return {
       backlog: this.#outbox.count('pending'),
       awaitingSignIn: this.#outbox.count('waiting'),
