@@ -4,9 +4,11 @@
 // (results/bandwidth.json). `--slow-only` runs just the slow-viewer scenario (results/slow-viewer.{md,json}; with `--no-simulcast`
 // its presenter sends no smaller rendition, the figure before simulcast). `--profile` has
 // each target write a CPU profile (results/profiles/) summarized in results/cpu-profile.md.
+// `--cluster` runs just the cluster run: three relay nodes on a real Redis (results/cluster.{md,json}).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runBandwidthOnly, runBench, runSlowViewerOnly, PROFILES } from './bench.ts';
+import { clusterSection, measureCluster } from './cluster.ts';
 import { markdownReport, slowViewerSection } from './report/markdown.ts';
 import { latencyChart } from './report/latency-chart.ts';
 import { updateReadme } from './report/readme.ts';
@@ -22,11 +24,12 @@ const known = new Set([
   '--no-simulcast',
   '--profile',
   '--bandwidth-only',
+  '--cluster',
 ]);
 for (const a of args) {
   if (!known.has(a)) {
     console.error(
-      `unknown option ${a}; use --quick, --smoke, --capture, --slow-only [--no-simulcast], --bandwidth-only or --profile`,
+      `unknown option ${a}; use --quick, --smoke, --capture, --slow-only [--no-simulcast], --bandwidth-only, --cluster or --profile`,
     );
     process.exit(2);
   }
@@ -50,6 +53,20 @@ if (args.has('--bandwidth-only')) {
   const record = { command, profile: profile.name, at: new Date().toISOString(), bandwidth };
   writeFileSync(new URL('bandwidth.json', dir), JSON.stringify(record, null, 2) + '\n');
   console.log(JSON.stringify(record, null, 2));
+  process.exit(0);
+}
+if (args.has('--cluster')) {
+  const sizes = { full: [300, 1000], quick: [150, 300], smoke: [6, 20] } as const;
+  const [sessions, samples] = sizes[profile.name];
+  const cluster = await measureCluster({ nodes: 3, sessions, samples }, log);
+  const command = `npm run bench -- ${[...args].join(' ')}`;
+  const text = clusterSection(cluster, command);
+  writeFileSync(
+    new URL('cluster.json', dir),
+    JSON.stringify({ command, at: new Date().toISOString(), cluster }, null, 2) + '\n',
+  );
+  writeFileSync(new URL('cluster.md', dir), text.join('\n'));
+  console.log('\n' + text.join('\n'));
   process.exit(0);
 }
 if (args.has('--slow-only')) {
