@@ -178,6 +178,9 @@ test('Redis stopped and started again: live sessions keep forwarding, new ones g
   await host.waitFor('stream-start');
   guest.sendFrame(frame(0));
   await host.waitForFrames(1);
+  // An agent signed in through the owner only (no other node has seen this login).
+  const { jar: ownerOnly } = await signIn(owner.url, 'salesforce', DEMO.salesforce.users.agent);
+  const me = (node: RelayProcess) => fetch(`${node.url}/api/me`, { headers: { cookie: ownerOnly.header() } });
 
   await redisServer.stop();
   // The session goes on: frames and chat still flow between its participants.
@@ -193,6 +196,12 @@ test('Redis stopped and started again: live sessions keep forwarding, new ones g
   });
   assert.equal(refused.status, 503);
   assert.equal(((await refused.json()) as Rec).error, 'cluster_unavailable');
+  // A sign-in another node cannot check now is unknown there, not wrong: 503, so the console does not
+  // send the agent to sign in again; the node that has it judges it alone.
+  const unchecked = await me(other);
+  assert.equal(unchecked.status, 503);
+  assert.equal(((await unchecked.json()) as Rec).error, 'cluster_unavailable');
+  assert.equal((await me(owner)).status, 200);
 
   await redisServer.start(); // empty: nothing was persisted
   await until(

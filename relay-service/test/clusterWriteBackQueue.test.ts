@@ -170,7 +170,13 @@ test('a session ended on node A is written by node B while A is frozen before it
   try {
     await queue.resume();
     await writtenOnce(conn, s.sessionId, 'Sam Second');
-    assert.match(b.output(), new RegExp(`"sessionId":"${s.sessionId}"[^\\n]*written to the CRM`), 'B wrote it');
+    // B logs the write once the CRM answered (and its stdout reaches us later still): wait for the line.
+    const wrote = new RegExp(`"sessionId":"${s.sessionId}"[^\\n]*written to the CRM`);
+    await until(
+      () => Promise.resolve(b.output()),
+      (out) => wrote.test(out),
+      'B’s log line saying it wrote the session',
+    );
     await until(
       async () => (await queue.getJob(jobIdFor(s.sessionId)))?.getState(),
       (state) => state === 'completed',

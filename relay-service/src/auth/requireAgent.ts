@@ -36,8 +36,17 @@ export function requireAgent(
   agentAuth?: AgentAuth,
 ) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const agent = await currentAgent(req, sessions, agents, agentAuth);
+    const agent = await currentAgent(req, sessions, agents, agentAuth).catch((err: unknown) => {
+      if (res.locals.signInUnchecked) return null; // a bearer store in Redis, unreachable: unknown below
+      throw err;
+    });
     if (!agent) {
+      // Cluster mode with Redis unreachable: signed in through another node, perhaps. Not a reason to
+      // send the agent (or the component's renewal) to the CRM's sign-in, which could not help now.
+      if (res.locals.signInUnchecked)
+        return next(
+          fail(503, 'cluster_unavailable', 'the relay cannot check this sign-in right now; try again shortly'),
+        );
       // A component renews an expired bearer with its refresh token, silently.
       if (bearerOf(req) !== undefined)
         return next(fail(401, 'token_expired', 'the relay access token expired; renew it'));

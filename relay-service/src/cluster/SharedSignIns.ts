@@ -75,9 +75,13 @@ export class SharedSignIns {
     await Promise.all([...this.#pushing]);
   }
 
-  /** Express middleware: this browser's login and its agent, fresh from Redis, before anything reads them. */
+  /**
+   * Express middleware: this browser's login and its agent, fresh from Redis, before anything reads
+   * them. With Redis unreachable the node judges alone, and `res.locals.signInUnchecked` says so: a
+   * sign-in this node has not seen is then unknown, not wrong (requireAgent answers 503, not 401).
+   */
   middleware() {
-    return (req: Request, _res: Response, next: NextFunction) => {
+    return (req: Request, res: Response, next: NextFunction) => {
       const sid = readCookie(req, SESSION_COOKIE);
       const bearer = bearerOf(req);
       const pull =
@@ -91,6 +95,7 @@ export class SharedSignIns {
         () => next(),
         (err: unknown) => {
           this.#log.warn({ err: (err as Error).message }, 'Redis unreachable; this node judges the sign-in alone');
+          res.locals.signInUnchecked = true;
           next();
         },
       );
