@@ -1,8 +1,8 @@
-// Story 1, story 2 and the ServiceNow start in the browsers and cookie settings agents and customers
-// have, against one `npm start` on two sites: Firefox ESR with its shipped cookie behaviour
-// (third-party cookies partitioned; headful on Xvfb so the customer can share a real screen), and
-// Chromium with third-party cookies allowed (the other story files run Chromium with them blocked),
-// so both paths stay true. Steps from support/steps.ts, the same in both engines.
+// Story 1, story 2, "Show my screen" and the ServiceNow start in the browsers and cookie settings
+// agents and customers have, against one `npm start` on two sites: Firefox ESR with its shipped cookie
+// behaviour (third-party cookies partitioned; headful on Xvfb so the customer and the agent can share
+// a real screen), and Chromium with third-party cookies allowed (the other story files run Chromium
+// with them blocked), so both paths stay true. Steps from support/steps.ts, the same in both engines.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -12,8 +12,11 @@ import { launchEngine, type Actor, type Engine, type Engines } from '../support/
 import {
   agentOpensConsoleOnRelay,
   agentStartsFromCase,
+  agentShowsTheirScreen,
   agentStartsFromIncident,
   customerEntersKey,
+  customerLeaves,
+  customerShares,
   customerSharesAndLeaves,
   type Started,
 } from '../support/steps.ts';
@@ -63,7 +66,12 @@ before(async () => {
       },
     },
   });
-  system = await startSystem({ plan, accessTokenTtlSeconds: TOKEN_TTL_SECONDS, allowedOrigins: [host.origin] });
+  system = await startSystem({
+    plan,
+    accessTokenTtlSeconds: TOKEN_TTL_SECONDS,
+    allowedOrigins: [host.origin],
+    policy: { hostsMayShowScreens: true },
+  });
   host.setRelayUrl(system.relayUrl);
 });
 
@@ -146,6 +154,25 @@ for (const run of RUNS) {
         const customer = await actor('customer');
         await customerEntersKey(customer, system.relayUrl, started.key);
         await customerSharesAndLeaves(customer, { name: 'Grace Hopper', email: 'grace.hopper@example.org' }, started);
+        assert.deepEqual(customer.problems, []);
+        assert.deepEqual(agent.problems, []);
+      });
+
+    if (run.customer)
+      test("show my screen: the agent's screen, encoded in this engine, decoded on the customer's join page", async (t) => {
+        const agent = await actor('agent showing their screen');
+        const started = await agentOpensConsoleOnRelay(agent, system.relayUrl, SF.cases.printer, SF.users.agent);
+        const customer = await actor('customer watching');
+        await customerEntersKey(customer, system.relayUrl, started.key);
+        await customerShares(customer, { name: 'Ada Lovelace', email: 'ada.lovelace@example.org' }, started);
+        // The console's window is behind the customer's: hidden, as when the agent shows another
+        // window, and a hidden page's own frame callbacks stop (web/lib/frameSource.js).
+        const consoleIs = await started.console.evaluate(() => document.visibilityState, null);
+        t.diagnostic(`the console's page is ${consoleIs} while the agent presents`);
+        const codec = await agentShowsTheirScreen(customer, started, SF.users.agent.name);
+        assert.match(codec, /^(av01|vp09|vp8|avc1)\b/, "the console's encoder runs a WebCodecs codec");
+        t.diagnostic(`the console encodes ${codec}`);
+        await customerLeaves(customer, started);
         assert.deepEqual(customer.problems, []);
         assert.deepEqual(agent.problems, []);
       });

@@ -245,8 +245,9 @@ export async function launchEngine(engine: Engine, options: EngineOptions = {}):
         ppWatch(page, problems);
         await page.evaluateOnNewDocument(REPORT_CSP);
       };
+      // Windows only: a page's worker is a target too, and asking it for a page throws.
       context.on('targetcreated', (target) => {
-        void target.page().then((p) => p && prepare(p));
+        if (target.type() === 'page') void target.page().then((p) => p && prepare(p));
       });
       const page = await context.newPage();
       await prepare(page);

@@ -73,10 +73,12 @@ export async function agentStartsFromCase(
   return { sessionId: sessionIdOf(window.url()), key, console: window };
 }
 
-/** Pixels of the console's decoded canvas: distinct colours over a grid of samples, and a fingerprint. */
-function consoleCanvas(console: Driver): Promise<{ colours: number; hash: number } | null> {
-  return console.evaluate(() => {
-    const app = document.querySelector('sl-console-app')?.shadowRoot;
+type Probe = { colours: number; hash: number } | null;
+
+/** Pixels of a page's decoded canvas: distinct colours over a grid of samples, and a fingerprint. */
+function screenCanvas(page: Driver, appTag: 'sl-console-app' | 'sl-join-app'): Promise<Probe> {
+  return page.evaluate((tag) => {
+    const app = document.querySelector(tag)?.shadowRoot;
     const canvas = app?.querySelector('sl-screen-view')?.shadowRoot?.querySelector('canvas');
     const ctx = canvas && canvas.width && canvas.height ? canvas.getContext('2d') : null;
     if (!canvas || !ctx) return null;
@@ -89,7 +91,32 @@ function consoleCanvas(console: Driver): Promise<{ colours: number; hash: number
       hash = (hash * 31 + rgb) >>> 0;
     }
     return { colours: colours.size, hash };
-  }, null);
+  }, appTag);
+}
+
+const CHAT = { css: '[placeholder="Write a message"]' };
+
+/**
+ * A live picture on `viewer`: decoded, not blank, and changing when the customer types into the chat
+ * (the chat is on the shared screen: one X display). Leaves the line typed, unsent.
+ */
+async function seesLiveScreen(
+  viewer: Driver,
+  appTag: Parameters<typeof screenCanvas>[1],
+  customer: Driver,
+  who: string,
+) {
+  const first = await until(
+    () => screenCanvas(viewer, appTag),
+    (c) => c !== null && c.colours > 3,
+    `a decoded, non-blank picture on ${who}`,
+  );
+  await customer.fill(CHAT, `typing on the screen ${who} sees`);
+  await until(
+    () => screenCanvas(viewer, appTag),
+    (c) => c !== null && c.colours > 3 && c.hash !== first!.hash,
+    `the picture on ${who} to change (the shared screen is live)`,
+  );
 }
 
 /** The customer types the key the agent read out on the relay's join page. */
@@ -101,11 +128,10 @@ export async function customerEntersKey(customer: Actor, relayUrl: string, key: 
 }
 
 /**
- * Story 2, from the join page on: the customer gives their details, consents, shares; the agent sees
- * the screen live (a picture that changes when the customer types into the chat, which is on the
- * shared screen), they chat, the customer leaves.
+ * Story 2, from the join page on: the customer gives their details, consents and shares; the agent
+ * sees the screen live.
  */
-export async function customerSharesAndLeaves(
+export async function customerShares(
   customer: Actor,
   contact: { name: string; email: string },
   started: { console: Driver },
@@ -122,24 +148,46 @@ export async function customerSharesAndLeaves(
     await page.check({ role: 'radio', name: 'Allow recording' });
   await page.click({ role: 'button', name: 'Share my screen' });
   await page.waitFor({ text: 'Your screen is visible' });
+  await seesLiveScreen(started.console, 'sl-console-app', page, 'the agent console');
+}
 
-  const first = await until(
-    () => consoleCanvas(started.console),
-    (c) => c !== null && c.colours > 3,
-    'a decoded, non-blank picture on the agent console',
-  );
-  const chat = { css: '[placeholder="Write a message"]' };
-  await page.fill(chat, 'Thanks! Here is my screen.');
-  await until(
-    () => consoleCanvas(started.console),
-    (c) => c !== null && c.colours > 3 && c.hash !== first!.hash,
-    'the agent console picture to change (the shared screen is live)',
-  );
-  await page.press(chat, 'Enter');
-  await started.console.waitFor({ text: 'Thanks! Here is my screen.' });
-  await page.click({ role: 'button', name: 'Leave' });
-  await page.waitFor({ role: 'heading', name: 'You left the session' });
+/** The customer leaves; the agent's console says so. */
+export async function customerLeaves(customer: Actor, started: { console: Driver }): Promise<void> {
+  await customer.page.click({ role: 'button', name: 'Leave' });
+  await customer.page.waitFor({ role: 'heading', name: 'You left the session' });
   await started.console.waitFor({ role: 'heading', name: 'The customer left' });
+}
+
+/** Story 2 whole: the customer shares, they chat with the agent, the customer leaves. */
+export async function customerSharesAndLeaves(
+  customer: Actor,
+  contact: { name: string; email: string },
+  started: { console: Driver },
+): Promise<void> {
+  await customerShares(customer, contact, started);
+  const { page } = customer;
+  await page.fill(CHAT, 'Thanks! Here is my screen.');
+  await page.press(CHAT, 'Enter');
+  await started.console.waitFor({ text: 'Thanks! Here is my screen.' });
+  await customerLeaves(customer, started);
+}
+
+/**
+ * "Show my screen": the agent shows their own screen from the console; the customer's sharing stops
+ * and their join page shows the agent's screen, decoded and live, in the codec this browser decodes.
+ */
+export async function agentShowsTheirScreen(customer: Actor, started: Started, agentName: string): Promise<string> {
+  const { page } = customer;
+  await started.console.click({ role: 'button', name: 'Show my screen' });
+  await started.console.waitFor({ text: 'You are presenting: the customer sees your screen.' });
+  await page.waitFor({ role: 'heading', name: `${agentName} is showing their screen` });
+  assert.equal(await page.present({ text: 'Your screen is visible' }), false, "the customer's sharing stopped");
+  await seesLiveScreen(page, 'sl-join-app', page, "the customer's join page");
+  // The console's encoder codec (its own counters): one the customer's browser said it decodes.
+  return started.console.evaluate(
+    () => (globalThis as unknown as { __sightlineStats?: { codec?: string } }).__sightlineStats?.codec ?? '',
+    null,
+  );
 }
 
 /**
