@@ -96,7 +96,8 @@ describe('codec choice', () => {
     const list = encoderCandidates(1280, 720);
     expect(list.map((c) => codecName(c.codec))).toEqual(['AV1', 'VP9', 'VP8', 'H.264', 'H.264']);
     expect(list[0]).toMatchObject({ codec: 'av01.0.05M.08', latencyMode: 'realtime', contentHint: 'text' });
-    expect(list[0]).toMatchObject({ bitrate: 80_000 });
+    expect(list[0]).toMatchObject({ bitrate: 40_000 }); // AV1: half the target keeps text sharp
+    expect(list[1]).toMatchObject({ bitrate: 80_000 });
     expect(list[0].scalabilityMode).toBeUndefined();
     expect(encoderCandidates(1920, 1080)[0].codec).toBe('av01.0.08M.08');
     expect(encoderCandidates(3840, 2160)[0].codec).toBe('av01.0.12M.08');
