@@ -1,7 +1,7 @@
 // The whole benchmark run: floor and Sightline under the same replayed load (memory, capacity at
 // 1 and 3 viewers), the slow-viewer scenario, and bandwidth and legibility in Chromium, and what
 // recording costs the presenter (H.264 against the live codec).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@sightline/config';
@@ -133,16 +133,31 @@ interface Run {
   simulcast?: boolean;
 }
 
+/** The same-load window, profiled under `--profile` (results/profiles/<target>.cpuprofile). */
+async function sameLoadStep(target: TargetProcess, step: () => Promise<StepResult>): Promise<StepResult> {
+  const dir = TargetProcess.profileDir;
+  if (!dir) return step();
+  mkdirSync(dir, { recursive: true });
+  await target.profile('start');
+  try {
+    return await step();
+  } finally {
+    await target.profile('stop', join(dir, `${target.name}.cpuprofile`));
+  }
+}
+
+const stepContext = (run: Run, target: TargetProcess, pool: SessionPool): StepContext => ({
+  target,
+  load: run.load,
+  pool,
+  warmSeconds: run.profile.warmSeconds,
+  windowSeconds: run.profile.windowSeconds,
+  log: run.log,
+});
+
 async function targetFigures(run: Run, target: TargetProcess, provision: Provision): Promise<TargetFigures> {
   const { profile, load, log } = run;
-  const ctx = (pool: SessionPool): StepContext => ({
-    target,
-    load,
-    pool,
-    warmSeconds: profile.warmSeconds,
-    windowSeconds: profile.windowSeconds,
-    log,
-  });
+  const ctx = (pool: SessionPool) => stepContext(run, target, pool);
   log(`memory and same-load figures: ${target.name}, ${profile.memorySessions} sessions`);
   const base = await target.stats(true);
   const pool1 = new SessionPool(load, provision, 1);
@@ -150,7 +165,7 @@ async function targetFigures(run: Run, target: TargetProcess, provision: Provisi
   if (pool1.size === 0) throw new Error(`${target.name}: no session could connect: ${pool1.failures[0] ?? ''}`);
   await sleep(500);
   const idle = await target.stats(true);
-  const reference = await measureStep(ctx(pool1), pool1.size);
+  const reference = await sameLoadStep(target, () => measureStep(ctx(pool1), pool1.size));
   const active = await target.stats(true);
   const memorySessions = pool1.size;
   const per = (s: { rssBytes: number; heapUsedBytes: number }) => ({
@@ -584,6 +599,100 @@ export async function runBandwidthOnly(
     sightline = await startSightline(tmp);
     return (await measureBandwidth(profile, sightline.relay.url, loadTraffic(), log)).figures;
   } finally {
+    await sightline?.relay.stop();
+    await sightline?.sandbox.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Rounds of the interleaved same-load comparison (`--same-load-only`). */
+const SAME_LOAD_ROUNDS = 5;
+
+export interface SameLoadRound {
+  floor: StepResult;
+  sightline: StepResult;
+  /** Sightline's CPU per forwarded Mbit/s over the floor's, in this round. */
+  cpuPerMbitRatio: number | null;
+}
+
+/**
+ * `--same-load-only`: the floor and the relay under the same offered load, their windows interleaved
+ * (floor, relay, floor, relay, ...) with both processes and all their sessions up throughout, so drift
+ * in the shared machine's load falls on both alike; the figure is the median round's ratio of CPU per
+ * forwarded Mbit/s. One window of each, minutes apart as in the full run, read 1.05-1.23x here.
+ * Under `--profile` the first round of each is profiled.
+ */
+export async function runSameLoadOnly(
+  profile: Profile,
+  log: (line: string) => void = console.log,
+): Promise<{
+  /** Percent of a core with the sessions connected and idle. */
+  idle: { floor: number; sightline: number };
+  rounds: SameLoadRound[];
+  medianCpuPerMbitRatio: number | null;
+}> {
+  const traffic = loadTraffic();
+  const plan = replayPlan(traffic, REFERENCE_KBPS);
+  const tmp = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
+  const load = new LoadGenerator(profile.loadWorkers);
+  const run: Run = { profile, load, log };
+  let floor: TargetProcess | null = null;
+  let sightline: Awaited<ReturnType<typeof startSightline>> | null = null;
+  try {
+    const enc = traffic.encoderConfig as { codec?: string; width?: number; height?: number };
+    await load.init(plan, enc.codec ?? 'vp8', enc.width ?? 1280, enc.height ?? 720);
+    floor = await TargetProcess.start('floor', new URL('./targets/floor-main.ts', import.meta.url));
+    sightline = await startSightline(tmp);
+    const { relay } = sightline;
+    const users = [DEMO.salesforce.users.agent, DEMO.salesforce.users.manager];
+    const hosts = await Promise.all(users.map((u) => signInAgent(relay.url, u.username, u.password)));
+    const floorPool = new SessionPool(load, floorProvision(floor.url), 1);
+    const relayPool = new SessionPool(
+      load,
+      relayProvision({ relayUrl: relay.url, hosts, recordIds: Object.values(DEMO.salesforce.cases) }),
+      1,
+    );
+    const n = profile.memorySessions;
+    log(`same-load rounds: floor and sightline, ${n} sessions each, ${SAME_LOAD_ROUNDS} interleaved rounds`);
+    for (const pool of [floorPool, relayPool]) await pool.ensure(n);
+    const sessions = Math.min(floorPool.size, relayPool.size);
+    if (sessions === 0)
+      throw new Error(`no session could connect: ${[...floorPool.failures, ...relayPool.failures][0]}`);
+    // What each process spends with its sessions connected and nothing sent (timers, bookkeeping).
+    await load.activate([]);
+    const idleCpuPercent = async (target: TargetProcess) => {
+      const dir = TargetProcess.profileDir;
+      if (dir) await target.profile('start');
+      const before = await target.stats();
+      await sleep(3000);
+      const after = await target.stats();
+      if (dir) await target.profile('stop', join(dir, `${target.name}-idle.cpuprofile`));
+      return round(((after.cpuMicros - before.cpuMicros) / 1000 / (after.atMs - before.atMs)) * 100, 2);
+    };
+    const idle = { floor: await idleCpuPercent(floor), sightline: await idleCpuPercent(relay) };
+    log(`  idle with ${sessions} sessions connected: floor ${idle.floor}%, sightline ${idle.sightline}% of a core`);
+    const step = (target: TargetProcess, pool: SessionPool, first: boolean) => {
+      const measure = () => measureStep(stepContext(run, target, pool), sessions);
+      return first ? sameLoadStep(target, measure) : measure();
+    };
+    const rounds: SameLoadRound[] = [];
+    for (let r = 0; r < SAME_LOAD_ROUNDS; r++) {
+      const f = await step(floor, floorPool, r === 0);
+      const s = await step(relay, relayPool, r === 0);
+      rounds.push({
+        floor: f,
+        sightline: s,
+        cpuPerMbitRatio: ratio(s.serverCpuPercentPerMbit, f.serverCpuPercentPerMbit),
+      });
+    }
+    await floorPool.close();
+    await relayPool.close();
+    const ratios = rounds.map((r) => r.cpuPerMbitRatio).filter((x): x is number => x !== null);
+    ratios.sort((a, b) => a - b);
+    return { idle, rounds, medianCpuPerMbitRatio: ratios.length ? ratios[Math.floor(ratios.length / 2)]! : null };
+  } finally {
+    load.stop();
+    await floor?.stop();
     await sightline?.relay.stop();
     await sightline?.sandbox.close();
     rmSync(tmp, { recursive: true, force: true });

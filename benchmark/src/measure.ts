@@ -23,6 +23,8 @@ export interface StepResult {
   deliveredRatio: number;
   latencyMs: LatencySummary;
   serverCpuPercent: number;
+  /** The same split by thread (Linux): main thread (JS, and of it mainSystem in the kernel), V8's helpers (GC, compilers), others. */
+  serverThreadsPercent?: { main: number; mainSystem: number; v8: number; other: number };
   /** Percent of one core per forwarded Mbit/s. */
   serverCpuPercentPerMbit: number;
   loadCpuPercent: number;
@@ -64,6 +66,16 @@ export async function measureStep(ctx: StepContext, sessions: number): Promise<S
   const r = stepFigures(ctx.target.name, ctx.pool.viewers, active.length, w);
   const cpu = ((after.cpuMicros - before.cpuMicros) / 1000 / (after.atMs - before.atMs)) * 100;
   r.serverCpuPercent = round(cpu);
+  const [t0, t1] = [before.threadMicros, after.threadMicros];
+  if (t0 && t1) {
+    const share = (a: number, b: number) => round(((b - a) / 1000 / (after.atMs - before.atMs)) * 100);
+    r.serverThreadsPercent = {
+      main: share(t0.main, t1.main),
+      mainSystem: share(t0.mainSystem, t1.mainSystem),
+      v8: share(t0.v8, t1.v8),
+      other: share(t0.other, t1.other),
+    };
+  }
   r.serverCpuPercentPerMbit = r.forwardedMbitPerSec > 0 ? round(cpu / r.forwardedMbitPerSec, 2) : 0;
   ctx.log(
     `  ${ctx.target.name} ${active.length} sessions x ${ctx.pool.viewers} viewer(s): ` +

@@ -23,6 +23,9 @@ export const stepSchema = z.object({
   deliveredRatio: z.number(),
   latencyMs: latency,
   serverCpuPercent: z.number(),
+  serverThreadsPercent: z
+    .object({ main: z.number(), mainSystem: z.number(), v8: z.number(), other: z.number() })
+    .optional(),
   serverCpuPercentPerMbit: z.number(),
   loadCpuPercent: z.number(),
   loadEventLoopDelayP99Ms: z.number(),

@@ -1,13 +1,15 @@
 // `npm run bench [-- --quick]`: runs the benchmark and writes benchmark/results/latest.{md,json}
 // and latency-vs-sessions.svg. `--capture` first re-records the traffic model in Chromium.
 // `--bandwidth-only` runs just the real pages' bandwidth, legibility and glass-to-glass section
-// (results/bandwidth.json). `--slow-only` runs just the slow-viewer scenario (results/slow-viewer.{md,json}; with `--no-simulcast`
+// (results/bandwidth.json). `--same-load-only` runs just the floor and the relay under the same offered
+// load (results/same-load.json). `--slow-only` runs just the slow-viewer scenario (results/slow-viewer.{md,json}; with `--no-simulcast`
 // its presenter sends no smaller rendition, the figure before simulcast). `--profile` has
-// each target write a CPU profile (results/profiles/) summarized in results/cpu-profile.md.
+// each target write a CPU profile of its same-load window (results/profiles/), summarized in
+// results/cpu-profile.md.
 // `--cluster` runs just the cluster run: three relay nodes on a real Redis (results/cluster.{md,json}).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runBandwidthOnly, runBench, runSlowViewerOnly, PROFILES } from './bench.ts';
+import { runBandwidthOnly, runBench, runSameLoadOnly, runSlowViewerOnly, PROFILES } from './bench.ts';
 import { clusterSection, measureCluster } from './cluster.ts';
 import { markdownReport, slowViewerSection } from './report/markdown.ts';
 import { latencyChart } from './report/latency-chart.ts';
@@ -24,12 +26,14 @@ const known = new Set([
   '--no-simulcast',
   '--profile',
   '--bandwidth-only',
+  '--same-load-only',
   '--cluster',
 ]);
 for (const a of args) {
   if (!known.has(a)) {
     console.error(
-      `unknown option ${a}; use --quick, --smoke, --capture, --slow-only [--no-simulcast], --bandwidth-only, --cluster or --profile`,
+      `unknown option ${a}; use --quick, --smoke, --capture, --slow-only [--no-simulcast], --bandwidth-only, ` +
+        '--same-load-only, --cluster or --profile',
     );
     process.exit(2);
   }
@@ -47,6 +51,50 @@ const log = (line: string) => console.log(`[${((performance.now() - t0) / 1000).
 const dir = new URL('../results/', import.meta.url);
 const profiles = fileURLToPath(new URL('profiles/', dir));
 if (args.has('--profile')) TargetProcess.profileDir = profiles;
+/** `--profile`: results/cpu-profile.md from the targets' profiles of their same-load window. */
+async function writeProfileSummary(startedAt: string): Promise<void> {
+  const { existsSync } = await import('node:fs');
+  const parts = [`# CPU profiles of the targets (\`npm run bench -- ${[...args].join(' ')}\`, ${startedAt})`, ''];
+  parts.push(
+    'Each profile covers the same-load window only (the same sessions, traffic and seconds for both targets).',
+    '',
+  );
+  for (const name of ['floor', 'sightline', 'floor-idle', 'sightline-idle']) {
+    const file = `${profiles}${name}.cpuprofile`;
+    if (!existsSync(file)) continue;
+    parts.push(
+      `## ${name}`,
+      '',
+      `\`benchmark/results/profiles/${name}.cpuprofile\` (open in Chrome DevTools or speedscope for the flame graph)`,
+      '',
+      summarizeProfile(file),
+    );
+  }
+  writeFileSync(new URL('cpu-profile.md', dir), parts.join('\n'));
+  console.log('written: results/cpu-profile.md');
+}
+if (args.has('--same-load-only')) {
+  const at = new Date().toISOString();
+  const sameLoad = await runSameLoadOnly(profile, log);
+  const command = `npm run bench -- ${[...args].join(' ')}`;
+  writeFileSync(new URL('same-load.json', dir), JSON.stringify({ command, at, sameLoad }, null, 2) + '\n');
+  for (const [i, r] of sameLoad.rounds.entries())
+    console.log(
+      `round ${i + 1}: ` +
+        [r.floor, r.sightline]
+          .map(
+            (s) =>
+              `${s.target} ${s.forwardedFramesPerSec} frames/s, ${s.forwardedMbitPerSec} Mbit/s, CPU ${s.serverCpuPercent}% ` +
+              `(${s.serverCpuPercentPerMbit}%/Mbit/s; main ${s.serverThreadsPercent?.main} (kernel ${s.serverThreadsPercent?.mainSystem}), V8 helpers ` +
+              `${s.serverThreadsPercent?.v8}, other ${s.serverThreadsPercent?.other}), p99 ${s.latencyMs.p99} ms`,
+          )
+          .join('; ') +
+        `; ratio ${r.cpuPerMbitRatio}`,
+    );
+  console.log(`CPU per forwarded Mbit/s, Sightline / floor, median of the rounds: ${sameLoad.medianCpuPerMbitRatio}`);
+  if (args.has('--profile')) await writeProfileSummary(at);
+  process.exit(0);
+}
 if (args.has('--bandwidth-only')) {
   const bandwidth = await runBandwidthOnly(profile, log);
   const command = `npm run bench -- ${[...args].join(' ')}`;
@@ -94,23 +142,4 @@ console.log('\n' + md);
 // Only a full run speaks for the README; --quick and --smoke results stay in results/.
 if (profile.name === 'full' && updateReadme(md)) console.log('updated the latest figures in benchmark/README.md');
 console.log(`written: ${fileURLToPath(new URL('latest.md', dir))}, latest.json, latency-vs-sessions.svg`);
-if (args.has('--profile')) {
-  const { existsSync } = await import('node:fs');
-  const parts = [
-    `# CPU profiles of the targets (\`npm run bench -- ${[...args].join(' ')}\`, ${results.startedAt})`,
-    '',
-  ];
-  for (const name of ['floor', 'sightline']) {
-    const file = `${profiles}${name}.cpuprofile`;
-    if (!existsSync(file)) continue;
-    parts.push(
-      `## ${name}`,
-      '',
-      `\`benchmark/results/profiles/${name}.cpuprofile\` (open in Chrome DevTools or speedscope for the flame graph)`,
-      '',
-      summarizeProfile(file),
-    );
-  }
-  writeFileSync(new URL('cpu-profile.md', dir), parts.join('\n'));
-  console.log('written: results/cpu-profile.md');
-}
+if (args.has('--profile')) await writeProfileSummary(results.startedAt);

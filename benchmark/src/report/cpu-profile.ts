@@ -49,7 +49,8 @@ export function summarizeProfile(path: string, top = 20): string {
   for (const [id, us] of self) {
     const n = byId.get(id)!;
     total += us;
-    if (idle.has(n.callFrame.functionName)) continue;
+    // The profiler's own call (a windowed profile is started and stopped over the inspector) is the harness's.
+    if (idle.has(n.callFrame.functionName) || n.callFrame.url === 'node:inspector') continue;
     busy += us;
     byFunction.set(label(n), (byFunction.get(label(n)) ?? 0) + us);
     const mod = n.callFrame.functionName === '(garbage collector)' ? '(garbage collector)' : place(n.callFrame.url);

@@ -13,6 +13,7 @@ export class TargetProcess {
   private readonly child: ChildProcess;
   private nextId = 1;
   private readonly waiting = new Map<number, (s: TargetStats) => void>();
+  private readonly profiling = new Map<number, () => void>();
 
   private constructor(
     name: string,
@@ -28,21 +29,25 @@ export class TargetProcess {
     this.boosted = placement.boosted;
     this.extra = extra;
     child.on('message', (m: TargetReply) => {
+      if (m.type === 'profiled') {
+        this.profiling.get(m.id)?.();
+        this.profiling.delete(m.id);
+      }
       if (m.type !== 'stats') return;
       this.waiting.get(m.id)?.(m);
       this.waiting.delete(m.id);
     });
   }
 
-  /** `--profile`: each target writes a V8 CPU profile of its whole run here, named after it. */
+  /**
+   * `--profile`: each target writes a V8 CPU profile of its same-load window here, named after it
+   * (only that window: provisioning, sign-ins and write-back would drown the forwarding path).
+   */
   static profileDir: string | null = null;
 
   static async start(name: string, entry: URL, env: Record<string, string> = {}): Promise<TargetProcess> {
-    const profiling = TargetProcess.profileDir
-      ? ['--cpu-prof', `--cpu-prof-dir=${TargetProcess.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
-      : [];
     const child = fork(entry, [], {
-      execArgv: ['--expose-gc', '--no-warnings', ...profiling],
+      execArgv: ['--expose-gc', '--no-warnings'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
       env: { ...process.env, ...env },
@@ -60,6 +65,18 @@ export class TargetProcess {
     return this.child.pid!;
   }
 
+  /** Starts profiling this process, or stops and writes the profile to `file`. */
+  profile(action: 'start'): Promise<void>;
+  profile(action: 'stop', file: string): Promise<void>;
+  profile(action: 'start' | 'stop', file?: string): Promise<void> {
+    const id = this.nextId++;
+    const done = new Promise<void>((ok) => this.profiling.set(id, ok));
+    const request: TargetRequest =
+      action === 'start' ? { type: 'profile', id, action } : { type: 'profile', id, action, file: file! };
+    this.child.send(request);
+    return done;
+  }
+
   stats(gc = false): Promise<TargetStats> {
     const id = this.nextId++;
     const reply = new Promise<TargetStats>((ok) => this.waiting.set(id, ok));
@@ -71,8 +88,7 @@ export class TargetProcess {
     if (this.child.exitCode !== null) return;
     const exited = once(this.child, 'exit');
     this.child.send({ type: 'stop' } satisfies TargetRequest);
-    // A profiled target writes its profile on exit: give it time rather than kill it.
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), TargetProcess.profileDir ? 120_000 : 5000);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
   }

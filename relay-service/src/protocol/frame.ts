@@ -94,6 +94,7 @@ export function encodeAck(ack: FrameAck): Uint8Array {
 /** The ack in a binary message, or null when the message is not an ack (a frame, or garbage). */
 export function decodeAck(message: Uint8Array): FrameAck | null {
   if (message.byteLength !== ACK_BYTES || message[0] !== ACK_TAG || message[1] !== 0) return null;
-  const view = new DataView(message.buffer, message.byteOffset, ACK_BYTES);
-  return { stream: view.getUint16(2), sequence: view.getUint32(4) };
+  // Read byte by byte: one ack per frame per viewer, a DataView each would be garbage at that rate.
+  const sequence = ((message[4]! << 24) | (message[5]! << 16) | (message[6]! << 8) | message[7]!) >>> 0;
+  return { stream: (message[2]! << 8) | message[3]!, sequence };
 }

@@ -1,6 +1,7 @@
 // One session's recording as a sink of the media path: the Room feeds it every accepted frame beside
 // the viewer queues; the Session only says whether it should run and on which stream (`sync`), and
 // takes the finished file for its report. It owns the Recorder, so no frame passes through Session.
+import { framePayload } from '../protocol/frame.ts';
 import type { StreamConfig } from '../protocol/index.ts';
 import {
   Recorder,
@@ -12,7 +13,8 @@ import {
 
 /** What the Room sees of a recording: where frames go and whether it needs a keyframe. */
 export interface FrameSink {
-  push(stream: number, keyframe: boolean, captureTimeMs: number, payload: Uint8Array): void;
+  /** `frame`: the message as received, header included (cut only while recording: no copy per frame). */
+  push(stream: number, keyframe: boolean, captureTimeMs: number, frame: Uint8Array): void;
   readonly needsKeyframe: boolean;
 }
 
@@ -98,8 +100,8 @@ export class RecordingSink implements FrameSink {
     this.#awaitingH264 = true; // still recording, as the session sees it
   }
 
-  push(stream: number, keyframe: boolean, captureTimeMs: number, payload: Uint8Array): void {
-    this.#recorder?.add(stream, keyframe, captureTimeMs, payload);
+  push(stream: number, keyframe: boolean, captureTimeMs: number, frame: Uint8Array): void {
+    this.#recorder?.add(stream, keyframe, captureTimeMs, framePayload(frame));
   }
 
   /** Resolves once every frame pushed so far is in the file. */

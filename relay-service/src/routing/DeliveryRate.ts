@@ -28,13 +28,13 @@ export class DeliveryRate {
   }
 
   #prune(now: number): void {
-    let drop = 0;
-    while (drop < this.#samples.length && this.#samples[drop]!.at <= now - this.#spanMs) {
-      this.#bytes -= this.#samples[drop]!.bytes;
-      this.#busyMs -= this.#samples[drop]!.busyMs;
-      drop++;
+    const samples = this.#samples;
+    // Usually none or one sample ages out per ack: shift them, no spliced copy.
+    while (samples.length > 0 && samples[0]!.at <= now - this.#spanMs) {
+      const old = samples.shift()!;
+      this.#bytes -= old.bytes;
+      this.#busyMs -= old.busyMs;
     }
-    if (drop > 0) this.#samples.splice(0, drop);
-    if (this.#samples.length === 0) this.#bytes = this.#busyMs = 0; // no float drift when empty
+    if (samples.length === 0) this.#bytes = this.#busyMs = 0; // no float drift when empty
   }
 }

@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import type { SightlineConfig } from '@sightline/config';
 import type { RelayMetrics } from '../metrics.ts';
 import {
-  FRAME_HEADER_BYTES,
   FrameFormatError,
   PROTOCOL_VERSION,
   decodeAck,
@@ -142,7 +141,7 @@ export class Room {
     });
     ws.on('message', (data, isBinary) => {
       const buf = data as Buffer; // binaryType 'nodebuffer': one Buffer per message
-      if (this.waiting.get(conn.participantId) === conn) this.onWaiting(conn, buf, isBinary);
+      if (this.waiting.size > 0 && this.waiting.get(conn.participantId) === conn) this.onWaiting(conn, buf, isBinary);
       else if (isBinary) this.onFrame(conn, buf);
       else this.onText(conn, buf);
     });
@@ -421,12 +420,13 @@ export class Room {
       );
       return;
     }
-    if (!conn.messages.take() || !this.sessionMessages.take()) {
+    const now = performance.now();
+    if (!conn.messages.take(1, now) || !this.sessionMessages.take(1, now)) {
       this.metrics.messagesRejected.inc({ code: 'rate_limited' });
       conn.rateLimited(`more than ${limits.maxMessagesPerSecond} messages per second; frames are being dropped`);
       return;
     }
-    if (!conn.bytes.take(frame.byteLength) || !this.sessionBytes.take(frame.byteLength)) {
+    if (!conn.bytes.take(frame.byteLength, now) || !this.sessionBytes.take(frame.byteLength, now)) {
       this.metrics.messagesRejected.inc({ code: 'rate_limited' });
       conn.rateLimited(
         `more than ${limits.maxBytesPerSecondPerParticipant} bytes per second; frames are being dropped`,
@@ -455,13 +455,13 @@ export class Room {
     this.metrics.framesReceived.inc();
     if (header.keyframe) this.keyframes.satisfied(header.stream);
     // The recording is one more sink beside the viewers' queues (the session only switches it on and off).
-    this.recording.push(header.stream, header.keyframe, header.captureTimeMs, frame.subarray(FRAME_HEADER_BYTES));
+    this.recording.push(header.stream, header.keyframe, header.captureTimeMs, frame);
     const rendition = (this.#layers.get(header.stream)?.[0] ?? header.stream) !== header.stream;
     if (!header.keyframe && this.recording.needsKeyframe && !rendition)
       this.requestKeyframe(header.stream, 'recording');
 
     const layered = this.#layers.has(header.stream);
-    if (layered) this.#streamRates.add(header.stream, performance.now(), frame.byteLength, header.keyframe);
+    if (layered) this.#streamRates.add(header.stream, now, frame.byteLength, header.keyframe);
     let viewers = 0;
     let withRoom = 0;
     for (const viewer of this.connections.values()) {

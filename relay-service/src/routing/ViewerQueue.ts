@@ -120,13 +120,20 @@ export class ViewerQueue {
       this.#pump();
       return;
     }
+    const now = this.#o.now();
+    if (this.#items.length === 0 && this.#hasRoom(frame.byteLength, now)) {
+      // The common case, nothing waiting and room in the window: straight to the socket, unqueued.
+      this.#transmit(frame, stream, sequence, now);
+      this.#afterPump();
+      return;
+    }
     if (this.full) {
       // Only a keyframe of another stream can get here; the oldest frame makes room.
       const dropped = this.#items.shift()!;
       this.#o.onDrop();
       this.#skip(dropped.stream);
     }
-    this.#items.push({ frame, stream, sequence, keyframe, queuedAt: this.#o.now() });
+    this.#items.push({ frame, stream, sequence, keyframe, queuedAt: now });
     this.#wasFull ||= this.full;
     this.#pump();
   }
@@ -136,16 +143,21 @@ export class ViewerQueue {
    * in flight (a duplicate, or a frame this queue never sent): nothing changes then.
    */
   ack(stream: number, sequence: number): boolean {
-    const i = this.#inflight.findIndex((f) => f.stream === stream && f.sequence === sequence);
-    if (i < 0) return false;
+    const inflight = this.#inflight;
+    let i = 0;
+    while (i < inflight.length && (inflight[i]!.stream !== stream || inflight[i]!.sequence !== sequence)) i++;
+    if (i === inflight.length) return false;
     const now = this.#o.now();
-    const busySince = Math.max(this.#lastAckAt, this.#inflight[0]!.sentAt);
+    const busySince = Math.max(this.#lastAckAt, inflight[0]!.sentAt);
     let bytes = 0;
-    for (const f of this.#inflight.splice(0, i + 1)) bytes += f.bytes;
+    for (let k = 0; k <= i; k++) bytes += inflight[k]!.bytes;
+    // Usually the oldest frame is the one acknowledged: shift, not a spliced copy.
+    if (i === 0) inflight.shift();
+    else inflight.splice(0, i + 1);
     this.#inflightBytes -= bytes;
     this.#rate.add(now, bytes, now - busySince);
     this.#lastAckAt = now;
-    this.#pump();
+    this.#pump(now);
     return true;
   }
 
@@ -188,9 +200,8 @@ export class ViewerQueue {
     return this.#inflightBytes + bytes <= this.#window(now);
   }
 
-  #pump(): void {
+  #pump(now = this.#o.now()): void {
     if (this.#closed) return;
-    const now = this.#o.now();
     while (this.#items.length > 0) {
       const head = this.#items[0]!;
       if (now - head.queuedAt > this.#o.maxQueueMs) {
@@ -198,14 +209,22 @@ export class ViewerQueue {
         this.#skip(head.stream);
         continue;
       }
-      const bytes = head.frame.byteLength;
-      if (!this.#hasRoom(bytes, now)) break;
+      if (!this.#hasRoom(head.frame.byteLength, now)) break;
       this.#items.shift();
-      this.#inflight.push({ stream: head.stream, sequence: head.sequence, bytes, sentAt: now });
-      this.#inflightBytes += bytes;
-      this.#o.send(head.frame);
-      this.#o.onSent(bytes);
+      this.#transmit(head.frame, head.stream, head.sequence, now);
     }
+    this.#afterPump();
+  }
+
+  #transmit(frame: Buffer, stream: number, sequence: number, now: number): void {
+    const bytes = frame.byteLength;
+    this.#inflight.push({ stream, sequence, bytes, sentAt: now });
+    this.#inflightBytes += bytes;
+    this.#o.send(frame);
+    this.#o.onSent(bytes);
+  }
+
+  #afterPump(): void {
     // A keyframe is asked for only once everything sent has arrived, so it goes straight out and arrives
     // fresh, and a viewer that stopped reading does not make the presenter send keyframes to everyone.
     if (this.#wantKeyframe.size > 0 && this.#inflight.length === 0) {
