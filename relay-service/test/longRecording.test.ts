@@ -18,6 +18,7 @@ import { DEMO } from '@sightline/crm-sandbox';
 import { passwordToken } from '../../crm-sandbox/test/helpers.ts';
 import { SalesforceAdapter } from '../src/crm/SalesforceAdapter.ts';
 import { RecordingBudget } from '../src/recording/RecordingBudget.ts';
+import { FRAME_HEADER_BYTES } from '../src/protocol/frame.ts';
 import { RecordingSink } from '../src/recording/RecordingSink.ts';
 import { probeFile } from './helpers/ffprobe.ts';
 import { VP8, vp8Chunks } from './helpers/relay.ts';
@@ -107,9 +108,10 @@ test('a two-hour recording at 300 kbit/s: whole, within the memory bound, upload
   const fixture = vp8Chunks();
   const key = fixture[0]!.data;
   const delta = fixture[1]!.data;
+  // The sink takes frames as the Room receives them, header included (it cuts the payload out).
   const pad = (data: Uint8Array, seed: number) => {
-    const frame = Buffer.alloc(FRAME_BYTES, seed & 0xff);
-    frame.set(data);
+    const frame = Buffer.alloc(FRAME_HEADER_BYTES + FRAME_BYTES, seed & 0xff);
+    frame.set(data, FRAME_HEADER_BYTES);
     return frame;
   };
   const before = await settled();

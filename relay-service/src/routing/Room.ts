@@ -470,7 +470,7 @@ export class Room {
       // stream: a full queue of the one viewer of a small rendition must not stop the full stream.
       viewers++;
       if (!layered || viewer.layers!.accept(header.stream, header.keyframe))
-        viewer.queue.push(frame, header.stream, header.sequence, header.keyframe); // the same Buffer for everyone
+        viewer.queue.push(frame, header.stream, header.sequence, header.keyframe, now); // the same Buffer for everyone
       if (!viewer.queue.full) withRoom++;
     }
     // Read from the presenter only as fast as the fastest viewer drains.
@@ -479,11 +479,12 @@ export class Room {
 
   /** A viewer received a frame: its queue may send more. An ack of nothing in flight is ignored. */
   private onAck(conn: Connection, stream: number, sequence: number): void {
-    if (!conn.messages.take()) {
+    const now = performance.now();
+    if (!conn.messages.take(1, now)) {
       this.metrics.messagesRejected.inc({ code: 'rate_limited' });
       return conn.rateLimited(`more than ${this.config.limits.maxMessagesPerSecond} messages per second`);
     }
-    conn.queue?.ack(stream, sequence);
+    conn.queue?.ack(stream, sequence, now);
   }
 
   private pausePresenter(conn: Connection): void {

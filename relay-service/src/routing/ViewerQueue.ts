@@ -104,7 +104,8 @@ export class ViewerQueue {
     this.#checkRoom();
   }
 
-  push(frame: Buffer, stream: number, sequence: number, keyframe: boolean): void {
+  /** `now`: the caller's clock reading for this frame, when it has one (one per frame, not per viewer). */
+  push(frame: Buffer, stream: number, sequence: number, keyframe: boolean, now = this.#o.now()): void {
     if (this.#closed) return;
     if (keyframe) {
       this.#skipping.delete(stream);
@@ -120,7 +121,6 @@ export class ViewerQueue {
       this.#pump();
       return;
     }
-    const now = this.#o.now();
     if (this.#items.length === 0 && this.#hasRoom(frame.byteLength, now)) {
       // The common case, nothing waiting and room in the window: straight to the socket, unqueued.
       this.#transmit(frame, stream, sequence, now);
@@ -135,19 +135,18 @@ export class ViewerQueue {
     }
     this.#items.push({ frame, stream, sequence, keyframe, queuedAt: now });
     this.#wasFull ||= this.full;
-    this.#pump();
+    this.#pump(now);
   }
 
   /**
    * The viewer received this frame (and so every frame sent before it). False when it names no frame
    * in flight (a duplicate, or a frame this queue never sent): nothing changes then.
    */
-  ack(stream: number, sequence: number): boolean {
+  ack(stream: number, sequence: number, now = this.#o.now()): boolean {
     const inflight = this.#inflight;
     let i = 0;
     while (i < inflight.length && (inflight[i]!.stream !== stream || inflight[i]!.sequence !== sequence)) i++;
     if (i === inflight.length) return false;
-    const now = this.#o.now();
     const busySince = Math.max(this.#lastAckAt, inflight[0]!.sentAt);
     let bytes = 0;
     for (let k = 0; k <= i; k++) bytes += inflight[k]!.bytes;
