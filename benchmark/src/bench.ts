@@ -606,7 +606,7 @@ export async function runBandwidthOnly(
 }
 
 /** Rounds of the interleaved same-load comparison (`--same-load-only`). */
-const SAME_LOAD_ROUNDS = 5;
+const SAME_LOAD_ROUNDS = 7;
 
 export interface SameLoadRound {
   floor: StepResult;
@@ -619,8 +619,9 @@ export interface SameLoadRound {
  * `--same-load-only`: the floor and the relay under the same offered load, their windows interleaved
  * (floor, relay, floor, relay, ...) with both processes and all their sessions up throughout, so drift
  * in the shared machine's load falls on both alike; the figure is the median round's ratio of CPU per
- * forwarded Mbit/s. One window of each, minutes apart as in the full run, read 1.05-1.23x here.
- * Under `--profile` the first round of each is profiled.
+ * forwarded Mbit/s, after a warm-up round that is not counted; the order within a round alternates.
+ * One window of each, minutes apart as in the full run, read 1.05-1.23x here.
+ * Under `--profile` the first counted round of each is profiled.
  */
 export async function runSameLoadOnly(
   profile: Profile,
@@ -660,6 +661,10 @@ export async function runSameLoadOnly(
       throw new Error(`no session could connect: ${[...floorPool.failures, ...relayPool.failures][0]}`);
     // What each process spends with its sessions connected and nothing sent (timers, bookkeeping).
     await load.activate([]);
+    // Provisioning 400 sessions (HTTP, SQLite, schemas) leaves the relay garbage that a later
+    // collection would charge to whichever window it fell in (a 70 ms mark-compact fell in round 1):
+    // both targets collect it now, before anything is measured.
+    await Promise.all([floor.stats(true), relay.stats(true)]);
     const idleCpuPercent = async (target: TargetProcess) => {
       const dir = TargetProcess.profileDir;
       if (dir) await target.profile('start');
@@ -675,10 +680,18 @@ export async function runSameLoadOnly(
       const measure = () => measureStep(stepContext(run, target, pool), sessions);
       return first ? sameLoadStep(target, measure) : measure();
     };
+    // One window of each first, not counted: both reach steady state (JIT, socket buffers, heap);
+    // the floor's first window read 21% of a core against 15-17% for its next four.
+    log('  warm-up round (not counted)');
+    await step(floor, floorPool, false);
+    await step(relay, relayPool, false);
     const rounds: SameLoadRound[] = [];
     for (let r = 0; r < SAME_LOAD_ROUNDS; r++) {
-      const f = await step(floor, floorPool, r === 0);
-      const s = await step(relay, relayPool, r === 0);
+      // The order alternates, so a drift in the machine's load favours neither.
+      const floorFirst = r % 2 === 0;
+      const first = floorFirst ? await step(floor, floorPool, r === 0) : await step(relay, relayPool, r === 0);
+      const second = floorFirst ? await step(relay, relayPool, r === 0) : await step(floor, floorPool, r === 0);
+      const [f, s] = floorFirst ? [first, second] : [second, first];
       rounds.push({
         floor: f,
         sightline: s,

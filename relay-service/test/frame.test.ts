@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  decodeAck,
   decodeFrameHeader,
+  encodeAck,
   encodeFrame,
   framePayload,
   FrameFormatError,
@@ -31,4 +33,22 @@ test('short, wrong-version and non-finite frames are rejected with a reason', ()
   assert.throws(() => decodeFrameHeader(bad), /version 9/);
   const nan = encodeFrame({ stream: 0, sequence: 1, captureTimeMs: Number.NaN, keyframe: false }, new Uint8Array(1));
   assert.throws(() => decodeFrameHeader(nan), /finite/);
+});
+
+test('the relay reads headers and acks into one object of its own, and gets the same fields', () => {
+  const header = { stream: 0, sequence: 0, captureTimeMs: 0, keyframe: false };
+  const a = encodeFrame(
+    { stream: 7, sequence: 41, captureTimeMs: 1763700000999.25, keyframe: true },
+    new Uint8Array(3),
+  );
+  const b = encodeFrame({ stream: 2, sequence: 0xffffffff, captureTimeMs: 5, keyframe: false }, new Uint8Array(3));
+  assert.equal(decodeFrameHeader(a, header), header);
+  assert.deepEqual(header, { stream: 7, sequence: 41, captureTimeMs: 1763700000999.25, keyframe: true });
+  decodeFrameHeader(b, header);
+  assert.deepEqual(header, { stream: 2, sequence: 0xffffffff, captureTimeMs: 5, keyframe: false });
+  const ack = { stream: 0, sequence: 0 };
+  assert.equal(decodeAck(encodeAck({ stream: 9, sequence: 0x80000001 }), ack), ack);
+  assert.deepEqual(ack, { stream: 9, sequence: 0x80000001 });
+  assert.equal(decodeAck(a, ack), null, 'a frame is not an ack');
+  assert.deepEqual(ack, { stream: 9, sequence: 0x80000001 }, 'and leaves the object alone');
 });

@@ -39,24 +39,34 @@ export function writeFrameHeader(target: Uint8Array, header: FrameHeader): void 
   view.setFloat64(8, header.captureTimeMs);
 }
 
-/** Reads and checks the header; throws FrameFormatError with a precise reason. */
-export function decodeFrameHeader(frame: Uint8Array): FrameHeader {
+/** Eight bytes for reading the capture time: one DataView for the module, not one per frame. */
+const float64Bytes = new DataView(new ArrayBuffer(8));
+
+/**
+ * Reads and checks the header; throws FrameFormatError with a precise reason. Fills `into` when
+ * given: the relay reads thousands of headers a second into one object, and a fresh one each would be
+ * garbage at that rate (a page keeps the headers it is given, so it takes new ones).
+ */
+export function decodeFrameHeader(frame: Uint8Array, into?: FrameHeader): FrameHeader {
   if (frame.byteLength < FRAME_HEADER_BYTES) {
     throw new FrameFormatError(
       `frame is ${frame.byteLength} bytes, shorter than the ${FRAME_HEADER_BYTES}-byte header`,
     );
   }
-  const view = new DataView(frame.buffer, frame.byteOffset, FRAME_HEADER_BYTES);
-  const version = view.getUint8(0);
+  const version = frame[0]!;
   if (version !== FRAME_VERSION) throw new FrameFormatError(`frame version ${version} is not ${FRAME_VERSION}`);
-  const captureTimeMs = view.getFloat64(8);
+  for (let i = 0; i < 8; i++) float64Bytes.setUint8(i, frame[8 + i]!);
+  const captureTimeMs = float64Bytes.getFloat64(0);
   if (!Number.isFinite(captureTimeMs)) throw new FrameFormatError('frame capture time is not a finite number');
-  return {
-    keyframe: (view.getUint8(1) & FLAG_KEYFRAME) !== 0,
-    stream: view.getUint16(2),
-    sequence: view.getUint32(4),
-    captureTimeMs,
-  };
+  const keyframe = (frame[1]! & FLAG_KEYFRAME) !== 0;
+  const stream = (frame[2]! << 8) | frame[3]!;
+  const sequence = ((frame[4]! << 24) | (frame[5]! << 16) | (frame[6]! << 8) | frame[7]!) >>> 0;
+  if (!into) return { keyframe, stream, sequence, captureTimeMs };
+  into.keyframe = keyframe;
+  into.stream = stream;
+  into.sequence = sequence;
+  into.captureTimeMs = captureTimeMs;
+  return into;
 }
 
 export function framePayload(frame: Uint8Array): Uint8Array {
@@ -91,10 +101,17 @@ export function encodeAck(ack: FrameAck): Uint8Array {
   return out;
 }
 
-/** The ack in a binary message, or null when the message is not an ack (a frame, or garbage). */
-export function decodeAck(message: Uint8Array): FrameAck | null {
+/**
+ * The ack in a binary message, or null when the message is not an ack (a frame, or garbage). Fills
+ * `into` when given, as decodeFrameHeader does (one ack per frame per viewer reaches the relay).
+ */
+export function decodeAck(message: Uint8Array, into?: FrameAck): FrameAck | null {
   if (message.byteLength !== ACK_BYTES || message[0] !== ACK_TAG || message[1] !== 0) return null;
-  // Read byte by byte: one ack per frame per viewer, a DataView each would be garbage at that rate.
+  // Read byte by byte: a DataView each would be garbage at that rate.
+  const stream = (message[2]! << 8) | message[3]!;
   const sequence = ((message[4]! << 24) | (message[5]! << 16) | (message[6]! << 8) | message[7]!) >>> 0;
-  return { stream: (message[2]! << 8) | message[3]!, sequence };
+  if (!into) return { stream, sequence };
+  into.stream = stream;
+  into.sequence = sequence;
+  return into;
 }

@@ -3,9 +3,16 @@
 // previous ack and the moment its oldest frame was sent, so idle gaps (a still screen) do not count
 // as slowness and a fast link reads fast even when the stream is small. A burst that a link's shaper
 // lets through at once is averaged with the samples around it rather than trusted alone.
+import { NumberRing } from './NumberRing.ts';
+
+/** Columns of a sample. */
+const AT = 0;
+const BYTES = 1;
+const BUSY_MS = 2;
+
 export class DeliveryRate {
   readonly #spanMs: number;
-  readonly #samples: { at: number; bytes: number; busyMs: number }[] = [];
+  readonly #samples = new NumberRing(3);
   #bytes = 0;
   #busyMs = 0;
 
@@ -15,7 +22,7 @@ export class DeliveryRate {
 
   add(now: number, bytes: number, busyMs: number): void {
     const busy = Math.max(busyMs, 0.1); // an ack in the same millisecond still took some time
-    this.#samples.push({ at: now, bytes, busyMs: busy });
+    this.#samples.push(now, bytes, busy);
     this.#bytes += bytes;
     this.#busyMs += busy;
     this.#prune(now);
@@ -29,11 +36,10 @@ export class DeliveryRate {
 
   #prune(now: number): void {
     const samples = this.#samples;
-    // Usually none or one sample ages out per ack: shift them, no spliced copy.
-    while (samples.length > 0 && samples[0]!.at <= now - this.#spanMs) {
-      const old = samples.shift()!;
-      this.#bytes -= old.bytes;
-      this.#busyMs -= old.busyMs;
+    while (samples.length > 0 && samples.get(0, AT) <= now - this.#spanMs) {
+      this.#bytes -= samples.get(0, BYTES);
+      this.#busyMs -= samples.get(0, BUSY_MS);
+      samples.drop();
     }
     if (samples.length === 0) this.#bytes = this.#busyMs = 0; // no float drift when empty
   }

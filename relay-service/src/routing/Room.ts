@@ -10,6 +10,8 @@ import {
   decodeFrameHeader,
   diffSessions,
   parseClientMessage,
+  type FrameAck,
+  type FrameHeader,
   type SessionPatch,
   type ServerMessage,
   type SessionSnapshot,
@@ -32,6 +34,9 @@ import type { WebSocket } from 'ws';
 
 /** A session may use this many times one participant's message and byte rates. */
 export const SESSION_RATE_FACTOR = 4;
+
+/** Options of every frame sent (one object, not one per send). */
+const BINARY = { binary: true } as const;
 
 /** The largest valid control message (an annotation with 256 points) is far below this. */
 export const MAX_CONTROL_MESSAGE_BYTES = 32 * 1024;
@@ -90,6 +95,9 @@ export class Room {
   /** Simulcast groups: each stream that has renditions, and each rendition, to the group (highest first). */
   #layers = new Map<number, readonly number[]>();
   readonly #streamRates = new StreamRates(STREAM_RATE_SPAN_MS);
+  /** Each frame's header and each ack are read into these (nothing of them outlives onFrame). */
+  readonly #header: FrameHeader = { stream: 0, sequence: 0, captureTimeMs: 0, keyframe: false };
+  readonly #ack: FrameAck = { stream: 0, sequence: 0 };
 
   constructor(options: RoomOptions) {
     this.session = options.session;
@@ -378,12 +386,12 @@ export class Room {
       maxPipeMs: l.viewerMaxPipeMs,
       maxQueueMs: l.viewerMaxQueueMs,
       now: () => performance.now(),
-      send: (frame) => conn.ws.send(frame, { binary: true }),
+      send: (frame) => conn.ws.send(frame, BINARY),
       onSkip: (stream) => this.requestKeyframe(conn.layers?.skipped(stream) ?? stream, 'slow_viewer'),
       onDrop: () => this.metrics.framesDropped.inc({ reason: 'slow_viewer' }),
       onSent: (bytes) => {
-        this.metrics.framesForwarded.inc();
-        this.metrics.bytesForwarded.inc(bytes);
+        this.metrics.framesForwarded.add();
+        this.metrics.bytesForwarded.add(bytes);
       },
       onRoom: () => this.resumePresenterIfRoom(),
     });
@@ -409,7 +417,7 @@ export class Room {
   // ---- media path ---------------------------------------------------------------------------
 
   private onFrame(conn: Connection, frame: Buffer): void {
-    const ack = decodeAck(frame);
+    const ack = decodeAck(frame, this.#ack);
     if (ack) return this.onAck(conn, ack.stream, ack.sequence);
     const limits = this.config.limits;
     if (frame.byteLength > limits.maxFrameBytes) {
@@ -441,7 +449,7 @@ export class Room {
     }
     let header;
     try {
-      header = decodeFrameHeader(frame);
+      header = decodeFrameHeader(frame, this.#header);
     } catch (err) {
       if (!(err instanceof FrameFormatError)) throw err;
       this.reject(conn, 'bad_frame', err.message);
@@ -452,7 +460,7 @@ export class Room {
       return;
     }
     if (this.session.paused) return; // the presenter hid the screen: nothing is shown
-    this.metrics.framesReceived.inc();
+    this.metrics.framesReceived.add();
     if (header.keyframe) this.keyframes.satisfied(header.stream);
     // The recording is one more sink beside the viewers' queues (the session only switches it on and off).
     this.recording.push(header.stream, header.keyframe, header.captureTimeMs, frame);

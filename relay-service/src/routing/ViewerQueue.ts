@@ -10,6 +10,7 @@
 // sent at all: that stream skips to its next keyframe, asked for once all that was sent arrived. A slow
 // viewer so sees fewer frames, never old ones.
 import { DeliveryRate } from './DeliveryRate.ts';
+import { NumberRing } from './NumberRing.ts';
 
 export interface ViewerQueueOptions {
   /** Frames queued at most; past it deltas are dropped until the next keyframe. */
@@ -46,12 +47,11 @@ interface Queued {
   queuedAt: number;
 }
 
-interface InFlight {
-  stream: number;
-  sequence: number;
-  bytes: number;
-  sentAt: number;
-}
+/** Columns of a frame in flight (handed to the socket, not yet acknowledged). */
+const STREAM = 0;
+const SEQUENCE = 1;
+const BYTES = 2;
+const SENT_AT = 3;
 
 /** The span over which the link's delivery rate is measured. */
 const RATE_SPAN_MS = 2000;
@@ -59,7 +59,7 @@ const RATE_SPAN_MS = 2000;
 export class ViewerQueue {
   readonly #o: ViewerQueueOptions;
   #items: Queued[] = [];
-  readonly #inflight: InFlight[] = [];
+  readonly #inflight = new NumberRing(4);
   #inflightBytes = 0;
   #lastAckAt = -Infinity;
   readonly #rate = new DeliveryRate(RATE_SPAN_MS);
@@ -145,14 +145,12 @@ export class ViewerQueue {
   ack(stream: number, sequence: number, now = this.#o.now()): boolean {
     const inflight = this.#inflight;
     let i = 0;
-    while (i < inflight.length && (inflight[i]!.stream !== stream || inflight[i]!.sequence !== sequence)) i++;
+    while (i < inflight.length && (inflight.get(i, STREAM) !== stream || inflight.get(i, SEQUENCE) !== sequence)) i++;
     if (i === inflight.length) return false;
-    const busySince = Math.max(this.#lastAckAt, inflight[0]!.sentAt);
+    const busySince = Math.max(this.#lastAckAt, inflight.get(0, SENT_AT));
     let bytes = 0;
-    for (let k = 0; k <= i; k++) bytes += inflight[k]!.bytes;
-    // Usually the oldest frame is the one acknowledged: shift, not a spliced copy.
-    if (i === 0) inflight.shift();
-    else inflight.splice(0, i + 1);
+    for (let k = 0; k <= i; k++) bytes += inflight.get(k, BYTES);
+    inflight.drop(i + 1);
     this.#inflightBytes -= bytes;
     this.#rate.add(now, bytes, now - busySince);
     this.#lastAckAt = now;
@@ -195,7 +193,7 @@ export class ViewerQueue {
 
   #hasRoom(bytes: number, now: number): boolean {
     if (this.#inflight.length === 0) return true;
-    if (now - this.#inflight[0]!.sentAt > this.#o.maxPipeMs) return false;
+    if (now - this.#inflight.get(0, SENT_AT) > this.#o.maxPipeMs) return false;
     return this.#inflightBytes + bytes <= this.#window(now);
   }
 
@@ -217,7 +215,7 @@ export class ViewerQueue {
 
   #transmit(frame: Buffer, stream: number, sequence: number, now: number): void {
     const bytes = frame.byteLength;
-    this.#inflight.push({ stream, sequence, bytes, sentAt: now });
+    this.#inflight.push(stream, sequence, bytes, now);
     this.#inflightBytes += bytes;
     this.#o.send(frame);
     this.#o.onSent(bytes);
