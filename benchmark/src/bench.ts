@@ -20,7 +20,7 @@ import { measureJitter } from './targets/jitter.ts';
 import { loadAverageNow, machineInfo } from './report/machine.ts';
 import { boost } from './targets/pin.ts';
 import { getPriority, setPriority } from 'node:os';
-import type { BenchResults, SlowPhase, TargetFigures } from './results.ts';
+import type { BenchResults, SameLoad, SlowPhase, TargetFigures } from './results.ts';
 import { measureRecordingCodec } from './recording-codec.ts';
 import { resultsSchema } from './results.ts';
 import { SessionPool, type Provision } from './SessionPool.ts';
@@ -28,6 +28,7 @@ import { round, summarizeAge, summarizeLatency } from './stats.ts';
 import { floorProvision } from './targets/floor.ts';
 import { relayProvision, signInAgent } from './targets/relay-client.ts';
 import { TargetProcess } from './targets/TargetProcess.ts';
+import { CpuQuota } from './targets/CpuQuota.ts';
 import { loadTraffic, replayPlan, summarize, type TrafficFile } from './traffic.ts';
 import { measurePipeline } from './pipeline.ts';
 
@@ -62,7 +63,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     capacityStart: 200,
     capacityCap1: 8000,
     capacityCap3: 4000,
-    bisections: 2,
+    bisections: 4,
     slowBackgroundSessions: 200,
     slowWindowSeconds: 120,
     settleSeconds: 600,
@@ -77,7 +78,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     capacityStart: 100,
     capacityCap1: 3200,
     capacityCap3: 1600,
-    bisections: 1,
+    bisections: 3,
     slowBackgroundSessions: 50,
     slowWindowSeconds: 20,
     settleSeconds: 180,
@@ -172,19 +173,7 @@ async function targetFigures(run: Run, target: TargetProcess, provision: Provisi
     rssBytes: Math.round((s.rssBytes - base.rssBytes) / memorySessions),
     heapUsedBytes: Math.round((s.heapUsedBytes - base.heapUsedBytes) / memorySessions),
   });
-  const capOpts = (cap: number) => ({ start: profile.capacityStart, cap, bisections: profile.bisections });
-  const capacity1 = await capacitySearch(ctx(pool1), capOpts(profile.capacityCap1));
-  await pool1.close();
-  await settle(target, log, profile.settleSeconds);
-  const pool3 = new SessionPool(load, provision, 3);
-  const capacity3 = await capacitySearch(ctx(pool3), capOpts(profile.capacityCap3));
-  await pool3.close();
-  await settle(target, log, profile.settleSeconds);
-  const failures = [...pool1.failures, ...pool3.failures];
-  if (failures.length > 0)
-    log(
-      `  ${pool1.failures.length + pool3.failures.length} sessions failed to connect, e.g. ${[...pool1.failures, ...pool3.failures][0]}`,
-    );
+  const { capacity1, capacity3, failures } = await capacityFigures(run, target, provision, pool1);
   return {
     memory: {
       baseline: { rssBytes: base.rssBytes, heapUsedBytes: base.heapUsedBytes },
@@ -195,11 +184,53 @@ async function targetFigures(run: Run, target: TargetProcess, provision: Provisi
     reference,
     capacity1,
     capacity3,
-    failures: {
-      count: failures.length,
-      examples: [...new Set(failures.map((f) => f.replace(/^[^:]+: /, '')))].slice(0, 3),
-    },
+    failures,
   };
+}
+
+/**
+ * The share of its core each server runs on in the capacity search: small enough that the load
+ * generator on the other core keeps up with a saturated server (see CpuQuota).
+ */
+export const CAPACITY_CPU_SHARE = 0.25;
+
+/**
+ * The capacity search with 1 viewer per session (from `pool1` if given, else a new pool) and with 3,
+ * the server on CAPACITY_CPU_SHARE of its core where cgroups allow.
+ */
+async function capacityFigures(
+  run: Run,
+  target: TargetProcess,
+  provision: Provision,
+  pool1 = new SessionPool(run.load, provision, 1),
+): Promise<Pick<TargetFigures, 'capacity1' | 'capacity3' | 'failures'>> {
+  const { profile, log } = run;
+  const quota = CpuQuota.create(target.name, CAPACITY_CPU_SHARE);
+  if (!quota)
+    log(`  no CPU quota here (cgroups): ${target.name} runs on its whole core, capacity bounded by the load generator`);
+  try {
+    const ctx = (pool: SessionPool) => ({ ...stepContext(run, target, pool), quota });
+    const capOpts = (cap: number) => ({ start: profile.capacityStart, cap, bisections: profile.bisections });
+    const capacity1 = await capacitySearch(ctx(pool1), capOpts(profile.capacityCap1));
+    await pool1.close();
+    await settle(target, log, profile.settleSeconds);
+    const pool3 = new SessionPool(run.load, provision, 3);
+    const capacity3 = await capacitySearch(ctx(pool3), capOpts(profile.capacityCap3));
+    await pool3.close();
+    await settle(target, log, profile.settleSeconds);
+    const failures = [...pool1.failures, ...pool3.failures];
+    if (failures.length > 0) log(`  ${failures.length} sessions failed to connect, e.g. ${failures[0]}`);
+    return {
+      capacity1,
+      capacity3,
+      failures: {
+        count: failures.length,
+        examples: [...new Set(failures.map((f) => f.replace(/^[^:]+: /, '')))].slice(0, 3),
+      },
+    };
+  } finally {
+    quota?.remove();
+  }
 }
 
 async function slowViewerScenario(
@@ -403,6 +434,13 @@ export async function runBench(profile: Profile, log: (line: string) => void = c
       `An idle process on the server core already fired its timers late by p99 ${jitter.p99} ms (max ${jitter.max} ms; ` +
         `${jitter.ticks} of ${jitter.expected} ticks): that much "added latency" is the machine's, for the floor and Sightline alike.`,
     );
+  // CPU at the same load first, both targets up and their windows interleaved (its own processes).
+  const sameLoad = await runSameLoadOnly(profile, log).catch((e: Error) => {
+    log(`same-load rounds: not measured: ${e.message}`);
+    notes.push(`The interleaved same-load rounds failed: ${e.message}`);
+    return null;
+  });
+  if (sameLoad) log(`  CPU per forwarded Mbit/s, median of the rounds: ${sameLoad.medianCpuPerMbitRatio}x the floor's`);
   const tmp = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
   const load = new LoadGenerator(profile.loadWorkers);
   const run: Run = { profile, load, log };
@@ -467,6 +505,7 @@ export async function runBench(profile: Profile, log: (line: string) => void = c
               ratio(sightlineFigures.reference.forwardedMbitPerSec, floorFigures.reference.forwardedMbitPerSec) ?? 0,
             cpuAtSameLoad:
               ratio(sightlineFigures.reference.serverCpuPercent, floorFigures.reference.serverCpuPercent) ?? 0,
+            cpuPerMbitAtSameLoad: sameLoad?.medianCpuPerMbitRatio ?? null,
             capacity1: ratio(sightlineFigures.capacity1.maxSessions, floorFigures.capacity1.maxSessions),
             capacity3: ratio(sightlineFigures.capacity3.maxSessions, floorFigures.capacity3.maxSessions),
             saturationSessions1: ratio(
@@ -477,6 +516,8 @@ export async function runBench(profile: Profile, log: (line: string) => void = c
               sightlineFigures.capacity3.saturationSessions,
               floorFigures.capacity3.saturationSessions,
             ),
+            sessionsPerCore1: ratio(sightlineFigures.capacity1.sessionsPerCore, floorFigures.capacity1.sessionsPerCore),
+            sessionsPerCore3: ratio(sightlineFigures.capacity3.sessionsPerCore, floorFigures.capacity3.sessionsPerCore),
             projectedSessionsPerCore1: ratio(
               sightlineFigures.capacity1.projectedSessionsPerCore,
               floorFigures.capacity1.projectedSessionsPerCore,
@@ -544,6 +585,7 @@ export async function runBench(profile: Profile, log: (line: string) => void = c
       sightline: sightlineFigures,
       sightlineError,
       ratios,
+      sameLoad,
       slowViewer,
       bandwidth: bandwidth.figures,
       recordingCodec,
@@ -588,6 +630,48 @@ export async function runSlowViewerOnly(
   }
 }
 
+/** Both targets' capacity searches, nothing else (`--capacity-only`). */
+export interface CapacityOnly {
+  cpuShare: number | null;
+  floor: Pick<TargetFigures, 'capacity1' | 'capacity3' | 'failures'>;
+  sightline: Pick<TargetFigures, 'capacity1' | 'capacity3' | 'failures'>;
+}
+
+/** `--capacity-only`: the capacity searches of the floor and the relay, one after the other. */
+export async function runCapacityOnly(
+  profile: Profile,
+  log: (line: string) => void = console.log,
+): Promise<CapacityOnly> {
+  const traffic = loadTraffic();
+  const plan = replayPlan(traffic, REFERENCE_KBPS);
+  const tmp = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
+  const load = new LoadGenerator(profile.loadWorkers);
+  const run: Run = { profile, load, log };
+  let floor: TargetProcess | null = null;
+  let sightline: Awaited<ReturnType<typeof startSightline>> | null = null;
+  try {
+    const enc = traffic.encoderConfig as { codec?: string; width?: number; height?: number };
+    await load.init(plan, enc.codec ?? 'vp8', enc.width ?? 1280, enc.height ?? 720);
+    floor = await TargetProcess.start('floor', new URL('./targets/floor-main.ts', import.meta.url));
+    const floorFigures = await capacityFigures(run, floor, floorProvision(floor.url));
+    await floor.stop();
+    floor = null;
+    sightline = await startSightline(tmp);
+    const { relay } = sightline;
+    const users = [DEMO.salesforce.users.agent, DEMO.salesforce.users.manager];
+    const hosts = await Promise.all(users.map((u) => signInAgent(relay.url, u.username, u.password)));
+    const provision = relayProvision({ relayUrl: relay.url, hosts, recordIds: Object.values(DEMO.salesforce.cases) });
+    const sightlineFigures = await capacityFigures(run, relay, provision);
+    return { cpuShare: floorFigures.capacity1.cpuShare, floor: floorFigures, sightline: sightlineFigures };
+  } finally {
+    load.stop();
+    await floor?.stop();
+    await sightline?.relay.stop();
+    await sightline?.sandbox.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 /** `--bandwidth-only`: just the real-pages bandwidth, legibility and glass-to-glass figures. */
 export async function runBandwidthOnly(
   profile: Profile,
@@ -605,18 +689,11 @@ export async function runBandwidthOnly(
   }
 }
 
-/** Rounds of the interleaved same-load comparison (`--same-load-only`). */
+/** Rounds of the interleaved same-load comparison (full run and `--same-load-only`). */
 const SAME_LOAD_ROUNDS = 7;
 
-export interface SameLoadRound {
-  floor: StepResult;
-  sightline: StepResult;
-  /** Sightline's CPU per forwarded Mbit/s over the floor's, in this round. */
-  cpuPerMbitRatio: number | null;
-}
-
 /**
- * `--same-load-only`: the floor and the relay under the same offered load, their windows interleaved
+ * The full run's first step, and alone `--same-load-only`: the floor and the relay under the same offered load, their windows interleaved
  * (floor, relay, floor, relay, ...) with both processes and all their sessions up throughout, so drift
  * in the shared machine's load falls on both alike; the figure is the median round's ratio of CPU per
  * forwarded Mbit/s, after a warm-up round that is not counted; the order within a round alternates.
@@ -626,12 +703,8 @@ export interface SameLoadRound {
 export async function runSameLoadOnly(
   profile: Profile,
   log: (line: string) => void = console.log,
-): Promise<{
-  /** Percent of a core with the sessions connected and idle. */
-  idle: { floor: number; sightline: number };
-  rounds: SameLoadRound[];
-  medianCpuPerMbitRatio: number | null;
-}> {
+  viewers = 1,
+): Promise<SameLoad> {
   const traffic = loadTraffic();
   const plan = replayPlan(traffic, REFERENCE_KBPS);
   const tmp = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
@@ -647,14 +720,16 @@ export async function runSameLoadOnly(
     const { relay } = sightline;
     const users = [DEMO.salesforce.users.agent, DEMO.salesforce.users.manager];
     const hosts = await Promise.all(users.map((u) => signInAgent(relay.url, u.username, u.password)));
-    const floorPool = new SessionPool(load, floorProvision(floor.url), 1);
+    const floorPool = new SessionPool(load, floorProvision(floor.url), viewers);
     const relayPool = new SessionPool(
       load,
       relayProvision({ relayUrl: relay.url, hosts, recordIds: Object.values(DEMO.salesforce.cases) }),
-      1,
+      viewers,
     );
     const n = profile.memorySessions;
-    log(`same-load rounds: floor and sightline, ${n} sessions each, ${SAME_LOAD_ROUNDS} interleaved rounds`);
+    log(
+      `same-load rounds: floor and sightline, ${n} sessions each with ${viewers} viewer(s), ${SAME_LOAD_ROUNDS} interleaved rounds`,
+    );
     for (const pool of [floorPool, relayPool]) await pool.ensure(n);
     const sessions = Math.min(floorPool.size, relayPool.size);
     if (sessions === 0)
@@ -685,7 +760,7 @@ export async function runSameLoadOnly(
     log('  warm-up round (not counted)');
     await step(floor, floorPool, false);
     await step(relay, relayPool, false);
-    const rounds: SameLoadRound[] = [];
+    const rounds: SameLoad['rounds'] = [];
     for (let r = 0; r < SAME_LOAD_ROUNDS; r++) {
       // The order alternates, so a drift in the machine's load favours neither.
       const floorFirst = r % 2 === 0;

@@ -43,6 +43,8 @@ const capacity = z.object({
   maxSessions: z.number().nullable(),
   saturationSessions: z.number().nullable(),
   projectedSessionsPerCore: z.number().nullable(),
+  cpuShare: z.number(),
+  sessionsPerCore: z.number().nullable(),
   capped: z.boolean(),
   limitedByLoadGenerator: z.boolean(),
   steps: z.array(stepSchema),
@@ -109,6 +111,25 @@ const codecRun = z.object({
   minSsim: z.number().nullable(),
 });
 
+/**
+ * The floor and the relay under the same offered load, their windows interleaved over rounds with
+ * both up throughout (`runSameLoadOnly`): the CPU comparison the full run reports.
+ */
+export const sameLoadSchema = z.object({
+  /** Percent of a core with the sessions connected and idle. */
+  idle: z.object({ floor: z.number(), sightline: z.number() }),
+  rounds: z.array(
+    z.object({
+      floor: stepSchema,
+      sightline: stepSchema,
+      /** Sightline's CPU per forwarded Mbit/s over the floor's, in this round. */
+      cpuPerMbitRatio: z.number().nullable(),
+    }),
+  ),
+  medianCpuPerMbitRatio: z.number().nullable(),
+});
+export type SameLoad = z.infer<typeof sameLoadSchema>;
+
 export const resultsSchema = z.object({
   version: z.literal(1),
   command: z.string(),
@@ -156,16 +177,22 @@ export const resultsSchema = z.object({
       forwardedFramesAtSameLoad: z.number(),
       forwardedBytesAtSameLoad: z.number(),
       cpuAtSameLoad: z.number(),
+      /** CPU per forwarded Mbit/s, the median of the interleaved same-load rounds (null: not run). */
+      cpuPerMbitAtSameLoad: z.number().nullable(),
       capacity1: z.number().nullable(),
       capacity3: z.number().nullable(),
       saturationSessions1: z.number().nullable(),
       saturationSessions3: z.number().nullable(),
+      /** Sessions per core as measured under the CPU quota (null: the server did not stop first). */
+      sessionsPerCore1: z.number().nullable(),
+      sessionsPerCore3: z.number().nullable(),
       projectedSessionsPerCore1: z.number().nullable(),
       projectedSessionsPerCore3: z.number().nullable(),
       saturationFramesPerSec1: z.number().nullable(),
       saturationFramesPerSec3: z.number().nullable(),
     })
     .nullable(),
+  sameLoad: sameLoadSchema.nullable(),
   slowViewer: z
     .object({
       backgroundSessions: z.number(),

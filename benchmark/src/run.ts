@@ -9,9 +9,17 @@
 // `--cluster` runs just the cluster run: three relay nodes on a real Redis (results/cluster.{md,json}).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runBandwidthOnly, runBench, runSameLoadOnly, runSlowViewerOnly, PROFILES } from './bench.ts';
+import {
+  runBandwidthOnly,
+  runBench,
+  runCapacityOnly,
+  runSameLoadOnly,
+  runSlowViewerOnly,
+  PROFILES,
+  REFERENCE_KBPS,
+} from './bench.ts';
 import { clusterSection, measureCluster } from './cluster.ts';
-import { markdownReport, slowViewerSection } from './report/markdown.ts';
+import { capacitySection, markdownReport, slowViewerSection } from './report/markdown.ts';
 import { latencyChart } from './report/latency-chart.ts';
 import { updateReadme } from './report/readme.ts';
 import { summarizeProfile } from './report/cpu-profile.ts';
@@ -27,13 +35,14 @@ const known = new Set([
   '--profile',
   '--bandwidth-only',
   '--same-load-only',
+  '--capacity-only',
   '--cluster',
 ]);
 for (const a of args) {
   if (!known.has(a)) {
     console.error(
       `unknown option ${a}; use --quick, --smoke, --capture, --slow-only [--no-simulcast], --bandwidth-only, ` +
-        '--same-load-only, --cluster or --profile',
+        '--same-load-only, --capacity-only, --cluster or --profile',
     );
     process.exit(2);
   }
@@ -72,6 +81,22 @@ async function writeProfileSummary(startedAt: string): Promise<void> {
   }
   writeFileSync(new URL('cpu-profile.md', dir), parts.join('\n'));
   console.log('written: results/cpu-profile.md');
+}
+if (args.has('--capacity-only')) {
+  const at = new Date().toISOString();
+  const capacity = await runCapacityOnly(profile, log);
+  const command = `npm run bench -- ${[...args].join(' ')}`;
+  writeFileSync(new URL('capacity.json', dir), JSON.stringify({ command, at, capacity }, null, 2) + '\n');
+  const targets = [
+    ['floor (minimal ws forwarder)', capacity.floor],
+    ['Sightline relay', capacity.sightline],
+  ] as const;
+  writeFileSync(
+    new URL('capacity.md', dir),
+    [`# Capacity (\`${command}\`, ${at})`, '', capacitySection(REFERENCE_KBPS, targets)].join('\n') + '\n',
+  );
+  console.log('written: results/capacity.{md,json}');
+  process.exit(0);
 }
 if (args.has('--same-load-only')) {
   const at = new Date().toISOString();

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { WebSocket } from 'ws';
 import { decodeAck, encodeFrame } from '@sightline/relay-service/protocol';
-import { PROFILES, runBench } from '../src/bench.ts';
+import { CAPACITY_CPU_SHARE, PROFILES, runBench } from '../src/bench.ts';
 import { epochMs } from '../src/load/clock.ts';
 import { Counters } from '../src/load/Counters.ts';
 import { onViewerFrame } from '../src/load/viewer.ts';
@@ -72,7 +72,25 @@ test('a short run measures floor and relay, the slow viewer and bandwidth, with 
     assert.ok(ref.serverCpuPercent > 0, `${name}: server CPU was measured`);
     assert.ok(f.capacity1.steps.length > 0 && f.capacity3.steps.length > 0, `${name}: capacity steps ran`);
     assert.ok(f.capacity3.steps.every((s) => s.viewersPerSession === 3));
+    // Root on Linux (as CI runs): the capacity steps ran on a quarter of the server's core.
+    if (process.platform === 'linux' && process.getuid?.() === 0)
+      assert.equal(f.capacity1.cpuShare, CAPACITY_CPU_SHARE, `${name}: the capacity search ran under the CPU quota`);
+    for (const c of [f.capacity1, f.capacity3])
+      if (c.sessionsPerCore !== null)
+        assert.equal(
+          c.sessionsPerCore,
+          Math.round(c.saturationSessions! / c.cpuShare),
+          'measured per core: kept up / share',
+        );
   }
+  const sameLoad = results.sameLoad!;
+  assert.ok(sameLoad.rounds.length > 0, 'the interleaved same-load rounds ran');
+  for (const r of sameLoad.rounds)
+    assert.ok(
+      r.floor.forwardedFramesPerSec > 0 && r.sightline.forwardedFramesPerSec > 0 && r.cpuPerMbitRatio! > 0,
+      'each round forwarded frames through both targets and compared their CPU',
+    );
+  assert.equal(results.ratios!.cpuPerMbitAtSameLoad, sameLoad.medianCpuPerMbitRatio, 'the ratio is the median round');
   const slow = results.slowViewer!;
   assert.ok(slow.without.presenterFramesPerSec > 0 && slow.with.presenterFramesPerSec > 0);
   assert.ok(slow.without.slowViewerFramesPerSec > 0, 'the slow viewer receives frames before it is throttled');
