@@ -1,6 +1,7 @@
-// The whole benchmark run: floor and Sightline under the same replayed load (memory, capacity at
-// 1 and 3 viewers), the slow-viewer scenario, and bandwidth and legibility in Chromium, and what
-// recording costs the presenter (H.264 against the live codec).
+// The whole benchmark run: floor and Sightline under the same replayed load (CPU in interleaved
+// rounds, capacity at 1 and 3 viewers in interleaved searches, memory), the slow-viewer scenario,
+// bandwidth and legibility in Chromium, and what recording costs the presenter (H.264 against the
+// live codec).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { DEMO, startSandbox } from '@sightline/crm-sandbox';
 import { runLoopbackSession } from './capture-traffic.ts';
 import { LoadGenerator } from './load/LoadGenerator.ts';
 import {
-  capacitySearch,
+  capacitySearches,
   LATENCY_BUDGET_MS,
   measureStep,
   settle,
@@ -156,7 +157,11 @@ const stepContext = (run: Run, target: TargetProcess, pool: SessionPool): StepCo
   log: run.log,
 });
 
-async function targetFigures(run: Run, target: TargetProcess, provision: Provision): Promise<TargetFigures> {
+/** A target's figures but its capacity, which both targets' interleaved searches measure together. */
+type MemoryFigures = Omit<TargetFigures, 'capacity1' | 'capacity3' | 'failures'>;
+type CapacityFigures = Pick<TargetFigures, 'capacity1' | 'capacity3' | 'failures'>;
+
+async function targetFigures(run: Run, target: TargetProcess, provision: Provision): Promise<MemoryFigures> {
   const { profile, load, log } = run;
   const ctx = (pool: SessionPool) => stepContext(run, target, pool);
   log(`memory and same-load figures: ${target.name}, ${profile.memorySessions} sessions`);
@@ -173,7 +178,8 @@ async function targetFigures(run: Run, target: TargetProcess, provision: Provisi
     rssBytes: Math.round((s.rssBytes - base.rssBytes) / memorySessions),
     heapUsedBytes: Math.round((s.heapUsedBytes - base.heapUsedBytes) / memorySessions),
   });
-  const { capacity1, capacity3, failures } = await capacityFigures(run, target, provision, pool1);
+  await pool1.close();
+  await settle(target, log, profile.settleSeconds);
   return {
     memory: {
       baseline: { rssBytes: base.rssBytes, heapUsedBytes: base.heapUsedBytes },
@@ -182,9 +188,6 @@ async function targetFigures(run: Run, target: TargetProcess, provision: Provisi
       activePerSession: per(active),
     },
     reference,
-    capacity1,
-    capacity3,
-    failures,
   };
 }
 
@@ -194,42 +197,50 @@ async function targetFigures(run: Run, target: TargetProcess, provision: Provisi
  */
 export const CAPACITY_CPU_SHARE = 0.25;
 
+interface Measured {
+  target: TargetProcess;
+  provision: Provision;
+}
+
 /**
- * The capacity search with 1 viewer per session (from `pool1` if given, else a new pool) and with 3,
- * the server on CAPACITY_CPU_SHARE of its core where cgroups allow.
+ * Both targets' capacity searches with 1 viewer per session, then with 3, interleaved step for step,
+ * each server on CAPACITY_CPU_SHARE of its core where cgroups allow.
  */
-async function capacityFigures(
-  run: Run,
-  target: TargetProcess,
-  provision: Provision,
-  pool1 = new SessionPool(run.load, provision, 1),
-): Promise<Pick<TargetFigures, 'capacity1' | 'capacity3' | 'failures'>> {
+async function capacityFigures(run: Run, targets: Measured[]): Promise<CapacityFigures[]> {
   const { profile, log } = run;
-  const quota = CpuQuota.create(target.name, CAPACITY_CPU_SHARE);
-  if (!quota)
-    log(`  no CPU quota here (cgroups): ${target.name} runs on its whole core, capacity bounded by the load generator`);
+  const quotas = targets.map(({ target }) => CpuQuota.create(target.name, CAPACITY_CPU_SHARE));
+  if (quotas.some((q) => q === null))
+    log('  no CPU quota here (cgroups): the servers run on their whole core, capacity bounded by the load generator');
   try {
-    const ctx = (pool: SessionPool) => ({ ...stepContext(run, target, pool), quota });
-    const capOpts = (cap: number) => ({ start: profile.capacityStart, cap, bisections: profile.bisections });
-    const capacity1 = await capacitySearch(ctx(pool1), capOpts(profile.capacityCap1));
-    await pool1.close();
-    await settle(target, log, profile.settleSeconds);
-    const pool3 = new SessionPool(run.load, provision, 3);
-    const capacity3 = await capacitySearch(ctx(pool3), capOpts(profile.capacityCap3));
-    await pool3.close();
-    await settle(target, log, profile.settleSeconds);
-    const failures = [...pool1.failures, ...pool3.failures];
-    if (failures.length > 0) log(`  ${failures.length} sessions failed to connect, e.g. ${failures[0]}`);
-    return {
-      capacity1,
-      capacity3,
-      failures: {
-        count: failures.length,
-        examples: [...new Set(failures.map((f) => f.replace(/^[^:]+: /, '')))].slice(0, 3),
-      },
+    const byViewers = async (viewers: 1 | 3) => {
+      const pools = targets.map(({ provision }) => new SessionPool(run.load, provision, viewers));
+      const ctxs = targets.map(({ target }, i) => ({ ...stepContext(run, target, pools[i]!), quota: quotas[i] }));
+      const cap = viewers === 1 ? profile.capacityCap1 : profile.capacityCap3;
+      const results = await capacitySearches(ctxs, {
+        start: profile.capacityStart,
+        cap,
+        bisections: profile.bisections,
+      });
+      for (const pool of pools) await pool.close();
+      for (const { target } of targets) await settle(target, log, profile.settleSeconds);
+      return { results, failures: pools.map((p) => p.failures) };
     };
+    const one = await byViewers(1);
+    const three = await byViewers(3);
+    return targets.map((_, i) => {
+      const failures = [...one.failures[i]!, ...three.failures[i]!];
+      if (failures.length > 0) log(`  ${failures.length} sessions failed to connect, e.g. ${failures[0]}`);
+      return {
+        capacity1: one.results[i]!,
+        capacity3: three.results[i]!,
+        failures: {
+          count: failures.length,
+          examples: [...new Set(failures.map((f) => f.replace(/^[^:]+: /, '')))].slice(0, 3),
+        },
+      };
+    });
   } finally {
-    quota?.remove();
+    for (const q of quotas) q?.remove();
   }
 }
 
@@ -441,6 +452,8 @@ export async function runBench(profile: Profile, log: (line: string) => void = c
     return null;
   });
   if (sameLoad) log(`  CPU per forwarded Mbit/s, median of the rounds: ${sameLoad.medianCpuPerMbitRatio}x the floor's`);
+  // Capacity next, both targets up and their searches interleaved (its own processes too).
+  const capacity = await runCapacityOnly(profile, log);
   const tmp = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
   const load = new LoadGenerator(profile.loadWorkers);
   const run: Run = { profile, load, log };
@@ -455,7 +468,10 @@ export async function runBench(profile: Profile, log: (line: string) => void = c
       notes.push(
         'taskset or a second core was not available: server and load generator were not pinned to separate cores.',
       );
-    const floorFigures = await targetFigures(run, floor, floorProvision(floor.url));
+    const floorFigures: TargetFigures = {
+      ...(await targetFigures(run, floor, floorProvision(floor.url))),
+      ...capacity.floor,
+    };
     await floor.stop();
     floor = null;
 
@@ -473,7 +489,7 @@ export async function runBench(profile: Profile, log: (line: string) => void = c
         hosts,
         recordIds: Object.values(DEMO.salesforce.cases),
       });
-      sightlineFigures = await targetFigures(run, relay, provision);
+      sightlineFigures = { ...(await targetFigures(run, relay, provision)), ...capacity.sightline };
       slowViewer = await slowViewerScenario(run, relay, provision);
     } catch (e) {
       sightlineError = (e as Error).message;
@@ -630,14 +646,14 @@ export async function runSlowViewerOnly(
   }
 }
 
-/** Both targets' capacity searches, nothing else (`--capacity-only`). */
+/** Both targets' capacity searches (the full run's second step, and alone `--capacity-only`). */
 export interface CapacityOnly {
   cpuShare: number | null;
   floor: Pick<TargetFigures, 'capacity1' | 'capacity3' | 'failures'>;
   sightline: Pick<TargetFigures, 'capacity1' | 'capacity3' | 'failures'>;
 }
 
-/** `--capacity-only`: the capacity searches of the floor and the relay, one after the other. */
+/** The capacity searches of the floor and the relay, both up, interleaved step for step. */
 export async function runCapacityOnly(
   profile: Profile,
   log: (line: string) => void = console.log,
@@ -653,16 +669,16 @@ export async function runCapacityOnly(
     const enc = traffic.encoderConfig as { codec?: string; width?: number; height?: number };
     await load.init(plan, enc.codec ?? 'vp8', enc.width ?? 1280, enc.height ?? 720);
     floor = await TargetProcess.start('floor', new URL('./targets/floor-main.ts', import.meta.url));
-    const floorFigures = await capacityFigures(run, floor, floorProvision(floor.url));
-    await floor.stop();
-    floor = null;
     sightline = await startSightline(tmp);
     const { relay } = sightline;
     const users = [DEMO.salesforce.users.agent, DEMO.salesforce.users.manager];
     const hosts = await Promise.all(users.map((u) => signInAgent(relay.url, u.username, u.password)));
     const provision = relayProvision({ relayUrl: relay.url, hosts, recordIds: Object.values(DEMO.salesforce.cases) });
-    const sightlineFigures = await capacityFigures(run, relay, provision);
-    return { cpuShare: floorFigures.capacity1.cpuShare, floor: floorFigures, sightline: sightlineFigures };
+    const [floorFigures, sightlineFigures] = await capacityFigures(run, [
+      { target: floor, provision: floorProvision(floor.url) },
+      { target: relay, provision },
+    ]);
+    return { cpuShare: floorFigures!.capacity1.cpuShare, floor: floorFigures!, sightline: sightlineFigures! };
   } finally {
     load.stop();
     await floor?.stop();

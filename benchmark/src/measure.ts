@@ -5,6 +5,7 @@ import type { SessionPool } from './SessionPool.ts';
 import { round, summarizeLatency, type LatencySummary } from './stats.ts';
 import type { TargetProcess } from './targets/TargetProcess.ts';
 import type { CpuQuota } from './targets/CpuQuota.ts';
+import { CapacitySearch, type CapacityOptions, type CapacityResult } from './CapacitySearch.ts';
 
 export const LATENCY_BUDGET_MS = 50;
 /** Below this share of the expected frames reaching viewers, the server is not keeping up. */
@@ -225,81 +226,20 @@ export async function settle(target: TargetProcess, log: (line: string) => void,
   return { seconds, liveBefore, backlogBefore, quiet };
 }
 
-export interface CapacityResult {
-  target: string;
-  viewersPerSession: number;
-  /** Largest measured session count that kept up AND had p99 added latency under the budget; null if none. */
-  maxSessions: number | null;
-  /** Largest session count the server kept up with (>= 98% of frames delivered), latency aside. */
-  saturationSessions: number | null;
-  /** Sessions one full core would hold at the median CPU cost per session of the steps that kept up. */
-  projectedSessionsPerCore: number | null;
-  /** The share of its core the server ran on in each step (1: the whole core, no quota). */
-  cpuShare: number;
-  /**
-   * Sessions per core, measured: the sessions kept up with over cpuShare, where the search ended
-   * with the server failing to keep up (not at the cap, the load generator not near its limit); else null.
-   */
-  sessionsPerCore: number | null;
-  /** True when the search stopped at its session cap while the server still kept up. */
-  capped: boolean;
-  /** Whether the first step that did not keep up had the load generator near its own limit. */
-  limitedByLoadGenerator: boolean;
-  steps: StepResult[];
-}
-
 /**
- * Doubles the session count until the server stops keeping up (or the cap), halves first if even
- * the start does not, then bisects between the last step that kept up and the first that did not.
- * Every step's latency is kept; the latency-bounded figure is the largest step within budget.
+ * The capacity searches of several targets, interleaved: each step of one is followed by a step of
+ * the next (the order alternating), so every target is measured in the same minutes of the machine.
  */
-export async function capacitySearch(
-  ctx: StepContext,
-  { start, cap, bisections }: { start: number; cap: number; bisections: number },
-): Promise<CapacityResult> {
-  ctx.log(`capacity: ${ctx.target.name}, ${ctx.pool.viewers} viewer(s) per session`);
-  const steps: StepResult[] = [];
-  let kept: StepResult | null = null;
-  let lost: StepResult | null = null;
-  const record = (r: StepResult) => {
-    steps.push(r);
-    if (r.keptUp && (!kept || r.sessions > kept.sessions)) kept = r;
-    if (!r.keptUp && (!lost || r.sessions < lost.sessions)) lost = r;
-  };
-  for (let n = start; ; n = Math.min(cap, n * 2)) {
-    const r = await confirmedStep(ctx, n);
-    record(r);
-    if (!r.keptUp || n >= cap || r.sessions < n) break; // the pool may hold fewer than asked
+export async function capacitySearches(ctxs: StepContext[], options: CapacityOptions): Promise<CapacityResult[]> {
+  for (const ctx of ctxs) ctx.log(`capacity: ${ctx.target.name}, ${ctx.pool.viewers} viewer(s) per session`);
+  const searches = ctxs.map(() => new CapacitySearch(options));
+  for (let turn = 0; searches.some((s) => s.next !== null); turn++) {
+    const order = turn % 2 === 0 ? ctxs.map((_, i) => i) : ctxs.map((_, i) => ctxs.length - 1 - i);
+    for (const i of order) {
+      const n = searches[i]!.next;
+      if (n !== null) searches[i]!.record(await confirmedStep(ctxs[i]!, n));
+    }
   }
-  while (lost && !kept && (lost as StepResult).sessions > 8)
-    record(await confirmedStep(ctx, Math.floor((lost as StepResult).sessions / 2)));
-  for (let i = 0; i < bisections && kept && lost; i++) {
-    const [a, b] = [(kept as StepResult).sessions, (lost as StepResult).sessions];
-    if (b - a <= Math.max(20, a * 0.05)) break; // 5%: fine enough to tell 0.95x from 1x
-    record(await confirmedStep(ctx, Math.round((a + b) / 2)));
-  }
-  await ctx.load.activate([]);
-  const within = steps.filter((s) => s.ok).map((s) => s.sessions);
-  const best = kept as StepResult | null;
-  // CPU per session: the median over every step that kept up. One step alone is at the mercy of
-  // the machine (a stalled VM uses little CPU while frames pile up; a backlog batches reads).
-  const perSession = steps
-    .filter((s) => s.keptUp && s.serverCpuPercent > 0)
-    .map((s) => s.serverCpuPercent / s.sessions)
-    .sort((a, b) => a - b);
-  const median = perSession.length ? perSession[Math.floor((perSession.length - 1) / 2)]! : null;
-  const cpuShare = ctx.quota?.share ?? 1;
-  const serverBound = best !== null && lost !== null && !(lost as StepResult).loadBound;
-  return {
-    target: ctx.target.name,
-    viewersPerSession: ctx.pool.viewers,
-    maxSessions: within.length ? Math.max(...within) : null,
-    saturationSessions: best?.sessions ?? null,
-    projectedSessionsPerCore: median ? Math.round(100 / median) : null,
-    cpuShare,
-    sessionsPerCore: serverBound ? Math.round(best.sessions / cpuShare) : null,
-    capped: lost === null,
-    limitedByLoadGenerator: (lost as StepResult | null)?.loadBound ?? false,
-    steps,
-  };
+  await ctxs[0]?.load.activate([]);
+  return ctxs.map((ctx, i) => searches[i]!.result(ctx.target.name, ctx.pool.viewers, ctx.quota?.share ?? 1));
 }
