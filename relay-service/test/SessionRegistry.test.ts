@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { pino } from 'pino';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { SessionRegistry } from '../src/sessions/SessionRegistry.ts';
@@ -160,6 +161,25 @@ test('the sweeper runs on node-cron with the injected clock', async () => {
   } finally {
     reg.stop();
   }
+});
+
+test("node-cron's warning of a missed sweep goes to the relay's log, not the console", async (t) => {
+  const lines: Array<{ level: number; msg: string; component?: string }> = [];
+  const captured = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  const consoleWarn = t.mock.method(console, 'warn', () => {});
+  const reg = new SessionRegistry({ config: testConfig(), logger: captured, sweepSchedule: '* * * * * *' });
+  reg.start();
+  try {
+    const until = Date.now() + 2500;
+    while (Date.now() < until); // the event loop blocked through two beats of the sweeper
+    await new Promise((r) => setTimeout(r, 1500));
+  } finally {
+    reg.stop();
+  }
+  const missed = lines.filter((l) => /missed execution/.test(l.msg));
+  assert.ok(missed.length > 0, 'the missed beats were logged');
+  assert.ok(missed.every((l) => l.level === 40 && l.component === 'sweeper'));
+  assert.equal(consoleWarn.mock.callCount(), 0, 'nothing went to the console');
 });
 
 test('customer absent: all guests gone, then the session ends as last_guest_left after the grace period', async () => {

@@ -112,7 +112,10 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
   /** Starts the sweeper (expiry after policy.waitingTimeoutMinutes, grace periods). */
   start(): void {
     if (this.task) return;
-    this.task = cron.schedule(this.sweepSchedule, () => this.sweep(), { noOverlap: true });
+    this.task = cron.schedule(this.sweepSchedule, () => this.sweep(), {
+      noOverlap: true,
+      logger: cronLogger(this.logger.child({ component: 'sweeper' })),
+    });
   }
 
   /** Stops the sweeper; live sessions are left as they are (call endAll to end them). */
@@ -536,4 +539,18 @@ export class SessionRegistry extends EventEmitter<SessionRegistryEvents> {
       this.logger.error({ err, event }, 'session event listener failed');
     }
   }
+}
+
+/**
+ * node-cron's own messages (a run missed while the event loop was blocked, a run still going) through
+ * the relay's logger: by default it writes them to the console, past the log's level and format.
+ */
+function cronLogger(logger: Logger) {
+  const text = (m: string | Error) => (typeof m === 'string' ? m : m.message);
+  return {
+    info: (m: string) => logger.info(m),
+    warn: (m: string) => logger.warn(m),
+    error: (m: string | Error, err?: Error) => logger.error({ err: err ?? m }, text(m)),
+    debug: (m: string | Error) => logger.debug(text(m)),
+  };
 }
