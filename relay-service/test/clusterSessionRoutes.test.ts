@@ -13,7 +13,7 @@ import { relayProcess, startCrm, until, type RelayProcess } from './helpers/rela
 import { startRedis } from './helpers/redisServer.ts';
 import { signIn, type CookieJar } from './helpers/signIn.ts';
 import { TestClient } from './helpers/wsClient.ts';
-import { sessionOnEach } from './helpers/placement.ts';
+import { PLACEMENT_LIMITS, sessionOnEach } from './helpers/placement.ts';
 import { handOffResponseSchema, joinResponseSchema } from '../src/protocol/index.ts';
 
 const SF = DEMO.salesforce;
@@ -40,7 +40,7 @@ test("details, list, invite and end of node A's session through node B; A authen
   const redisServer = await startRedis(t);
   const redis = new Redis(redisServer.url);
   t.after(() => redis.quit());
-  const config = { redis: { url: redisServer.url } };
+  const config = { redis: { url: redisServer.url }, limits: PLACEMENT_LIMITS };
   const a = await relayProcess(t, sandbox, config);
   const b = await relayProcess(t, sandbox, config);
   await Promise.all([a.start(), b.start()]);
@@ -96,7 +96,7 @@ test('the desktop hand-off through a node that does not hold the session: code, 
   const redisServer = await startRedis(t);
   const redis = new Redis(redisServer.url);
   t.after(() => redis.quit());
-  const config = { redis: { url: redisServer.url } };
+  const config = { redis: { url: redisServer.url }, limits: PLACEMENT_LIMITS };
   const a = await relayProcess(t, sandbox, config);
   const b = await relayProcess(t, sandbox, config);
   await Promise.all([a.start(), b.start()]);

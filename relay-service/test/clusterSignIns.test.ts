@@ -12,7 +12,7 @@ import { relayProcess, startCrm, until, type RelayProcess } from './helpers/rela
 import { startRedis } from './helpers/redisServer.ts';
 import { landWindow, signIn, type CookieJar } from './helpers/signIn.ts';
 import { TestClient } from './helpers/wsClient.ts';
-import { sessionOnEach } from './helpers/placement.ts';
+import { PLACEMENT_LIMITS, sessionOnEach } from './helpers/placement.ts';
 
 const SF = DEMO.salesforce;
 type Rec = Record<string, unknown>;
@@ -37,7 +37,7 @@ test('signed in through node A only: create, ticket and write-back work through 
   const redisServer = await startRedis(t);
   const redis = new Redis(redisServer.url);
   t.after(() => redis.quit());
-  const config = { redis: { url: redisServer.url } };
+  const config = { redis: { url: redisServer.url }, limits: PLACEMENT_LIMITS };
   const a = await relayProcess(t, sandbox, config);
   const b = await relayProcess(t, sandbox, config);
   await Promise.all([a.start(), b.start()]);

@@ -9,7 +9,7 @@ import { relayProcess, startCrm, type RelayProcess } from './helpers/relayProces
 import { startRedis } from './helpers/redisServer.ts';
 import { signIn, type CookieJar } from './helpers/signIn.ts';
 import { TestClient } from './helpers/wsClient.ts';
-import { sessionOnEach } from './helpers/placement.ts';
+import { PLACEMENT_LIMITS, sessionOnEach } from './helpers/placement.ts';
 
 const SF = DEMO.salesforce;
 type Rec = Record<string, unknown>;
@@ -33,7 +33,7 @@ test("the supervisor's list, watch and take-over, and a guest's presence, of nod
   const redisServer = await startRedis(t);
   const redis = new Redis(redisServer.url);
   t.after(() => redis.quit());
-  const config = { redis: { url: redisServer.url } };
+  const config = { redis: { url: redisServer.url }, limits: PLACEMENT_LIMITS };
   const a = await relayProcess(t, sandbox, config);
   const b = await relayProcess(t, sandbox, config);
   await Promise.all([a.start(), b.start()]);

@@ -7,6 +7,15 @@ import type { RelayProcess } from './relayProcess.ts';
 
 type Created = Record<string, unknown>;
 
+/**
+ * Placement scores a node (placed + 1) / headroom, and headroom is at least 0.05: a node that looked
+ * saturated at its last heartbeat (one still starting on a loaded CI machine) gets its first session
+ * after at most 20 on the other. So 21 creations always reach both of two nodes, and the agent's
+ * live-session cap (10 by default) must allow them: give the nodes these limits.
+ */
+export const PLACEMENT_LIMITS = { maxLiveSessionsPerAgent: 30 };
+const TRIES = 21;
+
 /** The URL of the node that owns the session, as Redis records it. */
 export async function ownerUrl(redis: Redis, sessionId: string): Promise<string | undefined> {
   const nodeId = await redis.get(`sightline:session:${sessionId}`);
@@ -16,14 +25,14 @@ export async function ownerUrl(redis: Redis, sessionId: string): Promise<string 
 
 /**
  * Creates sessions (each with `create`) until every node owns at least one; returns the first
- * session on each node, and every session created, in order. Bounded: placement that never reaches
- * a node fails the test.
+ * session on each node, and every session created, in order. Bounded (see PLACEMENT_LIMITS):
+ * placement that never reaches a node fails the test.
  */
 export async function sessionOnEach<T extends Created>(
   redis: Redis,
   nodes: RelayProcess[],
   create: () => Promise<T>,
-  tries = 12,
+  tries = TRIES,
 ): Promise<{ on: (node: RelayProcess) => T; created: T[] }> {
   const first = new Map<string, T>();
   const created: T[] = [];
