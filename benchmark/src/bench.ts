@@ -2,13 +2,12 @@
 // rounds, capacity at 1 and 3 viewers in interleaved searches, memory), the slow-viewer scenario,
 // bandwidth and legibility in Chromium, and what recording costs the presenter (H.264 against the
 // live codec).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '@sightline/config';
-import { DEMO, startSandbox } from '@sightline/crm-sandbox';
+import { DEMO } from '@sightline/crm-sandbox';
 import { runLoopbackSession } from './capture-traffic.ts';
-import { LoadGenerator } from './load/LoadGenerator.ts';
+import type { LoadGenerator } from './load/LoadGenerator.ts';
 import {
   capacitySearches,
   LATENCY_BUDGET_MS,
@@ -17,21 +16,18 @@ import {
   type StepContext,
   type StepResult,
 } from './measure.ts';
-import { measureJitter } from './targets/jitter.ts';
-import { loadAverageNow, machineInfo } from './report/machine.ts';
-import { boost } from './targets/pin.ts';
-import { getPriority, setPriority } from 'node:os';
-import type { BenchResults, SameLoad, SlowPhase, TargetFigures } from './results.ts';
+import { measurePipeline } from './pipeline.ts';
 import { measureRecordingCodec } from './recording-codec.ts';
-import { resultsSchema } from './results.ts';
+import { loadAverageNow, machineInfo } from './report/machine.ts';
+import { resultsSchema, type BenchResults, type SameLoad, type SlowPhase, type TargetFigures } from './results.ts';
 import { SessionPool, type Provision } from './SessionPool.ts';
 import { round, summarizeAge, summarizeLatency } from './stats.ts';
-import { floorProvision } from './targets/floor.ts';
-import { relayProvision, signInAgent } from './targets/relay-client.ts';
-import { TargetProcess } from './targets/TargetProcess.ts';
 import { CpuQuota } from './targets/CpuQuota.ts';
-import { loadTraffic, replayPlan, summarize, type TrafficFile } from './traffic.ts';
-import { measurePipeline } from './pipeline.ts';
+import { measureJitter } from './targets/jitter.ts';
+import { withBoth, withFloor, withLoad, withSightline, type Measured } from './targets/lifetimes.ts';
+import { boost } from './targets/pin.ts';
+import { TargetProcess } from './targets/TargetProcess.ts';
+import { loadTraffic, replayPlan, summarize } from './traffic.ts';
 
 export interface Profile {
   name: 'full' | 'quick' | 'smoke';
@@ -127,6 +123,12 @@ const SLOW_SIMULCAST = { share: 0.1, every: 2 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The load generator, replaying the captured support session at the reference rate. */
+function withReplay<T>(profile: Profile, use: (load: LoadGenerator) => Promise<T>): Promise<T> {
+  const traffic = loadTraffic();
+  return withLoad(profile.loadWorkers, traffic, replayPlan(traffic, REFERENCE_KBPS), use);
+}
+
 interface Run {
   profile: Profile;
   load: LoadGenerator;
@@ -196,11 +198,6 @@ async function targetFigures(run: Run, target: TargetProcess, provision: Provisi
  * generator on the other core keeps up with a saturated server (see CpuQuota).
  */
 export const CAPACITY_CPU_SHARE = 0.25;
-
-interface Measured {
-  target: TargetProcess;
-  provision: Provision;
-}
 
 /**
  * Both targets' capacity searches with 1 viewer per session, then with 3, interleaved step for step,
@@ -312,38 +309,9 @@ async function slowViewerScenario(
   };
 }
 
-async function startSightline(tmp: string) {
-  const base = { env: { SIGHTLINE_ENV: 'test' } };
-  const sandboxConfig = loadConfig({
-    ...base,
-    overrides: { sandbox: { salesforcePort: 0, servicenowPort: 0, dataDir: join(tmp, 'sandbox') } },
-  });
-  const sandbox = await startSandbox({ config: sandboxConfig });
-  try {
-    const relay = await TargetProcess.start('sightline', new URL('./targets/relay-main.ts', import.meta.url), {
-      SIGHTLINE_BENCH_OVERRIDES: JSON.stringify({
-        log: { level: 'silent' },
-        relay: { host: '127.0.0.1', port: 0, dataDir: join(tmp, 'relay') },
-        salesforce: { loginUrl: sandbox.salesforceUrl, clientSecret: DEMO.oauthClient.clientSecret },
-        servicenow: { instanceUrl: sandbox.servicenowUrl, clientSecret: DEMO.oauthClient.clientSecret },
-        sandbox: { enabled: false },
-        // One benchmark agent hosts every session from one load-generator address: lift the per-agent
-        // and per-address caps (the capacity under test is the media plane's).
-        // Its viewers join as guests with the key: open sessions, no lobby.
-        policy: { groups: { default: { openSessions: true, maxGuests: 100 } } },
-        limits: {
-          maxLiveSessionsPerAgent: 1_000_000,
-          sessionCreationsPerAgentPerMinute: 1_000_000,
-          maxConnectionsPerAddress: 1_000_000,
-        },
-      }),
-    });
-    sandbox.setRelayUrl(relay.url);
-    return { sandbox, relay };
-  } catch (e) {
-    await sandbox.close();
-    throw e;
-  }
+interface Bandwidth {
+  figures: BenchResults['bandwidth'];
+  chromium: string;
 }
 
 /**
@@ -353,9 +321,8 @@ async function startSightline(tmp: string) {
 async function measureBandwidth(
   profile: Profile,
   relayUrl: string | null,
-  traffic: TrafficFile,
   log: (line: string) => void,
-): Promise<{ figures: BenchResults['bandwidth']; chromium: string }> {
+): Promise<Bandwidth> {
   const seconds = profile.browserSeconds;
   let figures: BenchResults['bandwidth'];
   let chromium: string;
@@ -454,255 +421,173 @@ export async function runBench(profile: Profile, log: (line: string) => void = c
   if (sameLoad) log(`  CPU per forwarded Mbit/s, median of the rounds: ${sameLoad.medianCpuPerMbitRatio}x the floor's`);
   // Capacity next, both targets up and their searches interleaved (its own processes too).
   const capacity = await runCapacityOnly(profile, log);
-  const tmp = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
-  const load = new LoadGenerator(profile.loadWorkers);
-  const run: Run = { profile, load, log };
-  let floor: TargetProcess | null = null;
-  let sightline: Awaited<ReturnType<typeof startSightline>> | null = null;
-  try {
-    const enc = traffic.encoderConfig as { codec?: string; width?: number; height?: number };
-    await load.init(plan, enc.codec ?? 'vp8', enc.width ?? 1280, enc.height ?? 720);
-    floor = await TargetProcess.start('floor', new URL('./targets/floor-main.ts', import.meta.url));
-    placement = { pinned: floor.pinned, boosted: floor.boosted };
-    if (!floor.pinned)
-      notes.push(
-        'taskset or a second core was not available: server and load generator were not pinned to separate cores.',
-      );
-    const floorFigures: TargetFigures = {
-      ...(await targetFigures(run, floor, floorProvision(floor.url))),
-      ...capacity.floor,
-    };
-    await floor.stop();
-    floor = null;
-
-    let sightlineFigures: TargetFigures | null = null;
-    let sightlineError: string | null = null;
-    let slowViewer: BenchResults['slowViewer'] = null;
-    try {
-      log('starting the CRM sandbox and the relay; signing the hosts in through the sandbox OAuth pages');
-      sightline = await startSightline(tmp);
-      const { relay } = sightline;
-      const users = [DEMO.salesforce.users.agent, DEMO.salesforce.users.manager];
-      const hosts = await Promise.all(users.map((u) => signInAgent(relay.url, u.username, u.password)));
-      const provision = relayProvision({
-        relayUrl: relay.url,
-        hosts,
-        recordIds: Object.values(DEMO.salesforce.cases),
-      });
-      sightlineFigures = { ...(await targetFigures(run, relay, provision)), ...capacity.sightline };
-      slowViewer = await slowViewerScenario(run, relay, provision);
-    } catch (e) {
-      sightlineError = (e as Error).message;
-      log(`sightline: not measured: ${sightlineError}`);
-    }
-
-    setPriority(ownPriority); // Chromium inherits this process's priority: no boost for it
-    const bandwidth = await measureBandwidth(
-      profile,
-      sightline && sightlineError === null ? sightline.relay.url : null,
-      traffic,
-      log,
-    );
-
-    log(`recording codec: the live codec against H.264 (while recording), loopback, ${profile.browserSeconds} s x 2`);
-    const recordingCodec = await measureRecordingCodec(profile.browserSeconds, 2, log).catch((e: Error) => {
-      log(`  not measured: ${e.message}`);
-      return null;
-    });
-
-    const ratios =
-      sightlineFigures === null
-        ? null
-        : {
-            forwardedFramesAtSameLoad:
-              ratio(sightlineFigures.reference.forwardedFramesPerSec, floorFigures.reference.forwardedFramesPerSec) ??
-              0,
-            forwardedBytesAtSameLoad:
-              ratio(sightlineFigures.reference.forwardedMbitPerSec, floorFigures.reference.forwardedMbitPerSec) ?? 0,
-            cpuAtSameLoad:
-              ratio(sightlineFigures.reference.serverCpuPercent, floorFigures.reference.serverCpuPercent) ?? 0,
-            cpuPerMbitAtSameLoad: sameLoad?.medianCpuPerMbitRatio ?? null,
-            capacity1: ratio(sightlineFigures.capacity1.maxSessions, floorFigures.capacity1.maxSessions),
-            capacity3: ratio(sightlineFigures.capacity3.maxSessions, floorFigures.capacity3.maxSessions),
-            saturationSessions1: ratio(
-              sightlineFigures.capacity1.saturationSessions,
-              floorFigures.capacity1.saturationSessions,
-            ),
-            saturationSessions3: ratio(
-              sightlineFigures.capacity3.saturationSessions,
-              floorFigures.capacity3.saturationSessions,
-            ),
-            sessionsPerCore1: ratio(sightlineFigures.capacity1.sessionsPerCore, floorFigures.capacity1.sessionsPerCore),
-            sessionsPerCore3: ratio(sightlineFigures.capacity3.sessionsPerCore, floorFigures.capacity3.sessionsPerCore),
-            projectedSessionsPerCore1: ratio(
-              sightlineFigures.capacity1.projectedSessionsPerCore,
-              floorFigures.capacity1.projectedSessionsPerCore,
-            ),
-            projectedSessionsPerCore3: ratio(
-              sightlineFigures.capacity3.projectedSessionsPerCore,
-              floorFigures.capacity3.projectedSessionsPerCore,
-            ),
-            saturationFramesPerSec1: ratio(
-              saturation(sightlineFigures.capacity1)?.forwardedFramesPerSec,
-              saturation(floorFigures.capacity1)?.forwardedFramesPerSec,
-            ),
-            saturationFramesPerSec3: ratio(
-              saturation(sightlineFigures.capacity3)?.forwardedFramesPerSec,
-              saturation(floorFigures.capacity3)?.forwardedFramesPerSec,
-            ),
-          };
-    for (const [name, f] of [
-      ['floor', floorFigures],
-      ['sightline', sightlineFigures],
-    ] as const) {
-      if (!f) continue;
-      if (f.failures.count > 0)
+  // Memory and the reference step, one target at a time; then the slow viewer on the relay.
+  const measured = await withLoad(profile.loadWorkers, traffic, plan, async (load) => {
+    const run: Run = { profile, load, log };
+    const floor = await withFloor(async (floor) => {
+      placement = { pinned: floor.target.pinned, boosted: floor.target.boosted };
+      if (!floor.target.pinned)
         notes.push(
-          `${name}: ${f.failures.count} sessions could not be made or connected (e.g. ${f.failures.examples[0]}); the steps ran with those that could.`,
+          'taskset or a second core was not available: server and load generator were not pinned to separate cores.',
         );
-      for (const c of [f.capacity1, f.capacity3]) {
-        if (c.capped)
-          notes.push(
-            `${name}, ${c.viewersPerSession} viewer(s): still kept up at the session cap (${c.saturationSessions}); the real limit is higher.`,
-          );
-        if (c.limitedByLoadGenerator)
-          notes.push(
-            `${name}, ${c.viewersPerSession} viewer(s): the load generator was near its own limit at the first failing step, so the figure may understate the server.`,
-          );
-      }
-    }
-    const machine = {
-      ...machineInfo({ ...placement, chromium: bandwidth.chromium, loadAverageAtStart }),
-      timerLatenessMs: jitter,
-    };
-    if (Math.max(machine.loadAverageAtStart, machine.loadAverage1m) > machine.cores * 0.75)
+      return { ...(await targetFigures(run, floor.target, floor.provision)), ...capacity.floor };
+    });
+    log('starting the CRM sandbox and the relay; signing the hosts in through the sandbox OAuth pages');
+    const sightline = await withSightline(async (relay) => ({
+      figures: { ...(await targetFigures(run, relay.target, relay.provision)), ...capacity.sightline },
+      slowViewer: await slowViewerScenario(run, relay.target, relay.provision),
+    })).catch((e: Error) => {
+      log(`sightline: not measured: ${e.message}`);
+      return e;
+    });
+    return { floor, sightline };
+  });
+  const floorFigures: TargetFigures = measured.floor;
+  const sightlineFigures = measured.sightline instanceof Error ? null : measured.sightline.figures;
+  const sightlineError = measured.sightline instanceof Error ? measured.sightline.message : null;
+  const slowViewer = measured.sightline instanceof Error ? null : measured.sightline.slowViewer;
+
+  setPriority(ownPriority); // Chromium inherits this process's priority: no boost for it
+  // Through the real pages and a relay of its own, unless the relay could not be measured.
+  const bandwidth = await (sightlineError === null
+    ? runBandwidthOnly(profile, log)
+    : measureBandwidth(profile, null, log));
+
+  log(`recording codec: the live codec against H.264 (while recording), loopback, ${profile.browserSeconds} s x 2`);
+  const recordingCodec = await measureRecordingCodec(profile.browserSeconds, 2, log).catch((e: Error) => {
+    log(`  not measured: ${e.message}`);
+    return null;
+  });
+
+  const ratios =
+    sightlineFigures === null
+      ? null
+      : {
+          forwardedFramesAtSameLoad:
+            ratio(sightlineFigures.reference.forwardedFramesPerSec, floorFigures.reference.forwardedFramesPerSec) ?? 0,
+          forwardedBytesAtSameLoad:
+            ratio(sightlineFigures.reference.forwardedMbitPerSec, floorFigures.reference.forwardedMbitPerSec) ?? 0,
+          cpuAtSameLoad:
+            ratio(sightlineFigures.reference.serverCpuPercent, floorFigures.reference.serverCpuPercent) ?? 0,
+          cpuPerMbitAtSameLoad: sameLoad?.medianCpuPerMbitRatio ?? null,
+          capacity1: ratio(sightlineFigures.capacity1.maxSessions, floorFigures.capacity1.maxSessions),
+          capacity3: ratio(sightlineFigures.capacity3.maxSessions, floorFigures.capacity3.maxSessions),
+          saturationSessions1: ratio(
+            sightlineFigures.capacity1.saturationSessions,
+            floorFigures.capacity1.saturationSessions,
+          ),
+          saturationSessions3: ratio(
+            sightlineFigures.capacity3.saturationSessions,
+            floorFigures.capacity3.saturationSessions,
+          ),
+          sessionsPerCore1: ratio(sightlineFigures.capacity1.sessionsPerCore, floorFigures.capacity1.sessionsPerCore),
+          sessionsPerCore3: ratio(sightlineFigures.capacity3.sessionsPerCore, floorFigures.capacity3.sessionsPerCore),
+          projectedSessionsPerCore1: ratio(
+            sightlineFigures.capacity1.projectedSessionsPerCore,
+            floorFigures.capacity1.projectedSessionsPerCore,
+          ),
+          projectedSessionsPerCore3: ratio(
+            sightlineFigures.capacity3.projectedSessionsPerCore,
+            floorFigures.capacity3.projectedSessionsPerCore,
+          ),
+          saturationFramesPerSec1: ratio(
+            saturation(sightlineFigures.capacity1)?.forwardedFramesPerSec,
+            saturation(floorFigures.capacity1)?.forwardedFramesPerSec,
+          ),
+          saturationFramesPerSec3: ratio(
+            saturation(sightlineFigures.capacity3)?.forwardedFramesPerSec,
+            saturation(floorFigures.capacity3)?.forwardedFramesPerSec,
+          ),
+        };
+  for (const [name, f] of [
+    ['floor', floorFigures],
+    ['sightline', sightlineFigures],
+  ] as const) {
+    if (!f) continue;
+    if (f.failures.count > 0)
       notes.push(
-        `The machine was shared while this ran (1-minute load average ${machine.loadAverageAtStart} at the start, ` +
-          `${machine.loadAverage1m} at the end, on ${machine.cores} cores): latency tails and capacities carry that noise` +
-          (machine.boosted ? ', although the measured processes ran at raised priority (nice -10).' : '.'),
+        `${name}: ${f.failures.count} sessions could not be made or connected (e.g. ${f.failures.examples[0]}); the steps ran with those that could.`,
       );
-    const results: BenchResults = {
-      version: 1,
-      command: profile.name === 'full' ? 'npm run bench' : `npm run bench -- --${profile.name}`,
-      profile: profile.name,
-      startedAt: startedAt.toISOString(),
-      durationSeconds: round((Date.now() - startedAt.getTime()) / 1000),
-      machine,
-      traffic: {
-        captured: traffic.summary,
-        replay: {
-          kbps: round(plan.kbps),
-          fps: round(plan.fps, 2),
-          sizeScale: round(plan.sizeScale, 3),
-          keyframeBytes: plan.keyframeBytes,
-        },
-      },
-      floor: floorFigures,
-      sightline: sightlineFigures,
-      sightlineError,
-      ratios,
-      sameLoad,
-      slowViewer,
-      bandwidth: bandwidth.figures,
-      recordingCodec,
-      notes,
-    };
-    return resultsSchema.parse(results);
-  } finally {
-    setPriority(ownPriority);
-    load.stop();
-    await floor?.stop();
-    await sightline?.relay.stop();
-    await sightline?.sandbox.close();
-    rmSync(tmp, { recursive: true, force: true });
+    for (const c of [f.capacity1, f.capacity3]) {
+      if (c.capped)
+        notes.push(
+          `${name}, ${c.viewersPerSession} viewer(s): still kept up at the session cap (${c.saturationSessions}); the real limit is higher.`,
+        );
+      if (c.limitedByLoadGenerator)
+        notes.push(
+          `${name}, ${c.viewersPerSession} viewer(s): the load generator was near its own limit at the first failing step, so the figure may understate the server.`,
+        );
+    }
   }
+  const machine = {
+    ...machineInfo({ ...placement, chromium: bandwidth.chromium, loadAverageAtStart }),
+    timerLatenessMs: jitter,
+  };
+  if (Math.max(machine.loadAverageAtStart, machine.loadAverage1m) > machine.cores * 0.75)
+    notes.push(
+      `The machine was shared while this ran (1-minute load average ${machine.loadAverageAtStart} at the start, ` +
+        `${machine.loadAverage1m} at the end, on ${machine.cores} cores): latency tails and capacities carry that noise` +
+        (machine.boosted ? ', although the measured processes ran at raised priority (nice -10).' : '.'),
+    );
+  const results: BenchResults = {
+    version: 1,
+    command: profile.name === 'full' ? 'npm run bench' : `npm run bench -- --${profile.name}`,
+    profile: profile.name,
+    startedAt: startedAt.toISOString(),
+    durationSeconds: round((Date.now() - startedAt.getTime()) / 1000),
+    machine,
+    traffic: {
+      captured: traffic.summary,
+      replay: {
+        kbps: round(plan.kbps),
+        fps: round(plan.fps, 2),
+        sizeScale: round(plan.sizeScale, 3),
+        keyframeBytes: plan.keyframeBytes,
+      },
+    },
+    floor: floorFigures,
+    sightline: sightlineFigures,
+    sightlineError,
+    ratios,
+    sameLoad,
+    slowViewer,
+    bandwidth: bandwidth.figures,
+    recordingCodec,
+    notes,
+  };
+  return resultsSchema.parse(results);
 }
 
 /** `--slow-only`: just the slow-viewer scenario on the relay (minutes shorter, for working on it). */
-export async function runSlowViewerOnly(
+export function runSlowViewerOnly(
   profile: Profile,
   log: (line: string) => void = console.log,
   simulcast = true,
 ): Promise<NonNullable<BenchResults['slowViewer']>> {
-  const traffic = loadTraffic();
-  const plan = replayPlan(traffic, REFERENCE_KBPS);
-  const tmp = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
-  const load = new LoadGenerator(profile.loadWorkers);
-  let sightline: Awaited<ReturnType<typeof startSightline>> | null = null;
-  try {
-    const enc = traffic.encoderConfig as { codec?: string; width?: number; height?: number };
-    await load.init(plan, enc.codec ?? 'vp8', enc.width ?? 1280, enc.height ?? 720);
-    sightline = await startSightline(tmp);
-    const { relay } = sightline;
-    const users = [DEMO.salesforce.users.agent, DEMO.salesforce.users.manager];
-    const hosts = await Promise.all(users.map((u) => signInAgent(relay.url, u.username, u.password)));
-    const provision = relayProvision({ relayUrl: relay.url, hosts, recordIds: Object.values(DEMO.salesforce.cases) });
-    return await slowViewerScenario({ profile, load, log, simulcast }, relay, provision);
-  } finally {
-    load.stop();
-    await sightline?.relay.stop();
-    await sightline?.sandbox.close();
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  return withReplay(profile, (load) =>
+    withSightline((relay) => slowViewerScenario({ profile, load, log, simulcast }, relay.target, relay.provision)),
+  );
 }
 
 /** Both targets' capacity searches (the full run's second step, and alone `--capacity-only`). */
 export interface CapacityOnly {
-  cpuShare: number | null;
-  floor: Pick<TargetFigures, 'capacity1' | 'capacity3' | 'failures'>;
-  sightline: Pick<TargetFigures, 'capacity1' | 'capacity3' | 'failures'>;
+  floor: CapacityFigures;
+  sightline: CapacityFigures;
 }
 
 /** The capacity searches of the floor and the relay, both up, interleaved step for step. */
-export async function runCapacityOnly(
-  profile: Profile,
-  log: (line: string) => void = console.log,
-): Promise<CapacityOnly> {
-  const traffic = loadTraffic();
-  const plan = replayPlan(traffic, REFERENCE_KBPS);
-  const tmp = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
-  const load = new LoadGenerator(profile.loadWorkers);
-  const run: Run = { profile, load, log };
-  let floor: TargetProcess | null = null;
-  let sightline: Awaited<ReturnType<typeof startSightline>> | null = null;
-  try {
-    const enc = traffic.encoderConfig as { codec?: string; width?: number; height?: number };
-    await load.init(plan, enc.codec ?? 'vp8', enc.width ?? 1280, enc.height ?? 720);
-    floor = await TargetProcess.start('floor', new URL('./targets/floor-main.ts', import.meta.url));
-    sightline = await startSightline(tmp);
-    const { relay } = sightline;
-    const users = [DEMO.salesforce.users.agent, DEMO.salesforce.users.manager];
-    const hosts = await Promise.all(users.map((u) => signInAgent(relay.url, u.username, u.password)));
-    const provision = relayProvision({ relayUrl: relay.url, hosts, recordIds: Object.values(DEMO.salesforce.cases) });
-    const [floorFigures, sightlineFigures] = await capacityFigures(run, [
-      { target: floor, provision: floorProvision(floor.url) },
-      { target: relay, provision },
-    ]);
-    return { cpuShare: floorFigures!.capacity1.cpuShare, floor: floorFigures!, sightline: sightlineFigures! };
-  } finally {
-    load.stop();
-    await floor?.stop();
-    await sightline?.relay.stop();
-    await sightline?.sandbox.close();
-    rmSync(tmp, { recursive: true, force: true });
-  }
+export function runCapacityOnly(profile: Profile, log: (line: string) => void = console.log): Promise<CapacityOnly> {
+  return withReplay(profile, (load) =>
+    withBoth(async (floor, relay) => {
+      const [f, s] = await capacityFigures({ profile, load, log }, [floor, relay]);
+      return { floor: f!, sightline: s! };
+    }),
+  );
 }
 
 /** `--bandwidth-only`: just the real-pages bandwidth, legibility and glass-to-glass figures. */
-export async function runBandwidthOnly(
-  profile: Profile,
-  log: (line: string) => void = console.log,
-): Promise<BenchResults['bandwidth']> {
-  const tmp = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
-  let sightline: Awaited<ReturnType<typeof startSightline>> | null = null;
-  try {
-    sightline = await startSightline(tmp);
-    return (await measureBandwidth(profile, sightline.relay.url, loadTraffic(), log)).figures;
-  } finally {
-    await sightline?.relay.stop();
-    await sightline?.sandbox.close();
-    rmSync(tmp, { recursive: true, force: true });
-  }
+export function runBandwidthOnly(profile: Profile, log: (line: string) => void = console.log): Promise<Bandwidth> {
+  return withSightline((relay) => measureBandwidth(profile, relay.target.url, log));
 }
 
 /** Rounds of the interleaved same-load comparison (full run and `--same-load-only`). */
@@ -721,84 +606,65 @@ export async function runSameLoadOnly(
   log: (line: string) => void = console.log,
   viewers = 1,
 ): Promise<SameLoad> {
-  const traffic = loadTraffic();
-  const plan = replayPlan(traffic, REFERENCE_KBPS);
-  const tmp = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
-  const load = new LoadGenerator(profile.loadWorkers);
-  const run: Run = { profile, load, log };
-  let floor: TargetProcess | null = null;
-  let sightline: Awaited<ReturnType<typeof startSightline>> | null = null;
-  try {
-    const enc = traffic.encoderConfig as { codec?: string; width?: number; height?: number };
-    await load.init(plan, enc.codec ?? 'vp8', enc.width ?? 1280, enc.height ?? 720);
-    floor = await TargetProcess.start('floor', new URL('./targets/floor-main.ts', import.meta.url));
-    sightline = await startSightline(tmp);
-    const { relay } = sightline;
-    const users = [DEMO.salesforce.users.agent, DEMO.salesforce.users.manager];
-    const hosts = await Promise.all(users.map((u) => signInAgent(relay.url, u.username, u.password)));
-    const floorPool = new SessionPool(load, floorProvision(floor.url), viewers);
-    const relayPool = new SessionPool(
-      load,
-      relayProvision({ relayUrl: relay.url, hosts, recordIds: Object.values(DEMO.salesforce.cases) }),
-      viewers,
-    );
-    const n = profile.memorySessions;
-    log(
-      `same-load rounds: floor and sightline, ${n} sessions each with ${viewers} viewer(s), ${SAME_LOAD_ROUNDS} interleaved rounds`,
-    );
-    for (const pool of [floorPool, relayPool]) await pool.ensure(n);
-    const sessions = Math.min(floorPool.size, relayPool.size);
-    if (sessions === 0)
-      throw new Error(`no session could connect: ${[...floorPool.failures, ...relayPool.failures][0]}`);
-    // What each process spends with its sessions connected and nothing sent (timers, bookkeeping).
-    await load.activate([]);
-    // Provisioning 400 sessions (HTTP, SQLite, schemas) leaves the relay garbage that a later
-    // collection would charge to whichever window it fell in (a 70 ms mark-compact fell in round 1):
-    // both targets collect it now, before anything is measured.
-    await Promise.all([floor.stats(true), relay.stats(true)]);
-    const idleCpuPercent = async (target: TargetProcess) => {
-      const dir = TargetProcess.profileDir;
-      if (dir) await target.profile('start');
-      const before = await target.stats();
-      await sleep(3000);
-      const after = await target.stats();
-      if (dir) await target.profile('stop', join(dir, `${target.name}-idle.cpuprofile`));
-      return round(((after.cpuMicros - before.cpuMicros) / 1000 / (after.atMs - before.atMs)) * 100, 2);
-    };
-    const idle = { floor: await idleCpuPercent(floor), sightline: await idleCpuPercent(relay) };
-    log(`  idle with ${sessions} sessions connected: floor ${idle.floor}%, sightline ${idle.sightline}% of a core`);
-    const step = (target: TargetProcess, pool: SessionPool, first: boolean) => {
-      const measure = () => measureStep(stepContext(run, target, pool), sessions);
-      return first ? sameLoadStep(target, measure) : measure();
-    };
-    // One window of each first, not counted: both reach steady state (JIT, socket buffers, heap);
-    // the floor's first window read 21% of a core against 15-17% for its next four.
-    log('  warm-up round (not counted)');
-    await step(floor, floorPool, false);
-    await step(relay, relayPool, false);
-    const rounds: SameLoad['rounds'] = [];
-    for (let r = 0; r < SAME_LOAD_ROUNDS; r++) {
-      // The order alternates, so a drift in the machine's load favours neither.
-      const floorFirst = r % 2 === 0;
-      const first = floorFirst ? await step(floor, floorPool, r === 0) : await step(relay, relayPool, r === 0);
-      const second = floorFirst ? await step(relay, relayPool, r === 0) : await step(floor, floorPool, r === 0);
-      const [f, s] = floorFirst ? [first, second] : [second, first];
-      rounds.push({
-        floor: f,
-        sightline: s,
-        cpuPerMbitRatio: ratio(s.serverCpuPercentPerMbit, f.serverCpuPercentPerMbit),
-      });
-    }
-    await floorPool.close();
-    await relayPool.close();
-    const ratios = rounds.map((r) => r.cpuPerMbitRatio).filter((x): x is number => x !== null);
-    ratios.sort((a, b) => a - b);
-    return { idle, rounds, medianCpuPerMbitRatio: ratios.length ? ratios[Math.floor(ratios.length / 2)]! : null };
-  } finally {
-    load.stop();
-    await floor?.stop();
-    await sightline?.relay.stop();
-    await sightline?.sandbox.close();
-    rmSync(tmp, { recursive: true, force: true });
+  return withReplay(profile, (load) =>
+    withBoth((floor, relay) => sameLoadRounds({ profile, load, log }, floor, relay, viewers)),
+  );
+}
+
+async function sameLoadRounds(run: Run, floorSide: Measured, relaySide: Measured, viewers: number): Promise<SameLoad> {
+  const { profile, load, log } = run;
+  const [floor, relay] = [floorSide.target, relaySide.target];
+  const floorPool = new SessionPool(load, floorSide.provision, viewers);
+  const relayPool = new SessionPool(load, relaySide.provision, viewers);
+  const n = profile.memorySessions;
+  log(
+    `same-load rounds: floor and sightline, ${n} sessions each with ${viewers} viewer(s), ${SAME_LOAD_ROUNDS} interleaved rounds`,
+  );
+  for (const pool of [floorPool, relayPool]) await pool.ensure(n);
+  const sessions = Math.min(floorPool.size, relayPool.size);
+  if (sessions === 0) throw new Error(`no session could connect: ${[...floorPool.failures, ...relayPool.failures][0]}`);
+  // What each process spends with its sessions connected and nothing sent (timers, bookkeeping).
+  await load.activate([]);
+  // Provisioning 400 sessions (HTTP, SQLite, schemas) leaves the relay garbage that a later
+  // collection would charge to whichever window it fell in (a 70 ms mark-compact fell in round 1):
+  // both targets collect it now, before anything is measured.
+  await Promise.all([floor.stats(true), relay.stats(true)]);
+  const idleCpuPercent = async (target: TargetProcess) => {
+    const dir = TargetProcess.profileDir;
+    if (dir) await target.profile('start');
+    const before = await target.stats();
+    await sleep(3000);
+    const after = await target.stats();
+    if (dir) await target.profile('stop', join(dir, `${target.name}-idle.cpuprofile`));
+    return round(((after.cpuMicros - before.cpuMicros) / 1000 / (after.atMs - before.atMs)) * 100, 2);
+  };
+  const idle = { floor: await idleCpuPercent(floor), sightline: await idleCpuPercent(relay) };
+  log(`  idle with ${sessions} sessions connected: floor ${idle.floor}%, sightline ${idle.sightline}% of a core`);
+  const step = (target: TargetProcess, pool: SessionPool, first: boolean) => {
+    const measure = () => measureStep(stepContext(run, target, pool), sessions);
+    return first ? sameLoadStep(target, measure) : measure();
+  };
+  // One window of each first, not counted: both reach steady state (JIT, socket buffers, heap);
+  // the floor's first window read 21% of a core against 15-17% for its next four.
+  log('  warm-up round (not counted)');
+  await step(floor, floorPool, false);
+  await step(relay, relayPool, false);
+  const rounds: SameLoad['rounds'] = [];
+  for (let r = 0; r < SAME_LOAD_ROUNDS; r++) {
+    // The order alternates, so a drift in the machine's load favours neither.
+    const floorFirst = r % 2 === 0;
+    const first = floorFirst ? await step(floor, floorPool, r === 0) : await step(relay, relayPool, r === 0);
+    const second = floorFirst ? await step(relay, relayPool, r === 0) : await step(floor, floorPool, r === 0);
+    const [f, s] = floorFirst ? [first, second] : [second, first];
+    rounds.push({
+      floor: f,
+      sightline: s,
+      cpuPerMbitRatio: ratio(s.serverCpuPercentPerMbit, f.serverCpuPercentPerMbit),
+    });
   }
+  await floorPool.close();
+  await relayPool.close();
+  const ratios = rounds.map((r) => r.cpuPerMbitRatio).filter((x): x is number => x !== null);
+  ratios.sort((a, b) => a - b);
+  return { idle, rounds, medianCpuPerMbitRatio: ratios.length ? ratios[Math.floor(ratios.length / 2)]! : null };
 }

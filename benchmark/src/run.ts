@@ -121,7 +121,7 @@ if (args.has('--same-load-only')) {
   process.exit(0);
 }
 if (args.has('--bandwidth-only')) {
-  const bandwidth = await runBandwidthOnly(profile, log);
+  const { figures: bandwidth } = await runBandwidthOnly(profile, log);
   const command = `npm run bench -- ${[...args].join(' ')}`;
   const record = { command, profile: profile.name, at: new Date().toISOString(), bandwidth };
   writeFileSync(new URL('bandwidth.json', dir), JSON.stringify(record, null, 2) + '\n');
