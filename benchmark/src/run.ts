@@ -2,7 +2,7 @@
 // and latency-vs-sessions.svg. `--capture` first re-records the traffic model in Chromium.
 // `--bandwidth-only` runs just the real pages' bandwidth, legibility and glass-to-glass section
 // (results/bandwidth.json). `--same-load-only` runs just the floor and the relay under the same offered
-// load (results/same-load.json). `--slow-only` runs just the slow-viewer scenario (results/slow-viewer.{md,json}; with `--no-simulcast`
+// load (results/same-load.json; with `--three-viewers`, 3 viewers per session: same-load-3.json). `--slow-only` runs just the slow-viewer scenario (results/slow-viewer.{md,json}; with `--no-simulcast`
 // its presenter sends no smaller rendition, the figure before simulcast). `--profile` has
 // each target write a CPU profile of its same-load window (results/profiles/), summarized in
 // results/cpu-profile.md.
@@ -35,6 +35,7 @@ const known = new Set([
   '--profile',
   '--bandwidth-only',
   '--same-load-only',
+  '--three-viewers',
   '--capacity-only',
   '--cluster',
 ]);
@@ -42,7 +43,7 @@ for (const a of args) {
   if (!known.has(a)) {
     console.error(
       `unknown option ${a}; use --quick, --smoke, --capture, --slow-only [--no-simulcast], --bandwidth-only, ` +
-        '--same-load-only, --capacity-only, --cluster or --profile',
+        '--same-load-only [--three-viewers], --capacity-only, --cluster or --profile',
     );
     process.exit(2);
   }
@@ -100,9 +101,13 @@ if (args.has('--capacity-only')) {
 }
 if (args.has('--same-load-only')) {
   const at = new Date().toISOString();
-  const sameLoad = await runSameLoadOnly(profile, log);
+  const viewers = args.has('--three-viewers') ? 3 : 1;
+  const sameLoad = await runSameLoadOnly(profile, log, viewers);
   const command = `npm run bench -- ${[...args].join(' ')}`;
-  writeFileSync(new URL('same-load.json', dir), JSON.stringify({ command, at, sameLoad }, null, 2) + '\n');
+  writeFileSync(
+    new URL(viewers === 1 ? 'same-load.json' : `same-load-${viewers}.json`, dir),
+    JSON.stringify({ command, at, sameLoad }, null, 2) + '\n',
+  );
   for (const [i, r] of sameLoad.rounds.entries())
     console.log(
       `round ${i + 1}: ` +

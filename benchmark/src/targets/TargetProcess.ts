@@ -47,7 +47,12 @@ export class TargetProcess {
 
   static async start(name: string, entry: URL, env: Record<string, string> = {}): Promise<TargetProcess> {
     const child = fork(entry, [], {
-      execArgv: ['--expose-gc', '--no-warnings'],
+      // SIGHTLINE_BENCH_NODE_ARGS: more flags for the measured servers, e.g. --perf-basic-prof for `perf record`.
+      execArgv: [
+        '--expose-gc',
+        '--no-warnings',
+        ...(process.env.SIGHTLINE_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
       env: { ...process.env, ...env },
