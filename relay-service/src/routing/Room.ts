@@ -464,11 +464,13 @@ export class Room {
     if (header.keyframe) this.keyframes.satisfied(header.stream);
     // The recording is one more sink beside the viewers' queues (the session only switches it on and off).
     this.recording.push(header.stream, header.keyframe, header.captureTimeMs, frame);
-    const rendition = (this.#layers.get(header.stream)?.[0] ?? header.stream) !== header.stream;
+    // One lookup, none without simulcast: the group of renditions this stream belongs to.
+    const group = this.#layers.size > 0 ? this.#layers.get(header.stream) : undefined;
+    const rendition = group !== undefined && group[0] !== header.stream;
     if (!header.keyframe && this.recording.needsKeyframe && !rendition)
       this.requestKeyframe(header.stream, 'recording');
 
-    const layered = this.#layers.has(header.stream);
+    const layered = group !== undefined;
     if (layered) this.#streamRates.add(header.stream, now, frame.byteLength, header.keyframe);
     let viewers = 0;
     let withRoom = 0;

@@ -58,6 +58,13 @@ const RATE_SPAN_MS = 2000;
 
 export class ViewerQueue {
   readonly #o: ViewerQueueOptions;
+  // The options' limits are read on every frame: fields of the queue, not one more object away.
+  readonly #capacity: number;
+  readonly #maxInflightBytes: number;
+  readonly #minWindowBytes: number;
+  readonly #targetDelayMs: number;
+  readonly #maxPipeMs: number;
+  readonly #maxQueueMs: number;
   #items: Queued[] = [];
   readonly #inflight = new NumberRing(4);
   #inflightBytes = 0;
@@ -72,6 +79,12 @@ export class ViewerQueue {
 
   constructor(options: ViewerQueueOptions) {
     this.#o = options;
+    this.#capacity = options.capacity;
+    this.#maxInflightBytes = options.maxInflightBytes;
+    this.#minWindowBytes = options.minWindowBytes;
+    this.#targetDelayMs = options.targetDelayMs;
+    this.#maxPipeMs = options.maxPipeMs;
+    this.#maxQueueMs = options.maxQueueMs;
   }
 
   get length(): number {
@@ -80,7 +93,7 @@ export class ViewerQueue {
 
   /** Behind: the queue is full, so the next delta frame would be dropped. */
   get full(): boolean {
-    return this.#items.length >= this.#o.capacity;
+    return this.#items.length >= this.#capacity;
   }
 
   /** Bytes handed to the socket and not yet acknowledged by the viewer. */
@@ -112,7 +125,8 @@ export class ViewerQueue {
       this.#wantKeyframe.delete(stream);
       // Anything of this stream still queued is older than this picture: the viewer jumps to it.
       this.#dropQueued(stream);
-    } else if (this.#skipping.has(stream)) {
+    } else if (this.#skipping.size > 0 && this.#skipping.has(stream)) {
+      // (The size first: the common case then reads no hash table, a cold line per viewer.)
       this.#o.onDrop();
       return;
     } else if (this.full) {
@@ -182,18 +196,19 @@ export class ViewerQueue {
 
   #dropQueued(stream: number): void {
     const before = this.#items.length;
+    if (before === 0) return;
     this.#items = this.#items.filter((i) => i.stream !== stream);
     for (let i = this.#items.length; i < before; i++) this.#o.onDrop();
   }
 
   #window(now: number): number {
     const rate = this.#rate.bytesPerSecond(now) ?? 0; // not measured (lately): the minimum
-    return Math.min(this.#o.maxInflightBytes, Math.max(this.#o.minWindowBytes, (rate * this.#o.targetDelayMs) / 1000));
+    return Math.min(this.#maxInflightBytes, Math.max(this.#minWindowBytes, (rate * this.#targetDelayMs) / 1000));
   }
 
   #hasRoom(bytes: number, now: number): boolean {
     if (this.#inflight.length === 0) return true;
-    if (now - this.#inflight.get(0, SENT_AT) > this.#o.maxPipeMs) return false;
+    if (now - this.#inflight.get(0, SENT_AT) > this.#maxPipeMs) return false;
     return this.#inflightBytes + bytes <= this.#window(now);
   }
 
@@ -201,7 +216,7 @@ export class ViewerQueue {
     if (this.#closed) return;
     while (this.#items.length > 0) {
       const head = this.#items[0]!;
-      if (now - head.queuedAt > this.#o.maxQueueMs) {
+      if (now - head.queuedAt > this.#maxQueueMs) {
         // Too old to show: this stream starts again at a keyframe.
         this.#skip(head.stream);
         continue;
@@ -233,7 +248,7 @@ export class ViewerQueue {
   }
 
   #checkRoom(): void {
-    if (this.#wasFull && this.#items.length < this.#o.capacity) {
+    if (this.#wasFull && this.#items.length < this.#capacity) {
       this.#wasFull = false;
       this.#o.onRoom();
     }
