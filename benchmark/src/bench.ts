@@ -436,16 +436,15 @@ export async function runBench(profile: Profile, log: (line: string) => void = c
     const sightline = await withSightline(async (relay) => ({
       figures: { ...(await targetFigures(run, relay.target, relay.provision)), ...capacity.sightline },
       slowViewer: await slowViewerScenario(run, relay.target, relay.provision),
+      error: null,
     })).catch((e: Error) => {
       log(`sightline: not measured: ${e.message}`);
-      return e;
+      return { figures: null, slowViewer: null, error: e.message };
     });
     return { floor, sightline };
   });
   const floorFigures: TargetFigures = measured.floor;
-  const sightlineFigures = measured.sightline instanceof Error ? null : measured.sightline.figures;
-  const sightlineError = measured.sightline instanceof Error ? measured.sightline.message : null;
-  const slowViewer = measured.sightline instanceof Error ? null : measured.sightline.slowViewer;
+  const { figures: sightlineFigures, slowViewer, error: sightlineError } = measured.sightline;
 
   setPriority(ownPriority); // Chromium inherits this process's priority: no boost for it
   // Through the real pages and a relay of its own, unless the relay could not be measured.

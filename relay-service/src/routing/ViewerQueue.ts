@@ -126,7 +126,7 @@ export class ViewerQueue {
       // Anything of this stream still queued is older than this picture: the viewer jumps to it.
       this.#dropQueued(stream);
     } else if (this.#skipping.size > 0 && this.#skipping.has(stream)) {
-      // (The size first: the common case then reads no hash table, a cold line per viewer.)
+      // Its size first, above: the common case then reads no hash table (a cold line per viewer).
       this.#o.onDrop();
       return;
     } else if (this.full) {
